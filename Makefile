@@ -1,0 +1,69 @@
+# Frontdesk — the README's commands. `make run` sets everything up and serves the product on
+# SQLite with demo data; `make test` runs the whole test suite.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 3
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run setup test test-fast test-pg lint messages bench system-deps browser-deps clean
+
+run: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo_data --if-new
+	$(PY) manage.py collectstatic --noinput -v0
+	@echo ""
+	@echo "Frontdesk is at http://$(HOST):$(PORT)  (Ctrl+C stops it)"
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(PY) manage.py db_worker --queue-name '*' >> var/worker.log 2>&1 & \
+	  $(VENV)/bin/gunicorn config.wsgi -b $(HOST):$(PORT) -w $(WORKERS) --access-logfile - --log-level warning
+
+setup: system-deps $(VENV)/.installed node_modules/.installed compile-messages
+
+system-deps:
+	@command -v msgfmt >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq gettext >/dev/null; }
+
+# Chromium for the Playwright tests; LibreOffice Calc (headless) writes the real xlsx files that
+# the import tests read.
+browser-deps:
+	@[ -x /usr/bin/chromium ] || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@command -v libreoffice >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libreoffice-calc-nogui >/dev/null; }
+
+$(VENV)/.installed: requirements/base.txt requirements/test.txt
+	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements/test.txt
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+compile-messages: $(VENV)/.installed
+	@$(PY) manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules
+
+messages: $(VENV)/.installed
+	$(PY) scripts/messages.py
+
+test: setup browser-deps
+	$(PY) scripts/messages.py --check
+	$(PY) -m ruff check .
+	$(PY) manage.py makemigrations --check --dry-run >/dev/null
+	$(PY) -m pytest -n 2 -q $(PYTEST_ARGS)
+
+# The same suite on PostgreSQL: DATABASE_URL=postgres://user:pass@host:port/name make test-pg
+test-pg: setup browser-deps
+	$(PY) -m pytest -n 2 -q $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+bench: setup
+	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles

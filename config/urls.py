@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from frontdesk.accounts.views import set_language_view
+from frontdesk.api.api import api
+from frontdesk.api.views import api_not_found
+
+urlpatterns = [
+    path("", include("frontdesk.tenancy.urls")),
+    path("", include("frontdesk.staff.urls")),
+    path("", include("frontdesk.catalog.urls")),
+    path("", include("frontdesk.scheduling.journal_urls")),
+    path("", include("frontdesk.booking.urls")),
+    path("", include("frontdesk.clients.urls")),
+    path("", include("frontdesk.api.urls")),
+    path("api/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", api_not_found),
+    path("accounts/", include("frontdesk.accounts.urls")),
+    path("", include("frontdesk.scheduling.urls_classes")),
+    path("i18n/setlang/", set_language_view, name="set_language"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+elif settings.SERVE_MEDIA:
+    # The embedded set-up has no separate web server for uploaded files (logos, photos).
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+
+handler403 = "frontdesk.core.views.permission_denied"
+handler404 = "frontdesk.core.views.page_not_found"
+handler500 = "frontdesk.core.views.server_error"

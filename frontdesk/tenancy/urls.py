@@ -1,0 +1,23 @@
+from django.urls import path
+
+from frontdesk.tenancy import views
+
+app_name = "tenancy"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("c/<int:company_id>/", views.dashboard, name="dashboard"),
+    path("c/<int:company_id>/onboarding/", views.onboarding, name="onboarding"),
+    path("c/<int:company_id>/settings/", views.settings_company, name="settings_company"),
+    path("c/<int:company_id>/settings/network/", views.settings_network, name="settings_network"),
+    path("c/<int:company_id>/settings/branches/add/", views.branch_add, name="branch_add"),
+    path("c/<int:company_id>/settings/users/", views.users, name="users"),
+    path("c/<int:company_id>/settings/users/invite/", views.user_invite, name="user_invite"),
+    path("c/<int:company_id>/settings/users/<int:membership_id>/", views.user_edit, name="user_edit"),
+    path(
+        "c/<int:company_id>/settings/invitations/<int:invitation_id>/withdraw/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("c/<int:company_id>/events/", views.events, name="events"),
+]

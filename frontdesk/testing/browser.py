@@ -1,0 +1,85 @@
+"""Playwright for Python driving Debian's Chromium (`apt-get install chromium`); Playwright's own
+browser download cannot run here, so the executable is always /usr/bin/chromium."""
+
+import os
+import shutil
+import tempfile
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    from playwright.sync_api import sync_playwright
+
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium is not installed at {CHROMIUM}; `make test` installs Debian's chromium package.")
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance):
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """`new_page(locale="ru")` opens a fresh browser context (its own cookies) on the live server."""
+    contexts = []
+
+    def factory(locale: str = "en", viewport=None):
+        context = browser.new_context(
+            base_url=live_server.url,
+            locale=locale,
+            viewport=viewport or {"width": 1280, "height": 860},
+            extra_http_headers={"Accept-Language": locale},
+        )
+        context.set_default_timeout(15000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield factory
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+@pytest.fixture
+def screenshot_dir():
+    path = os.environ.get("SCREENSHOT_DIR") or tempfile.mkdtemp(prefix="frontdesk-shots-")
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def log_in(page, login: str, password: str, path: str = "/accounts/login/"):
+    """Log in through the real form, as a person would."""
+    page.goto(path)
+    page.fill("input[name=username]", login)
+    page.fill("input[name=password]", password)
+    page.locator("form:has(input[name=username]) button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def has_no_horizontal_scroll(page, width: int) -> bool:
+    # After a click the URL changes before the stylesheets have loaded; measure the styled page.
+    page.wait_for_load_state("load")
+    return page.evaluate("document.scrollingElement.scrollWidth") <= width

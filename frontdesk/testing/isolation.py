@@ -1,0 +1,231 @@
+"""What the tenant-isolation matrix needs to know about the project's URLs.
+
+The matrix (frontdesk/tenancy/tests/test_isolation.py) walks every URL pattern. A back-office
+URL names its branch as `company_id`; any other path parameter names an object, and this module
+says how to make such an object in a given tenant. A new URL parameter without an entry here
+fails the matrix, so every route added later is checked too.
+"""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from frontdesk.accounts.models import Invitation, Membership
+from frontdesk.accounts.permissions import Role
+from frontdesk.catalog.models import Position, Resource, Service, ServiceCategory
+
+# kwarg name -> function(tenant) -> the id of an object of that tenant
+OBJECT_FACTORIES = {}
+
+
+def object_factory(kwarg):
+    def decorator(fn):
+        OBJECT_FACTORIES[kwarg] = fn
+        return fn
+
+    return decorator
+
+
+@object_factory("membership_id")
+def _membership(tenant):
+    return Membership.objects.get(chain=tenant.chain, user=tenant.owner).pk
+
+
+@object_factory("invitation_id")
+def _invitation(tenant):
+    invitation = Invitation.objects.create(
+        chain=tenant.chain,
+        email=f"invitee-{tenant.chain.pk}@example.com",
+        role=Role.ADMINISTRATOR,
+        all_companies=True,
+        expires_at=timezone.now() + timedelta(days=3),
+    )
+    return invitation.pk
+
+
+def _staff_specialist(tenant):
+    from frontdesk.staff.models import Specialist
+
+    specialist = Specialist.objects.create(chain=tenant.chain, name=f"Specialist of {tenant.chain.name}")
+    specialist.companies.set([tenant.company])
+    return specialist
+
+
+@object_factory("specialist_id")
+def _specialist(tenant):
+    return _staff_specialist(tenant).pk
+
+
+@object_factory("template_id")
+def _schedule_template(tenant):
+    from frontdesk.staff.models import ScheduleTemplate
+
+    days = [[["10:00", "19:00"]], [["10:00", "19:00"]], [], []]
+    return ScheduleTemplate.objects.create(chain=tenant.chain, name="2/2", kind="cycle", days=days).pk
+
+
+@object_factory("absence_id")
+def _absence(tenant):
+    import datetime
+
+    from frontdesk.staff.models import Absence
+
+    specialist = _staff_specialist(tenant)
+    day = datetime.date(2026, 7, 1)
+    return Absence.objects.create(chain=tenant.chain, specialist=specialist, date_from=day, date_to=day).pk
+
+
+def _category_of(tenant):
+    category, _created = ServiceCategory.objects.get_or_create(
+        company=tenant.company, chain=tenant.chain, title="Isolation category"
+    )
+    return category
+
+
+@object_factory("category_id")
+def _category(tenant):
+    return _category_of(tenant).pk
+
+
+@object_factory("service_id")
+def _service(tenant):
+    category = _category_of(tenant)
+    return Service.objects.create(company=tenant.company, chain=tenant.chain, category=category, title="Isolation").pk
+
+
+@object_factory("position_id")
+def _position(tenant):
+    return Position.objects.create(company=tenant.company, chain=tenant.chain, title="Isolation position").pk
+
+
+@object_factory("resource_id")
+def _resource(tenant):
+    return Resource.objects.create(company=tenant.company, chain=tenant.chain, title="Isolation room").pk
+
+
+@object_factory("class_id")
+def _group_event(tenant):
+    from frontdesk.scheduling.tests.factories import make_group_event
+
+    return make_group_event(tenant.company).pk
+
+
+@object_factory("waitlist_entry_id")
+def _waitlist_entry(tenant):
+    from frontdesk.scheduling.tests.factories import make_waitlist_entry
+
+    return make_waitlist_entry(tenant.company).pk
+
+
+def _client_of(tenant):
+    from frontdesk.clients.models import Client
+
+    client, _created = Client.objects.get_or_create(
+        chain=tenant.chain, phone="+79009990001", defaults={"name": f"Client of {tenant.chain.name}"}
+    )
+    return client
+
+
+@object_factory("client_id")
+def _client(tenant):
+    return _client_of(tenant).pk
+
+
+@object_factory("client_file_id")
+def _client_file(tenant):
+    from django.core.files.base import ContentFile
+
+    from frontdesk.clients.models import ClientFile
+
+    stored = ClientFile(chain=tenant.chain, client=_client_of(tenant), title="contract.txt", content_type="text/plain")
+    stored.file.save("contract.txt", ContentFile(b"contract"), save=False)
+    stored.save()
+    return stored.pk
+
+
+@object_factory("segment_id")
+def _segment(tenant):
+    from frontdesk.clients.models import Segment
+
+    return Segment.objects.create(
+        chain=tenant.chain, name=f"Segment {tenant.chain.pk}", params={"gender": ["female"]}
+    ).pk
+
+
+@object_factory("client_category_id")
+def _client_category(tenant):
+    from frontdesk.clients.models import ClientCategory
+
+    return ClientCategory.objects.create(chain=tenant.chain, title="VIP isolation").pk
+
+
+@object_factory("custom_field_id")
+def _custom_field(tenant):
+    from frontdesk.clients.models import CustomField
+
+    return CustomField.objects.create(chain=tenant.chain, key="skin", label="Skin type").pk
+
+
+@object_factory("client_import_id")
+def _client_import(tenant):
+    from frontdesk.clients.models import ClientImport
+
+    return ClientImport.objects.create(
+        chain=tenant.chain, filename="clients.csv", headers=["Телефон"], rows=[["+79001234567"]], mapping={"0": "phone"}
+    ).pk
+
+
+# Routes outside the back office (no company_id): each is public or about the user's own login.
+# A new one must be added here on purpose, with a test of its own for who may use it.
+ROUTES_OUTSIDE_BACKOFFICE = {
+    "tenancy:home",
+    "accounts:login",
+    "accounts:logout",
+    "accounts:signup",
+    "accounts:profile",
+    "accounts:confirm_email",
+    "accounts:resend_confirmation",
+    "accounts:accept_invitation",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
+    "set_language",
+    # A specialist's secret iCalendar address: the token is the key (tests in test_feeds.py).
+    "classes:calendar_feed",
+    # Public booking pages: the branch, network or link token in the URL decides the scope
+    # (frontdesk.booking.public); tested in frontdesk/booking/tests/test_public_isolation.py.
+    "booking:branch",
+    "booking:my_records",
+    "booking:network",
+    "booking:my",
+    "booking:my_move",
+}
+
+# Prefixes of routes that belong to other interfaces with their own isolation tests.
+PREFIXES_WITH_OWN_TESTS = ("admin/", "media/", "static/", "api/")
+
+
+@object_factory("record_id")
+def _record(tenant):
+    """A booked record in the tenant's first branch (a service, a specialist, a shift)."""
+    import datetime as _dt
+
+    from frontdesk.scheduling.availability import Segment
+    from frontdesk.scheduling.services import book_visit
+    from frontdesk.scheduling.tests.factories import add_shift, make_service, make_specialist
+
+    company = tenant.company
+    day = timezone.localdate() + timedelta(days=3)
+    service = make_service(company, "Isolation check", duration=30)
+    specialist = make_specialist(company, f"Isolation {tenant.chain.pk}", [service])
+    add_shift(specialist, company, day, "10:00", "18:00")
+    start = _dt.datetime.combine(day, _dt.time(11), tzinfo=_dt.UTC)
+    return book_visit(company=company, segments=[Segment(service.pk, specialist.pk)], start=start)[0].pk
+
+
+@object_factory("token_id")
+def _partner_token(tenant):
+    from frontdesk.api.services import issue_partner_token
+
+    return issue_partner_token(chain=tenant.chain, name="Isolation")[0].pk
