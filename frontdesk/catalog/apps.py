@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CatalogConfig(AppConfig):
+    name = "frontdesk.catalog"
+    label = "catalog"
+    verbose_name = _("Services")
+
+    def ready(self):
+        from frontdesk.accounts.permissions import Section
+        from frontdesk.catalog import demo  # noqa: F401  (registers the demo step)
+        from frontdesk.core.navigation import SettingsTab, register_settings_tab
+
+        register_settings_tab(SettingsTab("services", _("Services"), "catalog:services", Section.SETTINGS, order=30))
+        register_settings_tab(SettingsTab("positions", _("Positions"), "catalog:positions", Section.SETTINGS, order=40))
+        register_settings_tab(SettingsTab("resources", _("Resources"), "catalog:resources", Section.SETTINGS, order=50))

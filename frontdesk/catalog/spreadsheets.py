@@ -1,0 +1,525 @@
+"""Excel export and import of a branch's services with their categories.
+
+The import is two steps. `read_workbook` + `plan_import` read the file and compare it with the
+branch: every row is new, changed, unchanged or bad (with its row number and the reasons). Nothing
+is written until the user confirms; `apply_import` then plans again against the database as it is
+now (it may have changed since the preview) and writes everything in one transaction with bulk
+queries, or nothing at all if a row has become bad. Rows are matched by (category, title), so that
+importing a file just exported changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from frontdesk.catalog.models import MAX_DURATION_MINUTES, Service, ServiceCategory
+from frontdesk.catalog.services import MIN_DURATION_MINUTES
+from frontdesk.core.audit import _plain, log_action
+from frontdesk.core.context import current_actor
+from frontdesk.core.models import Event, EventAction
+from frontdesk.core.money import to_money
+
+MAX_ROWS = 20_000
+MAX_CATEGORY_LENGTH = ServiceCategory._meta.get_field("title").max_length
+MAX_TITLE_LENGTH = Service._meta.get_field("title").max_length
+
+# Column key -> the header written on export (translated) and every header read on import.
+COLUMNS = {
+    "category": gettext_lazy("Category"),
+    "title": gettext_lazy("Service"),
+    "duration": gettext_lazy("Duration (min)"),
+    "price_min": gettext_lazy("Price from"),
+    "price_max": gettext_lazy("Price to"),
+    "online_booking": gettext_lazy("Online booking"),
+    "is_group": gettext_lazy("Group"),
+    "capacity": gettext_lazy("Capacity"),
+    "description": gettext_lazy("Description"),
+}
+HEADER_ALIASES = {
+    "category": ["category", "service category", "категория", "категория услуг", "категория услуги", "группа"],
+    "title": ["service", "title", "name", "service title", "услуга", "название", "название услуги", "наименование"],
+    "duration": ["duration", "duration min", "длительность", "продолжительность", "время"],
+    "price_min": ["price from", "price", "min price", "цена от", "цена", "стоимость", "стоимость от", "цена мин"],
+    "price_max": ["price to", "max price", "цена до", "стоимость до", "цена макс"],
+    "online_booking": ["online booking", "online", "онлайн запись", "онлайн", "запись онлайн"],
+    "is_group": ["group", "group service", "групповая", "групповая услуга", "группа клиентов"],
+    "capacity": ["capacity", "places", "seats", "вместимость", "места", "мест", "количество мест", "кол во мест"],
+    "description": ["description", "описание", "комментарий"],
+}
+REQUIRED = ("category", "title", "duration")
+FIELDS = ("duration", "price_min", "price_max", "online_booking", "is_group", "capacity", "description")
+TRUE_WORDS = {"yes", "y", "true", "1", "+", "on", "да", "д", "вкл", "истина", "x", "✓"}
+FALSE_WORDS = {"no", "n", "false", "0", "-", "off", "нет", "н", "выкл", "ложь"}
+
+
+def _header_key(text) -> str:
+    text = str(text or "").casefold().replace("ё", "е")
+    text = re.sub(r"\(.*?\)", " ", text)  # "Duration (min)" -> "duration"
+    text = text.split(",")[0]  # "Длительность, мин" -> "длительность"
+    text = re.sub(r"[^\w]+", " ", text)
+    return " ".join(text.split())
+
+
+_HEADER_LOOKUP = {_header_key(alias): key for key, aliases in HEADER_ALIASES.items() for alias in aliases}
+
+
+def _yes_no(value: bool) -> str:
+    return _("yes") if value else _("no")
+
+
+def _number(amount: Decimal):
+    return int(amount) if amount == amount.to_integral_value() else amount
+
+
+# --- Export --------------------------------------------------------------------------------
+
+
+def export_services(company) -> bytes:
+    """An xlsx of the branch's active services, category by category, in the catalogue's order."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(_("Services"))[:31]
+    sheet.append([str(label) for label in COLUMNS.values()])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    services = (
+        Service.objects.filter(company=company, is_archived=False, category__is_archived=False)
+        .select_related("category")
+        .order_by("category__sort_order", "category__title", "category_id", "sort_order", "title", "id")
+    )
+    for service in services:
+        sheet.append(
+            [
+                service.category.title,
+                service.title,
+                service.duration,
+                _number(service.price_min),
+                _number(service.price_max),
+                _yes_no(service.online_booking),
+                _yes_no(service.is_group),
+                service.capacity,
+                service.description or None,
+            ]
+        )
+    for letter, width in zip("ABCDEFGHI", (24, 40, 14, 12, 12, 14, 10, 10, 50), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- Reading -------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One line of the file, its values cleaned (JSON-friendly) or the reasons it is bad."""
+
+    number: int
+    category: str = ""
+    title: str = ""
+    values: dict = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    status: str = ""  # create, update, unchanged, error
+    new_category: bool = False
+    changed: list[str] = field(default_factory=list)
+
+    def to_json(self) -> list:
+        return [self.number, self.category, self.title, self.values]
+
+    @classmethod
+    def from_json(cls, data) -> Row:
+        number, category, title, values = data
+        return cls(number=number, category=category, title=title, values=dict(values))
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split()) if not isinstance(value, str) else value.strip()
+
+
+def _parse_minutes(value, label, errors):
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime.time):
+        return value.hour * 60 + value.minute
+    if isinstance(value, datetime.timedelta):
+        return int(value.total_seconds() // 60)
+    if isinstance(value, bool):
+        errors.append(_("%(column)s is not a number of minutes.") % {"column": label})
+        return None
+    if isinstance(value, (int, float, Decimal)):
+        number = Decimal(str(value))
+    else:
+        text = str(value).strip().casefold()
+        match = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
+        if match:
+            return int(match[1]) * 60 + int(match[2])
+        text = re.sub(r"\s*(мин\.?|min\.?|minutes|минут[аы]?)$", "", text)
+        try:
+            number = Decimal(text.replace(",", "."))
+        except ArithmeticError:
+            errors.append(_("%(column)s is not a number: “%(value)s”.") % {"column": label, "value": value})
+            return None
+    if not number.is_finite() or number != number.to_integral_value():
+        errors.append(_("%(column)s must be a whole number of minutes.") % {"column": label})
+        return None
+    return int(number)
+
+
+def _parse_count(value, label, errors):
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = Decimal(_text(value).replace(",", ".")) if not isinstance(value, bool) else None
+    except ArithmeticError:
+        number = None
+    if number is None or not number.is_finite() or number != number.to_integral_value() or number < 1:
+        errors.append(
+            _("%(column)s must be a whole number from 1, not “%(value)s”.") % {"column": label, "value": value}
+        )
+        return None
+    return int(number)
+
+
+def _multiline(value) -> str:
+    return "\n".join(line.rstrip() for line in str(value).replace("\r\n", "\n").split("\n")).strip()
+
+
+def _parse_money(value, label, errors):
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        errors.append(_("%(column)s is not an amount.") % {"column": label})
+        return None
+    if isinstance(value, (int, float, Decimal)):
+        text = repr(value) if isinstance(value, float) else str(value)
+    else:
+        text = re.sub(r"[\s\u00a0\u202f]", "", str(value)).casefold()
+        text = re.sub(r"(₽|руб\.?|р\.?|rub|rur|\$|€)$", "", text)
+        if "," in text and "." not in text:
+            text = text.replace(",", ".")
+    try:
+        amount = to_money(text)
+    except ValueError:
+        errors.append(_("%(column)s is not an amount: “%(value)s”.") % {"column": label, "value": value})
+        return None
+    if amount < 0:
+        errors.append(_("%(column)s cannot be negative.") % {"column": label})
+        return None
+    return amount
+
+
+def _parse_bool(value, label, errors):
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        return value
+    text = _text(value).casefold()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    errors.append(_("%(column)s must be “yes” or “no”, not “%(value)s”.") % {"column": label, "value": value})
+    return None
+
+
+def _clean_row(number: int, cells: dict, columns: set[str]) -> Row:
+    row = Row(number=number)
+    errors = row.errors
+    row.category = _text(cells.get("category"))[:MAX_CATEGORY_LENGTH]
+    row.title = _text(cells.get("title"))
+    if not row.title:
+        errors.append(_("The service title is empty."))
+    elif len(row.title) > MAX_TITLE_LENGTH:
+        errors.append(_("The service title is longer than %(max)d characters.") % {"max": MAX_TITLE_LENGTH})
+    values = row.values
+    label = COLUMNS["duration"]
+    known = len(errors)
+    duration = _parse_minutes(cells.get("duration"), label, errors)
+    if duration is None and len(errors) == known:
+        errors.append(_("%(column)s is empty.") % {"column": label})
+    elif duration is not None and not MIN_DURATION_MINUTES <= duration <= MAX_DURATION_MINUTES:
+        errors.append(
+            _("%(column)s must be from %(min)d to %(max)d minutes, not %(value)d.")
+            % {"column": label, "min": MIN_DURATION_MINUTES, "max": MAX_DURATION_MINUTES, "value": duration}
+        )
+    else:
+        values["duration"] = duration
+    if "price_min" in columns or "price_max" in columns:
+        price_min = _parse_money(cells.get("price_min"), COLUMNS["price_min"], errors)
+        price_max = _parse_money(cells.get("price_max"), COLUMNS["price_max"], errors)
+        if price_min is None:
+            price_min = Decimal("0.00") if price_max is None else price_max
+        if price_max is None:
+            price_max = price_min
+        if price_min > price_max:
+            errors.append(
+                _("The price from (%(min)s) is greater than the price to (%(max)s).")
+                % {"min": price_min, "max": price_max}
+            )
+        values["price_min"], values["price_max"] = str(price_min), str(price_max)
+    for key, default in (("online_booking", True), ("is_group", False)):
+        if key in columns:
+            parsed = _parse_bool(cells.get(key), COLUMNS[key], errors)
+            values[key] = default if parsed is None else parsed
+    if "capacity" in columns:
+        capacity = _parse_count(cells.get("capacity"), COLUMNS["capacity"], errors)
+        values["capacity"] = capacity or 1
+    if "is_group" in columns and not values.get("is_group"):
+        values["capacity"] = 1
+    if "description" in columns:
+        description = cells.get("description")
+        values["description"] = "" if description is None else _multiline(description)
+    return row
+
+
+def read_workbook(data) -> list[Row]:
+    """Read the first sheet of an xlsx (bytes or a file). Raises ValidationError for a file that is
+    not a spreadsheet, has no recognisable header or is too long; bad rows come back as rows."""
+    from openpyxl import load_workbook
+
+    stream = io.BytesIO(data) if isinstance(data, bytes) else data
+    try:
+        workbook = load_workbook(stream, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+        raise ValidationError(_("This file is not an Excel workbook (.xlsx)."))
+    except Exception:  # openpyxl raises its own exception types for damaged workbooks
+        raise ValidationError(_("This Excel file could not be read; save it again as .xlsx and retry."))
+    try:
+        sheet = workbook.worksheets[0]
+        lines = sheet.iter_rows(values_only=True)
+        header, number = None, 0
+        for number, cells in enumerate(lines, start=1):
+            keys = [_HEADER_LOOKUP.get(_header_key(cell)) for cell in cells]
+            if "title" in keys:
+                header = keys
+                break
+            if number >= 10:
+                break
+        if header is None:
+            raise ValidationError(
+                _("No header row found. The first row must name the columns: %(columns)s.")
+                % {"columns": ", ".join(str(label) for label in COLUMNS.values())}
+            )
+        missing = [str(COLUMNS[key]) for key in REQUIRED if key not in header]
+        if missing:
+            raise ValidationError(_("The file has no column %(columns)s.") % {"columns": ", ".join(missing)})
+        columns = {key for key in header if key}
+        rows = []
+        for line, cells in enumerate(lines, start=number + 1):
+            if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
+                continue
+            if len(rows) >= MAX_ROWS:
+                raise ValidationError(_("The file has more than %(max)d rows; split it.") % {"max": MAX_ROWS})
+            values = {key: cell for key, cell in zip(header, cells, strict=False) if key}
+            rows.append(_clean_row(line, values, columns))
+    finally:
+        workbook.close()
+    return rows
+
+
+# --- Planning ------------------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    rows: list[Row]
+    create_missing: bool
+    new_categories: list[str] = field(default_factory=list)
+    existing_categories: dict = field(default_factory=dict)  # casefolded title -> ServiceCategory
+    existing_services: dict = field(default_factory=dict)  # (category id, casefolded title) -> Service
+
+    def count(self, status: str) -> int:
+        return sum(1 for row in self.rows if row.status == status)
+
+    @property
+    def errors(self) -> list[Row]:
+        return [row for row in self.rows if row.status == "error"]
+
+    @property
+    def changes(self) -> int:
+        return self.count("create") + self.count("update")
+
+    def summary(self) -> dict:
+        return {
+            "created": self.count("create"),
+            "updated": self.count("update"),
+            "unchanged": self.count("unchanged"),
+            "errors": self.count("error"),
+            "new_categories": len(self.new_categories),
+        }
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold().replace("ё", "е")
+
+
+def _stored(service: Service, key: str):
+    value = getattr(service, key)
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def plan_import(company, rows: list[Row], *, create_missing: bool) -> Plan:
+    """Compare the rows with the branch's catalogue as it is now; marks each row's status."""
+    plan = Plan(rows=rows, create_missing=create_missing)
+    for category in ServiceCategory.objects.filter(company=company, is_archived=False).order_by("id"):
+        plan.existing_categories.setdefault(_fold(category.title), category)
+    for service in Service.objects.filter(company=company, is_archived=False, category__is_archived=False).order_by(
+        "id"
+    ):
+        plan.existing_services.setdefault((service.category_id, _fold(service.title)), service)
+    uncategorised = _("Uncategorised")
+    seen: dict[tuple[str, str], int] = {}
+    new_categories: dict[str, str] = {}
+    for row in rows:
+        if not row.category and create_missing:
+            row.category = uncategorised
+        category_key = _fold(row.category)
+        if not row.category:
+            row.errors.append(_("The category is empty; fill it in or tick “create missing categories”."))
+        elif category_key not in plan.existing_categories:
+            if create_missing:
+                row.new_category = True
+                new_categories.setdefault(category_key, row.category)
+            else:
+                row.errors.append(
+                    _("Unknown category “%(category)s”; create it first or tick “create missing categories”.")
+                    % {"category": row.category}
+                )
+        if row.title:
+            key = (category_key, _fold(row.title))
+            if key in seen:
+                row.errors.append(
+                    _("The service “%(title)s” is already in row %(row)d of this file.")
+                    % {"title": row.title, "row": seen[key]}
+                )
+            else:
+                seen[key] = row.number
+        if row.errors:
+            row.status = "error"
+            continue
+        category = plan.existing_categories.get(category_key)
+        service = plan.existing_services.get((category.pk, _fold(row.title))) if category else None
+        if service is None:
+            row.status = "create"
+            continue
+        if service.title != row.title:
+            row.changed.append("title")
+        row.changed += [key for key in FIELDS if key in row.values and row.values[key] != _stored(service, key)]
+        row.status = "update" if row.changed else "unchanged"
+    plan.new_categories = list(new_categories.values())
+    return plan
+
+
+# --- Writing -------------------------------------------------------------------------------
+
+
+def _apply_values(service: Service, values: dict) -> None:
+    for key, value in values.items():
+        setattr(service, key, Decimal(value) if key in ("price_min", "price_max") else value)
+
+
+@transaction.atomic
+def apply_import(company, rows: list[Row], *, create_missing: bool) -> Plan:
+    """Write a confirmed import. Plans again first (inside the transaction, so the picture cannot
+    change underneath); if any row is bad now, raises ValidationError and writes nothing."""
+    # Lock the branch's catalogue against a second import running at the same time.
+    ServiceCategory.objects.select_for_update().filter(company=company).exists()
+    plan = plan_import(company, rows, create_missing=create_missing)
+    if plan.errors:
+        raise ValidationError(
+            _("The catalogue has changed since the preview: %(count)d rows are not valid now. Upload the file again.")
+            % {"count": len(plan.errors)}
+        )
+    top = ServiceCategory.objects.filter(company=company).aggregate(top=Max("sort_order"))["top"]
+    order = -1 if top is None else top
+    for title in plan.new_categories:
+        order += 1
+        category = ServiceCategory(company=company, chain_id=company.chain_id, title=title, sort_order=order)
+        category.save()
+        plan.existing_categories[_fold(title)] = category
+    next_order = {
+        row["category_id"]: row["top"] + 1
+        for row in Service.objects.filter(company=company).values("category_id").annotate(top=Max("sort_order"))
+    }
+    to_create, to_update, update_fields, changes = [], [], set(), {}
+    for row in plan.rows:
+        category = plan.existing_categories[_fold(row.category)]
+        if row.status == "create":
+            service = Service(company=company, chain_id=company.chain_id, category=category, title=row.title)
+            _apply_values(service, row.values)
+            service.sort_order = next_order.get(category.pk, 0)
+            next_order[category.pk] = service.sort_order + 1
+            if not service.is_group:
+                service.capacity = 1
+            to_create.append(service)
+        elif row.status == "update":
+            service = plan.existing_services[(category.pk, _fold(row.title))]
+            before = {key: _plain(getattr(service, key)) for key in row.changed}
+            service.title = row.title
+            _apply_values(service, {key: row.values[key] for key in row.changed if key in row.values})
+            update_fields.update(row.changed)
+            changes[service.pk] = {key: [before[key], _plain(getattr(service, key))] for key in row.changed}
+            to_update.append(service)
+    Service.objects.bulk_create(to_create, batch_size=500)
+    if to_update:
+        Service.objects.bulk_update(to_update, sorted(update_fields), batch_size=500)
+    _log_bulk(company, to_create, to_update, changes)
+    log_action(company, code="catalog.services_imported", changes=plan.summary())
+    return plan
+
+
+def _log_bulk(company, created, updated, changes) -> None:
+    """Bulk queries skip the save signals, so the event log gets its lines here, also in bulk."""
+    actor = current_actor()
+    common = {
+        "chain_id": company.chain_id,
+        "company_id": company.pk,
+        "user_id": actor.user_id,
+        "source": actor.source,
+        "ip": actor.ip,
+        "object_type": Service._meta.label_lower,
+        "code": "catalog.import",
+    }
+    events = [
+        Event(
+            **common,
+            action=EventAction.CREATED,
+            object_id=str(service.pk or ""),
+            object_repr=str(service)[:255],
+            changes={
+                key: [None, _plain(getattr(service, key))] for key in ("category_id", "title", *FIELDS, "sort_order")
+            },
+        )
+        for service in created
+    ]
+    events += [
+        Event(
+            **common,
+            action=EventAction.CHANGED,
+            object_id=str(service.pk),
+            object_repr=str(service)[:255],
+            changes=changes[service.pk],
+        )
+        for service in updated
+    ]
+    Event.unscoped.bulk_create(events, batch_size=500)

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StaffConfig(AppConfig):
+    name = "frontdesk.staff"
+    label = "staff"
+    verbose_name = _("Staff and schedules")
+
+    def ready(self):
+        from frontdesk.accounts.permissions import Section
+        from frontdesk.core.navigation import NavItem, register
+        from frontdesk.staff import demo  # noqa: F401  (registers the demo step)
+
+        register(NavItem("staff", _("Staff"), "people", "staff:list", Section.SETTINGS, order=300))
+        # Every member may open it: managers land on the grid, a specialist sees their own days.
+        register(NavItem("schedule", _("Work schedule"), "calendar-week", "staff:my_schedule", None, order=310))
