@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ClientsConfig(AppConfig):
+    name = "frontdesk.clients"
+    label = "clients"
+    verbose_name = _("Clients")
+
+    def ready(self):
+        from frontdesk.accounts.permissions import Section
+        from frontdesk.clients import stats
+        from frontdesk.core.navigation import NavItem, register
+
+        stats.connect()
+        register(NavItem("clients", _("Clients"), "person-lines-fill", "clients:list", Section.CLIENTS, order=20))

@@ -1,0 +1,471 @@
+"""Import and export of the client base.
+
+Import is three steps: `read_table` turns an .xlsx or .csv (UTF-8 or CP1251, comma or semicolon,
+detected) into headers and rows, and `guess_mapping` recognises the usual headers of other
+systems' exports (YCLIENTS, Altegio, Excel lists in Russian or English). `check_rows` is the dry
+run: every bad row with its number and the reason, nothing written. `import_chunk` then writes
+the next chunk of rows, each row on its own (a bad row never stops the rest), and records how far
+it got, so a large file shows progress and an interrupted import resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+import re
+import zipfile
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook, load_workbook
+
+from frontdesk.clients.models import (
+    Client,
+    ClientCategory,
+    ClientImport,
+    CustomField,
+    DuplicatePolicy,
+    Gender,
+    ImportStatus,
+)
+from frontdesk.clients.services import clean_custom_values, parse_date
+from frontdesk.core.money import to_money
+from frontdesk.core.phones import format_phone, normalize_phone
+
+MAX_ROWS = 100_000
+CHUNK = 500
+
+# Import targets: key -> label shown in the mapping step.
+TARGETS = {
+    "": gettext_lazy("— skip the column —"),
+    "name": gettext_lazy("Full name"),
+    "first_name": gettext_lazy("First name"),
+    "last_name": gettext_lazy("Last name"),
+    "phone": gettext_lazy("Phone"),
+    "extra_phone": gettext_lazy("Additional phone"),
+    "email": gettext_lazy("Email"),
+    "birthday": gettext_lazy("Birthday"),
+    "gender": gettext_lazy("Gender"),
+    "categories": gettext_lazy("Categories"),
+    "discount": gettext_lazy("Discount, %"),
+    "comment": gettext_lazy("Comment"),
+    "visits": gettext_lazy("Visits (before)"),
+    "spend": gettext_lazy("Spend (before)"),
+    "sms_consent": gettext_lazy("Agrees to SMS"),
+    "email_consent": gettext_lazy("Agrees to email"),
+}
+
+HEADER_ALIASES = {
+    "name": ["фио", "клиент", "имя клиента", "full name", "name", "client", "client name", "customer"],
+    "first_name": ["имя", "first name", "firstname", "given name"],
+    "last_name": ["фамилия", "last name", "lastname", "surname", "family name"],
+    "phone": [
+        "телефон",
+        "телефон клиента",
+        "мобильный",
+        "мобильный телефон",
+        "номер телефона",
+        "phone",
+        "mobile",
+        "phone number",
+        "telephone",
+        "tel",
+    ],
+    "extra_phone": ["доп телефон", "дополнительный телефон", "второй телефон", "additional phone", "phone 2"],
+    "email": ["e mail", "email", "эл почта", "электронная почта", "почта", "mail"],
+    "birthday": ["дата рождения", "день рождения", "др", "birthday", "birth date", "date of birth", "birthdate", "dob"],
+    "gender": ["пол", "gender", "sex"],
+    "categories": ["категория", "категории", "категории клиента", "метки", "category", "categories", "labels", "tags"],
+    "discount": ["скидка", "скидка %", "персональная скидка", "discount", "discount %", "personal discount"],
+    "comment": ["комментарий", "примечание", "заметки", "comment", "comments", "notes", "note"],
+    "visits": [
+        "визиты",
+        "визитов",
+        "количество визитов",
+        "кол во визитов",
+        "число визитов",
+        "visits",
+        "visit count",
+        "number of visits",
+    ],
+    "spend": [
+        "сумма продаж",
+        "продажи",
+        "оплачено",
+        "сумма",
+        "потрачено",
+        "spend",
+        "total spend",
+        "sales",
+        "total sales",
+        "paid",
+        "revenue",
+    ],
+    "sms_consent": ["согласие на смс", "смс рассылка", "sms consent", "sms marketing"],
+    "email_consent": ["согласие на email", "email рассылка", "email consent", "email marketing"],
+}
+_ALIAS_INDEX = {alias: key for key, aliases in HEADER_ALIASES.items() for alias in aliases}
+
+
+def _normal_header(text) -> str:
+    text = str(text or "").strip().lower().replace("ё", "е")
+    text = re.sub(r"[^\w%]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def guess_mapping(headers: list[str], custom_keys=()) -> dict[str, str]:
+    """Column index (as str) -> target, for the headers it recognises; each target once."""
+    mapping, used = {}, set()
+    custom = {_normal_header(k): f"custom:{k}" for k in custom_keys}
+    for index, header in enumerate(headers):
+        normal = _normal_header(header)
+        target = _ALIAS_INDEX.get(normal) or custom.get(normal)
+        if target is None:
+            # "Телефон (моб.)", "Дата рождения клиента": the longest alias the header starts with.
+            prefixes = [a for a in _ALIAS_INDEX if len(a) > 3 and normal.startswith(a + " ")]
+            if prefixes:
+                target = _ALIAS_INDEX[max(prefixes, key=len)]
+        if target and target not in used:
+            mapping[str(index)] = target
+            used.add(target)
+    return mapping
+
+
+# ---------------------------------------------------------------- reading files
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_table(name: str, data: bytes) -> tuple[list[str], list[list[str]]]:
+    """Headers and rows (all cells as text) of an .xlsx or .csv file; ValidationError if unreadable."""
+    if name.lower().endswith(".xlsx") or data[:2] == b"PK":
+        try:
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+            raise ValidationError(_("The file is not an Excel workbook (.xlsx).")) from None
+        sheet = workbook.worksheets[0]
+        rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        workbook.close()
+    else:
+        rows = _read_csv(data)
+    rows = [row for row in rows if any(cell for cell in row)]
+    if not rows:
+        raise ValidationError(_("The file is empty."))
+    if len(rows) - 1 > MAX_ROWS:
+        raise ValidationError(_("The file has more than %(n)s rows; split it into parts.") % {"n": MAX_ROWS})
+    headers = [str(h) for h in rows[0]]
+    width = len(headers)
+    body = [(row + [""] * width)[:width] for row in rows[1:]]
+    return headers, body
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("cp1251", errors="replace")
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    if first_line.count("\t") > max(first_line.count(";"), first_line.count(",")):
+        delimiter = "\t"
+    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def create_import(*, chain, user, name: str, data: bytes) -> ClientImport:
+    headers, rows = read_table(name, data)
+    custom_keys = list(CustomField.objects.filter(chain=chain).values_list("key", flat=True))
+    return ClientImport.objects.create(
+        chain=chain,
+        filename=name[:200],
+        headers=headers,
+        rows=rows,
+        mapping=guess_mapping(headers, custom_keys),
+        created_by=user,
+    )
+
+
+# ---------------------------------------------------------------- rows
+_GENDERS = {
+    "ж": Gender.FEMALE,
+    "жен": Gender.FEMALE,
+    "женский": Gender.FEMALE,
+    "f": Gender.FEMALE,
+    "female": Gender.FEMALE,
+    "м": Gender.MALE,
+    "муж": Gender.MALE,
+    "мужской": Gender.MALE,
+    "m": Gender.MALE,
+    "male": Gender.MALE,
+}
+_YES = {"1", "да", "yes", "y", "true", "+", "есть", "x"}
+
+
+def _row_values(job: ClientImport, row: list[str]) -> dict:
+    values: dict = {}
+    for index, target in job.mapping.items():
+        if not target:
+            continue
+        position = int(index)
+        values[target] = row[position].strip() if position < len(row) else ""
+    return values
+
+
+def parse_row(values: dict, *, chain, definitions) -> dict:
+    """The client fields of one row; ValidationError with the reasons if the row is bad."""
+    errors, out = [], {}
+    name = values.get("name") or " ".join(filter(None, [values.get("first_name"), values.get("last_name")]))
+    out["name"] = re.sub(r"\s+", " ", name).strip()[:150]
+    try:
+        out["phone"] = normalize_phone(values["phone"]) if values.get("phone") else ""
+    except ValidationError as error:
+        errors.extend(error.messages)
+    if not out["name"] and not out.get("phone"):
+        errors.append(_("Neither a name nor a phone."))
+    if not out.get("phone") and not errors:
+        errors.append(_("No phone: the phone is how a client is found again."))
+    if values.get("extra_phone"):
+        try:
+            out["extra_phones"] = [normalize_phone(values["extra_phone"])]
+        except ValidationError as error:
+            errors.extend(error.messages)
+    email = values.get("email", "")
+    if email:
+        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+            errors.append(_("“%(value)s” is not an email address.") % {"value": email})
+        else:
+            out["email"] = email.lower()
+    if values.get("birthday"):
+        try:
+            out["birthday"] = parse_date(values["birthday"].split(" ")[0])
+        except ValueError:
+            errors.append(_("“%(value)s” is not a date.") % {"value": values["birthday"]})
+    if values.get("gender"):
+        gender = _GENDERS.get(values["gender"].strip().lower().rstrip("."))
+        if gender is None:
+            errors.append(_("Unknown gender “%(value)s”.") % {"value": values["gender"]})
+        else:
+            out["gender"] = gender
+    if values.get("discount"):
+        try:
+            discount = Decimal(values["discount"].replace("%", "").replace(",", ".").strip())
+            if not discount.is_finite() or not 0 <= discount <= 100:
+                raise InvalidOperation
+            out["discount"] = discount
+        except InvalidOperation:
+            errors.append(
+                _("The discount must be a number from 0 to 100, not “%(value)s”.") % {"value": values["discount"]}
+            )
+    if values.get("comment"):
+        out["comment"] = values["comment"]
+    if values.get("categories"):
+        out["categories"] = [c.strip()[:80] for c in re.split(r"[,;]", values["categories"]) if c.strip()]
+    if values.get("visits"):
+        try:
+            out["imported_visits"] = int(Decimal(values["visits"].replace(" ", "").replace(",", ".")))
+            if out["imported_visits"] < 0:
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            errors.append(_("Visits must be a whole number, not “%(value)s”.") % {"value": values["visits"]})
+    if values.get("spend"):
+        try:
+            out["imported_spend"] = to_money(re.sub(r"[^\d,.\-]", "", values["spend"]).replace(",", "."))
+        except ValueError:
+            errors.append(_("“%(value)s” is not an amount.") % {"value": values["spend"]})
+    for key in ("sms_consent", "email_consent"):
+        if values.get(key):
+            out[key] = values[key].strip().lower() in _YES
+    custom = {k.split(":", 1)[1]: v for k, v in values.items() if k.startswith("custom:") and v}
+    if custom:
+        try:
+            out["custom"] = clean_custom_values(chain, custom, definitions)
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def check_rows(job: ClientImport) -> list[tuple[int, str]]:
+    """The dry run: (row number in the file, reason) for every bad row; writes nothing."""
+    if "phone" not in job.mapping.values():
+        return [(1, _("No column is mapped to the phone."))]
+    definitions = list(CustomField.objects.filter(chain=job.chain_id))
+    bad, seen = [], {}
+    for number, row in enumerate(job.rows, start=2):
+        try:
+            parsed = parse_row(_row_values(job, row), chain=job.chain_id, definitions=definitions)
+        except ValidationError as error:
+            bad.append((number, " ".join(error.messages)))
+            continue
+        phone = parsed.get("phone")
+        if phone in seen:
+            bad.append((number, _("The same phone as row %(row)s.") % {"row": seen[phone]}))
+        else:
+            seen[phone] = number
+    return bad
+
+
+def import_chunk(job: ClientImport, size: int = CHUNK) -> ClientImport:
+    """Import the next `size` rows of the job; bad rows are recorded and skipped."""
+    with transaction.atomic():
+        job = ClientImport.objects.select_for_update().get(pk=job.pk)
+        if job.status == ImportStatus.DONE:
+            return job
+        job.status = ImportStatus.RUNNING
+        definitions = list(CustomField.objects.filter(chain=job.chain_id))
+        categories = {c.title.lower(): c for c in ClientCategory.objects.filter(chain=job.chain_id)}
+        end = min(job.position + size, len(job.rows))
+        for index in range(job.position, end):
+            number = index + 2
+            try:
+                parsed = parse_row(_row_values(job, job.rows[index]), chain=job.chain_id, definitions=definitions)
+                with transaction.atomic():
+                    outcome = _save_row(job, parsed, categories)
+            except ValidationError as error:
+                job.errors.append([number, " ".join(error.messages)])
+                continue
+            except IntegrityError:
+                job.errors.append([number, _("The phone is already in the base.")])
+                continue
+            setattr(job, outcome, getattr(job, outcome) + 1)
+        job.position = end
+        if job.position >= len(job.rows):
+            job.status = ImportStatus.DONE
+        job.save()
+    return job
+
+
+def _save_row(job: ClientImport, parsed: dict, categories: dict) -> str:
+    category_titles = parsed.pop("categories", [])
+    extra = parsed.pop("extra_phones", [])
+    client = Client.objects.filter(chain=job.chain_id, phone=parsed["phone"]).first()
+    if client is not None and job.on_duplicate == DuplicatePolicy.SKIP:
+        return "skipped"
+    outcome = "updated" if client is not None else "created"
+    if client is None:
+        client = Client(chain_id=job.chain_id)
+    for key, value in parsed.items():
+        if key == "custom":
+            client.custom = {**(client.custom or {}), **value}
+        elif value not in ("", None) or not getattr(client, key, None):
+            setattr(client, key, value)
+    for phone in extra:
+        if phone != client.phone and phone not in client.extra_phones:
+            client.extra_phones = [*client.extra_phones, phone]
+    client.save()
+    for title in category_titles:
+        category = categories.get(title.lower())
+        if category is None:
+            category = ClientCategory.objects.create(chain_id=job.chain_id, title=title)
+            categories[title.lower()] = category
+        client.categories.add(category)
+    return outcome
+
+
+# ---------------------------------------------------------------- export
+EXPORT_COLUMNS = [
+    ("name", gettext_lazy("Full name")),
+    ("phone", gettext_lazy("Phone")),
+    ("extra_phones", gettext_lazy("Additional phone")),
+    ("email", gettext_lazy("Email")),
+    ("gender", gettext_lazy("Gender")),
+    ("birthday", gettext_lazy("Birthday")),
+    ("categories", gettext_lazy("Categories")),
+    ("importance", gettext_lazy("Importance")),
+    ("discount", gettext_lazy("Discount, %")),
+    ("source", gettext_lazy("Source")),
+    ("sms_consent", gettext_lazy("Agrees to SMS")),
+    ("email_consent", gettext_lazy("Agrees to email")),
+    ("comment", gettext_lazy("Comment")),
+    ("visits_count", gettext_lazy("Visits")),
+    ("spend", gettext_lazy("Total spend")),
+    ("last_visit", gettext_lazy("Last visit")),
+]
+
+
+def export_clients(clients, *, tz) -> bytes:
+    """An .xlsx of the clients (a queryset annotated by selectors.with_stats, categories
+    prefetched), with headers the import recognises, so the file goes back in unchanged."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(_("Clients")))
+    sheet.append([str(label) for _key, label in EXPORT_COLUMNS])
+    yes, no = str(_("yes")), str(_("no"))
+    for client in clients.iterator(chunk_size=2000) if not clients._prefetch_related_lookups else clients:
+        sheet.append(
+            [
+                client.name,
+                format_phone(client.phone),
+                ", ".join(format_phone(p) for p in client.extra_phones or []),
+                client.email,
+                client.get_gender_display() if client.gender else "",
+                client.birthday.strftime("%d.%m.%Y") if client.birthday else "",
+                ", ".join(c.title for c in client.categories.all()),
+                client.get_importance_display() if client.importance else "",
+                float(client.discount),
+                client.get_source_display() if client.source else "",
+                yes if client.sms_consent else no,
+                yes if client.email_consent else no,
+                client.comment,
+                client.visits_count,
+                float(client.spend),
+                client.last_visit.astimezone(tz).strftime("%d.%m.%Y") if client.last_visit else "",
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def personal_data(client: Client, card) -> bytes:
+    """Everything the network holds about one person, as one JSON file (a data-subject request)."""
+    data = {
+        "client": {
+            "name": client.name,
+            "phone": client.phone,
+            "additional_phones": client.extra_phones,
+            "email": client.email,
+            "gender": client.gender,
+            "birthday": client.birthday,
+            "categories": [c.title for c in client.categories.all()],
+            "importance": client.importance,
+            "discount_percent": client.discount,
+            "source": client.source,
+            "source_details": client.source_note,
+            "recommended_by": str(client.referrer) if client.referrer_id else None,
+            "sms_consent": client.sms_consent,
+            "email_consent": client.email_consent,
+            "comment": client.comment,
+            "custom_fields": client.custom,
+            "created_at": client.created_at,
+        },
+        "records": [
+            {
+                "start": r.start,
+                "branch": r.company.name,
+                "specialist": r.specialist.name,
+                "status": r.status,
+                "services": [{"service": line.service.title, "price": line.price} for line in r.lines.all()],
+                "comment": r.comment,
+            }
+            for r in card.records
+        ],
+        "comments": [{"at": n.created_at, "text": n.text} for n in client.notes.all()],
+        "files": [{"title": f.title, "kind": f.kind, "uploaded_at": f.created_at} for f in client.files.all()],
+    }
+    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()

@@ -1,0 +1,250 @@
+import datetime
+import io
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from frontdesk.clients.models import Client, ClientCategory, ClientImport, Segment
+from frontdesk.clients.spreadsheets import guess_mapping, read_table
+from frontdesk.clients.tests.factories import make_client, make_record, make_service, make_specialist
+from frontdesk.core.models import Event
+from frontdesk.scheduling.models import RecordStatus
+from frontdesk.testing.fixtures import client_for
+
+MSK = ZoneInfo("Europe/Moscow")
+START = datetime.datetime(2026, 1, 10, 12, tzinfo=MSK)
+
+
+def url(name, company, **kwargs):
+    return reverse(f"clients:{name}", kwargs={"company_id": company.pk, **kwargs})
+
+
+@pytest.fixture
+def salon(tenant_a, sam):
+    """Two clients: Ирина booked with Sam's specialist profile, Ольга only with Анна."""
+    company = tenant_a.company
+    haircut = make_service(company, "Стрижка")
+    colour = make_service(company, "Окрашивание")
+    sams = make_specialist(company, "Сэм", [haircut])
+    sams.user = sam
+    sams.save()
+    anna = make_specialist(company, "Анна", [haircut, colour])
+    irina = make_client(tenant_a, "Ирина Петрова", "+79001234567", birthday=datetime.date(1990, 12, 28))
+    olga = make_client(tenant_a, "Ольга Смирнова", "+79007654321", birthday=datetime.date(1985, 1, 5))
+    make_record(company, irina, sams, haircut, START)
+    for n in range(4):
+        make_record(company, olga, anna, colour, START + datetime.timedelta(days=30 * n), price=5000)
+    make_record(company, olga, anna, colour, START + datetime.timedelta(days=200), status=RecordStatus.NO_SHOW)
+    return {"company": company, "irina": irina, "olga": olga, "anna": anna, "colour": colour}
+
+
+def test_specialist_limited_to_own_clients_cannot_open_another_card_by_url(salon, sam):
+    browser = client_for(sam)
+    company = salon["company"]
+    assert browser.get(url("card", company, client_id=salon["irina"].pk)).status_code == 200
+    assert browser.get(url("card", company, client_id=salon["olga"].pk)).status_code == 404
+
+
+def test_specialist_limited_to_own_clients_does_not_find_others_by_search(salon, sam):
+    browser = client_for(sam)
+    company = salon["company"]
+    page = browser.get(url("list", company), {"q": "765"}).content.decode()
+    assert "Ольга" not in page
+    assert "Ольга" not in browser.get(url("search", company), {"q": "Ольга"}).content.decode()
+    assert "Ирина" in browser.get(url("list", company), {"q": "ирина"}).content.decode()
+
+
+def test_member_without_edit_rights_sees_masked_phones_and_cannot_export(salon, sam):
+    browser = client_for(sam)
+    company = salon["company"]
+    page = browser.get(url("card", company, client_id=salon["irina"].pk)).content.decode()
+    assert "+7 900 ***-**-67" in page and "123-45-67" not in page
+    assert browser.get(url("export", company)).status_code == 403
+    assert browser.post(url("bulk", company), {"action": "export", "scope": "all"}).status_code == 403
+
+
+def test_every_card_view_is_in_the_event_log(salon, alice):
+    client_for(alice).get(url("card", salon["company"], client_id=salon["olga"].pk))
+    event = Event.objects.get(code="client.viewed", object_id=str(salon["olga"].pk))
+    assert event.user_id == alice.pk
+
+
+def test_card_shows_totals_and_timeline(salon, alice):
+    page = client_for(alice).get(url("card", salon["company"], client_id=salon["olga"].pk))
+    totals = page.context["totals"]
+    assert totals.visits == 4 and totals.no_shows == 1
+    assert totals.spend == 20000 and totals.average_check == 5000
+    assert totals.usual_interval_days == 30 and totals.favourite_specialist == "Анна"
+    assert totals.favourite_services == ["Окрашивание"]
+    kinds = [e.kind for e in page.context["timeline"]]
+    assert kinds.count("record") == 5 and "change" in kinds
+
+
+def test_card_costs_the_same_queries_for_many_visits(salon, alice, django_assert_max_num_queries):
+    company, olga = salon["company"], salon["olga"]
+    browser = client_for(alice)
+    for n in range(40):
+        make_record(company, olga, salon["anna"], salon["colour"], START + datetime.timedelta(days=300 + n))
+    with django_assert_max_num_queries(25):
+        assert browser.get(url("card", company, client_id=olga.pk)).status_code == 200
+
+
+def test_list_page_of_fifty_runs_a_constant_number_of_queries(tenant_a, alice, django_assert_max_num_queries):
+    vip = ClientCategory.objects.create(chain=tenant_a.chain, title="VIP")
+    clients = Client.objects.bulk_create(
+        Client(chain=tenant_a.chain, name=f"Клиент {n}", phone=f"+7900100{n:04d}") for n in range(60)
+    )
+    vip.clients.add(*clients)
+    browser = client_for(alice)
+    with django_assert_max_num_queries(20):
+        page = browser.get(url("list", tenant_a.company), {"sort": "-spend", "visits_min": "0"})
+    assert len(page.context["page"].object_list) == 50
+
+
+def test_filters_combine_birthday_across_new_year_visits_and_spend(salon, alice):
+    browser = client_for(alice)
+    company = salon["company"]
+
+    def names(**params):
+        page = browser.get(url("list", company), params)
+        return sorted(c.name for c in page.context["page"].object_list)
+
+    assert names(bday_from="20.12", bday_to="10.01") == ["Ирина Петрова", "Ольга Смирнова"]
+    assert names(bday_from="01.01", bday_to="10.01") == ["Ольга Смирнова"]
+    assert names(visits_min="2", spend_min="10000") == ["Ольга Смирнова"]
+    assert names(specialist=str(salon["anna"].pk), visits_max="1") == []
+    assert names(service=str(salon["colour"].pk)) == ["Ольга Смирнова"]
+    assert names(q="4567") == ["Ирина Петрова"]
+    assert names(q="8 900 123") == ["Ирина Петрова"]
+
+
+def test_lost_clients_are_regulars_long_past_their_usual_interval(salon, alice):
+    page = client_for(alice).get(url("list", salon["company"]), {"lost": "on"})
+    # Ольга came every 30 days, last in April 2026; Ирина came once.
+    assert [c.name for c in page.context["page"].object_list] == ["Ольга Смирнова"]
+
+
+def test_segment_keeps_its_filters(salon, alice):
+    browser = client_for(alice)
+    company = salon["company"]
+    response = browser.post(url("segment_save", company), {"name": "Постоянные", "filters": "visits_min=3&gender="})
+    segment = Segment.objects.get(name="Постоянные")
+    assert segment.params == {"visits_min": ["3"]}
+    page = browser.get(url("list", company), {"segment": segment.pk})
+    assert response.status_code == 302
+    assert [c.name for c in page.context["page"].object_list] == ["Ольга Смирнова"]
+
+
+def test_bulk_category_and_export_follow_the_filters(salon, alice):
+    browser = client_for(alice)
+    company = salon["company"]
+    vip = ClientCategory.objects.create(chain=company.chain, title="VIP")
+    browser.post(
+        url("bulk", company), {"action": "add_category", "category": vip.pk, "scope": "all", "filters": "q=ольга"}
+    )
+    assert list(vip.clients.values_list("name", flat=True)) == ["Ольга Смирнова"]
+    response = browser.post(url("bulk", company), {"action": "export", "scope": "selected", "ids": [salon["irina"].pk]})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.values)
+    assert len(rows) == 2 and rows[1][0] == "Ирина Петрова" and rows[1][1] == "+7 900 123-45-67"
+
+
+def test_rfm_grid_counts_clients_with_visits(salon, alice):
+    page = client_for(alice).get(url("rfm", salon["company"]))
+    total = sum(cell["count"] for _r, cells in page.context["rows"] for _f, cell in cells)
+    assert total == 2
+
+
+def test_duplicate_phone_on_the_form_is_refused_clearly(salon, alice):
+    response = client_for(alice).post(url("add", salon["company"]), {"name": "Ира", "phone": "8 (900) 123-45-67"})
+    assert response.status_code == 200
+    assert "already belongs to the client" in response.content.decode()
+
+
+def test_client_data_is_exported_as_one_json_file(salon, alice):
+    response = client_for(alice).get(url("personal_data", salon["company"], client_id=salon["olga"].pk))
+    assert response["Content-Type"] == "application/json"
+    assert b"+79007654321" in response.content and "Окрашивание".encode() in response.content
+
+
+# ---------------------------------------------------------------- import
+def test_usual_headers_of_other_systems_are_recognised():
+    headers = [
+        "ФИО",
+        "Телефон",
+        "E-mail",
+        "Дата рождения",
+        "Пол",
+        "Категория",
+        "Скидка",
+        "Комментарий",
+        "Визиты",
+        "Сумма продаж",
+    ]
+    mapping = guess_mapping(headers)
+    assert list(mapping.values()) == [
+        "name",
+        "phone",
+        "email",
+        "birthday",
+        "gender",
+        "categories",
+        "discount",
+        "comment",
+        "visits",
+        "spend",
+    ]
+    assert guess_mapping(["Имя", "Фамилия", "Phone"]) == {"0": "first_name", "1": "last_name", "2": "phone"}
+
+
+def test_csv_in_cp1251_with_semicolons_is_read():
+    data = "Имя;Телефон\nИрина;89001234567\n".encode("cp1251")
+    headers, rows = read_table("clients.csv", data)
+    assert headers == ["Имя", "Телефон"] and rows == [["Ирина", "89001234567"]]
+
+
+def _xlsx(rows) -> io.BytesIO:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = "clients.xlsx"
+    return buffer
+
+
+def test_import_dry_run_lists_bad_rows_and_then_imports_the_good_ones(tenant_a, alice):
+    make_client(tenant_a, "Старая Ирина", "+79001234567")
+    browser = client_for(alice)
+    company = tenant_a.company
+    upload = _xlsx(
+        [
+            ["ФИО", "Телефон", "Дата рождения", "Скидка", "Категория"],
+            ["Ирина Новая", "8 900 123-45-67", "28.12.1990", "5", "VIP"],
+            ["Без телефона", "", "", "", ""],
+            ["Плохая дата", "+79005550001", "31.02.1990", "", ""],
+            ["Ольга", "+79005550002", "", "10", "VIP, Блондинки"],
+        ]
+    )
+    response = browser.post(url("import", company), {"file": upload})
+    job = ClientImport.objects.get()
+    assert response.status_code == 302
+    mapping = {f"col_{i}": t for i, t in enumerate(["name", "phone", "birthday", "discount", "categories"])}
+    page = browser.post(
+        url("import_check", company, client_import_id=job.pk), {**mapping, "on_duplicate": "update", "start": "0"}
+    )
+    assert [n for n, _reason in page.context["bad"]] == [3, 4]
+    assert Client.objects.count() == 1  # the dry run wrote nothing
+    browser.post(
+        url("import_check", company, client_import_id=job.pk), {**mapping, "on_duplicate": "update", "start": "1"}
+    )
+    browser.post(url("import_step", company, client_import_id=job.pk))
+    job.refresh_from_db()
+    assert (job.status, job.created, job.updated, len(job.errors)) == ("done", 1, 1, 2)
+    irina = Client.objects.get(phone="+79001234567")
+    assert irina.name == "Ирина Новая" and irina.birthday == datetime.date(1990, 12, 28)
+    olga = Client.objects.get(phone="+79005550002")
+    assert sorted(olga.categories.values_list("title", flat=True)) == ["VIP", "Блондинки"]
