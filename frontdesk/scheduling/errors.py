@@ -1,0 +1,38 @@
+from django.utils.translation import gettext_lazy as _
+
+MESSAGES = {
+    "slot_taken": _("This time was just taken. Choose one of the nearest free times."),
+    "past": _("This time has already passed."),
+    "service_unavailable": _("This service cannot be booked here."),
+    "specialist_needed": _("Choose a specialist for every service to overbook on purpose."),
+    "no_segments": _("Choose at least one service."),
+}
+
+
+class BookingError(Exception):
+    def __init__(self, code: str, alternatives=(), **params):
+        self.code = code
+        self.alternatives = list(alternatives)
+        self.params = params
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        text = str(MESSAGES[self.code])
+        return text % self.params if self.params else text
+
+
+class SlotTaken(BookingError):
+    def __init__(self, alternatives=()):
+        super().__init__("slot_taken", alternatives)
+
+
+MESSAGES.update(
+    {
+        "outside_work": _("The specialist does not work at this time or is busy. Choose another time."),
+        "not_movable": _("A completed or cancelled record cannot be moved."),
+        "bad_transition": _("A record cannot go from “%(from)s” to “%(to)s”."),
+        "end_before_start": _("The end must be after the start."),
+        "too_long": _("A record cannot be longer than 24 hours."),
+    }
+)

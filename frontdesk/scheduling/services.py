@@ -1,0 +1,460 @@
+"""Booking: the one path through which a record comes to hold a specialist's time."""
+
+from __future__ import annotations
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, connection, transaction
+
+from frontdesk.catalog.models import Resource, Service
+from frontdesk.core.audit import log_action
+from frontdesk.scheduling.availability import (
+    Placement,
+    Query,
+    Segment,
+    ServiceUnavailable,
+    Slot,
+    block_is_free,
+    check_slot,
+    find_slots,
+    from_minute,
+    to_minute,
+)
+from frontdesk.scheduling.errors import BookingError, SlotTaken
+from frontdesk.scheduling.models import (
+    HOLDING_STATUSES,
+    MAX_LENGTH,
+    Record,
+    RecordService,
+    RecordSource,
+    RecordStatus,
+    ResourceBooking,
+    Visit,
+)
+from frontdesk.staff.models import Specialist, SpecialistService
+
+ALTERNATIVES = 6
+
+
+def nearest_alternatives(query: Query, wanted: datetime.datetime, days: int = 7) -> list[Slot]:
+    """Free starts closest to the wanted time: that day first, then the following days."""
+    tz = ZoneInfo(query.company.timezone)
+    day = wanted.astimezone(tz).date()
+    probe = Query(**{**query.__dict__, "date_from": day, "date_to": day + datetime.timedelta(days=days)})
+    try:
+        slots = find_slots(probe)
+    except ServiceUnavailable:
+        return []
+    minute = to_minute(wanted)
+    slots.sort(key=lambda slot: (slot.start_at.astimezone(tz).date() != day, abs(slot.start - minute)))
+    return sorted(slots[:ALTERNATIVES], key=lambda slot: slot.start)
+
+
+def _check_length(block_start, block_end) -> None:
+    # Queries for what overlaps a window rely on this bound (models.MAX_LENGTH).
+    if block_end - block_start > MAX_LENGTH:
+        raise BookingError("too_long")
+
+
+def _lock_candidates(query: Query) -> None:
+    """On PostgreSQL, queue concurrent bookings of the same specialists and resources behind
+    each other (rows locked in primary-key order, so no deadlock); the exclusion constraint stays
+    as the last line of defence. SQLite needs nothing: the transaction began with the write lock."""
+    if connection.vendor != "postgresql":
+        return
+    explicit = {s.specialist_id for s in query.segments if s.specialist_id}
+    service_ids = [s.service_id for s in query.segments]
+    if any(s.specialist_id is None for s in query.segments):
+        explicit |= set(
+            SpecialistService.objects.filter(
+                service_id__in=service_ids, specialist__companies=query.company
+            ).values_list("specialist_id", flat=True)
+        )
+    list(Specialist.objects.select_for_update().filter(pk__in=explicit).order_by("pk").values_list("pk", flat=True))
+    list(
+        Resource.objects.select_for_update()
+        .filter(services__in=service_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _forced_slot(query: Query, start: datetime.datetime) -> Slot:
+    """An overbooking: the specialists the administrator chose, whatever the engine says."""
+    if any(s.specialist_id is None for s in query.segments):
+        raise BookingError("specialist_needed")
+    durations = dict(
+        Service.objects.filter(pk__in=[s.service_id for s in query.segments]).values_list("id", "duration")
+    )
+    own = {
+        (link.specialist_id, link.service_id): link.duration
+        for link in SpecialistService.objects.filter(specialist_id__in=[s.specialist_id for s in query.segments])
+    }
+    t = to_minute(start)
+    placements = []
+    for segment in query.segments:
+        if segment.service_id not in durations:
+            raise BookingError("service_unavailable")
+        duration = own.get((segment.specialist_id, segment.service_id)) or durations[segment.service_id]
+        placements.append(Placement(segment.service_id, segment.specialist_id, t, duration))
+        t += duration
+    return Slot(placements[0].start, tuple(placements))
+
+
+def book_visit(
+    *,
+    company,
+    segments: list[Segment],
+    start: datetime.datetime,
+    client=None,
+    source: str = RecordSource.ADMIN,
+    comment: str = "",
+    created_by=None,
+    overbook: bool = False,
+    prepaid: bool = False,
+    online: bool = False,
+    step: int = 15,
+    min_notice: int = 0,
+    max_days_ahead: int | None = None,
+    now: datetime.datetime | None = None,
+) -> list[Record]:
+    """Book a visit (services in a row) starting at `start`. Returns its records, one per run of
+    services with the same specialist.
+
+    Guarantees: a specialist is never in two overlapping holding records and a resource is never
+    beyond its capacity, whatever arrives concurrently; the loser gets SlotTaken with the
+    nearest free times. `overbook=True` skips the check on purpose and is written to the event log.
+    """
+    if not segments:
+        raise BookingError("no_segments")
+    query = Query(
+        company=company,
+        segments=list(segments),
+        date_from=start.date(),
+        date_to=start.date(),
+        step=step,
+        min_notice=min_notice,
+        max_days_ahead=max_days_ahead,
+        online=online,
+        now=now,
+    )
+    try:
+        with transaction.atomic():
+            _lock_candidates(query)
+            try:
+                slot = check_slot(query, start)
+            except ServiceUnavailable:
+                raise BookingError("service_unavailable") from None
+            forced = slot is None
+            if forced:
+                if not overbook:
+                    raise SlotTaken()
+                slot = _forced_slot(query, start)
+            records = _create_records(
+                company, slot, client, source, comment, created_by, overbooked=forced, prepaid=prepaid
+            )
+    except SlotTaken:
+        raise SlotTaken(nearest_alternatives(query, start)) from None
+    except IntegrityError:
+        # PostgreSQL's exclusion constraint caught a race the locks did not (e.g. a specialist
+        # added to the service mid-flight).
+        raise SlotTaken(nearest_alternatives(query, start)) from None
+    return records
+
+
+def _create_records(
+    company, slot: Slot, client, source, comment, created_by, *, overbooked: bool, prepaid: bool = False
+) -> list[Record]:
+    services = {
+        service.pk: service
+        for service in Service.objects.filter(pk__in=[p.service_id for p in slot.placements]).prefetch_related(
+            "resources"
+        )
+    }
+    own_prices = {
+        (link.specialist_id, link.service_id): link.price_min
+        for link in SpecialistService.objects.filter(
+            specialist_id__in={p.specialist_id for p in slot.placements},
+            service_id__in=services,
+        )
+    }
+    visit = Visit.objects.create(company=company, chain_id=company.chain_id, client=client)
+    records = []
+    placements = list(slot.placements)
+    index = 0
+    while index < len(placements):
+        run = [placements[index]]
+        while index + len(run) < len(placements) and placements[index + len(run)].specialist_id == run[0].specialist_id:
+            run.append(placements[index + len(run)])
+        first, final = run[0], run[-1]
+        start, end = first.start, final.start + final.duration
+        block_start = start - services[first.service_id].buffer_before
+        block_end = end + services[final.service_id].buffer_after
+        _check_length(from_minute(block_start), from_minute(block_end))
+        record = Record.objects.create(
+            company=company,
+            chain_id=company.chain_id,
+            visit=visit,
+            client=client,
+            specialist_id=first.specialist_id,
+            start=from_minute(start),
+            end=from_minute(end),
+            block_start=from_minute(block_start),
+            block_end=from_minute(block_end),
+            source=source,
+            comment=comment,
+            created_by=created_by,
+            overbooked=overbooked,
+            prepaid=prepaid,
+        )
+        for position, placement in enumerate(run):
+            service = services[placement.service_id]
+            price = own_prices.get((placement.specialist_id, placement.service_id))
+            RecordService.objects.create(
+                record=record,
+                chain_id=company.chain_id,
+                service=service,
+                start=from_minute(placement.start),
+                duration=placement.duration,
+                price=service.price_min if price is None else price,
+                position=position,
+            )
+            for resource in service.resources.all():
+                ResourceBooking.objects.create(
+                    record=record,
+                    chain_id=company.chain_id,
+                    resource=resource,
+                    block_start=record.block_start,
+                    block_end=record.block_end,
+                )
+        if overbooked:
+            log_action(record, code="record.overbooked")
+        records.append(record)
+        index += len(run)
+    return records
+
+
+# Which status a record may go to from which; completion by checkout arrives with the cash desk.
+TRANSITIONS = {
+    RecordStatus.BOOKED: {RecordStatus.CONFIRMED, RecordStatus.ARRIVED, RecordStatus.NO_SHOW, RecordStatus.CANCELLED},
+    RecordStatus.CONFIRMED: {RecordStatus.BOOKED, RecordStatus.ARRIVED, RecordStatus.NO_SHOW, RecordStatus.CANCELLED},
+    RecordStatus.ARRIVED: {RecordStatus.CONFIRMED, RecordStatus.COMPLETED, RecordStatus.CANCELLED},
+    RecordStatus.COMPLETED: {RecordStatus.ARRIVED},
+    RecordStatus.NO_SHOW: {RecordStatus.BOOKED, RecordStatus.CONFIRMED},
+    RecordStatus.CANCELLED: {RecordStatus.BOOKED},
+}
+MOVABLE = {RecordStatus.BOOKED, RecordStatus.CONFIRMED, RecordStatus.ARRIVED}
+
+
+def _locked(record: Record) -> Record:
+    """Re-read the record under a row lock (PostgreSQL) before deciding anything."""
+    return Record.objects.select_for_update().select_related("company").get(pk=record.pk)
+
+
+def _place_record(record: Record, start, end, specialist_id, *, overbook: bool) -> Record:
+    lines = list(record.lines.select_related("service").order_by("position"))
+    buffer_before = lines[0].service.buffer_before if lines else 0
+    buffer_after = lines[-1].service.buffer_after if lines else 0
+    block_start = start - datetime.timedelta(minutes=buffer_before)
+    block_end = end + datetime.timedelta(minutes=buffer_after)
+    _check_length(block_start, block_end)
+    resource_ids = list(record.resource_bookings.values_list("resource_id", flat=True))
+    if connection.vendor == "postgresql":
+        list(Specialist.objects.select_for_update().filter(pk=specialist_id).values_list("pk", flat=True))
+    free = block_is_free(record.company, specialist_id, block_start, block_end, resource_ids, (record.pk,))
+    if not free and not overbook:
+        raise BookingError("outside_work")
+    shift = start - record.start
+    record.start, record.end = start, end
+    record.block_start, record.block_end = block_start, block_end
+    record.specialist_id = specialist_id
+    record.overbooked = not free
+    record.save()
+    for line in lines:
+        line.start = line.start + shift
+        line.save(update_fields=["start"])
+    record.resource_bookings.update(block_start=block_start, block_end=block_end)
+    if not free:
+        log_action(record, code="record.overbooked")
+    return record
+
+
+def move_record(record: Record, *, start: datetime.datetime, specialist=None, overbook: bool = False) -> Record:
+    """Move a record to another time and/or specialist (drag in the journal), keeping its length."""
+    try:
+        with transaction.atomic():
+            record = _locked(record)
+            if record.status not in MOVABLE:
+                raise BookingError("not_movable")
+            end = start + (record.end - record.start)
+            specialist_id = getattr(specialist, "pk", specialist) or record.specialist_id
+            if record.holds_time:
+                _offer_freed_time_later(record, record.block_start, record.block_end, record.specialist_id)
+            return _place_record(record, start, end, specialist_id, overbook=overbook)
+    except IntegrityError:
+        raise BookingError("outside_work") from None
+
+
+def resize_record(record: Record, *, end: datetime.datetime, overbook: bool = False) -> Record:
+    """Change where a record ends (drag its edge); the last service line takes the difference."""
+    try:
+        with transaction.atomic():
+            record = _locked(record)
+            if record.status not in MOVABLE:
+                raise BookingError("not_movable")
+            if end <= record.start:
+                raise BookingError("end_before_start")
+            if end - record.start > datetime.timedelta(hours=24):
+                raise BookingError("too_long")
+            last = record.lines.order_by("-position").first()
+            if last is not None:
+                new_duration = int((end - last.start).total_seconds() // 60)
+                if new_duration < 5:
+                    raise BookingError("end_before_start")
+                last.duration = new_duration
+                last.save(update_fields=["duration"])
+            return _place_record(record, record.start, end, record.specialist_id, overbook=overbook)
+    except IntegrityError:
+        raise BookingError("outside_work") from None
+
+
+def set_record_status(record: Record, status: str) -> Record:
+    """Confirm, check in, mark a no-show, cancel, or restore a record. A cancelled record that
+    comes back must find its time still free."""
+    try:
+        with transaction.atomic():
+            record = _locked(record)
+            if status == record.status:
+                return record
+            if status not in TRANSITIONS.get(record.status, set()):
+                raise BookingError(
+                    "bad_transition",
+                    **{"from": RecordStatus(record.status).label, "to": RecordStatus(status).label},
+                )
+            was_holding = record.holds_time
+            record.status = status
+            if (
+                not was_holding
+                and record.holds_time
+                and not block_is_free(
+                    record.company,
+                    record.specialist_id,
+                    record.block_start,
+                    record.block_end,
+                    list(record.resource_bookings.values_list("resource_id", flat=True)),
+                    (record.pk,),
+                )
+            ):
+                raise BookingError("outside_work")
+            record.save()
+            record.resource_bookings.update(active=status in HOLDING_STATUSES)
+            if was_holding and not record.holds_time:
+                _offer_freed_time_later(record, record.block_start, record.block_end, record.specialist_id)
+            return record
+    except IntegrityError:
+        raise BookingError("outside_work") from None
+
+
+def _offer_freed_time_later(record: Record, start, end, specialist_id) -> None:
+    """Once the change is committed, the waiting list gets its chance at the time it gave back."""
+    from frontdesk.scheduling import waitlist  # it books through this module
+
+    transaction.on_commit(lambda: waitlist.offer_freed_time(record, start=start, end=end, specialist_id=specialist_id))
+
+
+def cancel_record(record: Record) -> Record:
+    return set_record_status(record, RecordStatus.CANCELLED)
+
+
+def set_record_comment(record: Record, comment: str) -> Record:
+    """Change a record's comment (the journal's details dialog); the event log keeps the old one."""
+    with transaction.atomic():
+        record = _locked(record)
+        record.comment = comment.strip()
+        record.save(update_fields=["comment", "updated_at"])
+        return record
+
+
+def change_record_services(record: Record, service_ids: list[int], *, overbook: bool = False) -> Record:
+    """Give a record other services (in this order), from its start: the lines, the end and the
+    block follow the specialist's durations, and the new block must be free like any booking."""
+    if not service_ids:
+        raise BookingError("no_segments")
+    try:
+        with transaction.atomic():
+            record = _locked(record)
+            if record.status not in MOVABLE:
+                raise BookingError("not_movable")
+            services = {
+                s.pk: s
+                for s in Service.objects.filter(
+                    company=record.company, pk__in=service_ids, is_archived=False
+                ).prefetch_related("resources")
+            }
+            links = {
+                link.service_id: link
+                for link in SpecialistService.objects.filter(
+                    specialist_id=record.specialist_id, service_id__in=services
+                )
+            }
+            if set(service_ids) - set(services) or set(service_ids) - set(links):
+                raise BookingError("service_unavailable")
+            first, last = services[service_ids[0]], services[service_ids[-1]]
+            durations = [links[pk].duration or services[pk].duration for pk in service_ids]
+            end = record.start + datetime.timedelta(minutes=sum(durations))
+            block_start = record.start - datetime.timedelta(minutes=first.buffer_before)
+            block_end = end + datetime.timedelta(minutes=last.buffer_after)
+            _check_length(block_start, block_end)
+            resource_ids = sorted({r.pk for pk in service_ids for r in services[pk].resources.all()})
+            if connection.vendor == "postgresql":
+                list(
+                    Specialist.objects.select_for_update().filter(pk=record.specialist_id).values_list("pk", flat=True)
+                )
+            free = block_is_free(
+                record.company, record.specialist_id, block_start, block_end, resource_ids, (record.pk,)
+            )
+            if not free and not overbook:
+                raise BookingError("outside_work")
+            record.lines.all().delete()
+            moment = record.start
+            for position, (pk, duration) in enumerate(zip(service_ids, durations, strict=True)):
+                own_price = links[pk].price_min
+                RecordService.objects.create(
+                    record=record,
+                    chain_id=record.chain_id,
+                    service=services[pk],
+                    start=moment,
+                    duration=duration,
+                    price=services[pk].price_min if own_price is None else own_price,
+                    position=position,
+                )
+                moment += datetime.timedelta(minutes=duration)
+            record.end, record.block_start, record.block_end = end, block_start, block_end
+            record.overbooked = not free
+            record.save()
+            record.resource_bookings.all().delete()
+            for resource_id in resource_ids:
+                ResourceBooking.objects.create(
+                    record=record,
+                    chain_id=record.chain_id,
+                    resource_id=resource_id,
+                    block_start=block_start,
+                    block_end=block_end,
+                    active=record.status in HOLDING_STATUSES,
+                )
+            if not free:
+                log_action(record, code="record.overbooked")
+            return record
+    except IntegrityError:
+        raise BookingError("outside_work") from None
+
+
+def set_record_prepaid(record: Record, prepaid: bool) -> Record:
+    """Mark whether the client must pay in advance; the event log keeps the change."""
+    with transaction.atomic():
+        record = _locked(record)
+        if record.prepaid != prepaid:
+            record.prepaid = prepaid
+            record.save(update_fields=["prepaid", "updated_at"])
+        return record
