@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BookingConfig(AppConfig):
+    name = "frontdesk.booking"
+    label = "booking"
+    verbose_name = _("Online booking")
+
+    def ready(self):
+        from frontdesk.accounts.permissions import Section
+        from frontdesk.booking import demo  # noqa: F401  (registers the demo step)
+        from frontdesk.core.navigation import SettingsTab, register_settings_tab
+
+        register_settings_tab(
+            SettingsTab("online_booking", _("Online booking"), "booking:settings", Section.SETTINGS, order=30)
+        )

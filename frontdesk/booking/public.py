@@ -1,0 +1,78 @@
+"""The door of the public booking pages: the one place where a URL without a login enters a
+network's scope.
+
+A public URL names a branch (`branch_id`), a network (`chain_id`) or a booking link (`token`).
+`public_booking` resolves it to an active branch (or network) whose online booking is on, enters
+that network's scope for the view, and answers 404 for anything else — a disabled branch, another
+network's id, a forged token all look the same. The pages may be framed by any site (the widget),
+take no cookies they depend on (a third-party iframe gets none), and so need no CSRF token:
+nothing a form posts is tied to a browser session.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.conf import settings
+from django.http import Http404
+from django.utils import translation
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
+
+from frontdesk.booking.models import BookingLink, OnlineBookingSettings
+from frontdesk.core.scopes import scope, scopes_disabled
+from frontdesk.tenancy.models import Chain, Company
+
+# Query parameters that travel with every link of the flow: language, channel and UTM tags.
+PASSTHROUGH = ("lang", "src", "utm_source", "utm_medium", "utm_campaign", "ref")
+
+
+def _resolve(kwargs):
+    """(chain, company, link) for the URL's kwargs; raises Http404 for anything not public."""
+    with scopes_disabled():
+        if "token" in kwargs:
+            link = (
+                BookingLink.unscoped.select_related("visit__company__chain")
+                .filter(token=kwargs["token"], visit__company__is_active=True)
+                .first()
+            )
+            if link is None:
+                raise Http404
+            return link.visit.company.chain, link.visit.company, link
+        if "branch_id" in kwargs:
+            company = Company.unscoped.select_related("chain").filter(pk=kwargs["branch_id"], is_active=True).first()
+            if company is None:
+                raise Http404
+            return company.chain, company, None
+        chain = Chain.objects.filter(pk=kwargs["chain_id"]).first()
+        if chain is None:
+            raise Http404
+        return chain, None, None
+
+
+def _activate_language(request):
+    lang = request.GET.get("lang") or request.POST.get("lang")
+    if lang in dict(settings.LANGUAGES):
+        translation.activate(lang)
+        request.LANGUAGE_CODE = lang
+
+
+def public_booking(view):
+    """Run a public booking view inside its network's scope, with `request.company`,
+    `request.chain`, `request.booking_settings` and (for /my/<token>/) `request.booking_link`."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        chain, company, link = _resolve(kwargs)
+        with scope(chain.pk):
+            if company is not None:
+                settings_row = OnlineBookingSettings.for_company(company)
+                # A booking link keeps working when online booking is switched off later.
+                if not settings_row.enabled and link is None:
+                    raise Http404
+                request.booking_settings = settings_row
+            request.chain, request.company, request.booking_link = chain, company, link
+            _activate_language(request)
+            return view(request, *args, **kwargs)
+
+    return csrf_exempt(xframe_options_exempt(wrapped))

@@ -1,0 +1,562 @@
+"""The client's booking pages: choose a branch, then services, specialist, date and time in the
+order the branch prefers (or the client picks), then name and phone. The whole choice lives in
+the URL's query string, so every step is a plain link (htmx only makes it feel instant), the
+back button works, and a step can be shared or bookmarked."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from frontdesk.booking import services
+from frontdesk.booking.forms import BookingForm
+from frontdesk.booking.models import Channel, OnlineBookingSettings, StepOrder
+from frontdesk.booking.notify import send_confirmation
+from frontdesk.booking.phone_codes import confirmed_phone, phone_token, request_code, verify_code
+from frontdesk.booking.public import PASSTHROUGH, public_booking
+from frontdesk.core.middleware import client_ip
+from frontdesk.core.phones import normalize_phone
+from frontdesk.scheduling.availability import Segment, ServiceUnavailable, group_by_local_date
+from frontdesk.scheduling.errors import BookingError, SlotTaken
+from frontdesk.tenancy.models import Company
+
+SEQUENCES = {
+    StepOrder.SERVICE_FIRST: ["services", "specialist", "date", "time"],
+    StepOrder.SPECIALIST_FIRST: ["specialist", "services", "date", "time"],
+    StepOrder.TIME_FIRST: ["date", "time", "services", "specialist"],
+}
+STEP_PARAMS = {"services": {"s": []}, "specialist": {"m": ""}, "date": {"d": "", "t": ""}, "time": {"t": ""}}
+DAYS_SHOWN = 14
+
+
+def _int(value):
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass
+class State:
+    """What the client has chosen so far, read from (and written back to) the query string."""
+
+    order: str
+    service_ids: list[int] = field(default_factory=list)
+    specialist: str = ""  # "", "any" or an id
+    day: datetime.date | None = None
+    time: str = ""  # "HH:MM"
+    event_id: int | None = None
+    start_day: datetime.date | None = None  # first day of the date strip
+    extra: dict = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, params, default_order):
+        order = params.get("o") if params.get("o") in SEQUENCES else default_order
+        state = cls(order=order, extra={k: params.get(k)[:200] for k in PASSTHROUGH if params.get(k)})
+        for raw in params.getlist("s"):
+            value = _int(raw)
+            if value is None:
+                state.problems.append(_("A chosen service is not available online. Choose again."))
+            elif value not in state.service_ids:
+                state.service_ids.append(value)
+        specialist = params.get("m", "")
+        if specialist == "any" or _int(specialist) is not None:
+            state.specialist = "any" if specialist == "any" else str(_int(specialist))
+        elif specialist:
+            state.problems.append(_("This specialist is not available online. Choose again."))
+        for key, attr in (("d", "day"), ("from", "start_day")):
+            if params.get(key):
+                try:
+                    setattr(state, attr, datetime.date.fromisoformat(params[key]))
+                except ValueError:
+                    state.problems.append(_("This date cannot be chosen. Choose another one."))
+        time = params.get("t", "")
+        if time:
+            try:
+                state.time = datetime.time.fromisoformat(time).strftime("%H:%M")
+            except ValueError:
+                state.problems.append(_("This time cannot be chosen. Choose another one."))
+        if params.get("e"):
+            state.event_id = _int(params["e"])
+        return state
+
+    def params(self, **changes) -> dict:
+        values = {
+            "o": self.order,
+            "s": self.service_ids,
+            "m": self.specialist,
+            "d": self.day.isoformat() if self.day else "",
+            "t": self.time,
+            "e": self.event_id or "",
+            **self.extra,
+        }
+        values.update(changes)
+        return {k: v for k, v in values.items() if v not in ("", None, [])}
+
+    def url(self, **changes) -> str:
+        return "?" + urlencode(self.params(**changes), doseq=True)
+
+    def change_url(self, step: str) -> str:
+        """The link that re-opens a step: it and every later step are chosen again."""
+        sequence = SEQUENCES[self.order]
+        cleared = {}
+        for name in sequence[sequence.index(step) :]:
+            cleared.update(STEP_PARAMS[name])
+        return self.url(**cleared)
+
+    def links(self) -> dict:
+        links = {name: self.change_url(name) for name in STEP_PARAMS}
+        links["class"] = self.url(e="")
+        links["hidden_services"] = [
+            (key, value)
+            for key, values in self.params(s=[]).items()
+            for value in (values if isinstance(values, list) else [values])
+        ]
+        links["orders"] = [
+            (value, label, value == self.order, "?" + urlencode({"o": value, **self.extra}))
+            for value, label in StepOrder.choices
+        ]
+        return links
+
+    @property
+    def specialist_id(self) -> int | None:
+        return int(self.specialist) if self.specialist not in ("", "any") else None
+
+    def start(self, tz) -> datetime.datetime | None:
+        if not (self.day and self.time):
+            return None
+        return datetime.datetime.combine(self.day, datetime.time.fromisoformat(self.time), tzinfo=tz)
+
+
+def _origin(state: State, request) -> services.Origin:
+    channel = state.extra.get("src", Channel.PAGE)
+    if channel not in (Channel.PAGE, Channel.WIDGET, Channel.SOCIAL):
+        channel = Channel.PAGE
+    if channel == Channel.PAGE and state.extra.get("utm_source") and not state.extra.get("ref"):
+        channel = Channel.SOCIAL
+    return services.Origin(
+        channel=channel,
+        utm_source=state.extra.get("utm_source", ""),
+        utm_medium=state.extra.get("utm_medium", ""),
+        utm_campaign=state.extra.get("utm_campaign", ""),
+        referrer=state.extra.get("ref", "") or request.META.get("HTTP_REFERER", "")[:500],
+    )
+
+
+def _local_time(moment, tz) -> str:
+    return moment.astimezone(tz).strftime("%H:%M")
+
+
+class Flow:
+    """Works out the current step from the state and what the branch offers."""
+
+    def __init__(self, request, company, state: State):
+        self.request = request
+        self.company = company
+        self.tz = company.tz
+        self.state = state
+        self.settings: OnlineBookingSettings = request.booking_settings
+        self.today = timezone.now().astimezone(self.tz).date()
+        self.last_day = self.today + datetime.timedelta(days=self.settings.max_days_ahead)
+        self.all_services = services.bookable_services(company)
+        by_id = {s.pk: s for s in self.all_services}
+        self.services = [by_id[i] for i in state.service_ids if i in by_id]
+        if len(self.services) != len(state.service_ids):
+            state.problems.append(_("A chosen service is not available online. Choose again."))
+            state.service_ids = [s.pk for s in self.services]
+        self.specialists = services.bookable_specialists(company)
+        self.specialist = None
+        if state.specialist_id is not None:
+            self.specialist = next((s for s in self.specialists if s.pk == state.specialist_id), None)
+            if self.specialist is None:
+                state.problems.append(_("This specialist is not available online. Choose again."))
+                state.specialist = ""
+        if state.day and not (self.today <= state.day <= self.last_day):
+            state.problems.append(_("Bookings are taken from today up to %(date)s.") % {"date": self.last_day})
+            state.day, state.time = None, ""
+
+    def segments(self, specialist=True) -> list[Segment]:
+        spec = self.state.specialist_id if specialist else None
+        return [Segment(s.pk, spec) for s in self.services]
+
+    def slots(self, day_from, day_to, segments=None):
+        try:
+            return services.online_slots(self.company, segments or self.segments(), day_from, day_to)
+        except ServiceUnavailable:
+            return []
+
+    def times_any_service(self, day_from, day_to) -> dict:
+        """Time-first: free starts over all bookable services → the services free at each."""
+        found: dict[int, set[int]] = {}
+        for service in self.all_services:
+            for slot in self.slots(day_from, day_to, [Segment(service.pk, self.state.specialist_id)]):
+                found.setdefault(slot.start, set()).add(service.pk)
+        return found
+
+    def step(self) -> str:
+        if self.state.event_id:
+            return "details"
+        for name in SEQUENCES[self.state.order]:
+            if name == "services" and not self.services:
+                return "services"
+            if name == "specialist" and not self.state.specialist:
+                return "specialist"
+            if name == "date" and not self.state.day:
+                return "date"
+            if name == "time" and not self.state.time:
+                return "time"
+        return "details"
+
+    # --- the data each step shows ----------------------------------------------------------
+
+    def service_choices(self):
+        chosen = {s.pk for s in self.services}
+        candidates = self.all_services
+        if self.specialist is not None:
+            own = set(self.specialist.service_links.values_list("service_id", flat=True))
+            candidates = [s for s in candidates if s.pk in own]
+        if self.state.order == StepOrder.TIME_FIRST and self.state.day and self.state.time:
+            start = self.state.start(self.tz)
+            minute = int(start.timestamp()) // 60
+            free = self.times_any_service(self.state.day, self.state.day).get(minute, set())
+            candidates = [s for s in candidates if s.pk in free]
+        groups: list[tuple[str, list]] = []
+        for service in candidates:
+            if not groups or groups[-1][0] != service.category.title:
+                groups.append((service.category.title, []))
+            groups[-1][1].append((service, service.pk in chosen))
+        return groups
+
+    def specialist_choices(self):
+        specialists = services.bookable_specialists(self.company, [s.pk for s in self.services])
+        start = self.state.start(self.tz)
+        if start is not None and self.services:
+            # Date/time first: only those free at the chosen time.
+            minute = int(start.timestamp()) // 60
+            free = []
+            for specialist in specialists:
+                segments = [Segment(s.pk, specialist.pk) for s in self.services]
+                if any(slot.start == minute for slot in self.slots(self.state.day, self.state.day, segments)):
+                    free.append(specialist)
+            specialists = free
+        return specialists
+
+    def days(self):
+        first = self.state.start_day or self.state.day or self.today
+        first = max(self.today, min(first, self.last_day))
+        last = min(first + datetime.timedelta(days=DAYS_SHOWN - 1), self.last_day)
+        if self.services:
+            try:
+                free_days = set(services.online_free_dates(self.company, self.segments(), first, last))
+            except ServiceUnavailable:
+                free_days = set()
+        else:
+            free_days = {
+                datetime.datetime.fromtimestamp(minute * 60, tz=self.tz).date()
+                for minute in self.times_any_service(first, last)
+            }
+        days = []
+        day = first
+        while day <= last:
+            days.append((day, day in free_days))
+            day += datetime.timedelta(days=1)
+        earlier = first - datetime.timedelta(days=DAYS_SHOWN) if first > self.today else None
+        later = last + datetime.timedelta(days=1) if last < self.last_day else None
+        return days, max(earlier, self.today) if earlier else None, later
+
+    def times(self):
+        day = self.state.day
+        if self.services:
+            minutes = sorted({slot.start for slot in self.slots(day, day)})
+        else:
+            minutes = sorted(self.times_any_service(day, day))
+        times = [_local_time(datetime.datetime.fromtimestamp(m * 60, tz=datetime.UTC), self.tz) for m in minutes]
+        parts = [(_("Morning"), []), (_("Afternoon"), []), (_("Evening"), [])]
+        for time in times:
+            hour = int(time[:2])
+            parts[0 if hour < 12 else 1 if hour < 17 else 2][1].append(time)
+        return [part for part in parts if part[1]]
+
+    def classes(self):
+        return services.class_sessions(self.company, self.today, self.last_day)[:30]
+
+    def total(self):
+        prices = [s.price_min for s in self.services]
+        return sum(prices) if prices else None, sum(s.duration for s in self.services)
+
+
+def _alternatives(slots, tz):
+    return [
+        (slot.start_at.astimezone(tz).isoformat(timespec="minutes"), slot.start_at.astimezone(tz)) for slot in slots
+    ]
+
+
+@public_booking
+def branch_page(request, branch_id):
+    company = request.company
+    state = State.read(request.GET, request.booking_settings.step_order)
+    flow = Flow(request, company, state)
+    step = flow.step()
+    context = {
+        "flow": flow,
+        "state": state,
+        "step": step,
+        "company": company,
+        "settings": request.booking_settings,
+        "links": state.links(),
+    }
+    event = None
+    if state.event_id:
+        sessions = services.class_sessions(company, flow.today, flow.last_day, state.event_id)
+        if not sessions:
+            state.problems.append(_("This class cannot be booked online."))
+            state.event_id = None
+            step = context["step"] = flow.step()
+        else:
+            event = context["session"] = sessions[0]
+    if step == "details":
+        return _details(request, flow, context, event)
+    if step == "services":
+        context["groups"] = flow.service_choices()
+        context["classes"] = flow.classes() if not state.day else []
+    elif step == "specialist":
+        context["specialists"] = flow.specialist_choices()
+    elif step == "date":
+        context["days"], context["earlier"], context["later"] = flow.days()
+    elif step == "time":
+        context["days"], context["earlier"], context["later"] = flow.days()
+        context["times"] = flow.times()
+    context["total"] = flow.total()
+    return render(request, "booking/page.html", context)
+
+
+def _details(request, flow: Flow, context, session):
+    company, state, settings = flow.company, flow.state, flow.settings
+    start = state.start(flow.tz)
+    form = BookingForm(request.POST or None, settings=settings)
+    context.update(form=form, start=start, total=flow.total())
+    needs_code = settings.phone_confirmation
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        phone = data["phone"]
+        token = data.get("phone_token", "")
+        if needs_code and confirmed_phone(company.chain_id, token) != phone:
+            token = ""
+            try:
+                if data.get("code"):
+                    token = verify_code(company, phone, data["code"])
+                else:
+                    request_code(company, phone, client_ip(request))
+                    context["code_sent"] = True
+            except ValidationError as error:
+                form.add_error("code" if data.get("code") else "phone", error)
+            if not token:
+                context["ask_code"] = True
+                return render(request, "booking/page.html", context, status=200 if form.is_valid() else 400)
+        context["phone_token"] = token
+        if request.POST.get("at"):
+            # The client picked one of the offered alternatives.
+            try:
+                start = datetime.datetime.fromisoformat(request.POST["at"]).astimezone(flow.tz)
+            except ValueError:
+                start = None
+        try:
+            with transaction.atomic():
+                if session is not None:
+                    record, link = services.book_class(
+                        company=company,
+                        event_id=session.event.pk,
+                        name=data["name"],
+                        phone=phone,
+                        email=data["email"],
+                        comment=data["comment"],
+                        origin=_origin(state, request),
+                    )
+                else:
+                    if start is None:
+                        raise BookingError("past")
+                    records, link = services.book_online(
+                        company=company,
+                        segments=flow.segments(),
+                        start=start,
+                        name=data["name"],
+                        phone=phone,
+                        email=data["email"],
+                        comment=data["comment"],
+                        origin=_origin(state, request),
+                    )
+                transaction.on_commit(lambda: send_confirmation(link, request))
+        except SlotTaken as taken:
+            context["error"] = taken.message
+            context["alternatives"] = _alternatives(taken.alternatives, flow.tz)
+            return render(request, "booking/page.html", context, status=409)
+        except BookingError as error:
+            context["error"] = error.message
+            return render(request, "booking/page.html", context, status=409)
+        except ValidationError as error:
+            form.add_error("phone", error)
+            return render(request, "booking/page.html", context, status=400)
+        target = reverse("booking:my", kwargs={"token": link.token}) + "?" + urlencode({"new": 1, **state.extra})
+        return redirect(target)
+    if needs_code and form.is_bound and confirmed_phone(company.chain_id, form.data.get("phone_token", "")):
+        context["phone_token"] = form.data["phone_token"]
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "booking/page.html", context, status=status)
+
+
+@public_booking
+def network_page(request, chain_id):
+    """The network's page: the client chooses a branch first."""
+    with_online = Company.objects.filter(chain=request.chain, is_active=True).order_by("name", "id")
+    disabled = set(
+        OnlineBookingSettings.objects.filter(company__in=with_online, enabled=False).values_list(
+            "company_id", flat=True
+        )
+    )
+    branches = [c for c in with_online if c.pk not in disabled]
+    if not branches:
+        raise Http404
+    extra = {k: request.GET[k][:200] for k in PASSTHROUGH if request.GET.get(k)}
+    return render(
+        request,
+        "booking/network.html",
+        {"chain": request.chain, "branches": branches, "query": ("?" + urlencode(extra)) if extra else ""},
+    )
+
+
+# --- Self-service ----------------------------------------------------------------------------
+
+
+def _my_context(request, **extra):
+    link = request.booking_link
+    visit = link.visit
+    records = services.visit_records(visit)
+    tz = visit.company.tz
+    lines = [line for record in records for line in record.lines.all()]
+    return {
+        "link": link,
+        "visit": visit,
+        "company": visit.company,
+        "records": records,
+        "start": records[0].start.astimezone(tz) if records else None,
+        "lines": lines,
+        "total": sum(line.price for line in lines),
+        "changeable": services.changeable(visit, records),
+        "settings": OnlineBookingSettings.for_company(visit.company),
+        "extra": {k: request.GET[k][:200] for k in PASSTHROUGH if request.GET.get(k)},
+        **extra,
+    }
+
+
+@public_booking
+def my_booking(request, token):
+    """The booking link's page: what, where, when; cancel or move while the deadline allows."""
+    context = _my_context(request, new=request.GET.get("new") == "1")
+    if request.method == "POST" and request.POST.get("action") == "cancel":
+        try:
+            services.cancel_visit(request.booking_link)
+        except BookingError as error:
+            context["error"] = error.message
+            return render(request, "booking/my.html", context, status=409)
+        context = _my_context(request, cancelled=True)
+    return render(request, "booking/my.html", context)
+
+
+@public_booking
+def my_move(request, token):
+    link = request.booking_link
+    context = _my_context(request)
+    if not context["changeable"]:
+        context["error"] = BookingError("too_late").message
+        return render(request, "booking/my.html", context, status=409)
+    company = link.visit.company
+    tz = company.tz
+    settings = context["settings"]
+    today = timezone.now().astimezone(tz).date()
+    last_day = today + datetime.timedelta(days=settings.max_days_ahead)
+    day = None
+    if request.GET.get("d"):
+        try:
+            day = datetime.date.fromisoformat(request.GET["d"])
+        except ValueError:
+            context["error"] = _("This date cannot be chosen. Choose another one.")
+        if day and not today <= day <= last_day:
+            context["error"] = _("Bookings are taken from today up to %(date)s.") % {"date": last_day}
+            day = None
+    if request.method == "POST":
+        try:
+            start = datetime.datetime.fromisoformat(request.POST.get("at", ""))
+            if start.tzinfo is None:
+                start = start.replace(tzinfo=tz)
+        except ValueError:
+            context["error"] = _("This time cannot be chosen. Choose another one.")
+            return render(request, "booking/move.html", context, status=400)
+        try:
+            services.move_visit(link, start)
+        except SlotTaken as taken:
+            context["error"] = taken.message
+            context["alternatives"] = _alternatives(taken.alternatives, tz)
+            return render(request, "booking/move.html", context, status=409)
+        except BookingError as error:
+            context["error"] = error.message
+            return render(request, "booking/move.html", context, status=409)
+        return redirect(reverse("booking:my", kwargs={"token": token}) + "?moved=1")
+    first = day or today
+    strip_end = min(first + datetime.timedelta(days=DAYS_SHOWN - 1), last_day)
+    slots = services.move_slots(link, first, strip_end)
+    by_day = group_by_local_date(slots, tz)
+    context["days"] = [(first + datetime.timedelta(days=i)) for i in range((strip_end - first).days + 1)]
+    context["free_days"] = set(by_day)
+    context["chosen_day"] = day
+    context["times"] = (
+        [
+            (s.start_at.astimezone(tz).isoformat(timespec="minutes"), s.start_at.astimezone(tz))
+            for s in by_day.get(day, [])
+        ]
+        if day
+        else []
+    )
+    return render(request, "booking/move.html", context)
+
+
+@public_booking
+def my_records(request, branch_id):
+    """A returning client confirms the phone by SMS and sees their records across the network."""
+    company = request.company
+    context = {"company": company, "settings": request.booking_settings}
+    token = request.POST.get("phone_token") or request.GET.get("pt", "")
+    phone = confirmed_phone(company.chain_id, token)
+    if phone is None and request.method == "POST":
+        raw = request.POST.get("phone", "")
+        context["phone"] = raw
+        try:
+            phone_value = normalize_phone(raw)
+            if request.POST.get("code"):
+                token = verify_code(company, phone_value, request.POST["code"])
+                phone = phone_value
+            else:
+                request_code(company, phone_value, client_ip(request))
+                context["code_sent"] = True
+        except ValidationError as error:
+            context["error"] = error.messages[0]
+            context["code_sent"] = bool(request.POST.get("code"))
+            return render(request, "booking/my_records.html", context, status=400)
+    if phone is not None:
+        now = timezone.now()
+        records = services.client_records(company.chain_id, phone)
+        context.update(
+            phone_token=token or phone_token(company.chain_id, phone),
+            upcoming=[(r, services.link_for(r.visit)) for r in reversed(records) if r.start >= now],
+            past=[(r, services.link_for(r.visit)) for r in records if r.start < now],
+        )
+    return render(request, "booking/my_records.html", context)
