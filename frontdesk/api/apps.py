@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApiConfig(AppConfig):
+    name = "frontdesk.api"
+    label = "api"
+    verbose_name = _("API")
+
+    def ready(self):
+        from frontdesk.accounts.permissions import Section
+        from frontdesk.api import demo  # noqa: F401  (registers the demo step)
+        from frontdesk.core.navigation import SettingsTab, register_settings_tab
+
+        register_settings_tab(
+            SettingsTab("integrations", _("Integrations"), "integrations:tokens", Section.SETTINGS, order=800)
+        )
