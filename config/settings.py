@@ -1,6 +1,7 @@
 """Frontdesk settings. Everything that differs between deployments comes from the environment
 (see `.env.example`); the defaults give the embedded set-up: SQLite in WAL mode on this machine."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -88,6 +89,14 @@ DATA_DIR = Path(envstr("DATA_DIR", str(BASE_DIR / "var")))
 _sqlite_path = DATA_DIR / "frontdesk.sqlite3"
 DATABASE_URL = envstr("DATABASE_URL", "")
 
+
+def _test_sqlite_path() -> str:
+    """A RAM-backed file where the machine has one, so the test database costs no disk I/O."""
+    shm = Path("/dev/shm")
+    base = shm if shm.is_dir() and os.access(shm, os.W_OK) else DATA_DIR
+    return str(base / f"frontdesk-test-{os.getpid()}.sqlite3")
+
+
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60))}
 else:
@@ -103,6 +112,10 @@ else:
                     "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;PRAGMA cache_size=-65536;"
                 ),
             },
+            # Tests run on a file, not Django's shared in-memory database: the live server's threads
+            # then each have their own connection and wait on the write lock like production does,
+            # instead of sharing one connection (and failing with "table is locked") under load.
+            "TEST": {"NAME": envstr("TEST_SQLITE_PATH", _test_sqlite_path())},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -352,13 +352,18 @@
     } catch (e) { toast(T.network, 'danger'); }
   }
 
+  // A quick change of specialist starts a second request before the first answers: only the
+  // latest one may fill the list, or it would show another specialist's services.
+  let servicesRequest = 0;
   async function loadServices(selected) {
     const box = $('book-services');
     box.innerHTML = '';
     const specialist = $('book-specialist').value;
+    const request = ++servicesRequest;
     if (!specialist) return;
     try {
       const data = await getJson(cfg.urls.services, {specialist});
+      if (request !== servicesRequest) return;
       if (!data.services.length) { box.innerHTML = `<div class="form-text">${esc(T.noServices)}</div>`; return; }
       data.services.forEach((service) => {
         const id = `book-service-${service.id}`;
