@@ -373,6 +373,9 @@ def record_detail(request, company_id, record_id):
             "comment_form": CommentForm(initial={"comment": record.comment}),
             "status_colour": journal.STATUS_COLOURS.get(record.status),
             "series_label": describe(record.series) if record.series else "",
+            # The cash desk takes the payment on its own page (frontdesk.finance).
+            "can_check_out": request.membership.can(Section.FINANCE, Level.EDIT),
+            "can_see_payment": request.membership.can(Section.FINANCE, Level.VIEW),
         },
     )
 
