@@ -100,7 +100,9 @@ def _settle(sale: Sale) -> Sale:
     return sale
 
 
-def _take_payments(sale: Sale, payments: list[Payment], cash_received, user) -> tuple[list[Transaction], Decimal]:
+def _take_payments(
+    sale: Sale, payments: list[Payment], cash_received, user, occurred_at=None
+) -> tuple[list[Transaction], Decimal]:
     """Post the payments onto the sale (the caller holds the sale's lock). Returns the
     transactions and the change due on the cash received."""
     cleaned = []
@@ -127,7 +129,9 @@ def _take_payments(sale: Sale, payments: list[Payment], cash_received, user) -> 
     locked = lock_accounts(*[p.account for p in cleaned])
     item = item_by_code(sale.chain_id, "services")
     posted = [
-        post_transaction(locked[p.account.pk], p.amount, method=p.method, item=item, user=user, sale=sale)
+        post_transaction(
+            locked[p.account.pk], p.amount, method=p.method, item=item, user=user, sale=sale, occurred_at=occurred_at
+        )
         for p in cleaned
     ]
     return posted, change
@@ -141,6 +145,7 @@ def checkout_visit(
     payments: list[Payment] = (),
     cash_received=None,
     user=None,
+    occurred_at=None,
 ) -> CheckoutResult:
     """Check a visit out: sell its services (at prices within each service's range), take the
     payments, complete its records. What is not paid stays as the client's debt.
@@ -197,7 +202,7 @@ def checkout_visit(
                     for position, d in enumerate(drafts)
                 ]
             )
-            posted, change = _take_payments(sale, list(payments), cash_received, user)
+            posted, change = _take_payments(sale, list(payments), cash_received, user, occurred_at)
             _settle(sale)
             for record in Record.objects.select_for_update().filter(visit=visit).exclude(status__in=NOT_SOLD):
                 if record.status != RecordStatus.COMPLETED:
