@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
+from django.utils.translation import gettext as _
 
 from frontdesk.core.audit import log_action
 from frontdesk.core.money import to_money
@@ -297,7 +298,19 @@ def refuse_changes_to_checked_out_visit(record: Record) -> None:
 
 def client_debt(client) -> Decimal:
     """What the client owes across the network: the unpaid rest of their sales."""
-    total = ZERO
-    for sale in Sale.objects.filter(client=client, status__in=[SaleStatus.UNPAID, SaleStatus.PARTLY_PAID]):
-        total += sale.debt
-    return total
+    owed = Sale.objects.filter(client=client, status__in=[SaleStatus.UNPAID, SaleStatus.PARTLY_PAID]).aggregate(
+        total=Sum(F("total") - F("paid") - F("refunded"))
+    )["total"]
+    return to_money(owed or 0)
+
+
+def debt_badge(card) -> list:
+    """The client card's red mark when the client owes the salon money."""
+    from frontdesk.clients.card import Badge
+    from frontdesk.finance.templatetags.finance import money
+
+    debt = client_debt(card.client)
+    if not debt:
+        return []
+    currency = card.client.chain.currency_symbol if card.client.chain_id else ""
+    return [Badge(_("Debt %(amount)s") % {"amount": money(debt, currency)}, "danger", "debt")]

@@ -57,3 +57,28 @@ def test_checkout_from_the_journal_with_split_cash_and_card(new_page, live_serve
     assert page.locator("[data-testid=total]").inner_text() == "2,800.00\u00a0₽"
     with scope(company.chain):
         assert Sale.objects.get(visit=visit).status == SaleStatus.PAID
+
+
+def test_refund_part_of_a_card_payment_from_the_sale_page(new_page, live_server, tenant_a, amy):
+    from frontdesk.finance.checkout import checkout_visit
+    from frontdesk.finance.services import Payment, balance
+
+    company = tenant_a.company
+    with scope(company.chain):
+        desk = make_cash_desk(company, "Касса")
+        bank = make_bank_account(company, "Эквайринг")
+        visit = make_visit(company, [("Стрижка", 3000, 3000)])
+        sale = checkout_visit(visit, payments=[Payment(desk, "cash", "1000"), Payment(bank, "card", "2000")]).sale
+    session = client_for(amy).cookies[settings.SESSION_COOKIE_NAME].value
+    page = new_page()
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
+    page.goto(f"/c/{company.pk}/finance/sales/{sale.pk}/")
+    card_row = page.locator("[data-testid=sale-payment]", has_text="Card")
+    card_row.locator("[data-testid=refund-amount]").fill("500")
+    card_row.locator("[data-testid=refund]").click()
+    page.wait_for_selector("[data-testid=sale-refund]")
+    assert "Refunded 500.00" in page.locator(".alert-success").inner_text()
+    assert page.locator("[data-testid=sale-refunded]").inner_text() == "500.00\u00a0₽"
+    assert page.locator("[data-testid=sale-status]").inner_text() == "Paid"
+    with scope(company.chain):
+        assert (balance(desk), balance(bank)) == (1000, 1500)

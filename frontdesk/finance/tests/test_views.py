@@ -212,3 +212,12 @@ def test_accounts_of_another_branch_of_the_network_are_not_reachable(branch, amy
     company = branch[0]
     other = Account.objects.create(company=tenant_a.companies[1], chain=tenant_a.chain, title="Сокол", kind="cash")
     assert client_for(amy).get(url(company, f"accounts/{other.pk}/")).status_code == 404
+
+
+def test_a_client_who_left_a_debt_has_it_on_the_card(branch, amy):
+    company, desk, bank, visit = branch
+    checkout_visit(visit, payments=[Payment(desk, "cash", "1000")])
+    http = client_for(amy)
+    with translation.override("en"):
+        card = http.get(f"/c/{company.pk}/clients/{visit.client_id}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-testid="client-badge-debt"' in card and "Debt 1,500.00" in card
