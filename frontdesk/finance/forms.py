@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.core.forms import BootstrapFormMixin
-from frontdesk.finance.models import Account, AccountKind, Counterparty, PaymentItem, PaymentMethod
+from frontdesk.finance.models import DEFAULT_LABELS, Account, AccountKind, Counterparty, PaymentItem, PaymentMethod
 
 
 class AccountForm(BootstrapFormMixin, forms.ModelForm):
@@ -27,6 +27,12 @@ class PaymentItemForm(BootstrapFormMixin, forms.ModelForm):
             self.fields["kind"].disabled = True
             if not self.instance.title:
                 self.initial["title"] = str(self.instance)
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        if self.instance.code and title == str(DEFAULT_LABELS.get(self.instance.code, "")):
+            return ""  # not renamed: keep following the reader's language
+        return title
 
 
 class CounterpartyForm(BootstrapFormMixin, forms.ModelForm):

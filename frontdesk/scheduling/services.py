@@ -258,6 +258,16 @@ def register_change_guard(guard) -> None:
         _change_guards.append(guard)
 
 
+def change_refusal(record: Record) -> str:
+    """Why the record may not be changed now (another module's guard), or "" when it may."""
+    for guard in _change_guards:
+        try:
+            guard(record)
+        except BookingError as exc:
+            return exc.message
+    return ""
+
+
 def _locked(record: Record, *, guarded: bool = True) -> Record:
     """Re-read the record under a row lock (PostgreSQL) before deciding anything, and let the
     other modules' guards refuse the change."""

@@ -178,6 +178,11 @@ def test_shift_open_and_close_from_the_account_page(branch, amy):
 def test_items_and_counterparties_are_managed(branch, amy):
     company, desk, bank, visit = branch
     http = client_for(amy)
+    rent = item(company.chain, "rent")
+    with translation.override("en"):
+        http.post(url(company, f"items/{rent.pk}/"), {"title": "Rent"}, HTTP_ACCEPT_LANGUAGE="en")
+    rent.refresh_from_db()
+    assert rent.title == ""  # saved unrenamed: still shown in each reader's language
     http.post(url(company, "items/add/"), {"title": "Канцелярия", "kind": "expense"})
     stationery = PaymentItem.objects.get(title="Канцелярия")
     http.post(url(company, f"items/{stationery.pk}/archive/"))
@@ -200,6 +205,8 @@ def test_the_journal_record_dialog_offers_checkout_then_shows_the_payment(branch
     sale = checkout_visit(visit, payments=[Payment(desk, "cash", "2500")]).sale
     dialog = http.get(f"/c/{company.pk}/journal/records/{record.pk}/").content.decode()
     assert f"/finance/sales/{sale.pk}/" in dialog and "/finance/checkout/" not in dialog
+    # No status buttons that would only be refused: the paid visit changes through a refund.
+    assert 'data-testid="record-locked"' in dialog and "data-record-status=" not in dialog
 
 
 def test_the_menu_shows_finance_to_the_administrator_only(branch, amy, sam):
