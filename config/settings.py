@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "frontdesk.clients",
     "frontdesk.scheduling",
     "frontdesk.booking",
+    "frontdesk.finance",
     "frontdesk.api",
     # Django Ninja serves its Swagger UI from these static files, not from a CDN.
     "ninja",

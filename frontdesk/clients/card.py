@@ -65,6 +65,22 @@ def register_timeline_source(key: str, source: Callable[[ClientCard], list[Timel
     _sources[key] = source
 
 
+@dataclass
+class Badge:
+    """A mark next to the client's name that another module adds (the cash desk: a debt)."""
+
+    text: str
+    colour: str = "secondary"  # a Bootstrap colour
+    key: str = ""
+
+
+_badge_sources: dict[str, Callable[[ClientCard], list[Badge]]] = {}
+
+
+def register_badge_source(key: str, source: Callable[[ClientCard], list[Badge]]) -> None:
+    _badge_sources[key] = source
+
+
 class ClientCard:
     def __init__(self, client: Client, *, now: datetime.datetime, tz=None):
         self.client = client
@@ -127,6 +143,9 @@ class ClientCard:
             return False
         since = (self.now - t.last_visit).total_seconds() / 86400
         return since > 1.5 * t.usual_interval_days
+
+    def badges(self) -> list[Badge]:
+        return [badge for source in _badge_sources.values() for badge in source(self)]
 
     def timeline(self) -> list[TimelineEntry]:
         entries: list[TimelineEntry] = []

@@ -34,5 +34,6 @@ MESSAGES.update(
         "bad_transition": _("A record cannot go from “%(from)s” to “%(to)s”."),
         "end_before_start": _("The end must be after the start."),
         "too_long": _("A record cannot be longer than 24 hours."),
+        "visit_checked_out": _("This visit is checked out at the cash desk; change it through a refund there."),
     }
 )

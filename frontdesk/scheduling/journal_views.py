@@ -47,6 +47,7 @@ from frontdesk.scheduling.series import (
 )
 from frontdesk.scheduling.services import (
     book_visit,
+    change_refusal,
     move_record,
     resize_record,
     set_record_comment,
@@ -358,6 +359,7 @@ def record_detail(request, company_id, record_id):
     lines = list(RecordService.objects.filter(record=record).select_related("service").order_by("position"))
     tz = ZoneInfo(request.company.timezone)
     can_edit = _can_edit(request)
+    refusal = change_refusal(record)  # a checked-out visit is changed at the cash desk only
     return render(
         request,
         "scheduling/journal_record.html",
@@ -368,11 +370,15 @@ def record_detail(request, company_id, record_id):
             "start": record.start.astimezone(tz),
             "end": record.end.astimezone(tz),
             "phone": format_phone(record.client.phone) if record.client else "",
-            "actions": journal.status_actions(record) if can_edit else [],
+            "actions": journal.status_actions(record) if can_edit and not refusal else [],
+            "refusal": refusal,
             "can_edit": can_edit,
             "comment_form": CommentForm(initial={"comment": record.comment}),
             "status_colour": journal.STATUS_COLOURS.get(record.status),
             "series_label": describe(record.series) if record.series else "",
+            # The cash desk takes the payment on its own page (frontdesk.finance).
+            "can_check_out": request.membership.can(Section.FINANCE, Level.EDIT),
+            "can_see_payment": request.membership.can(Section.FINANCE, Level.VIEW),
         },
     )
 

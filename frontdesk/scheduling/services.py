@@ -247,9 +247,34 @@ TRANSITIONS = {
 MOVABLE = {RecordStatus.BOOKED, RecordStatus.CONFIRMED, RecordStatus.ARRIVED}
 
 
-def _locked(record: Record) -> Record:
-    """Re-read the record under a row lock (PostgreSQL) before deciding anything."""
-    return Record.objects.select_for_update().select_related("company").get(pk=record.pk)
+# Checks other modules add on changing a booked record: the cash desk refuses changes to a visit
+# that is checked out, so a paid visit changes only through a logged refund. Each guard takes the
+# locked record and raises BookingError to refuse.
+_change_guards: list = []
+
+
+def register_change_guard(guard) -> None:
+    if guard not in _change_guards:
+        _change_guards.append(guard)
+
+
+def change_refusal(record: Record) -> str:
+    """Why the record may not be changed now (another module's guard), or "" when it may."""
+    for guard in _change_guards:
+        try:
+            guard(record)
+        except BookingError as exc:
+            return exc.message
+    return ""
+
+
+def _locked(record: Record, *, guarded: bool = True) -> Record:
+    """Re-read the record under a row lock (PostgreSQL) before deciding anything, and let the
+    other modules' guards refuse the change."""
+    record = Record.objects.select_for_update().select_related("company").get(pk=record.pk)
+    for guard in _change_guards if guarded else ():
+        guard(record)
+    return record
 
 
 def _place_record(record: Record, start, end, specialist_id, *, overbook: bool) -> Record:
@@ -370,7 +395,7 @@ def cancel_record(record: Record) -> Record:
 def set_record_comment(record: Record, comment: str) -> Record:
     """Change a record's comment (the journal's details dialog); the event log keeps the old one."""
     with transaction.atomic():
-        record = _locked(record)
+        record = _locked(record, guarded=False)  # a note is not a change of what was sold
         record.comment = comment.strip()
         record.save(update_fields=["comment", "updated_at"])
         return record
@@ -453,7 +478,7 @@ def change_record_services(record: Record, service_ids: list[int], *, overbook: 
 def set_record_prepaid(record: Record, prepaid: bool) -> Record:
     """Mark whether the client must pay in advance; the event log keeps the change."""
     with transaction.atomic():
-        record = _locked(record)
+        record = _locked(record, guarded=False)
         if record.prepaid != prepaid:
             record.prepaid = prepaid
             record.save(update_fields=["prepaid", "updated_at"])

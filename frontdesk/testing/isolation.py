@@ -229,3 +229,48 @@ def _partner_token(tenant):
     from frontdesk.api.services import issue_partner_token
 
     return issue_partner_token(chain=tenant.chain, name="Isolation")[0].pk
+
+
+def _finance_desk(tenant):
+    from frontdesk.finance.models import Account, AccountKind
+
+    desk, _created = Account.objects.get_or_create(
+        company=tenant.company, chain=tenant.chain, title="Isolation desk", defaults={"kind": AccountKind.CASH}
+    )
+    return desk
+
+
+@object_factory("account_id")
+def _account(tenant):
+    return _finance_desk(tenant).pk
+
+
+@object_factory("payment_item_id")
+def _payment_item(tenant):
+    from frontdesk.finance.models import PaymentItem
+
+    return PaymentItem.objects.create(chain=tenant.chain, title="Isolation item", kind="expense").pk
+
+
+@object_factory("counterparty_id")
+def _counterparty(tenant):
+    from frontdesk.finance.models import Counterparty
+
+    return Counterparty.objects.create(chain=tenant.chain, name="ООО «Изоляция»").pk
+
+
+@object_factory("visit_id")
+def _visit(tenant):
+    from frontdesk.scheduling.models import Record
+
+    return Record.objects.get(pk=_record(tenant)).visit_id
+
+
+@object_factory("sale_id")
+def _sale(tenant):
+    from frontdesk.finance.checkout import checkout_visit
+    from frontdesk.finance.services import Payment
+    from frontdesk.scheduling.models import Visit
+
+    visit = Visit.objects.get(pk=_visit(tenant))
+    return checkout_visit(visit, payments=[Payment(_finance_desk(tenant), "cash", "100")]).sale.pk

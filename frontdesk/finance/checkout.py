@@ -1,0 +1,316 @@
+"""Checkout of a visit: the sale, its payments split across methods, debts and refunds.
+
+A visit has at most one sale (a unique constraint); the sale's money is the sum of its
+transactions, and `Sale.paid`/`Sale.refunded` are rewritten from them under the sale's lock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils.translation import gettext as _
+
+from frontdesk.core.audit import log_action
+from frontdesk.core.money import to_money
+from frontdesk.finance.errors import FinanceError
+from frontdesk.finance.models import (
+    PaymentMethod,
+    Sale,
+    SaleLine,
+    SaleStatus,
+    Transaction,
+)
+from frontdesk.finance.services import ZERO, Payment, item_by_code, lock_accounts, parse_amount, post_transaction
+from frontdesk.scheduling.errors import BookingError
+from frontdesk.scheduling.models import Record, RecordService, RecordStatus, Visit
+from frontdesk.staff.models import SpecialistService
+
+# Records in these statuses are not sold (the client did not come, or the record was cancelled).
+NOT_SOLD = (RecordStatus.CANCELLED, RecordStatus.NO_SHOW)
+
+
+@dataclass
+class LineDraft:
+    """A service line as the checkout offers it: the booked price and the range it may move in."""
+
+    record_service: RecordService
+    price: Decimal
+    price_min: Decimal
+    price_max: Decimal
+
+    @property
+    def title(self) -> str:
+        return self.record_service.service.title
+
+
+def draft_lines(visit: Visit) -> list[LineDraft]:
+    """The visit's service lines that a checkout sells, with each one's allowed price range: the
+    service's range, widened by the specialist's own prices and by the price booked."""
+    lines = list(
+        RecordService.objects.filter(record__visit=visit)
+        .exclude(record__status__in=NOT_SOLD)
+        .select_related("service", "record")
+        .order_by("record__start", "record_id", "position")
+    )
+    own = {
+        (link.specialist_id, link.service_id): link
+        for link in SpecialistService.objects.filter(
+            specialist_id__in={line.record.specialist_id for line in lines},
+            service_id__in={line.service_id for line in lines},
+        )
+    }
+    drafts = []
+    for line in lines:
+        lows, highs = [line.service.price_min, line.price], [line.service.price_max, line.price]
+        link = own.get((line.record.specialist_id, line.service_id))
+        if link is not None:
+            lows += [p for p in (link.price_min,) if p is not None]
+            highs += [p for p in (link.price_max, link.price_min) if p is not None]
+        drafts.append(LineDraft(line, to_money(line.price), to_money(min(lows)), to_money(max(highs))))
+    return drafts
+
+
+@dataclass
+class CheckoutResult:
+    sale: Sale
+    change: Decimal = ZERO
+    transactions: list[Transaction] = field(default_factory=list)
+
+
+def _sale_money(sale: Sale) -> tuple[Decimal, Decimal]:
+    """(paid net of refunds, refunded) from the ledger itself."""
+    rows = Transaction.objects.filter(sale=sale)
+    paid_in = rows.filter(amount__gt=0).aggregate(total=Sum("amount"))["total"] or 0
+    given_back = rows.filter(amount__lt=0).aggregate(total=Sum("amount"))["total"] or 0
+    return to_money(paid_in + given_back), to_money(-given_back)
+
+
+def _settle(sale: Sale) -> Sale:
+    sale.paid, sale.refunded = _sale_money(sale)
+    if sale.refunded and sale.paid == 0:
+        sale.status = SaleStatus.REFUNDED
+    elif sale.paid + sale.refunded >= sale.total:
+        sale.status = SaleStatus.PAID
+    elif sale.paid + sale.refunded > 0:
+        sale.status = SaleStatus.PARTLY_PAID
+    else:
+        sale.status = SaleStatus.UNPAID
+    sale.save(update_fields=["paid", "refunded", "status"])
+    return sale
+
+
+def _take_payments(
+    sale: Sale, payments: list[Payment], cash_received, user, occurred_at=None
+) -> tuple[list[Transaction], Decimal]:
+    """Post the payments onto the sale (the caller holds the sale's lock). Returns the
+    transactions and the change due on the cash received."""
+    cleaned = []
+    for payment in payments:
+        amount = parse_amount(payment.amount, allow_zero=True)
+        if amount == 0:
+            continue
+        if payment.account.company_id != sale.company_id:
+            raise FinanceError("foreign_account")
+        cleaned.append(Payment(payment.account, payment.method, amount))
+    due = sale.total - sale.paid - sale.refunded
+    paying = sum((p.amount for p in cleaned), ZERO)
+    if paying > due:
+        raise FinanceError("overpaid", paid=paying, due=max(due, ZERO))
+    cash = sum((p.amount for p in cleaned if p.method == PaymentMethod.CASH), ZERO)
+    change = ZERO
+    if cash_received not in (None, ""):
+        received = parse_amount(cash_received, allow_zero=True)
+        if received < cash:
+            raise FinanceError("cash_received_short", received=received, cash=cash)
+        change = received - cash
+    if not cleaned:
+        return [], change
+    locked = lock_accounts(*[p.account for p in cleaned])
+    item = item_by_code(sale.chain_id, "services")
+    posted = [
+        post_transaction(
+            locked[p.account.pk], p.amount, method=p.method, item=item, user=user, sale=sale, occurred_at=occurred_at
+        )
+        for p in cleaned
+    ]
+    return posted, change
+
+
+def checkout_visit(
+    visit: Visit,
+    *,
+    prices: dict[int, object] | None = None,
+    discount=0,
+    payments: list[Payment] = (),
+    cash_received=None,
+    user=None,
+    occurred_at=None,
+) -> CheckoutResult:
+    """Check a visit out: sell its services (at prices within each service's range), take the
+    payments, complete its records. What is not paid stays as the client's debt.
+
+    Guarantees: one sale per visit whatever arrives concurrently (the visit's row is locked and
+    the sale is unique per visit); either everything is saved or nothing is."""
+    prices = prices or {}
+    discount = parse_amount(discount, allow_zero=True)
+    try:
+        with transaction.atomic():
+            visit = Visit.objects.select_for_update().get(pk=visit.pk)
+            if Sale.objects.filter(visit=visit).exists():
+                raise FinanceError("already_checked_out")
+            drafts = draft_lines(visit)
+            if not drafts:
+                if Record.objects.filter(visit=visit).exclude(status__in=NOT_SOLD).exists():
+                    raise FinanceError("nothing_to_check_out")
+                raise FinanceError("visit_cancelled")
+            known = {d.record_service.pk for d in drafts}
+            if set(prices) - known:
+                raise FinanceError("unknown_line")
+            for draft in drafts:
+                if draft.record_service.pk in prices:
+                    price = parse_amount(prices[draft.record_service.pk], allow_zero=True)
+                    if not draft.price_min <= price <= draft.price_max:
+                        raise FinanceError(
+                            "price_out_of_range", service=draft.title, min=draft.price_min, max=draft.price_max
+                        )
+                    draft.price = price
+            subtotal = sum((d.price for d in drafts), ZERO)
+            if discount > subtotal:
+                raise FinanceError("discount_too_big")
+            sale = Sale.objects.create(
+                company_id=visit.company_id,
+                chain_id=visit.chain_id,
+                visit=visit,
+                client_id=visit.client_id,
+                subtotal=subtotal,
+                discount=discount,
+                total=subtotal - discount,
+                created_by=user if getattr(user, "pk", None) else None,
+            )
+            SaleLine.objects.bulk_create(
+                [
+                    SaleLine(
+                        chain_id=visit.chain_id,
+                        sale=sale,
+                        record_service=d.record_service,
+                        service_id=d.record_service.service_id,
+                        title=d.title[:200],
+                        price=d.price,
+                        position=position,
+                    )
+                    for position, d in enumerate(drafts)
+                ]
+            )
+            posted, change = _take_payments(sale, list(payments), cash_received, user, occurred_at)
+            _settle(sale)
+            for record in Record.objects.select_for_update().filter(visit=visit).exclude(status__in=NOT_SOLD):
+                if record.status != RecordStatus.COMPLETED:
+                    record.status = RecordStatus.COMPLETED
+                    record.save(update_fields=["status", "updated_at"])
+            log_action(sale, code="sale.checked_out", changes={"total": [None, str(sale.total)]})
+            return CheckoutResult(sale, change, posted)
+    except IntegrityError:
+        # The unique sale per visit caught a racing checkout the lock did not (SQLite has no row
+        # locks; its write lock already serialises, so this is PostgreSQL's last line).
+        raise FinanceError("already_checked_out") from None
+
+
+def pay_sale(sale: Sale, payments: list[Payment], *, cash_received=None, user=None) -> CheckoutResult:
+    """Pay (part of) what is still due on a sale: the client's debt."""
+    with transaction.atomic():
+        sale = Sale.objects.select_for_update().get(pk=sale.pk)
+        if sale.total - sale.paid - sale.refunded <= 0:
+            raise FinanceError("nothing_due")
+        if not [p for p in payments if parse_amount(p.amount, allow_zero=True) > 0]:
+            raise FinanceError("no_payments")
+        posted, change = _take_payments(sale, list(payments), cash_received, user)
+        _settle(sale)
+        log_action(sale, code="sale.paid", changes={"paid": [None, str(sale.paid)]})
+        return CheckoutResult(sale, change, posted)
+
+
+def refundable(payment: Transaction) -> Decimal:
+    """What is left to give back of one payment: its amount less what was already refunded."""
+    back = payment.reversals.aggregate(total=Sum("amount"))["total"] or 0
+    return to_money(payment.amount + back)
+
+
+def sale_payments(sale: Sale) -> list[Transaction]:
+    return list(
+        Transaction.objects.filter(sale=sale, amount__gt=0, reverses__isnull=True)
+        .select_related("account")
+        .order_by("-occurred_at", "-id")
+    )
+
+
+def refund_sale(
+    sale: Sale, amount=None, *, payment: Transaction | None = None, user=None, comment=""
+) -> list[Transaction]:
+    """Give money back to the client by the method it was paid with, onto the account it went
+    to: from `payment` if given, otherwise from the latest payments first. `amount=None` refunds
+    everything that is left. A cash refund needs the cash in the desk. Logged on the sale."""
+    with transaction.atomic():
+        sale = Sale.objects.select_for_update().get(pk=sale.pk)
+        payments = sale_payments(sale)
+        if payment is not None:
+            payments = [p for p in payments if p.pk == payment.pk]
+        left = {p.pk: refundable(p) for p in payments}
+        available = sum(left.values(), ZERO)
+        if available <= 0:
+            raise FinanceError("refund_too_big", refundable=ZERO)
+        amount = available if amount in (None, "") else parse_amount(amount)
+        if amount > available:
+            raise FinanceError("refund_too_big", refundable=available)
+        locked = lock_accounts(*[p.account_id for p in payments])
+        posted, remaining = [], amount
+        for original in payments:
+            if remaining <= 0:
+                break
+            part = min(left[original.pk], remaining)
+            if part <= 0:
+                continue
+            posted.append(
+                post_transaction(
+                    locked[original.account_id],
+                    -part,
+                    method=original.method,
+                    item=original.item,
+                    user=user,
+                    sale=sale,
+                    reverses=original,
+                    comment=comment,
+                )
+            )
+            remaining -= part
+        _settle(sale)
+        log_action(sale, code="sale.refunded", changes={"refunded": [None, str(amount)]})
+        return posted
+
+
+def refuse_changes_to_checked_out_visit(record: Record) -> None:
+    """The scheduling guard: a record of a checked-out visit is not moved, re-priced or
+    re-statused behind the cash desk's back."""
+    if Sale.objects.filter(visit_id=record.visit_id).exists():
+        raise BookingError("visit_checked_out")
+
+
+def client_debt(client) -> Decimal:
+    """What the client owes across the network: the unpaid rest of their sales."""
+    owed = Sale.objects.filter(client=client, status__in=[SaleStatus.UNPAID, SaleStatus.PARTLY_PAID]).aggregate(
+        total=Sum(F("total") - F("paid") - F("refunded"))
+    )["total"]
+    return to_money(owed or 0)
+
+
+def debt_badge(card) -> list:
+    """The client card's red mark when the client owes the salon money."""
+    from frontdesk.clients.card import Badge
+    from frontdesk.finance.templatetags.finance import money
+
+    debt = client_debt(card.client)
+    if not debt:
+        return []
+    currency = card.client.chain.currency_symbol if card.client.chain_id else ""
+    return [Badge(_("Debt %(amount)s") % {"amount": money(debt, currency)}, "danger", "debt")]

@@ -1,0 +1,26 @@
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+
+@register.filter
+def money(value, currency=""):
+    """“1 500,00 ₽”: always kopecks, grouped thousands, in the reader's locale."""
+    if value in (None, ""):
+        return ""
+    text = number_format(Decimal(value), decimal_pos=2, use_l10n=True, force_grouping=True)
+    return f"{text}\u00a0{currency}" if currency else text
+
+
+@register.filter
+def plain_amount(value):
+    """An amount for an <input>: a dot, no grouping, so the browser and the server both read it."""
+    if value in (None, ""):
+        return ""
+    try:
+        return f"{Decimal(value):.2f}"
+    except (InvalidOperation, TypeError, ValueError):
+        return value  # what the person typed, shown back as typed

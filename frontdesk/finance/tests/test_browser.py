@@ -1,0 +1,84 @@
+"""The cash desk in a real browser: from the journal's record to a split payment, and the
+balances it leaves on the accounts page."""
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from frontdesk.clients.services import find_or_create_client
+from frontdesk.core.scopes import scope
+from frontdesk.finance.models import Sale, SaleStatus
+from frontdesk.finance.tests.factories import make_bank_account, make_cash_desk, make_visit
+from frontdesk.testing.fixtures import client_for
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_checkout_from_the_journal_with_split_cash_and_card(new_page, live_server, tenant_a, amy):
+    company = tenant_a.company
+    day = timezone.now().astimezone(company.tz).date() + datetime.timedelta(days=1)
+    with scope(company.chain):
+        make_cash_desk(company, "Касса")
+        make_bank_account(company, "Эквайринг")
+        client = find_or_create_client(chain=company.chain, phone="+79161234567", name="Ольга Петрова")
+        visit = make_visit(company, [("Стрижка", 2500, 3500)], client=client, day=day)
+    session = client_for(amy).cookies[settings.SESSION_COOKIE_NAME].value
+    page = new_page()
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
+    page.goto(f"/c/{company.pk}/journal/?date={day.isoformat()}")
+    page.locator(".ec-event", has_text="Ольга Петрова").first.click()
+    page.locator("[data-testid=record-checkout]").click()
+
+    form = page.locator("[data-testid=checkout-form]")
+    form.get_by_label("Price of Стрижка").fill("3000")
+    form.locator("[data-testid=discount]").fill("200")
+    assert form.locator("[data-testid=total]").inner_text() == "2800.00"
+    form.locator("[data-testid=pay-cash]").fill("1000")
+    form.locator("[data-pay-rest=card]").click()  # the card pays the rest
+    assert form.locator("[data-testid=pay-card]").input_value() == "1800.00"
+    assert form.locator("[data-testid=due]").inner_text() == "0.00"
+    form.locator("[data-testid=cash-received]").fill("5000")
+    assert form.locator("[data-testid=change]").inner_text() == "4000.00"
+    form.locator("[data-testid=take-payment]").click()
+
+    page.wait_for_selector("[data-testid=sale-status]")
+    assert "Change due: 4,000.00" in page.locator(".alert-success").inner_text()
+    assert page.locator("[data-testid=sale-status]").inner_text() == "Paid"
+    assert page.locator("[data-testid=sale-payment]").count() == 2
+
+    page.locator("[data-nav=finance]").click()
+    balances = {
+        row.get_attribute("data-account"): row.locator("[data-testid=balance]").inner_text()
+        for row in page.locator("[data-testid=account]").all()
+    }
+    assert balances == {"Касса": "1,000.00\u00a0₽", "Эквайринг": "1,800.00\u00a0₽"}
+    assert page.locator("[data-testid=total]").inner_text() == "2,800.00\u00a0₽"
+    with scope(company.chain):
+        assert Sale.objects.get(visit=visit).status == SaleStatus.PAID
+
+
+def test_refund_part_of_a_card_payment_from_the_sale_page(new_page, live_server, tenant_a, amy):
+    from frontdesk.finance.checkout import checkout_visit
+    from frontdesk.finance.services import Payment, balance
+
+    company = tenant_a.company
+    with scope(company.chain):
+        desk = make_cash_desk(company, "Касса")
+        bank = make_bank_account(company, "Эквайринг")
+        visit = make_visit(company, [("Стрижка", 3000, 3000)])
+        sale = checkout_visit(visit, payments=[Payment(desk, "cash", "1000"), Payment(bank, "card", "2000")]).sale
+    session = client_for(amy).cookies[settings.SESSION_COOKIE_NAME].value
+    page = new_page()
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
+    page.goto(f"/c/{company.pk}/finance/sales/{sale.pk}/")
+    card_row = page.locator("[data-testid=sale-payment]", has_text="Card")
+    card_row.locator("[data-testid=refund-amount]").fill("500")
+    card_row.locator("[data-testid=refund]").click()
+    page.wait_for_selector("[data-testid=sale-refund]")
+    assert "Refunded 500.00" in page.locator(".alert-success").inner_text()
+    assert page.locator("[data-testid=sale-refunded]").inner_text() == "500.00\u00a0₽"
+    assert page.locator("[data-testid=sale-status]").inner_text() == "Paid"
+    with scope(company.chain):
+        assert (balance(desk), balance(bank)) == (1000, 1500)

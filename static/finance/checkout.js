@@ -1,0 +1,44 @@
+/* The checkout form's arithmetic as the administrator types: the total after the discount, what
+   stays unpaid, and the change due on the cash received. The server checks all of it again. */
+(function () {
+  const form = document.querySelector('[data-checkout]');
+  if (!form) return;
+  const cents = (text) => {
+    const value = parseFloat(String(text || '').replace(/[\s\u00a0]/g, '').replace(',', '.'));
+    return Number.isFinite(value) ? Math.round(value * 100) : 0;
+  };
+  const show = (value) => (value / 100).toFixed(2);
+  const all = (selector) => Array.from(form.querySelectorAll(selector));
+  const fixedDue = form.dataset.due ? cents(form.dataset.due) : null;
+
+  function total() {
+    if (fixedDue !== null) return fixedDue;
+    const lines = all('[data-line-price]').reduce((sum, input) => sum + cents(input.value), 0);
+    const discount = form.querySelector('[data-discount]');
+    return lines - (discount ? cents(discount.value) : 0);
+  }
+  function paying() {
+    return all('[data-payment-amount]').reduce((sum, input) => sum + cents(input.value), 0);
+  }
+  function update() {
+    const due = total();
+    const totalBox = form.querySelector('[data-total]');
+    if (totalBox) totalBox.textContent = show(due);
+    const left = form.querySelector('[data-due]');
+    if (left) left.textContent = show(Math.max(due - paying(), 0));
+    const cash = form.querySelector('[data-payment-amount="cash"]');
+    const received = form.querySelector('[data-cash-received]');
+    const change = form.querySelector('[data-change]');
+    if (change && received) change.textContent = show(Math.max(cents(received.value) - (cash ? cents(cash.value) : 0), 0));
+  }
+  form.addEventListener('input', update);
+  form.addEventListener('click', (e) => {
+    const button = e.target.closest('[data-pay-rest]');
+    if (!button) return;
+    const input = form.querySelector(`[data-payment-amount="${button.dataset.payRest}"]`);
+    const others = paying() - cents(input.value);
+    input.value = show(Math.max(total() - others, 0));
+    update();
+  });
+  update();
+})();
