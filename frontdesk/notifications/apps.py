@@ -8,6 +8,15 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
+        from frontdesk.accounts.permissions import Section
+        from frontdesk.clients.card import register_timeline_source
+        from frontdesk.core.navigation import NavItem, SettingsTab, register, register_settings_tab
         from frontdesk.notifications import outbox
+        from frontdesk.notifications.timeline import messages_for_card
 
         outbox.connect()
+        register(NavItem("messages", _("Messages"), "chat-dots", "notifications:log", Section.CLIENTS, order=25))
+        register_settings_tab(
+            SettingsTab("notifications", _("Notifications"), "notifications:settings", Section.SETTINGS, order=40)
+        )
+        register_timeline_source("messages", messages_for_card)

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_init, post_save
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from frontdesk.notifications.models import (
     ChannelKind,
@@ -183,7 +184,7 @@ def visit_cancelled(record: Record, now=None) -> None:
     messages = _visit_messages(record.visit_id)
     # The client never heard of the booking: drop the confirmation, say nothing.
     messages.filter(event__in=[MessageEvent.BOOKED, MessageEvent.CHANGED], status=MessageStatus.PENDING).update(
-        status=MessageStatus.CANCELLED, error="visit cancelled before sending"
+        status=MessageStatus.CANCELLED, error=gettext_noop("the visit was cancelled before sending")
     )
     if client is None or record.start <= now:
         return
@@ -244,7 +245,7 @@ def sync_reminders(visit_id, company, client, config=None, now=None) -> None:
             wanted.pop(key)
         else:
             Message.unscoped.filter(pk=message.pk, status=MessageStatus.PENDING).update(
-                status=MessageStatus.CANCELLED, error="the visit changed"
+                status=MessageStatus.CANCELLED, error=gettext_noop("the visit changed")
             )
     for (channel, hours), (recipient, due) in wanted.items():
         write_message(

@@ -8,7 +8,7 @@ below and nothing behind them (no model, no attribute of one).
 
 from __future__ import annotations
 
-from django.template import Context, Engine, TemplateSyntaxError
+from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
 from django.template.base import VariableDoesNotExist
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -55,7 +55,7 @@ def render_text(text: str, variables: dict[str, str]) -> str:
     plain = {name: str(value) for name, value in variables.items() if name in VARIABLES}
     try:
         return compile_text(text).render(Context(plain, autoescape=False)).strip()
-    except (VariableDoesNotExist, TemplateSyntaxError) as error:
+    except (VariableDoesNotExist, TemplateSyntaxError, TemplateDoesNotExist) as error:
         raise TemplateError(str(error)) from None
 
 

@@ -30,6 +30,7 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from frontdesk.core.scopes import scope
 from frontdesk.notifications.channels import DeliveryError, channel_for
@@ -76,23 +77,23 @@ def stale_reason(message: Message, now: datetime.datetime) -> str:
         return ""
     client = message.client
     if client is None:
-        return "the client card is gone"
+        return gettext_noop("the client card is gone")
     if client.erased_at is not None:
-        return "the client's data was erased"
+        return gettext_noop("the client's data was erased")
     if opted_out(client, message.channel):
-        return "the client opted out of this channel"
+        return gettext_noop("the client opted out of this channel")
     if message.visit_id is None:
-        return "the visit is gone"
+        return gettext_noop("the visit is gone")
     records = list(Record._base_manager.filter(visit_id=message.visit_id).order_by("start", "id"))
     upcoming = [r for r in records if r.status in UPCOMING]
     if message.event == MessageEvent.CANCELLED:
-        return "the visit was restored" if upcoming else ""
+        return gettext_noop("the visit was restored") if upcoming else ""
     if not upcoming:
-        return "the visit was cancelled"
+        return gettext_noop("the visit was cancelled")
     if upcoming[0].start <= now:
-        return "the visit has begun"
+        return gettext_noop("the visit has begun")
     if message.event == MessageEvent.REMINDER and upcoming[0].start != message.visit_start:
-        return "the visit was moved"
+        return gettext_noop("the visit was moved")
     return ""
 
 
@@ -135,7 +136,7 @@ def render_message(message: Message) -> tuple[str, str]:
     template is switched off or broken."""
     template = template_for(message.chain_id, message.event, message.channel, message.language)
     if template is None or not template.is_active:
-        raise TemplateError("the template is switched off")
+        raise TemplateError(gettext_noop("the template is switched off"))
     variables = visit_variables(message)
     return render_text(template.subject, variables), render_text(template.body, variables)
 
@@ -170,16 +171,16 @@ def process(message: Message, now: datetime.datetime | None = None) -> str:
                 wake_worker(later)
                 return MessageStatus.PENDING
             if message.channel not in config.channels():
-                _finish(message, MessageStatus.SKIPPED, error="the channel is switched off")
+                _finish(message, MessageStatus.SKIPPED, error=gettext_noop("the channel is switched off"))
                 return MessageStatus.SKIPPED
             recipient = address(message.client, message.channel)
             if not recipient:
-                _finish(message, MessageStatus.SKIPPED, error="no address on the client card")
+                _finish(message, MessageStatus.SKIPPED, error=gettext_noop("no address on the client card"))
                 return MessageStatus.SKIPPED
             try:
                 subject, body = render_message(message)
             except TemplateError as error:
-                _finish(message, MessageStatus.SKIPPED, error=f"template: {error}")
+                _finish(message, MessageStatus.SKIPPED, error=str(error))
                 return MessageStatus.SKIPPED
         else:
             recipient, subject, body = message.recipient, message.subject, message.body
@@ -233,3 +234,18 @@ def deliver_due(limit: int | None = None, pause_ms: int | None = None) -> int:
         if pause:
             time.sleep(pause)
     return handled
+
+
+def send_now(message_id: int) -> Message:
+    """Claim and send one message right away (a test from the settings page); returns it as
+    it ends up. If a worker got to it first, it is simply returned."""
+    now = timezone.now()
+    lease = now + datetime.timedelta(seconds=settings.NOTIFY_LEASE_SECONDS)
+    taken = Message.unscoped.filter(pk=message_id, status=MessageStatus.PENDING).update(
+        status=MessageStatus.SENDING, claimed_until=lease, attempts=F("attempts") + 1
+    )
+    message = Message.unscoped.select_related("company", "client").get(pk=message_id)
+    if taken:
+        process(message, now)
+        message.refresh_from_db()
+    return message

@@ -229,3 +229,12 @@ def _partner_token(tenant):
     from frontdesk.api.services import issue_partner_token
 
     return issue_partner_token(chain=tenant.chain, name="Isolation")[0].pk
+
+
+@object_factory("message_template_id")
+def _message_template(tenant):
+    from frontdesk.notifications.models import MessageTemplate
+    from frontdesk.notifications.templating import ensure_default_templates
+
+    ensure_default_templates(tenant.chain.pk)
+    return MessageTemplate.objects.filter(chain=tenant.chain).order_by("pk").first().pk

@@ -29,6 +29,7 @@ from frontdesk.scheduling.services import book_visit, cancel_record, move_record
 
 
 def settings_row(salon, **fields):
+    fields.setdefault("language", "en")
     fields.setdefault("quiet_from", None)
     fields.setdefault("quiet_to", None)
     return ChannelSettings.objects.create(chain=salon.chain, company=salon.company, **fields)
@@ -255,3 +256,11 @@ def test_an_online_booking_is_confirmed_through_the_outbox(salon):
     assert deliver_due() == 1
     [text] = [m.text for m in sms.outbox]
     assert f"http://testserver/my/{link.token}/" in text and "11:00" in text
+
+
+def test_messages_go_out_in_the_language_of_the_settings(salon):
+    settings_row(salon, reminder_hours="", language="ru")
+    book(salon)
+    deliver_due()
+    [text] = [m.text for m in sms.outbox]
+    assert text.startswith("Вера, вы записаны в Лаванда Арбат") and "в 10:00" in text
