@@ -1,9 +1,10 @@
 """Message templates: the defaults every network starts with, and rendering.
 
-Rendering uses Django's template engine in a sandbox: an engine of its own with no loaders (so
-`{% include %}`/`{% extends %}` find nothing), no extra tag libraries, no autoescape (texts are
-plain text), and a context that is a plain dictionary of strings: a template sees the variables
-below and nothing behind them (no model, no attribute of one).
+Rendering uses Django's template engine in a sandbox: an engine of its own with no loaders, only
+the harmless tags and filters (template_sandbox.py: no `load`, `include`, `extends`, `url`,
+`debug`), no autoescape (texts are plain text), and a context that is a plain dictionary of
+strings: a template sees the variables below and nothing behind them (no model, no attribute of
+one; names starting with an underscore are refused by the engine itself).
 """
 
 from __future__ import annotations
@@ -22,7 +23,21 @@ from frontdesk.notifications.models import (
     MessageTemplate,
 )
 
-_engine = Engine(dirs=[], app_dirs=False, loaders=[], libraries={}, autoescape=False, string_if_invalid="")
+
+class _SandboxEngine(Engine):
+    # Only the tags and filters of template_sandbox.py, none of Django's default built-ins.
+    default_builtins = []
+
+
+_engine = _SandboxEngine(
+    dirs=[],
+    app_dirs=False,
+    loaders=[],
+    libraries={},
+    builtins=["frontdesk.notifications.template_sandbox"],
+    autoescape=False,
+    string_if_invalid="",
+)
 
 # The variables a template may use, with what they mean (shown next to the editor).
 VARIABLES = {

@@ -125,7 +125,14 @@ def test_editing_a_template_previews_it_and_a_broken_one_is_refused(alice, tenan
 
 @pytest.mark.parametrize(
     "text",
-    ['{% include "base.html" %}', "{% load static %}", "{{ client_name.__class__ }}", '{% extends "base.html" %}'],
+    [
+        '{% include "base.html" %}',
+        "{% load static %}",
+        "{{ client_name.__class__ }}",
+        '{% extends "base.html" %}',
+        "{% debug %}",
+        '{% url "admin:index" %}',
+    ],
 )
 def test_a_template_cannot_reach_beyond_its_variables(alice, tenant_a, text):
     template = sms_template(tenant_a.chain)
@@ -133,6 +140,15 @@ def test_a_template_cannot_reach_beyond_its_variables(alice, tenant_a, text):
         url("template_preview", tenant_a.company, message_template_id=template.pk), {"body": text}
     )
     assert response.status_code == 400 and "error" in response.text
+
+
+def test_a_template_may_use_ordinary_tags_and_filters(alice, tenant_a):
+    template = sms_template(tenant_a.chain)
+    response = client_for(alice).post(
+        url("template_preview", tenant_a.company, message_template_id=template.pk),
+        {"body": "{% if specialist %}{{ specialist|upper }}{% endif %} {{ nothing|default:'-' }}"},
+    )
+    assert response.status_code == 200 and "ANNA -" in response.text
 
 
 def test_a_template_test_message_uses_sample_data(alice, tenant_a):
