@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from frontdesk.core.phones import normalize_phone
-from frontdesk.notifications.models import ChannelKind, ChannelSettings, Message, MessageEvent, MessageTemplate
+from frontdesk.notifications.models import ChannelKind, ChannelSettings, Message, MessageEvent, MessageTemplate, OptOut
 from frontdesk.notifications.templating import default_text, render_text, sample_variables
 from frontdesk.notifications.worker import send_now
 
@@ -75,3 +75,21 @@ def restore_default(template: MessageTemplate) -> MessageTemplate:
     template.is_active = True
     template.save()
     return template
+
+
+def set_receiving(client, channel: str, receive: bool) -> None:
+    """Whether the client gets booking messages on the channel; the worker checks it before each
+    message, so pending reminders stop too. Written to the client's event log."""
+    from frontdesk.core.audit import log_action
+
+    with transaction.atomic():
+        if receive:
+            changed = OptOut.objects.filter(client=client, channel=channel).delete()[0] > 0
+        else:
+            _row, changed = OptOut.objects.get_or_create(
+                client=client, channel=channel, defaults={"chain_id": client.chain_id}
+            )
+        if changed:
+            log_action(
+                client, code="client.messages_on" if receive else "client.messages_off", changes={"channel": channel}
+            )

@@ -23,6 +23,7 @@ urlpatterns = [
         views.template_restore,
         name="template_restore",
     ),
+    path("c/<int:company_id>/clients/<int:client_id>/messages/", views.client_channel, name="client_channel"),
     path("c/<int:company_id>/settings/notifications/", views.channel_settings, name="settings"),
     path("c/<int:company_id>/settings/notifications/reset/", views.channel_settings_reset, name="settings_reset"),
     path("c/<int:company_id>/settings/notifications/test/", views.channel_test, name="settings_test"),

@@ -258,3 +258,22 @@ def channel_test(request, company_id):
         errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
         messages.error(request, _("The test message was not sent: %(error)s") % {"error": errors})
     return redirect("notifications:settings", company_id=request.company.pk)
+
+
+# ---------------------------------------------------------------- the client card
+@section_required(Section.CLIENTS, Level.EDIT)
+def client_channel(request, company_id, client_id):
+    """Stop (or resume) booking messages to a client on one channel."""
+    from frontdesk.clients.selectors import visible_clients
+
+    client = visible_clients(request).filter(pk=client_id).first()
+    if client is None:
+        raise Http404
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    channel = request.POST.get("channel")
+    if channel not in ChannelKind.values:
+        messages.error(request, _("Unknown channel."))
+    else:
+        services.set_receiving(client, channel, request.POST.get("receive") == "1")
+    return redirect("clients:card", company_id=request.company.pk, client_id=client.pk)

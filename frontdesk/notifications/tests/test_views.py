@@ -215,3 +215,21 @@ def test_the_client_card_shows_the_messages(alice, tenant_a):
         reverse("clients:card", kwargs={"company_id": tenant_a.company.pk, "client_id": client.pk})
     )
     assert 'data-kind="message"' in card.text and "Напоминаем о визите" in card.text
+
+
+def test_the_card_stops_and_resumes_booking_messages_for_a_client(alice, sam, tenant_a):
+    client = Client.objects.create(chain=tenant_a.chain, name="Вера", phone="+79123456789")
+    card_url = reverse("clients:card", kwargs={"company_id": tenant_a.company.pk, "client_id": client.pk})
+    switch = url("client_channel", tenant_a.company, client_id=client.pk)
+    browser = client_for(alice)
+    assert 'data-channel="sms" data-on="1"' in browser.get(card_url).text
+    browser.post(switch, {"channel": "sms", "receive": "0"})
+    assert 'data-channel="sms" data-on="0"' in browser.get(card_url).text
+    from frontdesk.notifications.models import OptOut
+
+    assert list(OptOut.objects.values_list("client_id", "channel")) == [(client.pk, "sms")]
+    browser.post(switch, {"channel": "sms", "receive": "1"})
+    assert not OptOut.objects.exists()
+    assert browser.post(switch, {"channel": "pigeon", "receive": "0"}).status_code == 302
+    assert not OptOut.objects.exists()
+    assert client_for(sam).post(switch, {"channel": "sms", "receive": "0"}).status_code == 403
