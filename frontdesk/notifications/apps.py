@@ -11,7 +11,10 @@ class NotificationsConfig(AppConfig):
         from frontdesk.accounts.permissions import Section
         from frontdesk.clients.card import register_timeline_source
         from frontdesk.core.navigation import NavItem, SettingsTab, register, register_settings_tab
-        from frontdesk.notifications import outbox
+        from frontdesk.notifications import (
+            demo,  # noqa: F401  (registers the demo step)
+            outbox,
+        )
         from frontdesk.notifications.timeline import messages_for_card
 
         outbox.connect()
