@@ -78,7 +78,7 @@ def sample_variables() -> dict[str, str]:
     """What a preview and a test message show instead of a real visit."""
     return {
         "client_name": _("Maria"),
-        "date": "24.12",
+        "date": "24.12.2026",
         "time": "15:30",
         "specialist": _("Anna"),
         "service": _("Haircut"),

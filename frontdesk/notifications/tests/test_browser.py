@@ -27,7 +27,7 @@ def test_edit_preview_and_test_send_a_template_then_see_it_in_the_log(page, tena
     page.locator("#id_body").fill("Dear {{ client_name }}, see you on {{ date }} at {{ time }} with {{ specialist }}.")
     page.get_by_test_id("preview-button").click()
     preview = page.get_by_test_id("template-preview")
-    preview.get_by_text("Dear Maria, see you on 24.12 at 15:30 with Anna.").wait_for()
+    preview.get_by_text("Dear Maria, see you on 24.12.2026 at 15:30 with Anna.").wait_for()
     assert "Booked for 15:30" in preview.inner_text()
     page.get_by_test_id("save-template").click()
     page.get_by_text("The template is saved.").wait_for()

@@ -113,7 +113,7 @@ def test_editing_a_template_previews_it_and_a_broken_one_is_refused(alice, tenan
         url("template_preview", tenant_a.company, message_template_id=template.pk),
         {"body": "Hello {{ client_name }}, {{ date }} {{ time }} at {{ branch_address }}"},
     )
-    assert preview.status_code == 200 and "Hello Maria, 24.12 15:30 at 12 Tverskaya street" in preview.text
+    assert preview.status_code == 200 and "Hello Maria, 24.12.2026 15:30 at 12 Tverskaya street" in preview.text
     broken = browser.post(page, {"body": "Hello {% if %}", "is_active": "on"})
     assert broken.status_code == 400 and "The template has an error" in broken.text
     template.refresh_from_db()
