@@ -32,9 +32,10 @@ def worker_env(gateway_url: str) -> dict:
     if connection.vendor == "sqlite":
         env["SQLITE_PATH"] = str(db["NAME"])
     else:
-        env["DATABASE_URL"] = (
-            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
-        )
+        from urllib.parse import quote
+
+        login = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else "")
+        env["DATABASE_URL"] = f"postgres://{login}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
     return env
 
 
