@@ -94,6 +94,18 @@ def stale_reason(message: Message, now: datetime.datetime) -> str:
         return gettext_noop("the visit has begun")
     if message.event == MessageEvent.REMINDER and upcoming[0].start != message.visit_start:
         return gettext_noop("the visit was moved")
+    series_id = upcoming[0].series_id
+    if message.event == MessageEvent.BOOKED and series_id is not None:
+        # A repeating booking is confirmed once, by its first upcoming visit (each visit still
+        # gets its own reminders). The series is known only after commit, hence here.
+        first = (
+            Record._base_manager.filter(series_id=series_id, status__in=UPCOMING)
+            .order_by("start", "id")
+            .values_list("visit_id", flat=True)
+            .first()
+        )
+        if first != message.visit_id:
+            return gettext_noop("the series is confirmed by its first visit")
     return ""
 
 

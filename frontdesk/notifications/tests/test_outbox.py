@@ -264,3 +264,27 @@ def test_messages_go_out_in_the_language_of_the_settings(salon):
     deliver_due()
     [text] = [m.text for m in sms.outbox]
     assert text.startswith("Вера, вы записаны в Лаванда Арбат") and "в 10:00" in text
+
+
+def test_a_weekly_series_is_confirmed_once_and_each_visit_is_reminded(salon):
+    from frontdesk.scheduling.series import book_series
+    from frontdesk.scheduling.tests.factories import add_shift
+
+    settings_row(salon, reminder_hours="24")
+    for week in (1, 2):
+        add_shift(salon.anna, salon.company, salon.day + datetime.timedelta(weeks=week), "10:00", "18:00")
+    client = Client.objects.create(chain=salon.chain, name="Вера", phone="+79123456789")
+    with scope(salon.chain):
+        _series, records, _skipped = book_series(
+            company=salon.company,
+            segments=[Segment(salon.haircut.pk, salon.anna.pk)],
+            start=at(salon.company, salon.day, "10:00"),
+            count=3,
+            client=client,
+        )
+    assert len(records) == 3
+    assert Message.objects.filter(event=MessageEvent.REMINDER).count() == 3
+    assert deliver_due() == 3
+    assert len(sms.outbox) == 1 and f"{salon.day:%d.%m.%Y}" in sms.outbox[0].text
+    skipped = Message.objects.filter(event=MessageEvent.BOOKED, status=MessageStatus.SKIPPED)
+    assert skipped.count() == 2 and "series" in skipped.first().error
