@@ -14,10 +14,12 @@ class NotificationsConfig(AppConfig):
         from frontdesk.notifications import (
             demo,  # noqa: F401  (registers the demo step)
             outbox,
+            templating,
         )
         from frontdesk.notifications.timeline import messages_for_card
 
         outbox.connect()
+        templating.connect()
         register(NavItem("messages", _("Messages"), "chat-dots", "notifications:log", Section.CLIENTS, order=25))
         register_settings_tab(
             SettingsTab("notifications", _("Notifications"), "notifications:settings", Section.SETTINGS, order=40)

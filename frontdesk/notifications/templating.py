@@ -116,7 +116,7 @@ def _defaults() -> dict[tuple[str, str], tuple[str, str]]:
 def ensure_default_templates(chain_id: int) -> None:
     """Give the network its templates for every event, channel and language it lacks. Existing
     ones (maybe edited) are left alone; racing callers are fine (the unique key ignores doubles)."""
-    have = set(MessageTemplate.objects.filter(chain_id=chain_id).values_list("event", "channel", "language"))
+    have = set(MessageTemplate.unscoped.filter(chain_id=chain_id).values_list("event", "channel", "language"))
     wanted = []
     for language in TEMPLATE_LANGUAGES:
         with translation.override(language):
@@ -129,7 +129,7 @@ def ensure_default_templates(chain_id: int) -> None:
                     )
                 )
     if wanted:
-        MessageTemplate.objects.bulk_create(wanted, ignore_conflicts=True)
+        MessageTemplate.unscoped.bulk_create(wanted, ignore_conflicts=True)
 
 
 def default_text(event: str, channel: str, language: str) -> tuple[str, str]:
@@ -140,12 +140,26 @@ def default_text(event: str, channel: str, language: str) -> tuple[str, str]:
 def template_for(chain_id: int, event: str, channel: str, language: str) -> MessageTemplate | None:
     if event not in TEMPLATE_EVENTS:
         return None
-    template = MessageTemplate.objects.filter(
+    template = MessageTemplate.unscoped.filter(
         chain_id=chain_id, event=event, channel=channel, language=language
     ).first()
     if template is None:
         ensure_default_templates(chain_id)
-        template = MessageTemplate.objects.filter(
+        template = MessageTemplate.unscoped.filter(
             chain_id=chain_id, event=event, channel=channel, language=language
         ).first()
     return template
+
+
+def _chain_created(sender, instance, created=False, raw=False, **kwargs):
+    if created and not raw:
+        ensure_default_templates(instance.pk)
+
+
+def connect() -> None:
+    """Every new network starts with its templates in every language."""
+    from django.db.models.signals import post_save
+
+    from frontdesk.tenancy.models import Chain
+
+    post_save.connect(_chain_created, sender=Chain, dispatch_uid="notify_default_templates")

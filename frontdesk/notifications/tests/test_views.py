@@ -233,3 +233,10 @@ def test_the_card_stops_and_resumes_booking_messages_for_a_client(alice, sam, te
     assert browser.post(switch, {"channel": "pigeon", "receive": "0"}).status_code == 302
     assert not OptOut.objects.exists()
     assert client_for(sam).post(switch, {"channel": "sms", "receive": "0"}).status_code == 403
+
+
+def test_a_new_network_starts_with_its_templates(db):
+    from frontdesk.tenancy.models import Chain
+
+    chain = Chain.objects.create(name="Новая сеть")
+    assert MessageTemplate.objects.filter(chain=chain).count() == 24
