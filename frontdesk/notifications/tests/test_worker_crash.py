@@ -1,6 +1,7 @@
 """A worker killed in the middle of a batch (a real process, SIGKILL) and started again delivers
 every message exactly once, counted at the gateway stand-in."""
 
+import datetime
 import os
 import signal
 import subprocess
@@ -84,12 +85,16 @@ def test_a_killed_worker_restarted_delivers_every_message_exactly_once(tenant_a,
         for n in range(COUNT)
     ]
     env = worker_env(gateway.url)
-    # 300 ms between messages (the gateway's rate): the kill lands between two sends, outside
-    # the documented window of one UPDATE after the gateway's answer.
+    # 300 ms between messages (the gateway's rate), so that the kill can land between two sends,
+    # outside the documented window of one UPDATE after the gateway's answer.
     first = start_worker(env, "--loop", "--interval", "0.2", "--pause-ms", "300")
     try:
-        assert wait_for(lambda: len(gateway.requests) >= COUNT // 3), first.stderr.read().decode()[-2000:]
-        time.sleep(0.1)
+        # Kill it in a pause: a third delivered, and each delivery recorded (outside the window).
+        def between_two_sends():
+            delivered = len(gateway.requests)
+            return delivered >= COUNT // 3 and Message.objects.filter(status=MessageStatus.SENT).count() == delivered
+
+        assert wait_for(between_two_sends), first.stderr.read().decode()[-2000:]
         first.send_signal(signal.SIGKILL)
         first.wait(10)
     finally:
@@ -105,3 +110,33 @@ def test_a_killed_worker_restarted_delivers_every_message_exactly_once(tenant_a,
     assert sorted(keys) == sorted(m.idempotency_key for m in messages)  # each exactly once
     assert set(Message.objects.values_list("status", flat=True)) == {MessageStatus.SENT}
     assert sorted(r.data["phones"] for r in gateway.requests) == sorted(m.recipient.lstrip("+") for m in messages)
+
+
+def test_a_message_held_by_a_dead_worker_is_taken_over_when_its_lease_ends(tenant_a, gateway):
+    from frontdesk.notifications.worker import deliver_due
+
+    ChannelSettings.objects.create(
+        chain=tenant_a.chain, company=tenant_a.company, sms_provider=SmsProvider.SMSC, sms_secret="good-password"
+    )
+
+    def held(until):
+        return Message.objects.create(
+            chain=tenant_a.chain,
+            company=tenant_a.company,
+            event=MessageEvent.TEST,
+            channel=ChannelKind.SMS,
+            recipient="+79120000001",
+            body="x",
+            due_at=timezone.now(),
+            status=MessageStatus.SENDING,
+            claimed_until=until,
+            attempts=1,
+        )
+
+    live = held(timezone.now() + datetime.timedelta(minutes=1))  # its worker may still be at it
+    dead = held(timezone.now() - datetime.timedelta(seconds=1))
+    assert deliver_due() == 1
+    live.refresh_from_db()
+    dead.refresh_from_db()
+    assert live.status == MessageStatus.SENDING and dead.status == MessageStatus.SENT and dead.attempts == 2
+    assert gateway.keys() == [dead.idempotency_key]
