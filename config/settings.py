@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "frontdesk.scheduling",
     "frontdesk.booking",
     "frontdesk.finance",
+    "frontdesk.notifications",
     "frontdesk.api",
     # Django Ninja serves its Swagger UI from these static files, not from a CDN.
     "ninja",
@@ -87,7 +88,7 @@ TEMPLATES = [
 # every transaction take the write lock when it begins, so "check, then write" inside
 # transaction.atomic() cannot interleave with another writer (invariant 1 in DESIGN.md).
 DATA_DIR = Path(envstr("DATA_DIR", str(BASE_DIR / "var")))
-_sqlite_path = DATA_DIR / "frontdesk.sqlite3"
+_sqlite_path = Path(envstr("SQLITE_PATH", "") or str(DATA_DIR / "frontdesk.sqlite3"))
 DATABASE_URL = envstr("DATABASE_URL", "")
 
 
@@ -207,6 +208,21 @@ DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Frontdesk <noreply@frontdesk.
 # --- SMS ------------------------------------------------------------------------------------
 # Dotted path of the SMS gateway adapter; the console adapter writes messages to the log.
 SMS_BACKEND = envstr("SMS_BACKEND", "frontdesk.core.sms.ConsoleSmsBackend")
+
+# --- Notifications --------------------------------------------------------------------------
+# The gateways' addresses (changed only to point at a test stand-in) and how the outbox worker
+# behaves. See frontdesk/notifications/worker.py.
+NOTIFY_SMSRU_URL = envstr("NOTIFY_SMSRU_URL", "https://sms.ru")
+NOTIFY_SMSC_URL = envstr("NOTIFY_SMSC_URL", "https://smsc.ru")
+NOTIFY_TELEGRAM_URL = envstr("NOTIFY_TELEGRAM_URL", "https://api.telegram.org")
+NOTIFY_HTTP_TIMEOUT = envint("NOTIFY_HTTP_TIMEOUT", 10)
+# A claimed message whose worker has not finished within this many seconds is taken over.
+NOTIFY_LEASE_SECONDS = envint("NOTIFY_LEASE_SECONDS", 120)
+NOTIFY_MAX_ATTEMPTS = envint("NOTIFY_MAX_ATTEMPTS", 6)
+# Pause between two messages of one worker (milliseconds): the sending rate the gateways allow.
+NOTIFY_SEND_PAUSE_MS = envint("NOTIFY_SEND_PAUSE_MS", 0)
+# Wake the task worker when a message is written (off in tests: they deliver explicitly).
+NOTIFY_WAKE_WORKER = envbool("NOTIFY_WAKE_WORKER", True)
 
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {

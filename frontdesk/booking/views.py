@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from frontdesk.booking import services
 from frontdesk.booking.forms import BookingForm
 from frontdesk.booking.models import Channel, OnlineBookingSettings, StepOrder
-from frontdesk.booking.notify import send_confirmation
 from frontdesk.booking.phone_codes import confirmed_phone, phone_token, request_code, verify_code
 from frontdesk.booking.public import PASSTHROUGH, public_booking
 from frontdesk.core.middleware import client_ip
@@ -395,7 +394,6 @@ def _details(request, flow: Flow, context, session):
                         comment=data["comment"],
                         origin=_origin(state, request),
                     )
-                transaction.on_commit(lambda: send_confirmation(link, request))
         except SlotTaken as taken:
             context["error"] = taken.message
             context["alternatives"] = _alternatives(taken.alternatives, flow.tz)

@@ -274,3 +274,12 @@ def _sale(tenant):
 
     visit = Visit.objects.get(pk=_visit(tenant))
     return checkout_visit(visit, payments=[Payment(_finance_desk(tenant), "cash", "100")]).sale.pk
+
+
+@object_factory("message_template_id")
+def _message_template(tenant):
+    from frontdesk.notifications.models import MessageTemplate
+    from frontdesk.notifications.templating import ensure_default_templates
+
+    ensure_default_templates(tenant.chain.pk)
+    return MessageTemplate.objects.filter(chain=tenant.chain).order_by("pk").first().pk

@@ -43,6 +43,9 @@ def test_the_page_walks_service_specialist_date_time_and_books(client, salon, se
     link = BookingLink.objects.get()
     assert response["Location"].startswith(reverse("booking:my", kwargs={"token": link.token}))
     assert BookingSource.objects.get().utm_source == "vk"
+    from frontdesk.notifications.worker import deliver_due
+
+    deliver_due()  # the outbox worker sends the confirmation (frontdesk.notifications)
     assert len(sms.outbox) == 1 and link.token in sms.outbox[0].text
     confirmation = client.get(response["Location"])
     assert "You are booked" in confirmation.text and "Борис" in confirmation.text

@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "frontdesk.notifications"
+    label = "notifications"
+    verbose_name = _("Notifications")
+
+    def ready(self):
+        from frontdesk.accounts.permissions import Section
+        from frontdesk.clients.card import register_timeline_source
+        from frontdesk.core.navigation import NavItem, SettingsTab, register, register_settings_tab
+        from frontdesk.notifications import (
+            demo,  # noqa: F401  (registers the demo step)
+            outbox,
+            templating,
+        )
+        from frontdesk.notifications.timeline import messages_for_card
+
+        outbox.connect()
+        templating.connect()
+        register(NavItem("messages", _("Messages"), "chat-dots", "notifications:log", Section.CLIENTS, order=25))
+        register_settings_tab(
+            SettingsTab("notifications", _("Notifications"), "notifications:settings", Section.SETTINGS, order=40)
+        )
+        register_timeline_source("messages", messages_for_card)

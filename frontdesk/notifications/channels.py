@@ -1,0 +1,116 @@
+"""The channels behind one interface: `channel_for(kind, settings).send(to, subject, body, key)`
+returns a `Delivery` or raises `DeliveryError` (with `transient=True` when a retry may help).
+
+- email: Django's mail machinery with the server's EMAIL_BACKEND (SMTP in production);
+- SMS: the adapters in frontdesk.core.sms (the server default, SMS.ru, SMSC);
+- Telegram: the Bot API's sendMessage.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings as django_settings
+from django.core.mail import EmailMessage, get_connection
+
+from frontdesk.core import http, sms
+from frontdesk.notifications.models import ChannelKind, ChannelSettings, SmsProvider
+
+
+@dataclass
+class Delivery:
+    provider: str
+    provider_message_id: str = ""
+    cost: Decimal | None = None
+
+
+class DeliveryError(Exception):
+    def __init__(self, message: str, *, transient: bool):
+        super().__init__(message)
+        self.transient = transient
+
+
+class EmailChannel:
+    kind = ChannelKind.EMAIL
+
+    def __init__(self, config: ChannelSettings):
+        self.from_email = config.email_from or django_settings.DEFAULT_FROM_EMAIL
+
+    def send(self, *, to: str, subject: str, body: str, key: str) -> Delivery:
+        message_id = f"<{key}@frontdesk>"
+        letter = EmailMessage(
+            subject=subject.replace("\n", " ").strip() or "—",
+            body=body,
+            from_email=self.from_email,
+            to=[to],
+            headers={"Message-ID": message_id},
+            # The server's EMAIL_BACKEND (SMTP in production) with its EMAIL_TIMEOUT.
+            connection=get_connection(fail_silently=False),
+        )
+        try:
+            letter.send()
+        except smtplib.SMTPRecipientsRefused as error:
+            raise DeliveryError(f"Refused: {error.recipients}", transient=False) from None
+        except smtplib.SMTPResponseException as error:
+            # 4xx: try later; 5xx: the server will not take it.
+            raise DeliveryError(
+                f"SMTP {error.smtp_code}: {error.smtp_error!r}", transient=error.smtp_code < 500
+            ) from None
+        except (TimeoutError, smtplib.SMTPException, OSError) as error:
+            raise DeliveryError(f"SMTP: {error}", transient=True) from None
+        return Delivery("email", message_id)
+
+
+class SmsChannel:
+    kind = ChannelKind.SMS
+
+    def __init__(self, config: ChannelSettings):
+        self.provider = config.sms_provider
+        if config.sms_provider == SmsProvider.SMSRU:
+            self.backend = sms.SmsRuBackend(config.sms_secret, config.sms_sender)
+        elif config.sms_provider == SmsProvider.SMSC:
+            self.backend = sms.SmscBackend(config.sms_login, config.sms_secret, config.sms_sender)
+        else:
+            self.backend = sms.default_backend()
+
+    def send(self, *, to: str, subject: str, body: str, key: str) -> Delivery:
+        try:
+            receipt = self.backend.deliver(to, body, key)
+        except sms.SmsError as error:
+            raise DeliveryError(str(error), transient=error.transient) from None
+        return Delivery(self.provider, receipt.message_id, receipt.cost)
+
+
+class TelegramChannel:
+    kind = ChannelKind.TELEGRAM
+
+    def __init__(self, config: ChannelSettings):
+        self.token = config.telegram_token
+
+    def send(self, *, to: str, subject: str, body: str, key: str) -> Delivery:
+        if not self.token:
+            raise DeliveryError("No bot token.", transient=False)
+        url = f"{django_settings.NOTIFY_TELEGRAM_URL.rstrip('/')}/bot{self.token}/sendMessage"
+        try:
+            answer = http.post(
+                url,
+                json_body={"chat_id": to, "text": body},
+                headers={"X-Idempotency-Key": key},
+                timeout=django_settings.NOTIFY_HTTP_TIMEOUT,
+                accept_error_body=True,
+            ).json()
+        except http.HttpError as error:
+            raise DeliveryError(f"Telegram: {error}", transient=error.transient) from None
+        if not answer.get("ok"):
+            code = answer.get("error_code")
+            raise DeliveryError(f"Telegram {code}: {answer.get('description', '')}", transient=code == 429)
+        return Delivery("telegram", str((answer.get("result") or {}).get("message_id", "")))
+
+
+CHANNELS = {ChannelKind.EMAIL: EmailChannel, ChannelKind.SMS: SmsChannel, ChannelKind.TELEGRAM: TelegramChannel}
+
+
+def channel_for(kind: str, config: ChannelSettings):
+    return CHANNELS[kind](config)

@@ -1,0 +1,45 @@
+"""Demo notifications: the network's settings (SMS through the server's console adapter, reminders
+a day and two hours before) and its templates. The demo's records were seeded, not booked by
+clients just now, so their confirmations are dropped; their reminders stay and go out (to the
+console) at their times, which fills the message log as the demo runs."""
+
+import datetime
+
+from django.utils import timezone
+
+from frontdesk.notifications.models import ChannelSettings, Message, MessageEvent, MessageStatus
+from frontdesk.notifications.outbox import UPCOMING, sync_reminders
+from frontdesk.notifications.templating import ensure_default_templates
+from frontdesk.scheduling.models import Record
+from frontdesk.tenancy.demo import Demo, register_demo_step
+
+
+@register_demo_step(90)
+def demo_notifications(demo: Demo) -> None:
+    ChannelSettings.objects.update_or_create(
+        chain=demo.chain,
+        company=None,
+        defaults={
+            "language": "ru",
+            "sms_enabled": True,
+            "reminder_hours": "24, 2",
+            "quiet_from": datetime.time(21),
+            "quiet_to": datetime.time(9),
+        },
+    )
+    ensure_default_templates(demo.chain.pk)
+    Message.objects.filter(
+        chain=demo.chain, event__in=[MessageEvent.BOOKED, MessageEvent.CHANGED, MessageEvent.CANCELLED]
+    ).delete()
+    Message.objects.filter(chain=demo.chain, status=MessageStatus.CANCELLED).delete()
+    # The seeded visits' reminders follow the settings just made (the records were booked first).
+    upcoming = (
+        Record.objects.filter(chain=demo.chain, status__in=UPCOMING, start__gt=timezone.now(), client__isnull=False)
+        .select_related("company", "client")
+        .order_by("visit_id", "start")
+    )
+    seen = set()
+    for record in upcoming:
+        if record.visit_id not in seen:
+            seen.add(record.visit_id)
+            sync_reminders(record.visit_id, record.company, record.client)

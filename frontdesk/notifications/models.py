@@ -1,0 +1,269 @@
+"""Notifications: how each network or branch reaches its clients (channel settings), what it says
+(templates per event, channel and language) and every message it sends (the outbox).
+
+The outbox (`Message`) is the source of truth: a row is written in the same transaction as the
+change that causes it, and the worker (worker.py) delivers it. Messages are not written to the
+event log: they have their own log, and a mass of reminders would drown the changes people made.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from frontdesk.core.models import ChainScopedModel
+from frontdesk.core.money import MoneyField
+from frontdesk.core.scopes import ScopedManager
+
+
+class ChannelKind(models.TextChoices):
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("Email")
+    TELEGRAM = "telegram", _("Telegram")
+
+
+class SmsProvider(models.TextChoices):
+    SYSTEM = "system", _("Server default (console or test adapter)")
+    SMSRU = "smsru", "SMS.ru"
+    SMSC = "smsc", "SMSC.ru"
+
+
+class MessageEvent(models.TextChoices):
+    BOOKED = "booked", _("Booking created")
+    CHANGED = "changed", _("Booking changed")
+    CANCELLED = "cancelled", _("Booking cancelled")
+    REMINDER = "reminder", _("Reminder before the visit")
+    TEST = "test", _("Test message")
+
+
+# The events a template exists for (a test message has no template of its own).
+TEMPLATE_EVENTS = [MessageEvent.BOOKED, MessageEvent.CHANGED, MessageEvent.CANCELLED, MessageEvent.REMINDER]
+TEMPLATE_LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+
+def parse_hours(value: str) -> list[int]:
+    """'24, 2' -> [24, 2]: the hours before a visit at which reminders go out."""
+    hours = []
+    for part in (value or "").replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit() or not 1 <= int(part) <= 24 * 14:
+            raise ValidationError(_("Enter whole hours from 1 to 336, separated by commas, e.g. “24, 2”."))
+        hours.append(int(part))
+    if len(set(hours)) > 5:
+        raise ValidationError(_("At most five reminders."))
+    return sorted(set(hours), reverse=True)
+
+
+def validate_hours(value: str) -> None:
+    parse_hours(value)
+
+
+class ChannelSettings(ChainScopedModel):
+    """How a network (company empty) or one branch sends messages. A branch without a row of its
+    own uses the network's; a network without one uses the defaults below."""
+
+    company = models.ForeignKey(
+        "tenancy.Company", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("branch")
+    )
+    language = models.CharField(
+        _("language of messages"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    sms_enabled = models.BooleanField(_("send SMS"), default=True)
+    sms_provider = models.CharField(
+        _("SMS gateway"), max_length=16, choices=SmsProvider.choices, default=SmsProvider.SYSTEM
+    )
+    sms_login = models.CharField(_("login (SMSC)"), max_length=100, blank=True)
+    sms_secret = models.CharField(
+        _("API key (SMS.ru) or password (SMSC)"), max_length=200, blank=True, help_text=_("Stored as entered.")
+    )
+    sms_sender = models.CharField(_("sender name"), max_length=11, blank=True)
+    email_enabled = models.BooleanField(_("send email"), default=False)
+    email_from = models.CharField(
+        _("from address"), max_length=200, blank=True, help_text=_("Empty: the server's default address.")
+    )
+    telegram_enabled = models.BooleanField(_("use Telegram"), default=False)
+    telegram_token = models.CharField(_("bot token"), max_length=200, blank=True)
+    telegram_chat_id = models.CharField(
+        _("chat for test messages"), max_length=64, blank=True, help_text=_("A chat id the bot may write to.")
+    )
+    reminder_hours = models.CharField(
+        _("reminders, hours before the visit"),
+        max_length=40,
+        default="24",
+        blank=True,
+        validators=[validate_hours],
+        help_text=_("Several allowed, e.g. “24, 2”. Empty: no reminders."),
+    )
+    quiet_from = models.TimeField(_("quiet hours from"), null=True, blank=True, default=datetime.time(21))
+    quiet_to = models.TimeField(_("quiet hours until"), null=True, blank=True, default=datetime.time(9))
+
+    AUDIT_EXCLUDE = ("updated_at", "password", "sms_secret", "telegram_token")
+
+    class Meta:
+        verbose_name = _("notification settings")
+        verbose_name_plural = _("notification settings")
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "company"], name="notify_settings_one_per_branch"),
+            models.UniqueConstraint(
+                fields=["chain"], condition=Q(company__isnull=True), name="notify_settings_one_per_network"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.company or self.chain)
+
+    @property
+    def reminder_list(self) -> list[int]:
+        try:
+            return parse_hours(self.reminder_hours)
+        except ValidationError:
+            return []
+
+    def in_quiet_hours(self, local_time: datetime.time) -> bool:
+        if self.quiet_from is None or self.quiet_to is None or self.quiet_from == self.quiet_to:
+            return False
+        if self.quiet_from < self.quiet_to:
+            return self.quiet_from <= local_time < self.quiet_to
+        return local_time >= self.quiet_from or local_time < self.quiet_to
+
+    def channels(self) -> list[str]:
+        return [
+            kind
+            for kind, on in (
+                (ChannelKind.SMS, self.sms_enabled),
+                (ChannelKind.EMAIL, self.email_enabled),
+                (ChannelKind.TELEGRAM, self.telegram_enabled),
+            )
+            if on
+        ]
+
+
+class MessageTemplate(ChainScopedModel):
+    """What a network says for one event on one channel in one language. Rendered by Django's
+    template engine over a plain dictionary of strings (see templating.py)."""
+
+    event = models.CharField(_("event"), max_length=16, choices=MessageEvent.choices)
+    channel = models.CharField(_("channel"), max_length=16, choices=ChannelKind.choices)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    subject = models.CharField(_("subject (email)"), max_length=200, blank=True)
+    body = models.TextField(_("text"), max_length=2000)
+    is_active = models.BooleanField(_("send"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["event", "channel", "language"]
+        verbose_name = _("message template")
+        verbose_name_plural = _("message templates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chain", "event", "channel", "language"], name="notify_template_one_per_event"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_event_display()} · {self.get_channel_display()} · {self.language}"
+
+
+def _new_key() -> str:
+    return uuid.uuid4().hex
+
+
+class MessageStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Not sent")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Message(models.Model):
+    """One message in the outbox. `idempotency_key` names the message for its whole life: the
+    worker passes it to the gateway (Message-ID of a letter, a header on HTTP calls), and the
+    tests count deliveries by it."""
+
+    CHAIN_FIELD = "chain_id"
+
+    chain = models.ForeignKey("tenancy.Chain", on_delete=models.CASCADE, related_name="+")
+    company = models.ForeignKey("tenancy.Company", on_delete=models.CASCADE, related_name="+", verbose_name=_("branch"))
+    client = models.ForeignKey(
+        "clients.Client",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="messages",
+        verbose_name=_("client"),
+    )
+    visit = models.ForeignKey(
+        "scheduling.Visit", on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
+    )
+    event = models.CharField(_("event"), max_length=16, choices=MessageEvent.choices)
+    channel = models.CharField(_("channel"), max_length=16, choices=ChannelKind.choices)
+    recipient = models.CharField(_("to"), max_length=255)
+    language = models.CharField(max_length=8, default=settings.LANGUAGE_CODE)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=MessageStatus.choices, default=MessageStatus.PENDING)
+    due_at = models.DateTimeField(_("due"))
+    # The start of the visit the message was written for: a reminder whose visit has moved
+    # since is stale and is not sent.
+    visit_start = models.DateTimeField(null=True, blank=True)
+    reminder_hours = models.PositiveSmallIntegerField(null=True, blank=True)
+    idempotency_key = models.CharField(max_length=64, unique=True, default=_new_key, editable=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    provider = models.CharField(max_length=32, blank=True)
+    provider_message_id = models.CharField(max_length=100, blank=True)
+    cost = MoneyField(_("cost"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ScopedManager()
+    unscoped = models.Manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [
+            # What the worker asks: due messages in order.
+            models.Index(fields=["status", "due_at"], name="notify_message_due"),
+            models.Index(fields=["company", "-created_at"], name="notify_message_branch_log"),
+            models.Index(fields=["client", "-created_at"], name="notify_message_client"),
+            models.Index(fields=["visit", "event"], name="notify_message_visit"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_event_display()} → {self.recipient}"
+
+
+class OptOut(models.Model):
+    """A client who asked not to get messages on a channel (booking messages included)."""
+
+    CHAIN_FIELD = "chain_id"
+
+    chain = models.ForeignKey("tenancy.Chain", on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(_("channel"), max_length=16, choices=ChannelKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+    unscoped = models.Manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client", "channel"], name="notify_opt_out_once")]
+
+    def __str__(self):
+        return f"{self.client_id} {self.channel}"

@@ -1,0 +1,19 @@
+from django import template
+
+from frontdesk.notifications.models import ChannelKind, OptOut
+
+register = template.Library()
+
+
+@register.inclusion_tag("notifications/_client_channels.html", takes_context=True)
+def client_channels(context, client):
+    """On the client card: whether the client gets booking messages by SMS and email."""
+    out = set(OptOut.objects.filter(client=client).values_list("channel", flat=True))
+    channels = [(kind, label, kind not in out) for kind, label in ChannelKind.choices if kind != ChannelKind.TELEGRAM]
+    return {
+        "client": client,
+        "channels": channels,
+        "can_edit": context.get("can_edit", False),
+        "request": context["request"],
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -1,0 +1,165 @@
+"""Message templates: the defaults every network starts with, and rendering.
+
+Rendering uses Django's template engine in a sandbox: an engine of its own with no loaders, only
+the harmless tags and filters (template_sandbox.py: no `load`, `include`, `extends`, `url`,
+`debug`), no autoescape (texts are plain text), and a context that is a plain dictionary of
+strings: a template sees the variables below and nothing behind them (no model, no attribute of
+one; names starting with an underscore are refused by the engine itself).
+"""
+
+from __future__ import annotations
+
+from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
+from django.template.base import VariableDoesNotExist
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from frontdesk.notifications.models import (
+    TEMPLATE_EVENTS,
+    TEMPLATE_LANGUAGES,
+    ChannelKind,
+    MessageEvent,
+    MessageTemplate,
+)
+
+
+class _SandboxEngine(Engine):
+    # Only the tags and filters of template_sandbox.py, none of Django's default built-ins.
+    default_builtins = []
+
+
+_engine = _SandboxEngine(
+    dirs=[],
+    app_dirs=False,
+    loaders=[],
+    libraries={},
+    builtins=["frontdesk.notifications.template_sandbox"],
+    autoescape=False,
+    string_if_invalid="",
+)
+
+# The variables a template may use, with what they mean (shown next to the editor).
+VARIABLES = {
+    "client_name": gettext_lazy("client's name"),
+    "date": gettext_lazy("date of the visit"),
+    "time": gettext_lazy("time of the visit"),
+    "specialist": gettext_lazy("specialist"),
+    "service": gettext_lazy("services"),
+    "branch": gettext_lazy("branch name"),
+    "branch_address": gettext_lazy("branch address"),
+    "branch_phone": gettext_lazy("branch phone"),
+    "link": gettext_lazy("link to cancel or move the booking"),
+    "hours": gettext_lazy("hours before the visit (reminders)"),
+}
+
+
+class TemplateError(Exception):
+    pass
+
+
+def compile_text(text: str):
+    """The compiled template, or TemplateError with a readable reason."""
+    try:
+        return _engine.from_string(text)
+    except TemplateSyntaxError as error:
+        raise TemplateError(str(error)) from None
+
+
+def render_text(text: str, variables: dict[str, str]) -> str:
+    plain = {name: str(value) for name, value in variables.items() if name in VARIABLES}
+    try:
+        return compile_text(text).render(Context(plain, autoescape=False)).strip()
+    except (VariableDoesNotExist, TemplateSyntaxError, TemplateDoesNotExist) as error:
+        raise TemplateError(str(error)) from None
+
+
+def sample_variables() -> dict[str, str]:
+    """What a preview and a test message show instead of a real visit."""
+    return {
+        "client_name": _("Maria"),
+        "date": "24.12.2026",
+        "time": "15:30",
+        "specialist": _("Anna"),
+        "service": _("Haircut"),
+        "branch": _("Lavender salon"),
+        "branch_address": _("12 Tverskaya street"),
+        "branch_phone": "+7 900 000-00-00",
+        "link": "https://example.com/my/…/",
+        "hours": "24",
+    }
+
+
+def _defaults() -> dict[tuple[str, str], tuple[str, str]]:
+    """{(event, channel): (subject, body)} in the active language. SMS texts stay short (one or
+    two SMS parts); Telegram and email say a little more."""
+    booked = _("{{ client_name }}, you are booked at {{ branch }} on {{ date }} at {{ time }}. Manage: {{ link }}")
+    changed = _("{{ client_name }}, your visit to {{ branch }} is now on {{ date }} at {{ time }}. Manage: {{ link }}")
+    cancelled = _("{{ client_name }}, your visit to {{ branch }} on {{ date }} at {{ time }} is cancelled.")
+    reminder = _("Reminder: {{ branch }} expects you on {{ date }} at {{ time }}. Cancel or move: {{ link }}")
+    long_tail = _(
+        "\n\nService: {{ service }}\nSpecialist: {{ specialist }}\nAddress: {{ branch_address }}\nPhone: {{ branch_phone }}"
+    )
+    out = {}
+    for event, text, subject in (
+        (MessageEvent.BOOKED, booked, _("You are booked: {{ date }} at {{ time }}")),
+        (MessageEvent.CHANGED, changed, _("Your visit has moved: {{ date }} at {{ time }}")),
+        (MessageEvent.CANCELLED, cancelled, _("Your visit is cancelled")),
+        (MessageEvent.REMINDER, reminder, _("See you on {{ date }} at {{ time }}")),
+    ):
+        out[(event, ChannelKind.SMS)] = ("", text)
+        out[(event, ChannelKind.TELEGRAM)] = ("", text + long_tail)
+        out[(event, ChannelKind.EMAIL)] = (subject, text + long_tail)
+    return out
+
+
+def ensure_default_templates(chain_id: int) -> None:
+    """Give the network its templates for every event, channel and language it lacks. Existing
+    ones (maybe edited) are left alone; racing callers are fine (the unique key ignores doubles)."""
+    have = set(MessageTemplate.unscoped.filter(chain_id=chain_id).values_list("event", "channel", "language"))
+    wanted = []
+    for language in TEMPLATE_LANGUAGES:
+        with translation.override(language):
+            defaults = _defaults()
+        for (event, channel), (subject, body) in defaults.items():
+            if (event, channel, language) not in have:
+                wanted.append(
+                    MessageTemplate(
+                        chain_id=chain_id, event=event, channel=channel, language=language, subject=subject, body=body
+                    )
+                )
+    if wanted:
+        MessageTemplate.unscoped.bulk_create(wanted, ignore_conflicts=True)
+
+
+def default_text(event: str, channel: str, language: str) -> tuple[str, str]:
+    with translation.override(language):
+        return _defaults()[(event, channel)]
+
+
+def template_for(chain_id: int, event: str, channel: str, language: str) -> MessageTemplate | None:
+    if event not in TEMPLATE_EVENTS:
+        return None
+    template = MessageTemplate.unscoped.filter(
+        chain_id=chain_id, event=event, channel=channel, language=language
+    ).first()
+    if template is None:
+        ensure_default_templates(chain_id)
+        template = MessageTemplate.unscoped.filter(
+            chain_id=chain_id, event=event, channel=channel, language=language
+        ).first()
+    return template
+
+
+def _chain_created(sender, instance, created=False, raw=False, **kwargs):
+    if created and not raw:
+        ensure_default_templates(instance.pk)
+
+
+def connect() -> None:
+    """Every new network starts with its templates in every language."""
+    from django.db.models.signals import post_save
+
+    from frontdesk.tenancy.models import Chain
+
+    post_save.connect(_chain_created, sender=Chain, dispatch_uid="notify_default_templates")

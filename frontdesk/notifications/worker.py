@@ -1,0 +1,263 @@
+"""Delivering the outbox: claim a due message, re-check it, send it, record the outcome.
+
+Guarantees and their limits:
+- **Claimed atomically.** A message is taken with a compare-and-set UPDATE (`… WHERE status =
+  'pending'`), so two workers never take the same one. One message is claimed at a time: a
+  worker that dies holds at most one.
+- **Nothing lost.** A claim is a lease (NOTIFY_LEASE_SECONDS). A message whose worker died while
+  holding it is taken over by the next worker once the lease runs out.
+- **Nothing twice — with one short window.** The row is marked sent right after the gateway
+  accepts it. If a worker is killed between the gateway's acceptance and that update (the time
+  of one UPDATE, milliseconds), the lease runs out and the message is sent again, with the same
+  idempotency key (the letter's Message-ID, the X-Idempotency-Key header), so a gateway or mail
+  client that deduplicates drops it. Killed anywhere else, a worker sends nothing twice.
+- **Never stale.** Before sending, the reason is re-checked: a reminder whose visit was cancelled
+  or moved, a confirmation of a cancelled visit, a message to a client who opted out or was
+  erased is not sent (status "not sent", with the reason).
+- **Quiet hours** of the branch (its local time) postpone a message to their end; a failed
+  attempt that may succeed later is retried with back-off (1, 4, 16, 64… minutes, at most
+  NOTIFY_MAX_ATTEMPTS attempts), the rest are marked failed with the gateway's answer.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import time
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from frontdesk.core.scopes import scope
+from frontdesk.notifications.channels import DeliveryError, channel_for
+from frontdesk.notifications.models import Message, MessageEvent, MessageStatus
+from frontdesk.notifications.outbox import UPCOMING, address, opted_out, settings_for, wake_worker
+from frontdesk.notifications.templating import TemplateError, render_text, template_for
+from frontdesk.scheduling.models import Record
+
+logger = logging.getLogger("frontdesk.notifications")
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    return datetime.timedelta(minutes=min(4 ** max(attempts - 1, 0), 6 * 60))
+
+
+def claim_next(now: datetime.datetime) -> Message | None:
+    """Take the next due message (or one whose worker's lease ran out), or None."""
+    lease = now + datetime.timedelta(seconds=settings.NOTIFY_LEASE_SECONDS)
+    candidates = (
+        Message.unscoped.filter(
+            Q(status=MessageStatus.PENDING, due_at__lte=now) | Q(status=MessageStatus.SENDING, claimed_until__lt=now)
+        )
+        .order_by("due_at", "id")
+        .values_list("pk", "status", "claimed_until")[:20]
+    )
+    for pk, status, claimed_until in candidates:
+        taken = Message.unscoped.filter(pk=pk, status=status, claimed_until=claimed_until).update(
+            status=MessageStatus.SENDING, claimed_until=lease, attempts=F("attempts") + 1
+        )
+        if taken:
+            return Message.unscoped.select_related("company", "client").get(pk=pk)
+    return None
+
+
+def _finish(message: Message, status: str, **fields) -> None:
+    Message.unscoped.filter(pk=message.pk, status=MessageStatus.SENDING).update(
+        status=status, claimed_until=None, **fields
+    )
+
+
+def stale_reason(message: Message, now: datetime.datetime) -> str:
+    """Why the message should no longer go out ('' when it still should)."""
+    if message.event == MessageEvent.TEST:
+        return ""
+    client = message.client
+    if client is None:
+        return gettext_noop("the client card is gone")
+    if client.erased_at is not None:
+        return gettext_noop("the client's data was erased")
+    if opted_out(client, message.channel):
+        return gettext_noop("the client opted out of this channel")
+    if message.visit_id is None:
+        return gettext_noop("the visit is gone")
+    records = list(Record._base_manager.filter(visit_id=message.visit_id).order_by("start", "id"))
+    upcoming = [r for r in records if r.status in UPCOMING]
+    if message.event == MessageEvent.CANCELLED:
+        return gettext_noop("the visit was restored") if upcoming else ""
+    if not upcoming:
+        return gettext_noop("the visit was cancelled")
+    if upcoming[0].start <= now:
+        return gettext_noop("the visit has begun")
+    if message.event == MessageEvent.REMINDER and upcoming[0].start != message.visit_start:
+        return gettext_noop("the visit was moved")
+    series_id = upcoming[0].series_id
+    if message.event == MessageEvent.BOOKED and series_id is not None:
+        # A repeating booking is confirmed once, by its first upcoming visit (each visit still
+        # gets its own reminders). The series is known only after commit, hence here.
+        first = (
+            Record._base_manager.filter(series_id=series_id, status__in=UPCOMING)
+            .order_by("start", "id")
+            .values_list("visit_id", flat=True)
+            .first()
+        )
+        if first != message.visit_id:
+            return gettext_noop("the series is confirmed by its first visit")
+    return ""
+
+
+def visit_variables(message: Message) -> dict[str, str]:
+    """The template's variables for a visit: plain strings only."""
+    from frontdesk.booking.services import link_for
+
+    company = message.company
+    records = list(
+        Record._base_manager.filter(visit_id=message.visit_id)
+        .select_related("specialist")
+        .prefetch_related("lines__service")
+        .order_by("start", "id")
+    )
+    shown = [r for r in records if r.status in UPCOMING] or records
+    local = shown[0].start.astimezone(company.tz) if shown else None
+    specialists, services = [], []
+    for record in shown:
+        if record.specialist.name not in specialists:
+            specialists.append(record.specialist.name)
+        for line in record.lines.all():
+            services.append(line.service.title)
+    link = link_for(shown[0].visit) if shown else None
+    return {
+        "client_name": message.client.name if message.client else "",
+        "date": f"{local:%d.%m.%Y}" if local else "",
+        "time": f"{local:%H:%M}" if local else "",
+        "specialist": ", ".join(specialists),
+        "service": ", ".join(services),
+        "branch": company.name,
+        "branch_address": ", ".join(part for part in (company.city, company.address) if part),
+        "branch_phone": company.phone,
+        "link": settings.SITE_URL.rstrip("/") + reverse("booking:my", kwargs={"token": link.token}) if link else "",
+        "hours": str(message.reminder_hours or ""),
+    }
+
+
+def render_message(message: Message) -> tuple[str, str]:
+    """(subject, body) of a visit's message from the network's template; TemplateError if the
+    template is switched off or broken."""
+    template = template_for(message.chain_id, message.event, message.channel, message.language)
+    if template is None or not template.is_active:
+        raise TemplateError(gettext_noop("the template is switched off"))
+    variables = visit_variables(message)
+    return render_text(template.subject, variables), render_text(template.body, variables)
+
+
+def _quiet_until(config, now: datetime.datetime, tz) -> datetime.datetime | None:
+    local = now.astimezone(tz)
+    if not config.in_quiet_hours(local.time()):
+        return None
+    end = datetime.datetime.combine(local.date(), config.quiet_to, tzinfo=tz)
+    if end <= local:
+        end += datetime.timedelta(days=1)
+    return end
+
+
+def process(message: Message, now: datetime.datetime | None = None) -> str:
+    """Send one claimed message; return its new status."""
+    now = now or timezone.now()
+    with scope(message.chain_id):
+        reason = stale_reason(message, now)
+        if reason:
+            _finish(message, MessageStatus.SKIPPED, error=reason)
+            return MessageStatus.SKIPPED
+        company = message.company
+        config = settings_for(company)
+        if message.event != MessageEvent.TEST:
+            later = _quiet_until(config, now, company.tz)
+            if later is not None:
+                # Not an attempt: back in the queue until the quiet hours end.
+                Message.unscoped.filter(pk=message.pk, status=MessageStatus.SENDING).update(
+                    status=MessageStatus.PENDING, due_at=later, claimed_until=None, attempts=F("attempts") - 1
+                )
+                wake_worker(later)
+                return MessageStatus.PENDING
+            if message.channel not in config.channels():
+                _finish(message, MessageStatus.SKIPPED, error=gettext_noop("the channel is switched off"))
+                return MessageStatus.SKIPPED
+            recipient = address(message.client, message.channel)
+            if not recipient:
+                _finish(message, MessageStatus.SKIPPED, error=gettext_noop("no address on the client card"))
+                return MessageStatus.SKIPPED
+            try:
+                subject, body = render_message(message)
+            except TemplateError as error:
+                _finish(message, MessageStatus.SKIPPED, error=str(error))
+                return MessageStatus.SKIPPED
+        else:
+            recipient, subject, body = message.recipient, message.subject, message.body
+        try:
+            delivery = channel_for(message.channel, config).send(
+                to=recipient, subject=subject, body=body, key=message.idempotency_key
+            )
+        except DeliveryError as error:
+            return _retry_or_fail(message, str(error), error.transient, now)
+        except Exception as error:  # a bug or an unexpected answer: keep the message, try later
+            logger.exception("Message %s failed", message.pk)
+            return _retry_or_fail(message, repr(error), True, now)
+        cost = delivery.cost.quantize(Decimal("0.01")) if delivery.cost is not None else None
+        _finish(
+            message,
+            MessageStatus.SENT,
+            sent_at=timezone.now(),
+            recipient=recipient,
+            subject=subject[:255],
+            body=body,
+            provider=delivery.provider,
+            provider_message_id=delivery.provider_message_id[:100],
+            cost=cost,
+            error="",
+        )
+        return MessageStatus.SENT
+
+
+def _retry_or_fail(message: Message, error: str, transient: bool, now) -> str:
+    if transient and message.attempts < settings.NOTIFY_MAX_ATTEMPTS:
+        due = now + backoff(message.attempts)
+        Message.unscoped.filter(pk=message.pk, status=MessageStatus.SENDING).update(
+            status=MessageStatus.PENDING, due_at=due, claimed_until=None, error=error[:1000]
+        )
+        wake_worker(due)
+        return MessageStatus.PENDING
+    _finish(message, MessageStatus.FAILED, error=error[:1000])
+    return MessageStatus.FAILED
+
+
+def deliver_due(limit: int | None = None, pause_ms: int | None = None) -> int:
+    """Send every message that is due now, one at a time; return how many were handled."""
+    pause = (settings.NOTIFY_SEND_PAUSE_MS if pause_ms is None else pause_ms) / 1000
+    handled = 0
+    while limit is None or handled < limit:
+        message = claim_next(timezone.now())
+        if message is None:
+            break
+        process(message)
+        handled += 1
+        if pause:
+            time.sleep(pause)
+    return handled
+
+
+def send_now(message_id: int) -> Message:
+    """Claim and send one message right away (a test from the settings page); returns it as
+    it ends up. If a worker got to it first, it is simply returned."""
+    now = timezone.now()
+    lease = now + datetime.timedelta(seconds=settings.NOTIFY_LEASE_SECONDS)
+    taken = Message.unscoped.filter(pk=message_id, status=MessageStatus.PENDING).update(
+        status=MessageStatus.SENDING, claimed_until=lease, attempts=F("attempts") + 1
+    )
+    message = Message.unscoped.select_related("company", "client").get(pk=message_id)
+    if taken:
+        process(message, now)
+        message.refresh_from_db()
+    return message
