@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from openpyxl import Workbook
+from playwright.sync_api import expect
 
 from frontdesk.staff.models import Specialist, SpecialistService, WorkInterval
 from frontdesk.staff.tests.factories import make_position, make_service, make_specialist
@@ -36,8 +37,9 @@ def test_a_manager_adds_a_specialist_and_fills_their_first_week(page, tenant_a, 
     form = page.get_by_test_id("specialist-form")
     form.locator("input[name=name]").fill("Елена Кузнецова")
     # Only the positions of the ticked branch are offered, named by branch (the network has two).
-    offered = form.locator("select[name=position] option:not([hidden])").all_inner_texts()
-    assert offered == ["---------", f"Стилист · {a1.name}"]
+    # (expect waits: the page's script hides the other branch's positions once it has loaded)
+    offered = form.locator("select[name=position] option:not([hidden])")
+    expect(offered).to_have_text(["---------", f"Стилист · {a1.name}"])
     form.locator("select[name=position]").select_option(label=f"Стилист · {a1.name}")
     assert form.locator(f'input[name=companies][value="{a1.pk}"]').is_checked()
     form.locator(f"#svc_{haircut.pk}").check()
