@@ -114,3 +114,12 @@ def test_a_broad_search_still_finds_only_matching_phones(base, alice, monkeypatc
     found = browser.get(search, {"q": "1112"}).content.decode()
     assert "Зоя Ушакова" in found
     assert "Ольга Орлова" not in found
+
+
+def test_a_name_search_lists_the_matches_in_name_order(base, alice):
+    browser = client_for(alice)
+    names, _count = _page(browser, base, {"q": "ольга"})
+    assert names == ["Ольга Ли", "Ольга Орлова", "Ольга Смирнова"]
+    search = reverse("clients:search", kwargs={"company_id": base["company"].pk})
+    found = browser.get(search, {"q": "Ольга"}).content.decode()
+    assert found.index("Ольга Ли") < found.index("Ольга Орлова") < found.index("Ольга Смирнова")
