@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from frontdesk.clients import selectors
+from frontdesk.clients.models import ClientCategory
 from frontdesk.clients.tests.factories import make_client, make_record, make_service, make_specialist
 from frontdesk.scheduling.models import RecordStatus
 from frontdesk.testing.fixtures import client_for
@@ -39,6 +40,10 @@ CASES = [
     {"lost": "on", "specialist": "anna"},
     {"visits_max": "1"},
     {"spend_min": "1", "gender": "female"},
+    {"category": "vip"},
+    {"category": "vip", "gender": "female", "visits_min": "1"},
+    {"category": "vip", "specialist": "anna", "spend_min": "1", "sort": "-spend"},
+    {"specialist": "anna", "gender": "male"},
 ]
 
 
@@ -71,12 +76,16 @@ def base(tenant_a):
                 status=status,
                 price=1000 + 1500 * k,
             )
-    return {"company": company, "anna": anna, "boris": boris, "colour": colour, "cut": cut}
+    vip = ClientCategory.objects.create(chain=tenant_a.chain, title="VIP", colour="#f59e0b")
+    for client in clients[1::2]:
+        client.categories.add(vip)
+    return {"company": company, "anna": anna, "boris": boris, "colour": colour, "cut": cut, "vip": vip}
 
 
 def _page(browser, base, params):
     resolved = {
-        key: str(base[value].pk) if key in ("specialist", "service") else value for key, value in params.items()
+        key: str(base[value].pk) if key in ("specialist", "service", "category") else value
+        for key, value in params.items()
     }
     with translation.override("en"):
         response = browser.get(reverse("clients:list", kwargs={"company_id": base["company"].pk}), resolved)
