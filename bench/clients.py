@@ -272,7 +272,11 @@ def main():
     cases = [
         ("search by 4 phone digits", search_url, lambda: {"q": f"{rng.randint(0, 9999):04d}"}),
         ("search by name", search_url, lambda: {"q": rng.choice(LAST_NAMES)[:5].lower()}),
+        # A first name: its matches sit together in name order (an index walk reads up to them).
+        ("search by first name", search_url, lambda: {"q": rng.choice(FIRST_NAMES).lower()}),
         ("list, search by phone digits", list_url, lambda: {"q": f"{rng.randint(0, 9999):04d}"}),
+        # In half the generated phones (+7900 00…): the broadest search there is.
+        ('list, search by very common digits ("0000")', list_url, {"q": "0000"}),
         ("list, first page", list_url, None),
         (
             "list, 3 filters (category, gender, visits ≥ 3)",

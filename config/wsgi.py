@@ -1,6 +1,13 @@
+import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
+
+# What is loaded by now (Django, the apps, their modules) lives as long as the worker. Frozen, it
+# is no longer walked by every full garbage collection, which a heavy page (a client card with
+# 300 visits) sets off every few requests; in the client benchmark such a collection cost about a
+# third of what it did, and it decided the card's p95.
+gc.freeze()
