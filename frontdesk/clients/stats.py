@@ -15,12 +15,13 @@ import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, Max, Min, Q
 from django.db.models.signals import post_delete, post_init, post_save
 
 from frontdesk.clients.models import Client, ClientStats
 from frontdesk.clients.models import Client as _Client
 from frontdesk.clients.models import ClientStats as _ClientStats
+from frontdesk.core.money import MoneySum
 from frontdesk.scheduling.models import Record, RecordService, RecordStatus
 from frontdesk.scheduling.models import Record as _Record
 from frontdesk.scheduling.models import RecordService as _RecordService
@@ -61,7 +62,7 @@ def compute_stats(client_ids: Iterable[int], apps=None) -> dict[int, ClientStats
             RecordService._base_manager.filter(record__client_id__in=list(chains), record__status=COMPLETED)
             .order_by()
             .values("record__client_id")
-            .annotate(s=Sum("price"))
+            .annotate(s=MoneySum("price"))
             .values_list("record__client_id", "s")
         )
         for pk, chain_id in chains.items():

@@ -29,3 +29,30 @@ class MoneyField(models.DecimalField):
     def deconstruct(self):
         name, _path, args, kwargs = super().deconstruct()
         return name, "frontdesk.core.money.MoneyField", args, kwargs
+
+
+class MoneySum(models.Sum):
+    """The sum of money columns, exact on every database.
+
+    SQLite keeps a non-integral decimal as a REAL and adds REALs in binary floating point, so a plain
+    Sum of 0.1 + 0.2 comes back as 0.30000000000000004 (and Django does not round an aggregate back
+    to the field's places). Here SQLite adds whole kopecks, which are integers and add exactly, and
+    the total is turned back into a Decimal of kopecks. PostgreSQL's numeric sum is exact already.
+    """
+
+    def __init__(self, expression, **extra):
+        extra.setdefault("output_field", MoneyField())
+        super().__init__(expression, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = self.as_sql(
+            compiler, connection, template="%(function)s(CAST(ROUND((%(expressions)s) * 100) AS INTEGER))"
+        )
+        return sql, params
+
+    def convert_value(self, value, expression, connection):
+        if value is None:
+            return value
+        if connection.vendor == "sqlite":
+            return (Decimal(int(value)) / 100).quantize(MONEY_PLACES)
+        return to_money(value)

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from frontdesk.core.audit import log_action
-from frontdesk.core.money import to_money
+from frontdesk.core.money import MoneySum, to_money
 from frontdesk.finance.errors import FinanceError
 from frontdesk.finance.models import (
     PaymentMethod,
@@ -82,8 +82,8 @@ class CheckoutResult:
 def _sale_money(sale: Sale) -> tuple[Decimal, Decimal]:
     """(paid net of refunds, refunded) from the ledger itself."""
     rows = Transaction.objects.filter(sale=sale)
-    paid_in = rows.filter(amount__gt=0).aggregate(total=Sum("amount"))["total"] or 0
-    given_back = rows.filter(amount__lt=0).aggregate(total=Sum("amount"))["total"] or 0
+    paid_in = rows.filter(amount__gt=0).aggregate(total=MoneySum("amount"))["total"] or 0
+    given_back = rows.filter(amount__lt=0).aggregate(total=MoneySum("amount"))["total"] or 0
     return to_money(paid_in + given_back), to_money(-given_back)
 
 
@@ -233,7 +233,7 @@ def pay_sale(sale: Sale, payments: list[Payment], *, cash_received=None, user=No
 
 def refundable(payment: Transaction) -> Decimal:
     """What is left to give back of one payment: its amount less what was already refunded."""
-    back = payment.reversals.aggregate(total=Sum("amount"))["total"] or 0
+    back = payment.reversals.aggregate(total=MoneySum("amount"))["total"] or 0
     return to_money(payment.amount + back)
 
 
@@ -299,7 +299,7 @@ def refuse_changes_to_checked_out_visit(record: Record) -> None:
 def client_debt(client) -> Decimal:
     """What the client owes across the network: the unpaid rest of their sales."""
     owed = Sale.objects.filter(client=client, status__in=[SaleStatus.UNPAID, SaleStatus.PARTLY_PAID]).aggregate(
-        total=Sum(F("total") - F("paid") - F("refunded"))
+        total=MoneySum(F("total") - F("paid") - F("refunded"))
     )["total"]
     return to_money(owed or 0)
 

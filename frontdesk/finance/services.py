@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from frontdesk.core.audit import log_action
-from frontdesk.core.money import to_money
+from frontdesk.core.money import MoneySum, to_money
 from frontdesk.finance.errors import FinanceError
 from frontdesk.finance.models import (
     DEFAULT_ITEMS,
@@ -76,13 +75,13 @@ def item_by_code(chain_id: int, code: str) -> PaymentItem:
 # ---------------------------------------------------------------- balances
 def balance(account: Account) -> Decimal:
     """The account's balance: the sum of its transactions, never a stored number."""
-    total = Transaction.objects.filter(account_id=account.pk).aggregate(total=Sum("amount"))["total"]
+    total = Transaction.objects.filter(account_id=account.pk).aggregate(total=MoneySum("amount"))["total"]
     return to_money(total or 0)
 
 
 def balances(accounts) -> dict[int, Decimal]:
     ids = [a.pk for a in accounts]
-    rows = Transaction.objects.filter(account_id__in=ids).values("account_id").annotate(total=Sum("amount"))
+    rows = Transaction.objects.filter(account_id__in=ids).values("account_id").annotate(total=MoneySum("amount"))
     found = {row["account_id"]: to_money(row["total"] or 0) for row in rows}
     return {pk: found.get(pk, ZERO) for pk in ids}
 

@@ -5,12 +5,12 @@ in the finance section, every change needs EDIT. The checkout lives in checkout_
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Sum
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from frontdesk.accounts.permissions import Level, Section
+from frontdesk.core.money import MoneySum
 from frontdesk.finance import services
 from frontdesk.finance.forms import (
     AccountForm,
@@ -304,7 +304,7 @@ def _counterparty_form(request, counterparty):
     if counterparty.pk:
         # The branch's own dealings with the counterparty; other branches keep theirs.
         rows = Transaction.objects.filter(counterparty=counterparty, company=request.company)
-        settlement = rows.aggregate(total=Sum("amount"))["total"] or services.ZERO
+        settlement = rows.aggregate(total=MoneySum("amount"))["total"] or services.ZERO
         transactions = list(rows.select_related("account", "item").order_by("-occurred_at", "-id")[:50])
     return render(
         request,

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 from django.db import transaction
-from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from frontdesk.core.money import MoneySum
 from frontdesk.finance.checkout import checkout_visit, pay_sale, refund_sale
 from frontdesk.finance.errors import FinanceError
 from frontdesk.finance.models import PaymentMethod, Sale, Transaction, Transfer
@@ -107,14 +107,14 @@ def _apply(op, chain, accounts, visits, model):
 
 def _check(accounts, model):
     for account in accounts:
-        total = Transaction.objects.filter(account=account).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+        total = Transaction.objects.filter(account=account).aggregate(s=MoneySum("amount"))["s"] or Decimal(0)
         assert balance(account) == total == model[account.pk]
         if not account.allow_negative:
             assert balance(account) >= 0
     for sale in Sale.objects.all():
         money = Transaction.objects.filter(sale=sale)
-        assert sale.paid == (money.aggregate(s=Sum("amount"))["s"] or 0)
-        assert sale.refunded == -(money.filter(amount__lt=0).aggregate(s=Sum("amount"))["s"] or 0)
+        assert sale.paid == (money.aggregate(s=MoneySum("amount"))["s"] or 0)
+        assert sale.refunded == -(money.filter(amount__lt=0).aggregate(s=MoneySum("amount"))["s"] or 0)
         assert sale.paid >= 0 and sale.paid + sale.refunded <= sale.total
     for moved in Transfer.objects.all():
         assert sum(moved.transactions.values_list("amount", flat=True)) == 0

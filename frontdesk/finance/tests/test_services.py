@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
+from frontdesk.core.money import MoneySum
 from frontdesk.finance.errors import FinanceError
 from frontdesk.finance.models import DEFAULT_ITEMS, PaymentItem, PaymentMethod, Transaction
 from frontdesk.finance.services import (
@@ -134,3 +135,13 @@ def test_a_shift_opens_once_and_closes_with_the_counted_discrepancy(tenant_a, am
 def test_bank_accounts_have_no_shifts(tenant_a):
     with pytest.raises(FinanceError):
         open_shift(make_bank_account(tenant_a.company))
+
+
+def test_a_balance_is_exact_to_the_kopeck(tenant_a):
+    # SQLite adds decimals as binary floats: 10.01 - 10.00 there is 0.00999999999999979 unless the
+    # sum is taken in whole kopecks.
+    desk = make_cash_desk(tenant_a.company)
+    record_income(desk, Decimal("10.01"), item=item(tenant_a.chain, "services"), method=PaymentMethod.CASH)
+    record_expense(desk, Decimal("10.00"), item=item(tenant_a.chain, "rent"), method=PaymentMethod.CASH)
+    assert balance(desk) == Decimal("0.01")
+    assert Transaction.objects.filter(account=desk).aggregate(s=MoneySum("amount"))["s"] == Decimal("0.01")
