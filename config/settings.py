@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "frontdesk.scheduling",
     "frontdesk.booking",
     "frontdesk.finance",
+    "frontdesk.payments",
     "frontdesk.api",
     # Django Ninja serves its Swagger UI from these static files, not from a CDN.
     "ninja",

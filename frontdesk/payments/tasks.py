@@ -1,0 +1,17 @@
+"""Background work of receipts and online payments: thin wrappers over the services."""
+
+from django_tasks import task
+
+
+@task()
+def deliver_receipt_task(receipt_id: int) -> None:
+    from frontdesk.payments.receipts import deliver_receipt
+
+    deliver_receipt(receipt_id)
+
+
+@task()
+def release_unpaid_holds_task() -> int:
+    from frontdesk.payments.online import release_unpaid_holds
+
+    return release_unpaid_holds()
