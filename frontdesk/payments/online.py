@@ -255,3 +255,32 @@ def release_unpaid_holds(now=None) -> int:
         with scope(chain_id):
             released += release_hold(payment_id, now)
     return released
+
+
+def hold_for_prepayment(visit, return_url: str) -> OnlinePayment | None:
+    """In the online booking's transaction: when the booked services need a prepayment, open
+    the payment that holds the time until it is paid or the hold runs out."""
+    if visit_mode(visit) != PrepaymentMode.REQUIRED:
+        return None
+    return open_prepayment(visit, required=True, return_url=return_url)
+
+
+def booking_mode(company, segments) -> str:
+    """The prepayment the client will meet for these segments (the details step says so)."""
+    return prepayment_mode(company, [(s.service_id, s.specialist_id) for s in segments])
+
+
+def prepayment_state(visit) -> dict:
+    """What a booking's own page shows about paying online."""
+    payments = list(OnlinePayment.objects.filter(visit=visit).order_by("-created_at", "-id"))
+    paid = next((p for p in payments if p.status == OnlinePaymentStatus.SUCCEEDED), None)
+    waiting = next((p for p in payments if p.status == OnlinePaymentStatus.PENDING), None)
+    live = Record.objects.filter(visit=visit).exclude(status__in=LIVE + (RecordStatus.COMPLETED,)).exists()
+    mode = visit_mode(visit) if live and paid is None else PrepaymentMode.OFF
+    return {
+        "mode": mode,
+        "paid": paid,
+        "waiting": waiting,
+        "can_pay": live and paid is None and mode != PrepaymentMode.OFF,
+        "amount": waiting.amount if waiting else (visit_amount(visit) if mode != PrepaymentMode.OFF else None),
+    }
