@@ -23,7 +23,7 @@ from frontdesk.finance.models import (
     Transaction,
 )
 from frontdesk.finance.services import ZERO, Payment, item_by_code, lock_accounts, parse_amount, post_transaction
-from frontdesk.finance.signals import money_moved
+from frontdesk.finance.signals import money_moved, sale_opened
 from frontdesk.scheduling.errors import BookingError
 from frontdesk.scheduling.models import Record, RecordService, RecordStatus, Visit
 from frontdesk.staff.models import SpecialistService
@@ -205,6 +205,8 @@ def checkout_visit(
                     for position, d in enumerate(drafts)
                 ]
             )
+            sale_opened.send(Sale, sale=sale)
+            advance = _settle(sale).paid
             posted, change = _take_payments(sale, list(payments), cash_received, user, occurred_at)
             _settle(sale)
             for record in Record.objects.select_for_update().filter(visit=visit).exclude(status__in=NOT_SOLD):
@@ -212,7 +214,7 @@ def checkout_visit(
                     record.status = RecordStatus.COMPLETED
                     record.save(update_fields=["status", "updated_at"])
             log_action(sale, code="sale.checked_out", changes={"total": [None, str(sale.total)]})
-            if posted:
+            if posted or advance:
                 money_moved.send(
                     Sale, sale=sale, transactions=posted, operation="sell", kind="checkout", receipt_email=receipt_email
                 )

@@ -23,6 +23,7 @@ from frontdesk.finance.forms import accounts_for_method
 from frontdesk.finance.models import PaymentMethod, Sale, Transaction
 from frontdesk.finance.services import ZERO, Payment
 from frontdesk.finance.templatetags.finance import money
+from frontdesk.payments.online import visit_advance
 from frontdesk.payments.receipts import receipt_email_from
 from frontdesk.scheduling.models import Visit
 from frontdesk.tenancy.permissions import section_required
@@ -113,6 +114,7 @@ def checkout(request, company_id, visit_id):
             "error": error,
             "currency": request.chain.currency_symbol,
             "no_accounts": not any(row["accounts"] for row in rows),
+            "advance": visit_advance(visit),
             "receipt_email": request.POST.get("receipt_email", visit.client.email if visit.client else ""),
             "send_receipt": request.POST.get("send_receipt") == "1",
         },

@@ -8,3 +8,9 @@ from django.dispatch import Signal
 # (where the client asked the receipt to go, or ""). A receiver that writes rows writes them in
 # the same transaction, so that they exist exactly when the money does.
 money_moved = Signal()
+
+# Sent inside the checkout's transaction right after the sale and its lines are written, before
+# any payment is taken: sender=Sale, sale. A receiver may attach money the client paid in
+# advance (an online prepayment) to the sale by pointing its transaction at it; the checkout
+# then counts it as paid.
+sale_opened = Signal()

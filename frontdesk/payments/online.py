@@ -107,7 +107,20 @@ def open_prepayment(visit, *, required: bool, return_url: str = "") -> OnlinePay
         )
         if required:
             log_action(visit, code="visit.prepayment_held", changes={"amount": [None, str(amount)]})
+            transaction.on_commit(lambda: schedule_release(payment))
         return payment
+
+
+def schedule_release(payment: OnlinePayment) -> None:
+    """Ask the task worker to release the hold when its time is up (a backend that can defer
+    tasks, such as the database one); `release_unpaid_holds` catches whatever it misses."""
+    from frontdesk.payments.tasks import release_hold_task
+
+    try:
+        if release_hold_task.get_backend().supports_defer:
+            release_hold_task.using(run_after=payment.hold_until).enqueue(payment.pk, payment.chain_id)
+    except Exception:
+        log.exception("Could not schedule the release of payment %s", payment.pk)
 
 
 def confirmation_url(payment: OnlinePayment) -> str:
@@ -284,3 +297,29 @@ def prepayment_state(visit) -> dict:
         "can_pay": live and paid is None and mode != PrepaymentMode.OFF,
         "amount": waiting.amount if waiting else (visit_amount(visit) if mode != PrepaymentMode.OFF else None),
     }
+
+
+def visit_advance(visit) -> Decimal:
+    """Online prepayments of the visit not yet counted by a checkout."""
+    total = OnlinePayment.objects.filter(
+        visit=visit, status=OnlinePaymentStatus.SUCCEEDED, transaction__sale__isnull=True
+    ).aggregate(s=Sum("amount"))["s"]
+    return to_money(total or 0)
+
+
+def attach_advances(sender, sale, **kwargs):
+    """The finance signal `sale_opened`: count the visit's online prepayment as paid on its sale
+    (its transaction now points at the sale; the amount and the account do not change). An
+    advance larger than the sale (a discount after prepaying) stays for the administrator."""
+    from frontdesk.finance.models import Transaction
+
+    rows = list(
+        OnlinePayment.objects.filter(
+            visit_id=sale.visit_id, status=OnlinePaymentStatus.SUCCEEDED, transaction__sale__isnull=True
+        ).values_list("transaction_id", "amount")
+    )
+    total = sum((amount for _id, amount in rows), Decimal(0))
+    if not rows or total > sale.total:
+        return
+    Transaction.objects.filter(pk__in=[pk for pk, _a in rows], sale__isnull=True).update(sale=sale)
+    log_action(sale, code="sale.advance_counted", changes={"advance": [None, str(to_money(total))]})

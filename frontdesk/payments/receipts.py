@@ -101,7 +101,12 @@ def sale_document(
     payments = _payments(transactions)
     if kind == "checkout":
         total = sale.total
-        credit = to_money(total - moved)
+        # Whatever the sale had before this operation is an advance paid earlier (an online
+        # prepayment with its own receipt): this receipt counts it as «prepaid».
+        advance = to_money(sale.paid + sale.refunded - moved)
+        if advance > 0:
+            payments.append(ReceiptPayment(type="prepaid", sum=str(advance)))
+        credit = to_money(total - moved - max(advance, Decimal(0)))
         method = "full_payment" if credit <= 0 else "partial_payment"
         if credit > 0:
             payments.append(ReceiptPayment(type="credit", sum=str(credit)))

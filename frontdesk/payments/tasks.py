@@ -15,3 +15,12 @@ def release_unpaid_holds_task() -> int:
     from frontdesk.payments.online import release_unpaid_holds
 
     return release_unpaid_holds()
+
+
+@task()
+def release_hold_task(payment_id: int, chain_id: int) -> bool:
+    from frontdesk.core.scopes import scope
+    from frontdesk.payments.online import release_hold
+
+    with scope(chain_id):
+        return release_hold(payment_id)

@@ -239,3 +239,29 @@ def test_two_webhooks_for_one_payment_at_once_post_one_transaction(tenant_a):
     assert [o for o, _v in outcomes] == ["ok", "ok"], outcomes
     assert Transaction.unscoped.filter(account=bank).count() == 1
     assert OnlinePayment.unscoped.get(pk=payment.pk).status == OnlinePaymentStatus.SUCCEEDED
+
+
+def test_a_checkout_counts_the_online_prepayment_and_its_receipt_says_prepaid(branch, setup, sent_on_commit):
+    from frontdesk.finance.checkout import checkout_visit
+    from frontdesk.finance.models import SaleStatus
+
+    service, specialist, bank = setup
+    records, _link, payment, url = book_with_prepayment(branch, service, specialist)
+    with sent_on_commit():
+        Client().post(url, {"decision": "pay"})
+        sale = checkout_visit(records[0].visit).sale
+    assert sale.status == SaleStatus.PAID and sale.paid == Decimal("2000.00")
+    assert Transaction.objects.get(account=bank).sale == sale  # the same money, now on the sale
+    final = FiscalReceipt.objects.get(sale=sale)
+    assert final.document["payments"] == [{"type": "prepaid", "sum": "2000.00"}]
+    assert {i["payment_method"] for i in final.document["items"]} == {"full_payment"}
+
+
+def test_a_hold_is_scheduled_for_release_on_a_backend_that_can_defer(branch, setup, settings, sent_on_commit):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with sent_on_commit():
+        _records, _link, payment, _url = book_with_prepayment(branch, *setup[:2])
+    task = DBTaskResult.objects.get(task_path__endswith="release_hold_task")
+    assert task.run_after == payment.hold_until and task.args_kwargs["args"][0] == payment.pk
