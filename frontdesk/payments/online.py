@@ -32,6 +32,7 @@ from frontdesk.payments.models import (
     ProviderCode,
 )
 from frontdesk.payments.providers import InvalidWebhook, WebhookEvent, provider_for
+from frontdesk.scheduling.errors import BookingError
 from frontdesk.scheduling.models import Record, RecordService, RecordStatus
 
 log = logging.getLogger(__name__)
@@ -226,7 +227,11 @@ def _release(payment: OnlinePayment, *, reason: str) -> None:
     payment.save(update_fields=["status", "settled_at"])
     if payment.required:
         for record in Record.objects.filter(visit=payment.visit).exclude(status__in=LIVE + (RecordStatus.COMPLETED,)):
-            cancel_record(record)
+            try:
+                cancel_record(record)
+            except BookingError:
+                # The client came and was checked out before the hold ran out: the visit stays.
+                continue
     log_action(payment.visit, code=reason, changes={"amount": [None, str(payment.amount)]})
 
 

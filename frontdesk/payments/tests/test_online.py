@@ -265,3 +265,15 @@ def test_a_hold_is_scheduled_for_release_on_a_backend_that_can_defer(branch, set
         _records, _link, payment, _url = book_with_prepayment(branch, *setup[:2])
     task = DBTaskResult.objects.get(task_path__endswith="release_hold_task")
     assert task.run_after == payment.hold_until and task.args_kwargs["args"][0] == payment.pk
+
+
+def test_a_hold_running_out_after_the_client_was_checked_out_keeps_the_visit(branch, setup):
+    from frontdesk.finance.checkout import checkout_visit
+    from frontdesk.finance.services import Payment
+    from frontdesk.finance.tests.factories import make_cash_desk
+
+    records, _link, payment, _url = book_with_prepayment(branch, *setup[:2])
+    checkout_visit(records[0].visit, payments=[Payment(make_cash_desk(branch), PaymentMethod.CASH, "2000")])
+    OnlinePayment.objects.filter(pk=payment.pk).update(hold_until=timezone.now() - datetime.timedelta(seconds=1))
+    assert release_unpaid_holds() == 1
+    assert Record.objects.get(pk=records[0].pk).status == RecordStatus.COMPLETED
