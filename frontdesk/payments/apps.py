@@ -9,6 +9,7 @@ class PaymentsConfig(AppConfig):
 
     def ready(self):
         from frontdesk.finance.signals import money_moved, sale_opened
+        from frontdesk.payments import demo  # noqa: F401  (registers the demo step)
         from frontdesk.payments.online import attach_advances
         from frontdesk.payments.receipts import receipt_for_money
 
