@@ -24,7 +24,7 @@ from frontdesk.finance.models import PaymentMethod, Sale, Transaction
 from frontdesk.finance.services import ZERO, Payment
 from frontdesk.finance.templatetags.finance import money
 from frontdesk.payments.online import visit_advance
-from frontdesk.payments.receipts import receipt_email_from
+from frontdesk.payments.receipts import receipt_email_from, sale_receipts
 from frontdesk.scheduling.models import Visit
 from frontdesk.tenancy.permissions import section_required
 
@@ -146,6 +146,8 @@ def sale_detail(request, company_id, sale_id, *, error=None, status=200):
             ),
             "rows": _payment_rows(request),
             "can_edit": request.membership.can(Section.FINANCE, Level.EDIT),
+            "receipts": sale_receipts(sale),
+            "receipt_email": request.POST.get("receipt_email", sale.client.email if sale.client else ""),
             "error": error,
             "currency": request.chain.currency_symbol,
         },
@@ -164,6 +166,7 @@ def sale_pay(request, company_id, sale_id):
             _payments_from(request, _payment_rows(request)),
             cash_received=request.POST.get("cash_received") or None,
             user=request.user,
+            receipt_email=receipt_email_from(request),
         )
     except ValidationError as exc:
         return sale_detail(request, company_id, sale_id, error=" ".join(exc.messages), status=400)

@@ -350,3 +350,8 @@ def prepayment_receipt(payment, row, fiscal: FiscalSettings) -> FiscalReceipt | 
     return write_receipt(
         payment.company, document, total=payment.amount, fiscal=fiscal, transactions=[row], online_payment=payment
     )
+
+
+def sale_receipts(sale) -> list[FiscalReceipt]:
+    """The receipts of a sale, oldest first, for the sale's page."""
+    return list(FiscalReceipt.objects.filter(sale=sale).order_by("created_at", "id"))

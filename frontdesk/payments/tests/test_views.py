@@ -75,3 +75,28 @@ def test_a_specialist_cannot_change_the_payment_settings(tenant_a, sam):
 def test_public_payment_pages_do_not_exist_for_unknown_ids(tenant_a):
     assert Client().get(reverse("payments:test_pay", args=["test-nope"])).status_code == 404
     assert Client().post(reverse("payments:pay_booking", args=["forged-token"])).status_code == 404
+
+
+def test_the_sale_page_lists_its_receipts_and_a_debt_payment_can_email_its_own(
+    tenant_a, amy, smtp_inbox, django_capture_on_commit_callbacks
+):
+    from frontdesk.finance.checkout import checkout_visit
+    from frontdesk.finance.models import PaymentMethod
+    from frontdesk.finance.services import Payment
+
+    company = tenant_a.company
+    FiscalSettings.objects.create(company=company, driver="test")
+    desk = make_cash_desk(company)
+    with django_capture_on_commit_callbacks(execute=True):
+        sale = checkout_visit(make_visit(company), payments=[Payment(desk, PaymentMethod.CASH, "1000")]).sale
+    http = client_for(amy)
+    page = http.get(reverse("finance:sale", args=[company.pk, sale.pk]))
+    assert 'data-testid="sale-receipts"' in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        paid = http.post(
+            reverse("finance:sale_pay", args=[company.pk, sale.pk]),
+            {"account_cash": desk.pk, "amount_cash": "1500", "send_receipt": "1", "receipt_email": "d@example.com"},
+        )
+    assert paid.status_code == 302
+    assert FiscalReceipt.objects.filter(sale=sale).count() == 2
+    assert len(smtp_inbox.bodies_to("d@example.com")) == 1
