@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "frontdesk.booking",
     "frontdesk.finance",
     "frontdesk.notifications",
+    "frontdesk.payments",
     "frontdesk.api",
     # Django Ninja serves its Swagger UI from these static files, not from a CDN.
     "ninja",

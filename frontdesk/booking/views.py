@@ -24,6 +24,7 @@ from frontdesk.booking.phone_codes import confirmed_phone, phone_token, request_
 from frontdesk.booking.public import PASSTHROUGH, public_booking
 from frontdesk.core.middleware import client_ip
 from frontdesk.core.phones import normalize_phone
+from frontdesk.payments.online import booking_mode, confirmation_url, hold_for_prepayment, prepayment_state
 from frontdesk.scheduling.availability import Segment, ServiceUnavailable, group_by_local_date
 from frontdesk.scheduling.errors import BookingError, SlotTaken
 from frontdesk.tenancy.models import Company
@@ -344,6 +345,8 @@ def _details(request, flow: Flow, context, session):
     start = state.start(flow.tz)
     form = BookingForm(request.POST or None, settings=settings)
     context.update(form=form, start=start, total=flow.total())
+    if session is None:
+        context["prepayment_mode"] = booking_mode(company, flow.segments())
     needs_code = settings.phone_confirmation
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -369,6 +372,7 @@ def _details(request, flow: Flow, context, session):
                 start = datetime.datetime.fromisoformat(request.POST["at"]).astimezone(flow.tz)
             except ValueError:
                 start = None
+        prepayment = None
         try:
             with transaction.atomic():
                 if session is not None:
@@ -394,6 +398,12 @@ def _details(request, flow: Flow, context, session):
                         comment=data["comment"],
                         origin=_origin(state, request),
                     )
+                    back = (
+                        reverse("booking:my", kwargs={"token": link.token})
+                        + "?"
+                        + urlencode({"paid": 1, **state.extra})
+                    )
+                    prepayment = hold_for_prepayment(records[0].visit, request.build_absolute_uri(back))
         except SlotTaken as taken:
             context["error"] = taken.message
             context["alternatives"] = _alternatives(taken.alternatives, flow.tz)
@@ -404,6 +414,11 @@ def _details(request, flow: Flow, context, session):
         except ValidationError as error:
             form.add_error("phone", error)
             return render(request, "booking/page.html", context, status=400)
+        if prepayment is not None:
+            # After the commit and outside any lock: ask the provider, send the payer there.
+            pay_url = confirmation_url(prepayment)
+            if pay_url:
+                return redirect(pay_url)
         target = reverse("booking:my", kwargs={"token": link.token}) + "?" + urlencode({"new": 1, **state.extra})
         return redirect(target)
     if needs_code and form.is_bound and confirmed_phone(company.chain_id, form.data.get("phone_token", "")):
@@ -450,6 +465,7 @@ def _my_context(request, **extra):
         "lines": lines,
         "total": sum(line.price for line in lines),
         "changeable": services.changeable(visit, records),
+        "prepayment": prepayment_state(visit),
         "settings": OnlineBookingSettings.for_company(visit.company),
         "extra": {k: request.GET[k][:200] for k in PASSTHROUGH if request.GET.get(k)},
         **extra,
@@ -459,7 +475,7 @@ def _my_context(request, **extra):
 @public_booking
 def my_booking(request, token):
     """The booking link's page: what, where, when; cancel or move while the deadline allows."""
-    context = _my_context(request, new=request.GET.get("new") == "1")
+    context = _my_context(request, new=request.GET.get("new") == "1" or request.GET.get("paid") == "1")
     if request.method == "POST" and request.POST.get("action") == "cancel":
         try:
             services.cancel_visit(request.booking_link)

@@ -23,6 +23,7 @@ from frontdesk.finance.models import (
     Transaction,
 )
 from frontdesk.finance.services import ZERO, Payment, item_by_code, lock_accounts, parse_amount, post_transaction
+from frontdesk.finance.signals import money_moved, sale_opened
 from frontdesk.scheduling.errors import BookingError
 from frontdesk.scheduling.models import Record, RecordService, RecordStatus, Visit
 from frontdesk.staff.models import SpecialistService
@@ -147,6 +148,7 @@ def checkout_visit(
     cash_received=None,
     user=None,
     occurred_at=None,
+    receipt_email: str = "",
 ) -> CheckoutResult:
     """Check a visit out: sell its services (at prices within each service's range), take the
     payments, complete its records. What is not paid stays as the client's debt.
@@ -203,6 +205,8 @@ def checkout_visit(
                     for position, d in enumerate(drafts)
                 ]
             )
+            sale_opened.send(Sale, sale=sale)
+            advance = _settle(sale).paid
             posted, change = _take_payments(sale, list(payments), cash_received, user, occurred_at)
             _settle(sale)
             for record in Record.objects.select_for_update().filter(visit=visit).exclude(status__in=NOT_SOLD):
@@ -210,6 +214,10 @@ def checkout_visit(
                     record.status = RecordStatus.COMPLETED
                     record.save(update_fields=["status", "updated_at"])
             log_action(sale, code="sale.checked_out", changes={"total": [None, str(sale.total)]})
+            if posted or advance:
+                money_moved.send(
+                    Sale, sale=sale, transactions=posted, operation="sell", kind="checkout", receipt_email=receipt_email
+                )
             return CheckoutResult(sale, change, posted)
     except IntegrityError:
         # The unique sale per visit caught a racing checkout the lock did not (SQLite has no row
@@ -217,7 +225,9 @@ def checkout_visit(
         raise FinanceError("already_checked_out") from None
 
 
-def pay_sale(sale: Sale, payments: list[Payment], *, cash_received=None, user=None) -> CheckoutResult:
+def pay_sale(
+    sale: Sale, payments: list[Payment], *, cash_received=None, user=None, receipt_email: str = ""
+) -> CheckoutResult:
     """Pay (part of) what is still due on a sale: the client's debt."""
     with transaction.atomic():
         sale = Sale.objects.select_for_update().get(pk=sale.pk)
@@ -228,6 +238,9 @@ def pay_sale(sale: Sale, payments: list[Payment], *, cash_received=None, user=No
         posted, change = _take_payments(sale, list(payments), cash_received, user)
         _settle(sale)
         log_action(sale, code="sale.paid", changes={"paid": [None, str(sale.paid)]})
+        money_moved.send(
+            Sale, sale=sale, transactions=posted, operation="sell", kind="debt", receipt_email=receipt_email
+        )
         return CheckoutResult(sale, change, posted)
 
 
@@ -246,7 +259,7 @@ def sale_payments(sale: Sale) -> list[Transaction]:
 
 
 def refund_sale(
-    sale: Sale, amount=None, *, payment: Transaction | None = None, user=None, comment=""
+    sale: Sale, amount=None, *, payment: Transaction | None = None, user=None, comment="", receipt_email: str = ""
 ) -> list[Transaction]:
     """Give money back to the client by the method it was paid with, onto the account it went
     to: from `payment` if given, otherwise from the latest payments first. `amount=None` refunds
@@ -286,6 +299,9 @@ def refund_sale(
             remaining -= part
         _settle(sale)
         log_action(sale, code="sale.refunded", changes={"refunded": [None, str(amount)]})
+        money_moved.send(
+            Sale, sale=sale, transactions=posted, operation="sell_refund", kind="refund", receipt_email=receipt_email
+        )
         return posted
 
 

@@ -23,6 +23,8 @@ from frontdesk.finance.forms import accounts_for_method
 from frontdesk.finance.models import PaymentMethod, Sale, Transaction
 from frontdesk.finance.services import ZERO, Payment
 from frontdesk.finance.templatetags.finance import money
+from frontdesk.payments.online import visit_advance
+from frontdesk.payments.receipts import receipt_email_from, sale_receipts
 from frontdesk.scheduling.models import Visit
 from frontdesk.tenancy.permissions import section_required
 
@@ -79,6 +81,7 @@ def checkout(request, company_id, visit_id):
                 payments=_payments_from(request, rows),
                 cash_received=request.POST.get("cash_received") or None,
                 user=request.user,
+                receipt_email=receipt_email_from(request),
             )
         except ValidationError as exc:
             error = " ".join(exc.messages)
@@ -111,6 +114,9 @@ def checkout(request, company_id, visit_id):
             "error": error,
             "currency": request.chain.currency_symbol,
             "no_accounts": not any(row["accounts"] for row in rows),
+            "advance": visit_advance(visit),
+            "receipt_email": request.POST.get("receipt_email", visit.client.email if visit.client else ""),
+            "send_receipt": request.POST.get("send_receipt") == "1",
         },
         status=400 if error else 200,
     )
@@ -140,6 +146,8 @@ def sale_detail(request, company_id, sale_id, *, error=None, status=200):
             ),
             "rows": _payment_rows(request),
             "can_edit": request.membership.can(Section.FINANCE, Level.EDIT),
+            "receipts": sale_receipts(sale),
+            "receipt_email": request.POST.get("receipt_email", sale.client.email if sale.client else ""),
             "error": error,
             "currency": request.chain.currency_symbol,
         },
@@ -158,6 +166,7 @@ def sale_pay(request, company_id, sale_id):
             _payments_from(request, _payment_rows(request)),
             cash_received=request.POST.get("cash_received") or None,
             user=request.user,
+            receipt_email=receipt_email_from(request),
         )
     except ValidationError as exc:
         return sale_detail(request, company_id, sale_id, error=" ".join(exc.messages), status=400)

@@ -200,6 +200,12 @@ ROUTES_OUTSIDE_BACKOFFICE = {
     "booking:network",
     "booking:my",
     "booking:my_move",
+    # Online payments: the provider's webhook (signed per branch), the test provider's page (its
+    # payment id is the key) and «pay online» behind a booking link; tested in
+    # frontdesk/payments/tests/test_online.py.
+    "payments:webhook",
+    "payments:test_pay",
+    "payments:pay_booking",
 }
 
 # Prefixes of routes that belong to other interfaces with their own isolation tests.
@@ -264,6 +270,34 @@ def _visit(tenant):
     from frontdesk.scheduling.models import Record
 
     return Record.objects.get(pk=_record(tenant)).visit_id
+
+
+@object_factory("receipt_id")
+def _receipt(tenant):
+    from frontdesk.payments.models import FiscalReceipt
+
+    return FiscalReceipt.objects.create(
+        company=tenant.company,
+        operation="sell",
+        driver="test",
+        total=100,
+        document={
+            "taxation": "usn_income",
+            "items": [
+                {
+                    "name": "Isolation",
+                    "price": "100.00",
+                    "quantity": "1",
+                    "sum": "100.00",
+                    "vat": "none",
+                    "payment_object": "service",
+                    "payment_method": "full_payment",
+                }
+            ],
+            "payments": [{"type": "cash", "sum": "100.00"}],
+            "total": "100.00",
+        },
+    ).pk
 
 
 @object_factory("sale_id")

@@ -10,6 +10,8 @@
   const show = (value) => (value / 100).toFixed(2);
   const all = (selector) => Array.from(form.querySelectorAll(selector));
   const fixedDue = form.dataset.due ? cents(form.dataset.due) : null;
+  // An online prepayment the checkout counts as already paid.
+  const advance = form.dataset.advance ? cents(form.dataset.advance) : 0;
 
   function total() {
     if (fixedDue !== null) return fixedDue;
@@ -18,7 +20,7 @@
     return lines - (discount ? cents(discount.value) : 0);
   }
   function paying() {
-    return all('[data-payment-amount]').reduce((sum, input) => sum + cents(input.value), 0);
+    return advance + all('[data-payment-amount]').reduce((sum, input) => sum + cents(input.value), 0);
   }
   function update() {
     const due = total();

@@ -1,0 +1,16 @@
+"""What the money side tells other parts of the product (the fiscal receipts listen here)."""
+
+from django.dispatch import Signal
+
+# Sent inside the transaction that took or gave back money on a sale, after the sale is settled:
+# sender=Sale, sale, transactions (the rows just posted), operation ("sell" for a checkout or a
+# debt payment, "sell_refund" for a refund), kind ("checkout", "debt", "refund"), receipt_email
+# (where the client asked the receipt to go, or ""). A receiver that writes rows writes them in
+# the same transaction, so that they exist exactly when the money does.
+money_moved = Signal()
+
+# Sent inside the checkout's transaction right after the sale and its lines are written, before
+# any payment is taken: sender=Sale, sale. A receiver may attach money the client paid in
+# advance (an online prepayment) to the sale by pointing its transaction at it; the checkout
+# then counts it as paid.
+sale_opened = Signal()

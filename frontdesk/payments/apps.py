@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PaymentsConfig(AppConfig):
+    name = "frontdesk.payments"
+    label = "payments"
+    verbose_name = _("Receipts and online payments")
+
+    def ready(self):
+        from frontdesk.finance.signals import money_moved, sale_opened
+        from frontdesk.payments import demo  # noqa: F401  (registers the demo step)
+        from frontdesk.payments.online import attach_advances
+        from frontdesk.payments.receipts import receipt_for_money
+
+        money_moved.connect(receipt_for_money, dispatch_uid="payments_receipt_for_money")
+        sale_opened.connect(attach_advances, dispatch_uid="payments_attach_advances")

@@ -1,0 +1,90 @@
+"""Public endpoints of online payments: the provider's webhook, the built-in test provider's
+confirmation page, and «pay online» from a booking's own page. None needs a login; each finds its
+network from what the URL names and answers 404 (or 400 for a webhook) for anything else."""
+
+import logging
+
+from django.db import DatabaseError
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+
+from frontdesk.booking.public import public_booking
+from frontdesk.core.ratelimit import ratelimit
+from frontdesk.core.scopes import scope, scopes_disabled
+from frontdesk.finance.errors import FinanceError
+from frontdesk.payments.models import OnlinePaymentStatus, PaymentSettings, TestProviderPayment
+from frontdesk.payments.online import confirmation_url, handle_webhook, open_prepayment, visit_mode
+from frontdesk.payments.providers import SIGNATURE_HEADER, InvalidWebhook, notification_body, sign
+
+log = logging.getLogger(__name__)
+
+
+@csrf_exempt
+@ratelimit("payments-webhook", limit=120, window=60)
+def webhook(request, branch_id):
+    """The provider tells us how a payment ended. 200 when applied or already applied; 400 for
+    a forged, malformed or unknown notification (nothing changed); 409 when our side refused the
+    money (an archived account) so that the provider retries later."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        handle_webhook(branch_id, request.body, request.META)
+    except InvalidWebhook as error:
+        log.warning("Refused a payment webhook for branch %s: %s", branch_id, error)
+        return HttpResponse("invalid notification", status=400, content_type="text/plain")
+    except (FinanceError, DatabaseError) as error:
+        log.warning("Could not apply a payment webhook for branch %s: %s", branch_id, error)
+        return HttpResponse("try again later", status=409, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def _test_payment(payment_id) -> TestProviderPayment:
+    with scopes_disabled():
+        row = TestProviderPayment.unscoped.select_related("company__chain").filter(payment_id=payment_id).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+@csrf_exempt
+@ratelimit("payments-test-pay", limit=30, window=60)
+def test_pay(request, payment_id):
+    """The test provider's own page: the payer pays or declines; the provider then notifies the
+    branch's webhook with a signed body, the same path a real provider's request takes."""
+    row = _test_payment(payment_id)
+    with scope(row.company.chain_id):
+        if request.method == "POST" and row.status == OnlinePaymentStatus.PENDING:
+            decision = request.POST.get("decision")
+            if decision not in ("pay", "decline"):
+                return render(request, "payments/test_pay.html", {"row": row, "bad": True}, status=400)
+            status = OnlinePaymentStatus.SUCCEEDED if decision == "pay" else OnlinePaymentStatus.CANCELED
+            # Compare-and-set: a double click pays once.
+            if TestProviderPayment.objects.filter(pk=row.pk, status=OnlinePaymentStatus.PENDING).update(status=status):
+                settings = PaymentSettings.objects.get(company=row.company)
+                body = notification_body(row.payment_id, status, row.amount, row.currency, row.metadata)
+                try:
+                    handle_webhook(row.company_id, body, {SIGNATURE_HEADER: sign(settings.webhook_secret, body)})
+                except (InvalidWebhook, FinanceError, DatabaseError):
+                    log.exception("The test provider's notification was refused")
+            if row.return_url:
+                return redirect(row.return_url)
+            row.refresh_from_db()
+        return render(request, "payments/test_pay.html", {"row": row})
+
+
+@public_booking
+def pay_booking(request, token):
+    """«Pay online» on a booking's page: start (or resume) its payment and go to the provider."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    visit = request.booking_link.visit
+    from frontdesk.payments.models import PrepaymentMode
+
+    mode = visit_mode(visit)
+    if mode == PrepaymentMode.OFF:
+        raise Http404
+    back = request.build_absolute_uri(f"/my/{request.booking_link.token}/")
+    payment = open_prepayment(visit, required=mode == PrepaymentMode.REQUIRED, return_url=back)
+    url = confirmation_url(payment) if payment else ""
+    return redirect(url or back)

@@ -1,0 +1,50 @@
+"""A client books online where the service needs a prepayment, pays on the test provider's page
+and comes back to a prepaid booking; the money is on the branch's bank account."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from frontdesk.core.scopes import scope
+from frontdesk.finance.models import PaymentMethod, Transaction
+from frontdesk.payments.tests.factories import prepaying_branch
+from frontdesk.scheduling.models import Record
+from frontdesk.testing.fixtures import make_tenant
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_client_books_pays_the_required_prepayment_and_sees_it_prepaid(new_page):
+    tenant = make_tenant("Лаванда", "alice@example.com", "+79000000001", ["Лаванда Арбат"])
+    company = tenant.company
+    with scope(tenant.chain):
+        service, specialist, bank = prepaying_branch(company)
+    day = timezone.localdate() + datetime.timedelta(days=3)
+
+    page = new_page(locale="en")
+    page.goto(f"/book/{company.pk}/?lang=en")
+    page.get_by_text("Стрижка").click()
+    page.get_by_role("button", name="Continue").click()
+    page.locator(f"[data-specialist='{specialist.pk}']").click()
+    page.locator(f"[data-day='{day.isoformat()}']").click()
+    page.locator("[data-time='11:00']").click()
+    page.locator("[data-prepayment='required']").wait_for()
+    page.fill("input[name=name]", "Вера")
+    page.fill("input[name=phone]", "+7 912 345-67-89")
+    page.check("input[name=consent]")
+    page.locator("form.bk-form button.bk-btn").click()
+
+    # The test provider's page: the amount, pay.
+    page.locator("[data-testid=pay-amount]").wait_for()
+    assert "2,000" in page.locator("[data-testid=pay-amount]").inner_text().replace("\xa0", ",").replace(" ", ",")
+    page.locator("[data-testid=pay]").click()
+
+    page.get_by_text("You are booked!").wait_for()
+    page.locator("[data-testid=prepaid]").wait_for()
+    with scope(tenant.chain):
+        record = Record.objects.get()
+        assert record.prepaid
+        income = Transaction.objects.get(account=bank)
+        assert income.amount == Decimal("2000.00") and income.method == PaymentMethod.ONLINE

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from frontdesk.payments import public_views, views
+
+app_name = "payments"
+
+F = "c/<int:company_id>/finance/"
+urlpatterns = [
+    path(F + "receipts/", views.receipts, name="receipts"),
+    path(F + "receipts/<int:receipt_id>/", views.receipt_detail, name="receipt"),
+    path(F + "receipts/<int:receipt_id>/email/", views.receipt_email, name="receipt_email"),
+    path(F + "receipts/<int:receipt_id>/retry/", views.receipt_retry, name="receipt_retry"),
+    path(F + "receipts/shift/open/", views.shift_open, name="shift_open"),
+    path(F + "receipts/shift/close/", views.shift_close, name="shift_close"),
+    path(F + "receipts/settings/", views.settings_page, name="settings"),
+    # Public: the provider's webhook, the test provider's page, «pay online» from a booking.
+    path("payments/webhook/<int:branch_id>/", public_views.webhook, name="webhook"),
+    path("payments/test/<str:payment_id>/", public_views.test_pay, name="test_pay"),
+    path("my/<str:token>/pay/", public_views.pay_booking, name="pay_booking"),
+]
