@@ -14,11 +14,10 @@ import logging
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from frontdesk.core.audit import log_action
-from frontdesk.core.money import to_money
+from frontdesk.core.money import MoneySum, to_money
 from frontdesk.core.scopes import scope, scopes_disabled
 from frontdesk.finance.models import PaymentMethod
 from frontdesk.finance.services import item_by_code, lock_accounts, post_transaction
@@ -76,7 +75,7 @@ def visit_amount(visit) -> Decimal:
     total = (
         RecordService.objects.filter(record__visit=visit)
         .exclude(record__status__in=LIVE)
-        .aggregate(s=Sum("price"))["s"]
+        .aggregate(s=MoneySum("price"))["s"]
     )
     return to_money(total or 0)
 
@@ -308,7 +307,7 @@ def visit_advance(visit) -> Decimal:
     """Online prepayments of the visit not yet counted by a checkout."""
     total = OnlinePayment.objects.filter(
         visit=visit, status=OnlinePaymentStatus.SUCCEEDED, transaction__sale__isnull=True
-    ).aggregate(s=Sum("amount"))["s"]
+    ).aggregate(s=MoneySum("amount"))["s"]
     return to_money(total or 0)
 
 
