@@ -268,6 +268,9 @@ class Transaction(CompanyScopedModel):
         indexes = [
             models.Index(fields=["chain", "account", "occurred_at"], name="transaction_chain_account_time"),
             models.Index(fields=["company", "occurred_at"], name="transaction_company_time"),
+            # Covers an account's balance at a moment (the cash report's opening balance): the sum
+            # over the account's history is read from the index alone, never from the table.
+            models.Index(fields=["account", "occurred_at", "amount"], name="transaction_account_balance"),
         ]
         constraints = [models.CheckConstraint(condition=~Q(amount=0), name="transaction_amount_not_zero")]
 
