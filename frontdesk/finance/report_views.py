@@ -68,7 +68,8 @@ def _read(request, form_class, defaults):
 
 def _companies(request, data):
     if data.get("scope") == "network":
-        return Company.objects.filter(chain=request.chain)
+        # A list of ids, not a subquery: the planner then walks each branch's index range.
+        return list(Company.objects.filter(chain=request.chain).values_list("pk", flat=True))
     return [request.company]
 
 
