@@ -26,7 +26,8 @@ django_setup()
 
 from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-from django.db.models import F, Max  # noqa: E402
+from django.db.models import F, Max, Value  # noqa: E402
+from django.db.models.functions import Least  # noqa: E402
 from django.test import Client as Browser  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -52,6 +53,7 @@ FULL = 2_000_000
 DAYS_PER_CHUNK = 20
 FIRST_DAY = datetime.date(2025, 1, 12)
 LAST_DAY = FIRST_DAY + datetime.timedelta(days=DAYS - 1)  # 2027-01-11
+WRITTEN = datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=1)
 
 
 def chain_name(scale: float) -> str:
@@ -155,7 +157,10 @@ def generate(chain, companies, total: int, seed=7):
             made = Transaction.objects.bulk_create(rows, batch_size=5000)
             # As if each was written when it happened (bulk_create stamps them all "now"): the
             # report's balance checkpoints only trust rows written some minutes ago.
-            Transaction.objects.filter(pk__gte=min(t.pk for t in made)).update(created_at=F("occurred_at"))
+            # The timeline may run past today: those rows count as written an hour before the run.
+            Transaction.objects.filter(pk__gte=min(t.pk for t in made)).update(
+                created_at=Least(F("occurred_at"), Value(WRITTEN))
+            )
             CashShift.objects.bulk_create(shifts, batch_size=5000)
         written += len(rows)
         rate = written / max(time.perf_counter() - started, 0.001)
