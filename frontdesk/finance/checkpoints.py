@@ -1,6 +1,7 @@
 """The balance of accounts at a moment without adding up their whole history every time.
 
-The balance before `start` is split at `boundary`, the first day of start's month:
+The balance before `start` is split at `boundary`, the first day of start's month (or of this
+month, for a day still ahead):
   a checkpoint (the sum of transactions before the boundary with id ≤ its watermark, stored once),
 + the transactions from the boundary to `start` (at most a month, read from a covering index),
 + the transactions before the boundary that came after the watermark (a backdated entry; found
@@ -74,9 +75,8 @@ def balances_at(accounts, start: datetime.datetime, tz) -> dict[int, Decimal]:
     if not accounts:
         return {}
     now = timezone.now()
-    boundary = month_start(start, tz)
-    if boundary > now - SETTLE:  # a month that has not begun: nothing to save
-        return plain_balances(accounts, start)
+    # A day ahead (the report of tomorrow) is read from the current month's checkpoint.
+    boundary = month_start(min(start, now - SETTLE), tz)
     ids = [a.pk for a in accounts]
     points = {c.account_id: c for c in BalanceCheckpoint.objects.filter(account_id__in=ids, before=boundary)}
     newest_id = Transaction.unscoped.order_by("-id").values_list("id", flat=True).first() or 0

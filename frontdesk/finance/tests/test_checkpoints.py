@@ -56,10 +56,15 @@ def test_the_balance_through_checkpoints_equals_the_plain_sum(tenant_a, seed, re
     check()
 
 
-def test_a_day_in_a_month_not_yet_begun_is_read_plainly(tenant_a):
+def test_a_day_ahead_counts_everything_up_to_it(tenant_a):
     company = tenant_a.company
     desk = make_cash_desk(company)
-    record_income(desk, "100", item=item(company.chain, "goods"), method="cash")
-    later = timezone.now() + datetime.timedelta(days=40)
-    assert balances_at([desk], later, MSK) == {desk.pk: Decimal("100.00")}
-    assert not BalanceCheckpoint.objects.exists()
+    goods = item(company.chain, "goods")
+    now = timezone.now()
+    record_income(desk, "100", item=goods, method="cash", occurred_at=now - datetime.timedelta(days=70))
+    record_income(desk, "20", item=goods, method="cash", occurred_at=now + datetime.timedelta(days=10))
+    Transaction.objects.update(created_at=now - datetime.timedelta(hours=1))
+    record_income(desk, "3", item=goods, method="cash", occurred_at=now + datetime.timedelta(days=20))
+    later = now + datetime.timedelta(days=40)
+    assert balances_at([desk], later, MSK) == {desk.pk: Decimal("123.00")}
+    assert balances_at([desk], now + datetime.timedelta(days=15), MSK) == {desk.pk: Decimal("120.00")}
