@@ -268,6 +268,9 @@ class Transaction(CompanyScopedModel):
         indexes = [
             models.Index(fields=["chain", "account", "occurred_at"], name="transaction_chain_account_time"),
             models.Index(fields=["company", "occurred_at"], name="transaction_company_time"),
+            # Covers an account's balance at a moment (the cash report's opening balance): the sum
+            # over the account's history is read from the index alone, never from the table.
+            models.Index(fields=["account", "occurred_at", "amount"], name="transaction_account_balance"),
         ]
         constraints = [models.CheckConstraint(condition=~Q(amount=0), name="transaction_amount_not_zero")]
 
@@ -310,3 +313,25 @@ class CashShift(CompanyScopedModel):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+
+class BalanceCheckpoint(CompanyScopedModel):
+    """A cached partial sum of an account's ledger, so a report need not add up its whole history
+    to know the balance at a moment: `total` is the sum of the account's transactions that
+    occurred before `before` AND whose id is at most `up_to_id`. Transactions are only ever added,
+    never changed, so the sum stays exact for ever; whatever arrives later (a higher id, even
+    backdated) is added by the reader. Written by finance.checkpoints, read only there."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    before = models.DateTimeField()
+    up_to_id = models.BigIntegerField()
+    total = MoneyField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "before"], name="balance_checkpoint_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.account_id} < {self.before:%Y-%m-%d}: {self.total}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontdesk.finance import checkout_views, views
+from frontdesk.finance import checkout_views, counterparty_views, report_views, views
 
 app_name = "finance"
 
@@ -21,6 +21,8 @@ urlpatterns = [
     path(F + "items/<int:payment_item_id>/", views.item_edit, name="item_edit"),
     path(F + "items/<int:payment_item_id>/archive/", views.item_archive, name="item_archive"),
     path(F + "counterparties/", views.counterparties, name="counterparties"),
+    path(F + "counterparties/export/", counterparty_views.counterparty_export, name="counterparty_export"),
+    path(F + "counterparties/import/", counterparty_views.counterparty_import, name="counterparty_import"),
     path(F + "counterparties/add/", views.counterparty_add, name="counterparty_add"),
     path(F + "counterparties/<int:counterparty_id>/", views.counterparty_edit, name="counterparty_edit"),
     path(
@@ -32,4 +34,9 @@ urlpatterns = [
     path(F + "sales/<int:sale_id>/", checkout_views.sale_detail, name="sale"),
     path(F + "sales/<int:sale_id>/pay/", checkout_views.sale_pay, name="sale_pay"),
     path(F + "sales/<int:sale_id>/refund/", checkout_views.sale_refund, name="sale_refund"),
+    path(F + "reports/", report_views.cash, name="report_cash"),
+    path(F + "reports/items/", report_views.items, name="report_items"),
+    path(F + "reports/methods/", report_views.methods, name="report_methods"),
+    path(F + "reports/debts/", report_views.debts, name="report_debts"),
+    path(F + "reports/refunds/", report_views.refunds, name="report_refunds"),
 ]

@@ -82,3 +82,45 @@ def test_refund_part_of_a_card_payment_from_the_sale_page(new_page, live_server,
     assert page.locator("[data-testid=sale-status]").inner_text() == "Paid"
     with scope(company.chain):
         assert (balance(desk), balance(bank)) == (1000, 1500)
+
+
+def test_close_the_day_and_read_the_cash_report(new_page, live_server, tenant_a, amy):
+    from frontdesk.finance.checkout import checkout_visit
+    from frontdesk.finance.services import Payment, open_shift, record_income
+    from frontdesk.finance.tests.factories import item
+
+    company = tenant_a.company
+    now = timezone.now().astimezone(company.tz)
+    with scope(company.chain):
+        desk = make_cash_desk(company, "Касса")
+        bank = make_bank_account(company, "Эквайринг")
+        record_income(
+            desk, "1000", item=item(company.chain, "goods"), method="cash", occurred_at=now - datetime.timedelta(days=1)
+        )
+        open_shift(desk)
+        visit = make_visit(company, [("Стрижка", 2000, 2000)], day=now.date() - datetime.timedelta(days=1))
+        checkout_visit(visit, payments=[Payment(desk, "cash", "1500"), Payment(bank, "card", "500")])
+    session = client_for(amy).cookies[settings.SESSION_COOKIE_NAME].value
+    page = new_page()
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
+
+    # Evening: the administrator counts 2,400 in the drawer where the ledger says 2,500.
+    page.goto(f"/c/{company.pk}/finance/accounts/{desk.pk}/")
+    page.get_by_label("Counted in the drawer").fill("2400")
+    page.locator("[data-testid=close-shift]").click()
+    assert "Discrepancy: -100.00" in page.locator(".alert-success").inner_text()
+
+    page.locator("[data-testid=finance-reports]").click()
+    report = page.locator("[data-testid=cash-report]")
+    cash = report.locator("[data-testid=report-account][data-account='Касса']")
+    assert cash.locator("[data-testid=opening]").inner_text() == "1,000.00"
+    assert cash.locator("[data-testid=in-cash]").inner_text() == "1,500.00"
+    assert cash.locator("[data-testid=closing]").inner_text() == "2,500.00"
+    card = report.locator("[data-testid=report-account][data-account='Эквайринг']")
+    assert card.locator("[data-testid=in-card]").inner_text() == "500.00"
+    assert card.locator("[data-testid=closing]").inner_text() == "500.00"
+    assert page.locator("[data-testid=report-closing]").inner_text() == "3,000.00\u00a0₽"
+    shift = page.locator("[data-testid=report-shift]")
+    assert shift.locator("[data-testid=shift-expected]").inner_text() == "2,500.00"
+    assert shift.locator("[data-testid=shift-counted]").inner_text() == "2,400.00"
+    assert shift.locator("[data-testid=shift-discrepancy]").inner_text() == "-100.00"
