@@ -30,14 +30,19 @@ class MoneyField(models.DecimalField):
         name, _path, args, kwargs = super().deconstruct()
         return name, "frontdesk.core.money.MoneyField", args, kwargs
 
+    def from_db_value(self, value, expression, connection):
+        # A column comes back rounded already; a computed value (a sum, an annotation) on SQLite
+        # comes back as whatever its floating-point arithmetic gave.
+        return None if value is None else to_money(value)
+
 
 class MoneySum(models.Sum):
     """The sum of money columns, exact on every database.
 
     SQLite keeps a non-integral decimal as a REAL and adds REALs in binary floating point, so a plain
-    Sum of 0.1 + 0.2 comes back as 0.30000000000000004 (and Django does not round an aggregate back
-    to the field's places). Here SQLite adds whole kopecks, which are integers and add exactly, and
-    the total is turned back into a Decimal of kopecks. PostgreSQL's numeric sum is exact already.
+    Sum of 10.01 and -10.00 comes back as 0.00999999999999979. Here SQLite adds whole kopecks, which
+    are integers and add exactly, and divides once at the end; MoneyField rounds what it reads back
+    to kopecks, also when the sum is wrapped (Coalesce, a default). PostgreSQL's numeric sum is exact.
     """
 
     def __init__(self, expression, **extra):
@@ -45,14 +50,5 @@ class MoneySum(models.Sum):
         super().__init__(expression, **extra)
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        sql, params = self.as_sql(
-            compiler, connection, template="%(function)s(CAST(ROUND((%(expressions)s) * 100) AS INTEGER))"
-        )
-        return sql, params
-
-    def convert_value(self, value, expression, connection):
-        if value is None:
-            return value
-        if connection.vendor == "sqlite":
-            return (Decimal(int(value)) / 100).quantize(MONEY_PLACES)
-        return to_money(value)
+        template = "(%(function)s(CAST(ROUND((%(expressions)s) * 100) AS INTEGER)) / 100.0)"
+        return self.as_sql(compiler, connection, template=template, **extra_context)

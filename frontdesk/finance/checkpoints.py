@@ -16,10 +16,10 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db.models import ExpressionWrapper, F, IntegerField, Sum
+from django.db.models import ExpressionWrapper, F, IntegerField
 from django.utils import timezone
 
-from frontdesk.core.money import to_money
+from frontdesk.core.money import MoneySum, to_money
 from frontdesk.finance.models import BalanceCheckpoint, Transaction
 
 ZERO = Decimal("0.00")
@@ -36,7 +36,7 @@ def month_start(start: datetime.datetime, tz) -> datetime.datetime:
 def plain_balances(accounts, start) -> dict[int, Decimal]:
     ids = [a.pk for a in accounts]
     rows = Transaction.objects.filter(account_id__in=ids, occurred_at__lt=start).values("account_id")
-    found = {r["account_id"]: to_money(r["total"] or 0) for r in rows.annotate(total=Sum("amount"))}
+    found = {r["account_id"]: to_money(r["total"] or 0) for r in rows.annotate(total=MoneySum("amount"))}
     return {pk: found.get(pk, ZERO) for pk in ids}
 
 
@@ -50,7 +50,7 @@ def _build(accounts, boundary, now) -> dict[int, BalanceCheckpoint]:
         r["account_id"]: to_money(r["total"] or 0)
         for r in Transaction.objects.filter(account_id__in=ids, occurred_at__lt=boundary, id__lte=watermark)
         .values("account_id")
-        .annotate(total=Sum("amount"))
+        .annotate(total=MoneySum("amount"))
     }
     made = {
         a.pk: BalanceCheckpoint(
@@ -88,7 +88,7 @@ def balances_at(accounts, start: datetime.datetime, tz) -> dict[int, Decimal]:
     for r in (
         Transaction.objects.filter(account_id__in=ids, occurred_at__gte=boundary, occurred_at__lt=start)
         .values("account_id")
-        .annotate(total=Sum("amount"))
+        .annotate(total=MoneySum("amount"))
     ):
         totals[r["account_id"]] += to_money(r["total"] or 0)
     # Rows written after a checkpoint's watermark that occurred before its boundary (backdated).

@@ -12,10 +12,10 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, F, Min, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, F, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from frontdesk.core.money import to_money
+from frontdesk.core.money import MoneyField, MoneySum, to_money
 from frontdesk.finance import checkpoints
 from frontdesk.finance.models import (
     TRANSFER_CODE,
@@ -33,11 +33,11 @@ from frontdesk.scheduling.models import Record, RecordStatus
 ZERO = Decimal("0.00")
 # Long lists (debts, refunds, cancellations) show this many rows; the totals count them all.
 LIST_LIMIT = 500
-_MONEY = DecimalField(max_digits=14, decimal_places=2)
+_MONEY = MoneyField()
 
 
 def _sum(condition: Q):
-    return Coalesce(Sum(Case(When(condition, then=F("amount")), default=Value(ZERO), output_field=_MONEY)), ZERO)
+    return Coalesce(MoneySum(Case(When(condition, then=F("amount")), default=Value(ZERO), output_field=_MONEY)), ZERO)
 
 
 def day_bounds(day: datetime.date, tz) -> tuple[datetime.datetime, datetime.datetime]:
@@ -305,7 +305,7 @@ def debts_report(companies, first, last, tz) -> DebtsReport:
     )
     totals = debts.aggregate(
         count=Count("id"),
-        total=Coalesce(Sum("owed", output_field=_MONEY), ZERO),
+        total=Coalesce(MoneySum("owed"), ZERO),
         unpaid=Count("id", filter=Q(status=SaleStatus.UNPAID)),
         partly_paid=Count("id", filter=Q(status=SaleStatus.PARTLY_PAID)),
     )
@@ -345,7 +345,7 @@ def refunds_report(companies, first, last, tz) -> RefundsReport:
     )
     by_method = _methods()
     count = 0
-    for row in refunds.values("method").annotate(total=Sum("amount"), n=Count("id")):
+    for row in refunds.values("method").annotate(total=MoneySum("amount"), n=Count("id")):
         by_method[row["method"]] = to_money(-row["total"])
         count += row["n"]
     lost = Record.objects.filter(
