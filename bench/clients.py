@@ -253,6 +253,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0, help="1 = 200,000 clients and ~2M records")
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--only", default="", help="measure only the requests whose title contains this")
     args = parser.parse_args()
     total_clients = max(1000, int(FULL_CLIENTS * args.scale))
     with scopes_disabled():
@@ -300,6 +301,8 @@ def main():
         browser.force_login(owner, backend="frontdesk.accounts.backends.EmailOrPhoneBackend")
         print(f"{'request':58} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
         for title, path, params in cases:
+            if args.only not in title:
+                continue
             times, queries = measure(browser, path, params, runs=args.runs)
             print(f"{title:58} {statistics.median(times):8.1f} {percentile(times, 95):8.1f} {queries:8d}")
 
