@@ -10,9 +10,13 @@ from django.utils.translation import gettext as _
 from frontdesk.core.middleware import client_ip
 
 
+def _now() -> float:
+    return time.time()
+
+
 def allow(key: str, limit: int, window: int) -> bool:
     """Count one hit on `key`; False once more than `limit` hits fall in the current window."""
-    bucket = f"rl:{key}:{int(time.time() // window)}"
+    bucket = f"rl:{key}:{int(_now() // window)}"
     if cache.add(bucket, 1, timeout=window + 1):
         return True
     try:

@@ -59,6 +59,15 @@ def add_member(tenant: Tenant, email: str, role: str, companies=None, **extra) -
     return user
 
 
+@pytest.fixture
+def one_ratelimit_window(monkeypatch):
+    """Every hit of the test falls in one window of the fixed-window rate limits: a slow run must
+    not straddle a window's end and see its count start again."""
+    from frontdesk.core import ratelimit
+
+    monkeypatch.setattr(ratelimit, "_now", lambda: 1_800_000_000.0)
+
+
 @pytest.fixture(autouse=True)
 def unscoped_test_body(request):
     """Test code itself sets up and inspects data across tenants; requests still enter their own

@@ -221,7 +221,7 @@ def test_messages_follow_the_accept_language(salon):
     assert response.json()["meta"]["message"] == expected
 
 
-def test_too_many_requests_are_429_with_retry_after(partner_client, salon, settings):
+def test_too_many_requests_are_429_with_retry_after(partner_client, salon, settings, one_ratelimit_window):
     settings.API_RATE_LIMIT = 3
     cache.clear()
     statuses = [partner_client.get("/api/v1/companies").status_code for _ in range(5)]

@@ -166,7 +166,7 @@ def test_the_webhook_refuses_other_methods_and_unknown_branches(branch, setup):
     )
 
 
-def test_the_webhook_is_rate_limited(branch, setup):
+def test_the_webhook_is_rate_limited(branch, setup, one_ratelimit_window):
     url = reverse("payments:webhook", args=[branch.pk])
     codes = {Client().post(url, b"{}", content_type="application/json").status_code for _ in range(125)}
     assert codes == {400, 429}
