@@ -362,7 +362,17 @@
     const request = ++servicesRequest;
     if (!specialist) return;
     try {
-      const data = await getJson(cfg.urls.services, {specialist});
+      // A dropped request on a salon's Wi-Fi should not leave the dialog without services: try
+      // again twice before giving up with the network message.
+      let data = null;
+      for (let attempt = 0; data === null; attempt++) {
+        try {
+          data = await getJson(cfg.urls.services, {specialist});
+        } catch (e) {
+          if (attempt >= 2 || request !== servicesRequest) throw e;
+          await new Promise((resolve) => setTimeout(resolve, 400 * (attempt + 1)));
+        }
+      }
       if (request !== servicesRequest) return;
       if (!data.services.length) { box.innerHTML = `<div class="form-text">${esc(T.noServices)}</div>`; return; }
       data.services.forEach((service) => {

@@ -36,6 +36,14 @@ def test_book_a_weekly_series_of_four_and_cancel_from_the_second_on(tenant_a, am
         find_or_create_client(chain=company.chain, phone="+79161234567", name="Ольга Петрова")
 
     page = new_page(viewport=TALL)
+    # What the page saw, for the failure message: this test has failed in CI (rarely, not
+    # reproduced locally) with the booking dialog's services never listed.
+    seen = []
+    page.on("console", lambda message: seen.append(f"console {message.type}: {message.text}"))
+    page.on("requestfailed", lambda request: seen.append(f"failed: {request.url} {request.failure}"))
+    page.on(
+        "response", lambda response: "/journal/" in response.url and seen.append(f"{response.status} {response.url}")
+    )
     session = client_for(amy).cookies[settings.SESSION_COOKIE_NAME].value
     page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
     open_day(page, company, day)
@@ -46,6 +54,12 @@ def test_book_a_weekly_series_of_four_and_cancel_from_the_second_on(tenant_a, am
     modal.wait_for(state="visible")
     page.fill("#book-client-search", "4567")
     page.locator("#book-client-results button", has_text="Ольга Петрова").click()
+    try:
+        page.locator("#book-services input").first.wait_for()
+    except Exception as exc:  # a Playwright timeout: say what the page saw
+        services = page.locator("#book-services").inner_html()
+        specialist = page.locator("#book-specialist").input_value()
+        raise AssertionError(f"no services listed (specialist {specialist!r}, box {services!r}); {seen}") from exc
     page.get_by_label("Стрижка").check()
     # when: repeat every week, 4 times
     assert not page.is_visible("#book-repeat-rule")  # off by default
