@@ -20,6 +20,9 @@ from openpyxl.utils import get_column_letter
 from frontdesk.finance.forms import CounterpartyForm
 from frontdesk.finance.models import Counterparty, CounterpartyKind
 
+# The preview and the reading of a cell are the staff import's: one shape of import preview.
+from frontdesk.staff.excel import Preview, _text
+
 # column key -> (English header, Russian header)
 COLUMNS = {
     "id": ("ID", "ID"),
@@ -54,43 +57,6 @@ class RowReport:
     errors: list[str] = field(default_factory=list)
     pk: int | None = None
     data: dict = field(default_factory=dict)
-
-
-@dataclass
-class Preview:
-    rows: list[RowReport] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and not self.bad_rows
-
-    @property
-    def bad_rows(self) -> list[RowReport]:
-        return [r for r in self.rows if r.errors]
-
-    def count(self, status: str) -> int:
-        return sum(1 for r in self.rows if r.status == status and not r.errors)
-
-    @property
-    def count_new(self) -> int:
-        return self.count("new")
-
-    @property
-    def count_changed(self) -> int:
-        return self.count("changed")
-
-    @property
-    def count_unchanged(self) -> int:
-        return self.count("unchanged")
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
 
 
 def export_counterparties(language: str) -> bytes:
