@@ -10,7 +10,10 @@ class PaymentsConfig(AppConfig):
     def ready(self):
         from frontdesk.finance.signals import money_moved, sale_opened
         from frontdesk.notifications.outbox import register_gate
-        from frontdesk.payments import demo  # noqa: F401  (registers the demo step)
+        from frontdesk.payments import (
+            atol,  # noqa: F401  (registers the ATOL Online driver)
+            demo,  # noqa: F401  (registers the demo step)
+        )
         from frontdesk.payments.online import attach_advances, awaits_prepayment
         from frontdesk.payments.receipts import receipt_for_money
 

@@ -30,7 +30,7 @@ from frontdesk.payments.models import (
     PrepaymentRule,
     ProviderCode,
 )
-from frontdesk.payments.providers import InvalidWebhook, WebhookEvent, provider_for
+from frontdesk.payments.providers import InvalidWebhook, ProviderUnavailable, WebhookEvent, provider_for
 from frontdesk.scheduling.errors import BookingError
 from frontdesk.scheduling.models import Record, RecordService, RecordStatus
 
@@ -145,14 +145,19 @@ def confirmation_url(payment: OnlinePayment) -> str:
     provider = provider_for(payment.company, settings)
     if provider is None or provider.code != payment.provider:
         return ""
-    created = provider.create_payment(
-        amount=payment.amount,
-        currency=payment.company.chain.currency,
-        description=f"{payment.company.name}: #{payment.visit_id}",
-        idempotency_key=payment.idempotency_key,
-        return_url=payment.return_url,
-        metadata={"visit": payment.visit_id, "payment": payment.pk},
-    )
+    try:
+        created = provider.create_payment(
+            amount=payment.amount,
+            currency=payment.company.chain.currency,
+            description=f"{payment.company.name}: #{payment.visit_id}",
+            idempotency_key=payment.idempotency_key,
+            return_url=payment.return_url,
+            metadata={"visit": payment.visit_id, "payment": payment.pk},
+        )
+    except ProviderUnavailable as error:
+        # The booking stands and its page offers to pay again (the same key: one payment).
+        log.warning("The provider did not create payment %s: %s", payment.pk, error)
+        return ""
     OnlinePayment.objects.filter(pk=payment.pk).update(
         provider_payment_id=created.id, confirmation_url=created.confirmation_url
     )

@@ -15,7 +15,13 @@ from frontdesk.core.scopes import scope, scopes_disabled
 from frontdesk.finance.errors import FinanceError
 from frontdesk.payments.models import OnlinePaymentStatus, PaymentSettings, TestProviderPayment
 from frontdesk.payments.online import confirmation_url, handle_webhook, open_prepayment, visit_mode
-from frontdesk.payments.providers import SIGNATURE_HEADER, InvalidWebhook, notification_body, sign
+from frontdesk.payments.providers import (
+    SIGNATURE_HEADER,
+    InvalidWebhook,
+    ProviderUnavailable,
+    notification_body,
+    sign,
+)
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +31,8 @@ log = logging.getLogger(__name__)
 def webhook(request, branch_id):
     """The provider tells us how a payment ended. 200 when applied or already applied; 400 for
     a forged, malformed or unknown notification (nothing changed); 409 when our side refused the
-    money (an archived account) so that the provider retries later."""
+    money (an archived account) and 503 when the provider could not be asked to confirm it, so
+    that the provider retries later."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
@@ -36,6 +43,9 @@ def webhook(request, branch_id):
     except (FinanceError, DatabaseError) as error:
         log.warning("Could not apply a payment webhook for branch %s: %s", branch_id, error)
         return HttpResponse("try again later", status=409, content_type="text/plain")
+    except ProviderUnavailable as error:
+        log.warning("Could not check a payment webhook for branch %s with the provider: %s", branch_id, error)
+        return HttpResponse("try again later", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
 
 
