@@ -95,6 +95,9 @@ def pay_booking(request, token):
     if mode == PrepaymentMode.OFF:
         raise Http404
     back = request.build_absolute_uri(f"/my/{request.booking_link.token}/")
-    payment = open_prepayment(visit, required=mode == PrepaymentMode.REQUIRED, return_url=back)
+    # The waiting hold of an online booking is resumed as it is. Otherwise the booking was made
+    # without a hold (by the salon, through the API): paying from its page is a plain prepayment,
+    # never a hold that would release a booking the client was already told about.
+    payment = open_prepayment(visit, required=False, return_url=back)
     url = confirmation_url(payment) if payment else ""
     return redirect(url or back)

@@ -151,3 +151,26 @@ def test_a_class_seat_waiting_for_its_prepayment_is_confirmed_only_when_paid(ten
     assert _everything_due() == 0 and sms.outbox == []
     Client().post(pay_url, {"decision": "pay"})
     assert deliver_due() == 1 and "Вера" in sms.outbox[0].text
+
+
+def test_a_salon_booking_whose_client_leaves_the_payment_page_keeps_its_time_and_reminders(tenant_a):
+    from frontdesk.booking.services import link_for
+    from frontdesk.clients.services import find_or_create_client
+    from frontdesk.scheduling.availability import Segment
+    from frontdesk.scheduling.services import book_visit
+
+    company = tenant_a.company
+    service, specialist, _bank = prepaying_branch(company, "required")
+    client = find_or_create_client(chain=company.chain, phone="+79161112233", name="Ольга")
+    [record] = book_visit(
+        company=company, segments=[Segment(service.pk, specialist.pk)], start=slot(company), client=client
+    )
+    assert deliver_due() == 1  # the salon's booking is confirmed at once
+    link = link_for(record.visit)
+    response = Client().post(f"/my/{link.token}/pay/")
+    assert response.status_code == 302 and "/payments/test/" in response["Location"]
+    payment = OnlinePayment.objects.get()
+    assert not payment.required and payment.hold_until is None
+    assert _pending(MessageEvent.REMINDER).count() == 1
+    assert release_unpaid_holds() == 0
+    assert Record.objects.get(pk=record.pk).status == "booked"
