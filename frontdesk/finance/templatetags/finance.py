@@ -49,3 +49,11 @@ def client_money(context, client):
         "here": request.get_full_path(),
         "currency": request.chain.currency_symbol,
     }
+
+
+@register.filter
+def may_edit(request, section: str) -> bool:
+    """Whether the signed-in member may edit a section (`request|may_edit:"finance"`), for buttons
+    that lead there; the views check again."""
+    membership = getattr(request, "membership", None)
+    return bool(membership and membership.can(section, 2))
