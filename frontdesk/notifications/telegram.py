@@ -102,7 +102,23 @@ def link_chat(client, chat_id: str) -> None:
 
 
 def handle_update(chain_id: int, update: dict) -> str | None:
-    """Act on one update from Telegram; returns the reply text for the chat, or None."""
+    """Act on one update from Telegram; returns the reply text for the chat (in the network's
+    language of messages), or None."""
+    from django.utils import translation
+
+    from frontdesk.notifications.models import ChannelSettings
+
+    language = (
+        ChannelSettings.unscoped.filter(chain_id=chain_id, company__isnull=True)
+        .values_list("language", flat=True)
+        .first()
+        or settings.LANGUAGE_CODE
+    )
+    with translation.override(language):
+        return _handle(chain_id, update)
+
+
+def _handle(chain_id: int, update: dict) -> str | None:
     from django.utils.translation import gettext as _
 
     from frontdesk.notifications.models import ClientTelegram, OptOut
