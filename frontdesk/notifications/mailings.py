@@ -215,6 +215,7 @@ def queue_mailing(mailing: Mailing, now: datetime.datetime | None = None) -> int
         if not taken:
             return 0
         rows, left = recipients(mailing)
+        now = max(now, timezone.now())  # reading the audience took time: the first is due from here
         # After the branch's mailings still waiting: the speed is the branch's, not each mailing's.
         waiting = Message.unscoped.filter(
             company=company, mailing__isnull=False, status=MessageStatus.PENDING
