@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
 from frontdesk.accounts.permissions import Level, Section
 from frontdesk.core.ratelimit import ratelimit
@@ -125,9 +124,10 @@ def mailing_progress(request, company_id, mailing_id):
 
 
 @section_required(Section.CLIENTS, Level.EDIT)
-@require_POST
 def mailing_send(request, company_id, mailing_id):
-    mailing = _mailing(request, mailing_id)
+    mailing = _mailing(request, mailing_id)  # another branch's mailing: 404 before anything else
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     if request.POST.get("when") == "later":
         form = ScheduleForm(request.POST)
         if not form.is_valid():
@@ -150,9 +150,10 @@ def mailing_send(request, company_id, mailing_id):
 
 
 @section_required(Section.CLIENTS, Level.EDIT)
-@require_POST
 def mailing_cancel(request, company_id, mailing_id):
-    mailing = _mailing(request, mailing_id)
+    mailing = _mailing(request, mailing_id)  # another branch's mailing: 404 before anything else
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         dropped = mailings.cancel_mailing(mailing)
     except mailings.MailingError as error:
