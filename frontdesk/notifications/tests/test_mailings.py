@@ -368,3 +368,14 @@ def test_removing_the_sms_opt_out_lets_marketing_through_again(base):
     with scope(base.chain):
         rows, _left = mailings.recipients(new_mailing(base))
     assert pavel.pk in {client_id for client_id, _to in rows}
+
+
+def test_a_class_page_opens_a_mailing_to_its_participants_in_one_click(base, alice):
+    with scope(base.chain):
+        event = make_group_event(base.company)
+    browser = client_for(alice)
+    page = browser.get(f"/c/{base.company.pk}/classes/{event.pk}/")
+    link = re.search(r'href="([^"]+)" data-testid="class-mailing"', page.text).group(1).replace("&amp;", "&")
+    form = browser.get(link)
+    assert form.status_code == 200
+    assert 'value="class" selected' in form.text and f'value="{event.pk}" selected' in form.text
