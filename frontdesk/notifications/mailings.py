@@ -204,7 +204,9 @@ def schedule_mailing(mailing: Mailing, send_at: datetime.datetime) -> None:
 
 def queue_mailing(mailing: Mailing, now: datetime.datetime | None = None) -> int:
     """Write the mailing's messages to the outbox; return how many. Once per mailing: a second
-    call (a double click, two schedulers) finds it no longer draft/scheduled and writes nothing."""
+    call (a double click, two schedulers) finds it no longer draft/scheduled and writes nothing.
+    The first message is due at `now` (default: once the audience is read)."""
+    given = now
     now = now or timezone.now()
     company = mailing.company
     config = settings_for(company)
@@ -215,7 +217,8 @@ def queue_mailing(mailing: Mailing, now: datetime.datetime | None = None) -> int
         if not taken:
             return 0
         rows, left = recipients(mailing)
-        now = max(now, timezone.now())  # reading the audience took time: the first is due from here
+        if given is None:
+            now = timezone.now()  # reading the audience took time: the first is due from here
         # After the branch's mailings still waiting: the speed is the branch's, not each mailing's.
         waiting = Message.unscoped.filter(
             company=company, mailing__isnull=False, status=MessageStatus.PENDING
