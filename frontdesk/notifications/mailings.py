@@ -225,6 +225,7 @@ def queue_mailing(mailing: Mailing, now: datetime.datetime | None = None) -> int
         ).aggregate(last=Max("due_at"))["last"]
         start = max(now, waiting + datetime.timedelta(seconds=60 / config.mailing_rate)) if waiting else now
         step = datetime.timedelta(seconds=60 / config.mailing_rate)
+        dues = due_times(start, step, len(rows), config, company.tz)
         for offset in range(0, len(rows), BATCH):
             Message.unscoped.bulk_create(
                 [
@@ -238,7 +239,7 @@ def queue_mailing(mailing: Mailing, now: datetime.datetime | None = None) -> int
                         recipient=to,
                         language=config.language,
                         subject=mailing.subject[:255],
-                        due_at=start + step * (offset + n),
+                        due_at=dues[offset + n],
                         idempotency_key=f"mailing:{mailing.pk}:{client_id}:{mailing.channel}",
                         created_by_id=mailing.created_by_id,
                     )
@@ -254,22 +255,35 @@ def queue_mailing(mailing: Mailing, now: datetime.datetime | None = None) -> int
             estimated_cost=to_money(Decimal(parts) * len(rows) * config.sms_price) if parts else None,
             status=MailingStatus.SENDING if rows else MailingStatus.DONE,
         )
-        _nudge(start, step, len(rows))
+        _nudge(dues)
     return len(rows)
 
 
-def _nudge(start, step, count) -> None:
+def due_times(start, step, count, config, tz) -> list[datetime.datetime]:
+    """When each message comes due: one `step` after another from `start`, skipping the branch's
+    quiet hours (a message that would fall in them waits for their end, and the rest follow at
+    the same speed, instead of all of them bursting out when the quiet hours end)."""
+    from frontdesk.notifications.worker import quiet_until
+
+    out = []
+    due = start
+    for _n in range(count):
+        later = quiet_until(config, due, tz)
+        if later is not None:
+            due = later
+        out.append(due)
+        due += step
+    return out
+
+
+def _nudge(dues) -> None:
     """Wake the worker when the first message is due and then once a minute while the mailing
     runs (at most a day of nudges; beyond that the worker's next runs or cron pick them up)."""
-    if not count:
-        return
-    end = start + step * (count - 1)
-    moment = start
-    for _n in range(1440):
-        wake_worker(moment)
-        moment += datetime.timedelta(minutes=1)
-        if moment > end + datetime.timedelta(minutes=1):
-            break
+    minutes = sorted({due.replace(second=0, microsecond=0) for due in dues})
+    if minutes:
+        wake_worker(dues[0])
+    for minute in minutes[1:1440]:
+        wake_worker(minute)
 
 
 def cancel_mailing(mailing: Mailing) -> int:

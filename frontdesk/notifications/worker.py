@@ -196,7 +196,7 @@ def render_message(message: Message) -> tuple[str, str]:
     return subject, body
 
 
-def _quiet_until(config, now: datetime.datetime, tz) -> datetime.datetime | None:
+def quiet_until(config, now: datetime.datetime, tz) -> datetime.datetime | None:
     local = now.astimezone(tz)
     if not config.in_quiet_hours(local.time()):
         return None
@@ -217,7 +217,7 @@ def process(message: Message, now: datetime.datetime | None = None) -> str:
         company = message.company
         config = settings_for(company)
         if message.event != MessageEvent.TEST:
-            later = _quiet_until(config, now, company.tz)
+            later = quiet_until(config, now, company.tz)
             if later is not None:
                 # Not an attempt: back in the queue until the quiet hours end.
                 Message.unscoped.filter(pk=message.pk, status=MessageStatus.SENDING).update(

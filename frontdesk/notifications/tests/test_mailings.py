@@ -379,3 +379,16 @@ def test_a_class_page_opens_a_mailing_to_its_participants_in_one_click(base, ali
     form = browser.get(link)
     assert form.status_code == 200
     assert 'value="class" selected' in form.text and f'value="{event.pk}" selected' in form.text
+
+
+def test_a_mailing_pauses_over_the_quiet_hours_and_resumes_at_the_same_speed(base):
+    ChannelSettings.objects.filter(company=None).update(
+        quiet_from=datetime.time(21), quiet_to=datetime.time(9), mailing_rate=2
+    )
+    tz = base.company.tz
+    start = datetime.datetime(2026, 12, 1, 20, 59, 40, tzinfo=tz)  # the next, 30 s later, is quiet
+    mailing = new_mailing(base)
+    with scope(base.chain):
+        mailings.queue_mailing(mailing, start)
+    dues = sorted(Message.objects.filter(mailing=mailing).values_list("due_at", flat=True))
+    assert [d.astimezone(tz) for d in dues] == [start, datetime.datetime(2026, 12, 2, 9, 0, tzinfo=tz)]
