@@ -3,6 +3,7 @@ public endpoints of notifications: the unsubscribe page and the Telegram bot's w
 
 from __future__ import annotations
 
+import datetime
 import json
 
 from django.contrib import messages
@@ -45,11 +46,14 @@ def mailing_list(request, company_id):
     if request.membership.own_records_only:
         raise PermissionDenied
     rows = Mailing.objects.filter(company=request.company).select_related("segment")[:200]
+    today = timezone.now().astimezone(request.company.tz).date()
     return render(
         request,
         "notifications/mailings.html",
         {
             "mailings": rows,
+            "today": today,
+            "tomorrow": today + datetime.timedelta(days=1),
             "can_edit": _can_edit(request),
             "can_see_settings": request.membership.can(Section.SETTINGS, Level.VIEW),
         },

@@ -392,3 +392,13 @@ def test_a_mailing_pauses_over_the_quiet_hours_and_resumes_at_the_same_speed(bas
         mailings.queue_mailing(mailing, start)
     dues = sorted(Message.objects.filter(mailing=mailing).values_list("due_at", flat=True))
     assert [d.astimezone(tz) for d in dues] == [start, datetime.datetime(2026, 12, 2, 9, 0, tzinfo=tz)]
+
+
+def test_the_mailings_page_offers_everyone_booked_tomorrow_in_one_click(base, alice):
+    browser = client_for(alice)
+    page = browser.get(f"/c/{base.company.pk}/messages/mailings/")
+    tomorrow = timezone.now().astimezone(base.company.tz).date() + datetime.timedelta(days=1)
+    link = f"/c/{base.company.pk}/messages/mailings/new/?audience=day&amp;day={tomorrow.isoformat()}"
+    assert link in page.text
+    form = browser.get(link.replace("&amp;", "&"))
+    assert 'value="day" selected' in form.text and f'value="{tomorrow.isoformat()}"' in form.text
