@@ -206,6 +206,11 @@ ROUTES_OUTSIDE_BACKOFFICE = {
     "payments:webhook",
     "payments:test_pay",
     "payments:pay_booking",
+    # Notifications: the unsubscribe link of marketing email (a signed token names the client)
+    # and the Telegram bot's webhook (Telegram's secret header, an HMAC of the network); tested
+    # in frontdesk/notifications/tests/test_mailings.py and test_telegram_link.py.
+    "notifications:unsubscribe",
+    "notifications:telegram_webhook",
 }
 
 # Prefixes of routes that belong to other interfaces with their own isolation tests.
@@ -317,3 +322,12 @@ def _message_template(tenant):
 
     ensure_default_templates(tenant.chain.pk)
     return MessageTemplate.objects.filter(chain=tenant.chain).order_by("pk").first().pk
+
+
+@object_factory("mailing_id")
+def _mailing(tenant):
+    from frontdesk.notifications.models import Mailing
+
+    return Mailing.objects.create(
+        chain=tenant.chain, company=tenant.company, name="Isolation mailing", body="Hello {{ client_name }}"
+    ).pk
