@@ -1,0 +1,206 @@
+"""What certificates and abonements show on other modules' pages: the client card's badges and
+timeline, the journal's record dialog, the public booking pages. All read-only."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from frontdesk.prepaid import services
+from frontdesk.prepaid.models import (
+    AbonementKind,
+    AbonementOperation,
+    Certificate,
+    CertificateOperation,
+)
+
+
+def connect() -> None:
+    """Register the panels (core.panels) and, once finance has them, the payment means."""
+    from frontdesk.core.panels import register_panel
+
+    register_panel("journal.record", "prepaid", record_panel)
+    register_panel("booking.visit", "prepaid", booking_visit_panel)
+    register_panel("booking.client", "prepaid", booking_client_panel)
+    register_panel("clients.card", "prepaid", client_card_panel)
+    try:
+        from frontdesk.prepaid import means
+    except ImportError:  # finance without the payment means seam
+        return
+    means.register()
+
+
+def _left_text(abonement, balance, currency="") -> str:
+    if abonement.type.kind == AbonementKind.VISITS:
+        return ngettext("%(count)d visit left", "%(count)d visits left", balance.visits) % {"count": balance.visits}
+    return _("%(amount)s left") % {"amount": f"{balance.amount} {currency}".strip()}
+
+
+# ---------------------------------------------------------------- the client card
+def client_badges(card) -> list:
+    from frontdesk.clients.card import Badge
+
+    badges = []
+    currency = card.client.chain.currency_symbol if card.client.chain_id else ""
+    for abonement, balance in services.live_abonements(card.client.pk):
+        badges.append(
+            Badge(
+                _("%(title)s: %(left)s")
+                % {"title": abonement.type.title, "left": _left_text(abonement, balance, currency)},
+                "info",
+                f"abonement-{abonement.pk}",
+            )
+        )
+    today = timezone.localdate()
+    held = list(Certificate.objects.filter(client=card.client, expired_at__isnull=True, expires_on__gte=today))
+    balances = services.certificate_balances(held)
+    for certificate in held:
+        if balances[certificate.pk] > 0:
+            badges.append(
+                Badge(
+                    _("Certificate %(amount)s") % {"amount": f"{balances[certificate.pk]} {currency}".strip()},
+                    "success",
+                    f"certificate-{certificate.pk}",
+                )
+            )
+    return badges
+
+
+def client_timeline(card) -> list:
+    from frontdesk.clients.card import TimelineEntry
+
+    entries = []
+    for op in (
+        CertificateOperation.objects.filter(certificate__client=card.client)
+        .select_related("certificate", "company")
+        .order_by("-created_at")[:100]
+    ):
+        entries.append(
+            TimelineEntry(
+                kind="prepaid",
+                at=op.created_at,
+                title=f"{op.certificate}: {op.get_kind_display()}",
+                icon="gift",
+                total=abs(op.amount),
+                branch=op.company.name if op.company else "",
+            )
+        )
+    for op in (
+        AbonementOperation.objects.filter(abonement__client=card.client)
+        .select_related("abonement__type", "company", "service")
+        .order_by("-created_at")[:100]
+    ):
+        entries.append(
+            TimelineEntry(
+                kind="prepaid",
+                at=op.created_at,
+                title=f"{op.abonement.type.title}: {op.get_kind_display()}",
+                icon="ticket-perforated",
+                text=op.service.title if op.service else "",
+                branch=op.company.name if op.company else "",
+            )
+        )
+    return entries
+
+
+def client_card_panel(request, client=None, **kwargs) -> str:
+    if client is None or request is None or not getattr(request, "membership", None):
+        return ""
+    from frontdesk.accounts.permissions import Level, Section
+
+    if not request.membership.can(Section.LOYALTY, Level.VIEW):
+        return ""
+    today = services.local_today(request.company)
+    held = list(Certificate.objects.filter(client=client).select_related("type").order_by("-created_at")[:20])
+    balances = services.certificate_balances(held)
+    certificates = [(c, balances[c.pk], services.certificate_status(c, balances[c.pk], today)) for c in held]
+    abonements = services.live_abonements(client.pk, today=today)
+    if not certificates and not abonements:
+        return ""
+    return render_to_string(
+        "prepaid/_client_panel.html",
+        {
+            "certificates": certificates,
+            "abonements": [(a, _left_text(a, b, request.chain.currency_symbol)) for a, b in abonements],
+            "client": client,
+            "company": request.company,
+            "currency": request.chain.currency_symbol,
+        },
+        request=request,
+    )
+
+
+# ---------------------------------------------------------------- the journal and booking pages
+def _covering_for_lines(client_id, company, lines):
+    """[(abonement, left text)] of the client's abonements that cover any of these service lines."""
+    if not client_id:
+        return []
+    today = services.local_today(company)
+    found = {}
+    for abonement, balance in services.live_abonements(client_id, today=today):
+        if services.abonement_refusal(abonement, company, today) is not None:
+            continue
+        if any(services.covers(abonement.type, line.service_id, line.service.category_id) for line in lines):
+            found[abonement.pk] = (abonement, balance)
+    return [(a, _left_text(a, b, company.chain.currency_symbol)) for a, b in found.values()]
+
+
+def record_panel(request, record=None, lines=None, **kwargs) -> str:
+    if record is None or not record.client_id:
+        return ""
+    lines = lines if lines is not None else list(record.lines.select_related("service"))
+    covering = _covering_for_lines(record.client_id, record.company, lines)
+    if not covering:
+        return ""
+    can_open = False
+    membership = getattr(request, "membership", None)
+    if membership is not None:
+        from frontdesk.accounts.permissions import Level, Section
+
+        can_open = membership.can(Section.LOYALTY, Level.VIEW)
+    return render_to_string(
+        "prepaid/_record_panel.html",
+        {"covering": covering, "can_open": can_open, "company": record.company},
+        request=request,
+    )
+
+
+def booking_visit_panel(request, visit=None, lines=None, **kwargs) -> str:
+    if visit is None or not visit.client_id:
+        return ""
+    lines = lines if lines is not None else []
+    covering = _covering_for_lines(visit.client_id, visit.company, lines)
+    if not covering:
+        return ""
+    return render_to_string("prepaid/_booking_panel.html", {"covering": covering}, request=request)
+
+
+def booking_client_panel(request, company=None, phone_token=None, **kwargs) -> str:
+    """The client's abonements on «My bookings», once the phone is confirmed by SMS."""
+    if company is None or not phone_token:
+        return ""
+    from frontdesk.booking.phone_codes import confirmed_phone
+    from frontdesk.clients.models import Client
+
+    phone = confirmed_phone(company.chain_id, phone_token)
+    if not phone:
+        return ""
+
+    client = Client.objects.filter(chain_id=company.chain_id, phone=phone).first()
+    if client is None:
+        return ""
+    today = services.local_today(company)
+    rows = [
+        (a, _left_text(a, b, company.chain.currency_symbol), a.ends_on)
+        for a, b in services.live_abonements(client.pk, today=today)
+    ]
+    if not rows:
+        return ""
+    return render_to_string("prepaid/_booking_abonements.html", {"rows": rows}, request=request)
+
+
+def certificate_url(company, certificate) -> str:
+    return reverse("prepaid:certificate", kwargs={"company_id": company.pk, "certificate_id": certificate.pk})
