@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from frontdesk.prepaid import services
 from frontdesk.prepaid.models import (
+    Abonement,
     AbonementKind,
     AbonementOperation,
     Certificate,
@@ -26,6 +27,7 @@ def connect() -> None:
     register_panel("booking.visit", "prepaid", booking_visit_panel)
     register_panel("booking.client", "prepaid", booking_client_panel)
     register_panel("clients.card", "prepaid", client_card_panel)
+    register_panel("finance.sale", "prepaid", sale_panel)
     try:
         from frontdesk.prepaid import means
     except ImportError:  # finance without the payment means seam
@@ -204,3 +206,24 @@ def booking_client_panel(request, company=None, phone_token=None, **kwargs) -> s
 
 def certificate_url(company, certificate) -> str:
     return reverse("prepaid:certificate", kwargs={"company_id": company.pk, "certificate_id": certificate.pk})
+
+
+def sale_panel(request, sale=None, **kwargs) -> str:
+    """On a counter sale's page: the certificates and abonements it issued, with the card to print."""
+    if sale is None or sale.visit_id:
+        return ""
+    certificates = list(Certificate.objects.filter(sale=sale).order_by("id"))
+    abonements = list(Abonement.objects.filter(sale=sale).select_related("type").order_by("id"))
+    if not certificates and not abonements:
+        return ""
+    balances = services.certificate_balances(certificates)
+    return render_to_string(
+        "prepaid/_sale_panel.html",
+        {
+            "certificates": [(c, balances[c.pk]) for c in certificates],
+            "abonements": abonements,
+            "company": request.company if request is not None else sale.company,
+            "currency": sale.chain.currency_symbol,
+        },
+        request=request,
+    )

@@ -16,9 +16,8 @@ def certificate_type(chain, nominal=Decimal("3000"), **extra):
 
 def abonement_type(chain, services=(), visits=8, kind=AbonementKind.VISITS, amount=None, **extra):
     extra.setdefault("price", Decimal("8000"))
-    type_ = AbonementType.objects.create(
-        chain=chain, title=f"{visits} занятий", kind=kind, visits=visits, amount=amount, **extra
-    )
+    extra.setdefault("title", f"{visits} занятий")
+    type_ = AbonementType.objects.create(chain=chain, kind=kind, visits=visits, amount=amount, **extra)
     type_.services.set(services)
     return type_
 
