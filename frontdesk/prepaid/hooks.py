@@ -35,7 +35,7 @@ def connect() -> None:
     means.register()
 
 
-def _left_text(abonement, balance, currency="") -> str:
+def left_text(abonement, balance, currency="") -> str:
     if abonement.type.kind == AbonementKind.VISITS:
         return ngettext("%(count)d visit left", "%(count)d visits left", balance.visits) % {"count": balance.visits}
     return _("%(amount)s left") % {"amount": f"{balance.amount} {currency}".strip()}
@@ -51,7 +51,7 @@ def client_badges(card) -> list:
         badges.append(
             Badge(
                 _("%(title)s: %(left)s")
-                % {"title": abonement.type.title, "left": _left_text(abonement, balance, currency)},
+                % {"title": abonement.type.title, "left": left_text(abonement, balance, currency)},
                 "info",
                 f"abonement-{abonement.pk}",
             )
@@ -126,7 +126,7 @@ def client_card_panel(request, client=None, **kwargs) -> str:
         "prepaid/_client_panel.html",
         {
             "certificates": certificates,
-            "abonements": [(a, _left_text(a, b, request.chain.currency_symbol)) for a, b in abonements],
+            "abonements": [(a, left_text(a, b, request.chain.currency_symbol)) for a, b in abonements],
             "client": client,
             "company": request.company,
             "currency": request.chain.currency_symbol,
@@ -147,7 +147,7 @@ def _covering_for_lines(client_id, company, lines):
             continue
         if any(services.covers(abonement.type, line.service_id, line.service.category_id) for line in lines):
             found[abonement.pk] = (abonement, balance)
-    return [(a, _left_text(a, b, company.chain.currency_symbol)) for a, b in found.values()]
+    return [(a, left_text(a, b, company.chain.currency_symbol)) for a, b in found.values()]
 
 
 def record_panel(request, record=None, lines=None, **kwargs) -> str:
@@ -196,7 +196,7 @@ def booking_client_panel(request, company=None, phone_token=None, **kwargs) -> s
         return ""
     today = services.local_today(company)
     rows = [
-        (a, _left_text(a, b, company.chain.currency_symbol), a.ends_on)
+        (a, left_text(a, b, company.chain.currency_symbol), a.ends_on)
         for a, b in services.live_abonements(client.pk, today=today)
     ]
     if not rows:

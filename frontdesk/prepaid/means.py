@@ -29,6 +29,7 @@ from frontdesk.finance.means import (
 from frontdesk.finance.signals import sale_settled
 from frontdesk.prepaid import services
 from frontdesk.prepaid.errors import PrepaidError
+from frontdesk.prepaid.hooks import left_text
 from frontdesk.prepaid.models import (
     AbonementKind,
     AbonementOperation,
@@ -169,11 +170,10 @@ class AbonementMeans(PaymentMeans):
             for abonement, balance in live:
                 if not services.covers(abonement.type, line.service_id, line.category_id):
                     continue
+                left = left_text(abonement, balance, draft.company.chain.currency_symbol)
                 if abonement.type.kind == AbonementKind.VISITS:
-                    left = _("%(count)s visits left") % {"count": balance.visits}
                     limit = line.price
                 else:
-                    left = _("%(amount)s left") % {"amount": balance.amount}
                     limit = min(line.price, balance.amount)
                 label = _("%(title)s (%(left)s) for “%(line)s”") % {
                     "title": abonement.type.title,
