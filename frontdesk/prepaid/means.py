@@ -171,10 +171,7 @@ class AbonementMeans(PaymentMeans):
                 if not services.covers(abonement.type, line.service_id, line.category_id):
                     continue
                 left = left_text(abonement, balance, draft.company.chain.currency_symbol)
-                if abonement.type.kind == AbonementKind.VISITS:
-                    limit = line.price
-                else:
-                    limit = min(line.price, balance.amount)
+                limit = line.price if abonement.type.kind == AbonementKind.VISITS else min(line.price, balance.amount)
                 label = _("%(title)s (%(left)s) for “%(line)s”") % {
                     "title": abonement.type.title,
                     "left": left,
@@ -214,6 +211,17 @@ class AbonementMeans(PaymentMeans):
 
 
 # ---------------------------------------------------------------- the counter
+# A counter line's ref names our type with a prefix, so that another provider's line of the same
+# kind (finance's own tests sell a stand-in certificate) is never taken for ours.
+CERTIFICATE_REF = "ct"
+ABONEMENT_REF = "at"
+
+
+def _type_pk(ref: str, prefix: str) -> int | None:
+    ref = str(ref or "")
+    return int(ref[len(prefix) :]) if ref.startswith(prefix) and ref[len(prefix) :].isdigit() else None
+
+
 def _allowed(type_, company) -> bool:
     ids = [c.pk for c in type_.companies.all()]
     return not ids or company.pk in ids
@@ -227,7 +235,7 @@ class CertificateProducts(ProductProvider):
         return [
             Product(
                 self.kind,
-                str(t.pk),
+                f"{CERTIFICATE_REF}{t.pk}",
                 t.title,
                 t.nominal if t.nominal is not None else t.amount_min,
                 price_min=None if t.nominal is not None else t.amount_min,
@@ -243,7 +251,7 @@ class AbonementProducts(ProductProvider):
 
     def products(self, company) -> list:
         rows = AbonementType.objects.filter(is_archived=False).prefetch_related("companies").order_by("title", "id")
-        return [Product(self.kind, str(t.pk), t.title, t.price) for t in rows if _allowed(t, company)]
+        return [Product(self.kind, f"{ABONEMENT_REF}{t.pk}", t.title, t.price) for t in rows if _allowed(t, company)]
 
 
 def issue_for_counter_sale(sender, sale, kind, **kwargs) -> None:
@@ -253,13 +261,12 @@ def issue_for_counter_sale(sender, sale, kind, **kwargs) -> None:
         return
     for line in sale.lines.all():
         line_kind = str(getattr(line, "kind", ""))
-        ref = str(getattr(line, "ref", ""))
-        if line_kind == CERTIFICATE and ref.isdigit():
-            if Certificate.objects.filter(sale_line=line).exists():
+        if line_kind == CERTIFICATE:
+            pk = _type_pk(line.ref, CERTIFICATE_REF)
+            if pk is None or Certificate.objects.filter(sale_line=line).exists():
                 continue
-            type_ = CertificateType.objects.get(pk=int(ref))
             services.issue_certificate(
-                type_,
+                CertificateType.objects.get(pk=pk),
                 company=sale.company,
                 amount=line.price,
                 client=sale.client,
@@ -267,10 +274,17 @@ def issue_for_counter_sale(sender, sale, kind, **kwargs) -> None:
                 sale_line=line,
                 user=sale.created_by,
             )
-        elif line_kind == ABONEMENT and ref.isdigit():
-            type_ = AbonementType.objects.get(pk=int(ref))
+        elif line_kind == ABONEMENT:
+            pk = _type_pk(line.ref, ABONEMENT_REF)
+            if pk is None:
+                continue
             services.issue_abonement(
-                type_, company=sale.company, client=sale.client, sale=sale, sale_line=line, user=sale.created_by
+                AbonementType.objects.get(pk=pk),
+                company=sale.company,
+                client=sale.client,
+                sale=sale,
+                sale_line=line,
+                user=sale.created_by,
             )
 
 

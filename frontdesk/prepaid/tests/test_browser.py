@@ -41,7 +41,7 @@ def test_sell_a_certificate_and_pay_part_of_a_visit_with_it_in_another_branch(ne
     # A walk-in buyer at the Arbat counter.
     page.goto(f"/c/{arbat.pk}/finance/sell/")
     form = page.locator("[data-testid=sell-form]")
-    form.locator(f"[data-testid='qty-certificate:{type_.pk}']").fill("1")
+    form.locator(f"[data-testid='qty-certificate:ct{type_.pk}']").fill("1")
     form.locator("[data-pay-rest=cash]").click()
     form.locator("[data-testid=sell]").click()
     page.wait_for_selector("[data-testid=sale-certificate]")

@@ -25,7 +25,11 @@ def _sell(company, product_kind, type_, buyer, price):
     return sell_at_counter(
         company,
         client=buyer,
-        lines=[CounterLine(product_kind, str(type_.pk), type_.title, price)],
+        lines=[
+            CounterLine(
+                product_kind, ("ct" if product_kind == "certificate" else "at") + str(type_.pk), type_.title, price
+            )
+        ],
         payments=[Payment(desk, PaymentMethod.CASH, price)],
     ).sale
 
@@ -36,8 +40,8 @@ def test_the_counter_offers_the_branchs_certificate_and_abonement_types(tenant_a
     only_second.companies.set([second])
     everywhere = abonement_type(tenant_a.chain)
     keys = {p.key for p in counter_products(first)}
-    assert f"abonement:{everywhere.pk}" in keys and f"certificate:{only_second.pk}" not in keys
-    assert f"certificate:{only_second.pk}" in {p.key for p in counter_products(second)}
+    assert f"abonement:at{everywhere.pk}" in keys and f"certificate:ct{only_second.pk}" not in keys
+    assert f"certificate:ct{only_second.pk}" in {p.key for p in counter_products(second)}
 
 
 def test_a_certificate_sold_in_one_branch_pays_part_of_a_visit_in_another_and_a_refund_restores_it(tenant_a):
