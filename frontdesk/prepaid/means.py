@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from frontdesk.catalog.models import Service
+from frontdesk.core.ratelimit import allow
 from frontdesk.finance.means import (
     MeansError,
     MeansOption,
@@ -80,6 +81,15 @@ def sale_pay_lines(sale) -> list[services.PayLine]:
 
 
 # ---------------------------------------------------------------- certificates
+def too_many(key: str, limit: int, window: int) -> bool:
+    """Whether `key` already has `limit` hits in the current window (reads, does not count)."""
+    from django.core.cache import cache
+
+    from frontdesk.core import ratelimit
+
+    return (cache.get(f"rl:{key}:{int(ratelimit._now() // window)}") or 0) >= limit
+
+
 class CertificateMeans(PaymentMeans):
     code = CERTIFICATE
     label = gettext_lazy("Gift certificate")
@@ -107,9 +117,18 @@ class CertificateMeans(PaymentMeans):
         ]
         return [option for option in found if option is not None]
 
+    # Codes typed at a branch's desks that matched nothing, per window: past the limit the desk
+    # finds nothing for a while, so that codes cannot be tried one after another.
+    MISSES_ALLOWED = 20
+    MISSES_WINDOW = 600
+
     def find(self, draft, query) -> list:
+        misses = f"certificate-miss:{draft.company.pk}"
+        if too_many(misses, self.MISSES_ALLOWED, self.MISSES_WINDOW):
+            return []
         certificate = services.find_certificate(draft.company.chain_id, query)
         if certificate is None:
+            allow(misses, self.MISSES_ALLOWED, self.MISSES_WINDOW)
             return []
         option = self._option(certificate, draft, draft_pay_lines(draft), services.local_today(draft.company))
         return [option] if option is not None else []

@@ -108,3 +108,20 @@ def test_an_abonement_is_not_sold_at_the_counter_without_a_client_and_nothing_is
         _sell(company, "abonement", type_, None, type_.price)
     assert not Sale.objects.filter(visit__isnull=True).exists()
     assert not Abonement.objects.exists()
+
+
+def test_after_many_unknown_codes_the_desk_finds_nothing_for_a_while(tenant_a, one_ratelimit_window):
+    from django.core.cache import cache
+
+    cache.clear()
+    company = tenant_a.company
+    sale = _sell(company, "certificate", certificate_type(tenant_a.chain), None, Decimal("3000"))
+    certificate = Certificate.objects.get(sale=sale)
+    visit = make_visit(company, [("Стрижка", 2000, 2000)], client=client(tenant_a.chain))
+    means = registered_means()["certificate"]
+    draft = draft_for_visit(visit)
+    assert means.find(draft, certificate.code)
+    for attempt in range(means.MISSES_ALLOWED):
+        means.find(draft, f"{attempt:012d}")
+    assert means.find(draft, certificate.code) == []
+    cache.clear()
