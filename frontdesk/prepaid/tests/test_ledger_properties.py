@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
@@ -23,6 +24,7 @@ from frontdesk.prepaid.services import (
     give_back_certificate,
     issue_abonement,
     issue_certificate,
+    local_today,
     redeem_certificate,
     use_abonement,
 )
@@ -167,4 +169,144 @@ def test_balances_are_the_sum_of_operations_after_any_sequence(shop, ops):
             except PrepaidError:
                 assert _count() == count, "a refused operation left operations behind"
             _check(state)
+        transaction.set_rollback(True)
+
+
+# ---------------------------------------------------------------- through the cash desk
+VISITS = 3
+desk_operations = st.one_of(
+    st.tuples(st.just("sell_certificate"), st.integers(0, 1)),
+    st.tuples(st.just("sell_abonement")),
+    st.tuples(st.just("checkout_certificate"), st.integers(0, VISITS - 1), st.integers(0, 5), amounts),
+    st.tuples(st.just("checkout_abonement"), st.integers(0, VISITS - 1), st.integers(0, 5)),
+    st.tuples(st.just("refund"), st.integers(0, 10), st.one_of(st.none(), amounts)),
+    st.tuples(st.just("expire_after"), st.integers(0, 70)),
+)
+
+
+@pytest.fixture
+def desk(tenant_a):
+    from frontdesk.finance.tests.factories import make_cash_desk, make_visit
+
+    chain, company = tenant_a.chain, tenant_a.company
+    holder = client(chain)
+    visits = [make_visit(company, [("Услуга", 2500, 2500)], client=holder, hour=10 + n) for n in range(VISITS)]
+    return {
+        "company": company,
+        "cash": make_cash_desk(company),
+        "visits": visits,
+        "holder": holder,
+        "cert_types": [
+            certificate_type(chain, validity_days=30),
+            certificate_type(chain, nominal=Decimal("1500"), single_use=True, validity_days=60),
+        ],
+        # No services chosen: it covers every service.
+        "ab_type": abonement_type(chain, [], visits=2, validity_days=30),
+    }
+
+
+def _desk_apply(op, state):
+    from frontdesk.finance.checkout import CounterLine, MeansUse, checkout_visit, refund_means, sell_at_counter
+    from frontdesk.finance.models import MeansPayment, Sale
+    from frontdesk.finance.services import Payment
+    from frontdesk.prepaid.models import Abonement, Certificate
+
+    shop, kind = state["desk"], op[0]
+    company = shop["company"]
+    if kind in ("sell_certificate", "sell_abonement"):
+        type_ = shop["cert_types"][op[1]] if kind == "sell_certificate" else shop["ab_type"]
+        price = type_.nominal if kind == "sell_certificate" else type_.price
+        line = CounterLine(kind[5:], ("ct" if kind == "sell_certificate" else "at") + str(type_.pk), "x", price)
+        sale = sell_at_counter(
+            company, client=shop["holder"], lines=[line], payments=[Payment(shop["cash"], "cash", price)]
+        ).sale
+        for certificate in Certificate.objects.filter(sale=sale):
+            state["certificates"].append(certificate)
+            state["cert_model"][certificate.pk] = certificate.nominal
+        for abonement in Abonement.objects.filter(sale=sale):
+            state["abonements"].append(abonement)
+            state["ab_model"][abonement.pk] = [2, Decimal("0.00")]
+    elif kind == "checkout_certificate":
+        visit, certificate = shop["visits"][op[1]], _pick(state["certificates"], op[2])
+        if certificate is None or Sale.objects.filter(visit=visit).exists():
+            return
+        left = state["cert_model"][certificate.pk]
+        try:
+            checkout_visit(visit, means=[MeansUse("certificate", str(certificate.pk), op[3])])
+        except ValidationError:
+            assert op[3] > min(left, Decimal("2500")) or certificate.pk in state["expired"]
+            raise
+        state["cert_model"][certificate.pk] = Decimal("0.00") if certificate.type.single_use else left - op[3]
+    elif kind == "checkout_abonement":
+        visit, abonement = shop["visits"][op[1]], _pick(state["abonements"], op[2])
+        if abonement is None or Sale.objects.filter(visit=visit).exists():
+            return
+        visits_left = state["ab_model"][abonement.pk][0]
+        try:
+            checkout_visit(visit, means=[MeansUse("abonement", f"{abonement.pk}:0", "2500")])
+        except ValidationError:
+            assert visits_left < 1 or abonement.pk in state["expired_abonements"]
+            raise
+        state["ab_model"][abonement.pk][0] -= 1
+    elif kind == "refund":
+        payments = list(MeansPayment.objects.filter(amount__gt=0).order_by("id"))
+        payment = _pick(payments, op[1])
+        if payment is None:
+            return
+        refund_means(payment, op[2])
+        if payment.code == "certificate":
+            certificate_id = CertificateOperation.objects.get(pk=int(payment.operation)).certificate_id
+            state["cert_model"][certificate_id] = certificate_balance(Certificate.objects.get(pk=certificate_id))
+        else:
+            abonement_id = AbonementOperation.objects.get(pk=int(payment.operation)).abonement_id
+            state["ab_model"][abonement_id][0] += 1
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=st.lists(desk_operations, min_size=1, max_size=12))
+def test_through_the_cash_desk_balances_are_the_sum_of_operations(desk, ops):
+    """Counter sales issue, checkouts pay with certificates and abonements, refunds of those
+    payments give back, days pass and the expiry runs: every ledger still adds up."""
+    from frontdesk.finance.models import MeansPayment, Transaction
+
+    today = local_today(desk["company"])
+    with transaction.atomic():  # each example starts from the same empty ledgers
+        state = {
+            "desk": desk,
+            "certificates": [],
+            "abonements": [],
+            "cert_model": {},
+            "ab_model": {},
+            "expired": set(),
+            "expired_abonements": set(),
+        }
+        for op in ops:
+            if op[0] == "expire_after":
+                # The daily run on a later day: checkouts after it see what it expired.
+                later = today + datetime.timedelta(days=op[1])
+                for certificate in state["certificates"]:
+                    expire_certificate(certificate, today=later)
+                    if later > certificate.expires_on:
+                        state["expired"].add(certificate.pk)
+                        state["cert_model"][certificate.pk] = Decimal("0.00")
+                for abonement in state["abonements"]:
+                    abonement.refresh_from_db()
+                    expire_abonement(abonement, today=later)
+                    if abonement.ends_on is not None and later > abonement.ends_on:
+                        state["expired_abonements"].add(abonement.pk)
+                        state["ab_model"][abonement.pk] = [0, Decimal("0.00")]
+                _check(state)
+                continue
+            count, paid = _count(), MeansPayment.objects.count() + Transaction.objects.count()
+            try:
+                _desk_apply(op, state)
+            except ValidationError:
+                assert _count() == count, "a refused operation left operations behind"
+                assert MeansPayment.objects.count() + Transaction.objects.count() == paid
+            _check(state)
+        for payment in MeansPayment.objects.filter(code="certificate"):
+            # Each payment by certificate is one redemption on its ledger, and each give-back one
+            # reversal: finance's record and the certificate's ledger agree.
+            operation = CertificateOperation.objects.get(pk=int(payment.operation))
+            assert operation.amount == -payment.amount
         transaction.set_rollback(True)
