@@ -26,6 +26,7 @@ MESSAGES = {
     "freeze_not_started": _("The abonement has not started yet: there is nothing to freeze."),
     "freeze_days": _("Enter a number of days greater than zero."),
     "freeze_overlap": _("It is already frozen on these days."),
+    "freeze_past": _("A freeze cannot start in the past."),
     "give_back_too_big": _("At most %(amount)s can be given back."),
     "nothing_to_give_back": _("This operation has already been given back."),
 }

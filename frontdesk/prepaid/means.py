@@ -274,8 +274,15 @@ class AbonementProducts(ProductProvider):
 
 
 def issue_for_counter_sale(sender, sale, kind, **kwargs) -> None:
-    """Issue what a counter sale sold. Inside the sale's transaction: a refusal (an abonement
-    with no client) rolls the whole sale back with its message."""
+    """Issue what a counter sale sold; when such a sale is refunded in full, cancel what is left
+    on what it issued. Inside the sale's transaction: a refusal (an abonement with no client)
+    rolls the whole sale back with its message."""
+    if kind == "refund":
+        from frontdesk.finance.models import SaleStatus
+
+        if sale.visit_id is None and sale.status == SaleStatus.REFUNDED:
+            services.cancel_sold(sale)
+        return
     if kind != "counter":
         return
     for line in sale.lines.all():

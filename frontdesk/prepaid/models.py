@@ -134,6 +134,7 @@ class CertificateOpKind(models.TextChoices):
     GIVE_BACK = "give_back", _("Given back on a refund")
     FORFEIT = "forfeit", _("Rest lost (one write-off)")
     EXPIRE = "expire", _("Expired")
+    CANCEL = "cancel", _("Cancelled: its sale was refunded")
 
 
 class CertificateOperation(ChainScopedModel):
@@ -265,6 +266,7 @@ class AbonementOpKind(models.TextChoices):
     USE = "use", _("Visit written off")
     GIVE_BACK = "give_back", _("Given back on a refund")
     EXPIRE = "expire", _("Expired")
+    CANCEL = "cancel", _("Cancelled: its sale was refunded")
 
 
 class AbonementOperation(ChainScopedModel):

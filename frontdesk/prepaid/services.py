@@ -320,6 +320,44 @@ def expire_certificate(certificate: Certificate, *, today: datetime.date) -> Cer
         )
 
 
+def cancel_sold(sale, *, user=None) -> int:
+    """The counter sale that sold certificates and abonements was refunded in full: take what is
+    left on them off, so that money given back cannot be spent again. What was already spent
+    stays spent (the refund was the salon's decision). Idempotent; returns how many were cancelled."""
+    cancelled = 0
+    with transaction.atomic():
+        for pk in Certificate.objects.filter(sale=sale).order_by("pk").values_list("pk", flat=True):
+            certificate = _lock_certificate(pk)
+            left = certificate_balance(certificate)
+            if left > 0:
+                CertificateOperation.objects.create(
+                    chain_id=certificate.chain_id,
+                    certificate=certificate,
+                    kind=CertificateOpKind.CANCEL,
+                    amount=-left,
+                    company=sale.company,
+                    sale=sale,
+                    created_by=_user(user),
+                )
+                cancelled += 1
+        for pk in Abonement.objects.filter(sale=sale).order_by("pk").values_list("pk", flat=True):
+            abonement = _lock_abonement(pk)
+            balance = abonement_balance(abonement)
+            if balance.visits > 0 or balance.amount > 0:
+                AbonementOperation.objects.create(
+                    chain_id=abonement.chain_id,
+                    abonement=abonement,
+                    kind=AbonementOpKind.CANCEL,
+                    visits=-max(balance.visits, 0),
+                    amount=-max(balance.amount, ZERO),
+                    company=sale.company,
+                    sale=sale,
+                    created_by=_user(user),
+                )
+                cancelled += 1
+    return cancelled
+
+
 class CertificateStatus:
     ACTIVE = "active"
     SPENT = "spent"
@@ -526,9 +564,11 @@ def _frozen_days(abonement) -> int:
     return sum(f.days for f in AbonementFreeze.objects.filter(abonement_id=abonement.pk))
 
 
-def freeze_abonement(abonement: Abonement, *, days, starts_on: datetime.date, user=None, comment="") -> AbonementFreeze:
-    """Pause an abonement for `days` days from `starts_on`: it cannot be used then, and its end
-    moves `days` later. The type limits the days of all freezes together."""
+def freeze_abonement(
+    abonement: Abonement, *, days, starts_on: datetime.date, user=None, comment="", today: datetime.date | None = None
+) -> AbonementFreeze:
+    """Pause an abonement for `days` days from `starts_on` (today or later): it cannot be used
+    then, and its end moves `days` later. The type limits the days of all freezes together."""
     try:
         days = int(days)
     except (TypeError, ValueError):
@@ -544,6 +584,8 @@ def freeze_abonement(abonement: Abonement, *, days, starts_on: datetime.date, us
             raise PrepaidError("freeze_not_started")
         if abonement.expired_at:
             raise PrepaidError("expired", date=abonement.ends_on)
+        if starts_on < (today or local_today(abonement.company)):
+            raise PrepaidError("freeze_past")
         used = _frozen_days(abonement)
         if used + days > limit:
             raise PrepaidError("freeze_limit", days=max(limit - used, 0))

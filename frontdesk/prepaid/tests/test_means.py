@@ -125,3 +125,19 @@ def test_after_many_unknown_codes_the_desk_finds_nothing_for_a_while(tenant_a, o
         means.find(draft, f"{attempt:012d}")
     assert means.find(draft, certificate.code) == []
     cache.clear()
+
+
+def test_refunding_a_certificate_sale_in_full_cancels_what_is_left_on_it(tenant_a):
+    from frontdesk.finance.checkout import refund_sale
+
+    company = tenant_a.company
+    sale = _sell(company, "certificate", certificate_type(tenant_a.chain), None, Decimal("3000"))
+    certificate = Certificate.objects.get(sale=sale)
+    refund_sale(sale, "1000")
+    assert certificate_balance(certificate) == Decimal("3000.00")  # a part: the salon decides
+    refund_sale(sale)
+    assert certificate_balance(certificate) == 0
+    with pytest.raises(PrepaidError):
+        from frontdesk.prepaid.services import redeem_certificate
+
+        redeem_certificate(certificate, "1", company=company)

@@ -175,14 +175,17 @@ def test_a_frozen_abonement_cannot_be_used_and_ends_later_within_the_limit(tenan
     type_ = abonement_type(tenant_a.chain, [service], validity_days=30, freeze_days_max=10)
     abonement = issue_abonement(type_, company=company, client=client(tenant_a.chain), today=TODAY)
     end = abonement.ends_on
-    freeze_abonement(abonement, days=7, starts_on=TODAY + datetime.timedelta(days=1))
+    with pytest.raises(PrepaidError) as refused:
+        freeze_abonement(abonement, days=3, starts_on=TODAY - datetime.timedelta(days=1), today=TODAY)
+    assert refused.value.prepaid_code == "freeze_past"
+    freeze_abonement(abonement, days=7, starts_on=TODAY + datetime.timedelta(days=1), today=TODAY)
     abonement.refresh_from_db()
     assert abonement.ends_on == end + datetime.timedelta(days=7)
     with pytest.raises(PrepaidError) as refused:
         use_abonement(abonement, company=company, service=service, price=1200, today=TODAY + datetime.timedelta(days=3))
     assert refused.value.prepaid_code == "frozen"
     with pytest.raises(PrepaidError) as refused:
-        freeze_abonement(abonement, days=4, starts_on=TODAY + datetime.timedelta(days=20))
+        freeze_abonement(abonement, days=4, starts_on=TODAY + datetime.timedelta(days=20), today=TODAY)
     assert refused.value.prepaid_code == "freeze_limit"
 
 
