@@ -42,28 +42,59 @@ def left_text(abonement, balance, currency="") -> str:
 
 
 # ---------------------------------------------------------------- the client card
+def _holdings(client):
+    """The client's certificates and abonements with their balances, read once per page: the
+    badges, the timeline and the panel of one card share it (two queries for a client with
+    none, a few more for one with some, whatever the number)."""
+    cached = getattr(client, "_prepaid_holdings", None)
+    if cached is not None:
+        return cached
+    certificates = list(Certificate.objects.filter(client=client).select_related("type").order_by("-created_at")[:50])
+    abonements = list(
+        Abonement.objects.filter(client=client)
+        .select_related("type")
+        .prefetch_related("type__companies", "freezes")
+        .order_by("-created_at")[:50]
+    )
+    cert_balances = services.certificate_balances(certificates) if certificates else {}
+    ab_balances = services.abonement_balances(abonements) if abonements else {}
+    cached = (
+        [(c, cert_balances[c.pk]) for c in certificates],
+        [(a, ab_balances[a.pk]) for a in abonements],
+    )
+    client._prepaid_holdings = cached
+    return cached
+
+
+def _live(abonement, balance, today) -> bool:
+    ended = abonement.expired_at or (abonement.ends_on is not None and today > abonement.ends_on)
+    return not ended and services.abonement_left(abonement, balance) > 0
+
+
 def client_badges(card) -> list:
     from frontdesk.clients.card import Badge
 
+    certificates, abonements = _holdings(card.client)
+    if not certificates and not abonements:
+        return []
     badges = []
     currency = card.client.chain.currency_symbol if card.client.chain_id else ""
-    for abonement, balance in services.live_abonements(card.client.pk):
-        badges.append(
-            Badge(
-                _("%(title)s: %(left)s")
-                % {"title": abonement.type.title, "left": left_text(abonement, balance, currency)},
-                "info",
-                f"abonement-{abonement.pk}",
-            )
-        )
     today = timezone.localdate()
-    held = list(Certificate.objects.filter(client=card.client, expired_at__isnull=True, expires_on__gte=today))
-    balances = services.certificate_balances(held)
-    for certificate in held:
-        if balances[certificate.pk] > 0:
+    for abonement, balance in abonements:
+        if _live(abonement, balance, today):
             badges.append(
                 Badge(
-                    _("Certificate %(amount)s") % {"amount": f"{balances[certificate.pk]} {currency}".strip()},
+                    _("%(title)s: %(left)s")
+                    % {"title": abonement.type.title, "left": left_text(abonement, balance, currency)},
+                    "info",
+                    f"abonement-{abonement.pk}",
+                )
+            )
+    for certificate, balance in certificates:
+        if services.certificate_status(certificate, balance, today) == services.CertificateStatus.ACTIVE:
+            badges.append(
+                Badge(
+                    _("Certificate %(amount)s") % {"amount": f"{balance} {currency}".strip()},
                     "success",
                     f"certificate-{certificate.pk}",
                 )
@@ -74,37 +105,40 @@ def client_badges(card) -> list:
 def client_timeline(card) -> list:
     from frontdesk.clients.card import TimelineEntry
 
+    certificates, abonements = _holdings(card.client)
     entries = []
-    for op in (
-        CertificateOperation.objects.filter(certificate__client=card.client)
-        .select_related("certificate", "company")
-        .order_by("-created_at")[:100]
-    ):
-        entries.append(
-            TimelineEntry(
-                kind="prepaid",
-                at=op.created_at,
-                title=f"{op.certificate}: {op.get_kind_display()}",
-                icon="gift",
-                total=abs(op.amount),
-                branch=op.company.name if op.company else "",
+    if certificates:
+        for op in (
+            CertificateOperation.objects.filter(certificate__in=[c for c, _b in certificates])
+            .select_related("certificate", "company")
+            .order_by("-created_at")[:100]
+        ):
+            entries.append(
+                TimelineEntry(
+                    kind="prepaid",
+                    at=op.created_at,
+                    title=f"{op.certificate}: {op.get_kind_display()}",
+                    icon="gift",
+                    total=abs(op.amount),
+                    branch=op.company.name if op.company else "",
+                )
             )
-        )
-    for op in (
-        AbonementOperation.objects.filter(abonement__client=card.client)
-        .select_related("abonement__type", "company", "service")
-        .order_by("-created_at")[:100]
-    ):
-        entries.append(
-            TimelineEntry(
-                kind="prepaid",
-                at=op.created_at,
-                title=f"{op.abonement.type.title}: {op.get_kind_display()}",
-                icon="ticket-perforated",
-                text=op.service.title if op.service else "",
-                branch=op.company.name if op.company else "",
+    if abonements:
+        for op in (
+            AbonementOperation.objects.filter(abonement__in=[a for a, _b in abonements])
+            .select_related("abonement__type", "company", "service")
+            .order_by("-created_at")[:100]
+        ):
+            entries.append(
+                TimelineEntry(
+                    kind="prepaid",
+                    at=op.created_at,
+                    title=f"{op.abonement.type.title}: {op.get_kind_display()}",
+                    icon="ticket-perforated",
+                    text=op.service.title if op.service else "",
+                    branch=op.company.name if op.company else "",
+                )
             )
-        )
     return entries
 
 
@@ -115,21 +149,23 @@ def client_card_panel(request, client=None, **kwargs) -> str:
 
     if not request.membership.can(Section.LOYALTY, Level.VIEW):
         return ""
+    held, abonements = _holdings(client)
+    if not held and not abonements:
+        return ""
     today = services.local_today(request.company)
-    held = list(Certificate.objects.filter(client=client).select_related("type").order_by("-created_at")[:20])
-    balances = services.certificate_balances(held)
-    certificates = [(c, balances[c.pk], services.certificate_status(c, balances[c.pk], today)) for c in held]
-    abonements = services.live_abonements(client.pk, today=today)
-    if not certificates and not abonements:
+    currency = request.chain.currency_symbol
+    certificates = [(c, b, services.certificate_status(c, b, today)) for c, b in held[:20]]
+    live = [(a, left_text(a, b, currency)) for a, b in abonements if _live(a, b, today)]
+    if not certificates and not live:
         return ""
     return render_to_string(
         "prepaid/_client_panel.html",
         {
             "certificates": certificates,
-            "abonements": [(a, left_text(a, b, request.chain.currency_symbol)) for a, b in abonements],
+            "abonements": live,
             "client": client,
             "company": request.company,
-            "currency": request.chain.currency_symbol,
+            "currency": currency,
         },
         request=request,
     )
