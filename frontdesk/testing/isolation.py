@@ -331,3 +331,39 @@ def _mailing(tenant):
     return Mailing.objects.create(
         chain=tenant.chain, company=tenant.company, name="Isolation mailing", body="Hello {{ client_name }}"
     ).pk
+
+
+def _certificate_type(tenant):
+    from frontdesk.prepaid.models import CertificateType
+
+    return CertificateType.objects.create(chain=tenant.chain, title="Isolation certificate", nominal=1000)
+
+
+@object_factory("certificate_type_id")
+def _certificate_type_id(tenant):
+    return _certificate_type(tenant).pk
+
+
+@object_factory("certificate_id")
+def _certificate(tenant):
+    from frontdesk.prepaid.services import issue_certificate
+
+    return issue_certificate(_certificate_type(tenant), company=tenant.company).pk
+
+
+def _abonement_type(tenant):
+    from frontdesk.prepaid.models import AbonementType
+
+    return AbonementType.objects.create(chain=tenant.chain, title="Isolation abonement", price=1000, visits=4)
+
+
+@object_factory("abonement_type_id")
+def _abonement_type_id(tenant):
+    return _abonement_type(tenant).pk
+
+
+@object_factory("abonement_id")
+def _abonement(tenant):
+    from frontdesk.prepaid.services import issue_abonement
+
+    return issue_abonement(_abonement_type(tenant), company=tenant.company, client=_client_of(tenant)).pk

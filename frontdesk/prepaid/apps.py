@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PrepaidConfig(AppConfig):
+    name = "frontdesk.prepaid"
+    label = "prepaid"
+    verbose_name = _("Certificates and abonements")
+
+    def ready(self):
+        from frontdesk.accounts.permissions import Section
+        from frontdesk.clients.card import register_badge_source, register_timeline_source
+        from frontdesk.core.navigation import NavItem, register
+        from frontdesk.prepaid import (
+            demo,  # noqa: F401  (registers the demo step)
+            hooks,
+        )
+
+        register(
+            NavItem(
+                "prepaid",
+                _("Certificates and abonements"),
+                "gift",
+                "prepaid:certificates",
+                Section.LOYALTY,
+                order=46,
+            )
+        )
+        register_badge_source("prepaid", hooks.client_badges)
+        register_timeline_source("prepaid", hooks.client_timeline)
+        hooks.connect()

@@ -1,0 +1,83 @@
+"""Figures for the loyalty analytics: certificates sold vs redeemed, abonement usage.
+`prepaid_figures` is what the analytics page's registry plugs in; the lists' headers show the
+same figures until that page exists."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from frontdesk.core.money import MoneySum, to_money
+from frontdesk.prepaid.models import (
+    Abonement,
+    AbonementOperation,
+    AbonementOpKind,
+    CertificateOperation,
+    CertificateOpKind,
+)
+
+
+def _money(value) -> Decimal:
+    return to_money(value or 0)
+
+
+def prepaid_figures(
+    chain, company=None, start: datetime.datetime | None = None, end: datetime.datetime | None = None
+) -> dict:
+    """Certificates and abonements of a network (or of one branch: sold there, or redeemed there)
+    between `start` and `end` (aware datetimes, end excluded; None = unbounded).
+
+    Keys: certificates_sold (count), certificates_sold_amount, certificates_redeemed_amount (net of
+    refunds), certificates_expired_amount, abonements_sold (count), abonements_sold_amount,
+    abonement_visits_used (net of refunds), abonement_money_used, abonements_active."""
+    chain_id = getattr(chain, "pk", chain)
+    company_id = getattr(company, "pk", company)
+
+    def period(qs, field="created_at"):
+        if start is not None:
+            qs = qs.filter(**{f"{field}__gte": start})
+        if end is not None:
+            qs = qs.filter(**{f"{field}__lt": end})
+        return qs
+
+    cert_ops = period(CertificateOperation.objects.filter(chain_id=chain_id))
+    if company_id:
+        cert_ops = cert_ops.filter(company_id=company_id)
+    sold = cert_ops.filter(kind=CertificateOpKind.ISSUE).aggregate(n=Count("id"), total=MoneySum("amount"))
+    redeemed = cert_ops.filter(kind__in=[CertificateOpKind.REDEEM, CertificateOpKind.GIVE_BACK]).aggregate(
+        total=MoneySum("amount")
+    )
+    expired = period(CertificateOperation.objects.filter(chain_id=chain_id, kind=CertificateOpKind.EXPIRE))
+    if company_id:
+        expired = expired.filter(certificate__company_id=company_id)
+    expired_total = expired.aggregate(total=MoneySum("amount"))
+
+    abonements = period(Abonement.objects.filter(chain_id=chain_id))
+    if company_id:
+        abonements = abonements.filter(company_id=company_id)
+    ab_sold = abonements.aggregate(n=Count("id"), total=MoneySum("price"))
+    ab_ops = period(
+        AbonementOperation.objects.filter(chain_id=chain_id, kind__in=[AbonementOpKind.USE, AbonementOpKind.GIVE_BACK])
+    )
+    if company_id:
+        ab_ops = ab_ops.filter(company_id=company_id)
+    used = ab_ops.aggregate(visits=Sum("visits"), amount=MoneySum("amount"))
+    active = Abonement.objects.filter(chain_id=chain_id, expired_at__isnull=True)
+    if company_id:
+        active = active.filter(company_id=company_id)
+    active = active.annotate(v=Sum("operations__visits"), m=MoneySum("operations__amount")).filter(
+        Q(v__gt=0) | Q(m__gt=0)
+    )
+    return {
+        "certificates_sold": sold["n"] or 0,
+        "certificates_sold_amount": _money(sold["total"]),
+        "certificates_redeemed_amount": -_money(redeemed["total"]),
+        "certificates_expired_amount": -_money(expired_total["total"]),
+        "abonements_sold": ab_sold["n"] or 0,
+        "abonements_sold_amount": _money(ab_sold["total"]),
+        "abonement_visits_used": -int(used["visits"] or 0),
+        "abonement_money_used": -_money(used["amount"]),
+        "abonements_active": active.count(),
+    }

@@ -1,0 +1,11 @@
+"""Background work: the daily expiry as a task, a thin wrapper over the same function the
+`expire_prepaid` command runs."""
+
+from django_tasks import task
+
+
+@task()
+def expire_prepaid_task() -> dict:
+    from frontdesk.prepaid.expiry import run_expiry
+
+    return run_expiry()
