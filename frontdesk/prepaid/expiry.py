@@ -57,7 +57,7 @@ def run_expiry(now: datetime.datetime | None = None) -> dict:
 def _warn(now) -> int:
     warned = 0
     soon = now.date() + datetime.timedelta(days=WARN_DAYS + 1)
-    for certificate in Certificate.objects.select_related("company", "client").filter(
+    for certificate in Certificate.objects.select_related("company", "client", "type").filter(
         notified_expiring=False, expired_at__isnull=True, client__isnull=False, expires_on__lte=soon
     ):
         today = _today_of(certificate.company, now)
@@ -65,8 +65,11 @@ def _warn(now) -> int:
         if balance <= 0 or not today <= certificate.expires_on <= today + datetime.timedelta(days=WARN_DAYS):
             continue
         context = {
-            "code_end": certificate.code[-4:],
+            # The template's own words: what expires (`item`), when (`expires`), what is left.
+            "item": f"{certificate.type.title} …{certificate.code[-4:]}",
+            "expires": certificate.expires_on.strftime("%d.%m.%Y"),
             "balance": str(balance),
+            "code_end": certificate.code[-4:],
             "expires_on": certificate.expires_on.isoformat(),
         }
         if notify.notify(
@@ -88,6 +91,8 @@ def _warn(now) -> int:
         if not today <= abonement.ends_on <= today + datetime.timedelta(days=WARN_DAYS):
             continue
         context = {
+            "item": abonement.type.title,
+            "expires": abonement.ends_on.strftime("%d.%m.%Y"),
             "title": abonement.type.title,
             "visits_left": balance.visits,
             "amount_left": str(balance.amount),

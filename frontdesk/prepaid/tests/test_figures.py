@@ -1,5 +1,5 @@
-"""The loyalty analytics' figures of certificates and abonements, and the daily run's warnings
-while the notifications queue is not there."""
+"""The loyalty analytics' figures of certificates and abonements, and the daily run's warning
+of a certificate about to expire."""
 
 import datetime
 from decimal import Decimal
@@ -8,7 +8,6 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from frontdesk.prepaid import notify
 from frontdesk.prepaid.expiry import run_expiry
 from frontdesk.prepaid.figures import prepaid_figures
 from frontdesk.prepaid.models import Certificate
@@ -46,15 +45,22 @@ def test_figures_count_certificates_sold_and_redeemed_net_of_refunds_and_aboneme
     assert later["certificates_sold"] == 0 and later["abonements_sold"] == 0
 
 
-def test_without_the_notifications_queue_the_daily_run_expires_and_warns_nobody(tenant_a):
-    assert notify._queue_event() is None or callable(notify._queue_event())
+def test_the_daily_run_warns_the_owner_of_an_expiring_certificate_once(tenant_a):
+    from frontdesk.core import sms
+    from frontdesk.notifications.models import ChannelSettings, Message
+    from frontdesk.notifications.worker import deliver_due
+
+    ChannelSettings.objects.create(chain=tenant_a.chain, company=None, language="en", quiet_from=None, quiet_to=None)
     company = tenant_a.company
     soon = issue_certificate(
         certificate_type(tenant_a.chain, validity_days=3), company=company, client=client(tenant_a.chain)
     )
-    counts = run_expiry()
+    assert run_expiry()["warned"] == 1
+    call_command("expire_prepaid", stdout=open("/dev/null", "w"))  # noqa: SIM115  (the cron's second run)
     soon.refresh_from_db()
-    if notify._queue_event() is None:
-        assert counts["warned"] == 0 and soon.notified_expiring is False
-    call_command("expire_prepaid", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert Certificate.objects.get(pk=soon.pk).expires_on == local_today(company) + datetime.timedelta(days=2)
+    assert soon.notified_expiring and soon.expires_on == local_today(company) + datetime.timedelta(days=2)
+    assert Message.objects.filter(event="certificate_expiring", client=soon.client).count() == 1
+    deliver_due()
+    expires = soon.expires_on.strftime("%d.%m.%Y")
+    texts = [m.text for m in sms.outbox if soon.code[-4:] in m.text]
+    assert len(texts) == 1 and f"expires on {expires}" in texts[0]
