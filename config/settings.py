@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "frontdesk.finance",
     "frontdesk.notifications",
     "frontdesk.payments",
+    "frontdesk.loyalty",
     "frontdesk.api",
     # Django Ninja serves its Swagger UI from these static files, not from a CDN.
     "ninja",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("frontdesk.finance.urls")),
     path("", include("frontdesk.notifications.urls")),
     path("", include("frontdesk.payments.urls")),
+    path("", include("frontdesk.loyalty.urls")),
     path("", include("frontdesk.api.urls")),
     path("api/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),

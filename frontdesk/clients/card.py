@@ -81,6 +81,15 @@ def register_badge_source(key: str, source: Callable[[ClientCard], list[Badge]])
     _badge_sources[key] = source
 
 
+# A block another module adds to the card's left column (loyalty: the card, status, bonuses):
+# `source(card, request) -> str` returns rendered HTML, or "" to show nothing.
+_panel_sources: dict[str, Callable[[ClientCard, object], str]] = {}
+
+
+def register_panel_source(key: str, source: Callable[[ClientCard, object], str]) -> None:
+    _panel_sources[key] = source
+
+
 class ClientCard:
     def __init__(self, client: Client, *, now: datetime.datetime, tz=None):
         self.client = client
@@ -146,6 +155,9 @@ class ClientCard:
 
     def badges(self) -> list[Badge]:
         return [badge for source in _badge_sources.values() for badge in source(self)]
+
+    def panels(self, request) -> list[str]:
+        return [html for source in _panel_sources.values() if (html := source(self, request))]
 
     def timeline(self) -> list[TimelineEntry]:
         entries: list[TimelineEntry] = []

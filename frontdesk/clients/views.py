@@ -289,6 +289,7 @@ def client_card(request, company_id, client_id):
             "card": card,
             "totals": card.totals,
             "timeline": card.timeline(),
+            "panels": card.panels(request),
             "custom": custom,
             "files": list(client.files.all()),
             "can_edit": can_edit,
