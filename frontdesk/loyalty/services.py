@@ -169,7 +169,8 @@ def settle_sale(sale, kind: str = "checkout", user=None) -> list[BonusOperation]
             card = issue_card(client, programmes=auto, company=sale.company, via=IssuedVia.AUTO, user=user)
             card = rules.card_of(client)
     if card is None:
-        return []
+        with transaction.atomic():
+            return _reward_referral(sale, user)
     written: list[BonusOperation] = []
     with transaction.atomic():
         card = ledger.lock_card(card)

@@ -206,6 +206,9 @@ ROUTES_OUTSIDE_BACKOFFICE = {
     "payments:webhook",
     "payments:test_pay",
     "payments:pay_booking",
+    # The loyalty QR code on the counter: the branch in the URL decides the scope, the phone is
+    # confirmed by SMS; tested in frontdesk/loyalty/tests/test_public.py.
+    "loyalty:join",
 }
 
 # Prefixes of routes that belong to other interfaces with their own isolation tests.
@@ -317,3 +320,23 @@ def _message_template(tenant):
 
     ensure_default_templates(tenant.chain.pk)
     return MessageTemplate.objects.filter(chain=tenant.chain).order_by("pk").first().pk
+
+
+@object_factory("programme_id")
+def _loyalty_programme(tenant):
+    from frontdesk.loyalty.models import Programme
+
+    return Programme.objects.create(chain=tenant.chain, title="Isolation club", kind="bonus").pk
+
+
+@object_factory("card_id")
+def _loyalty_card(tenant):
+    from frontdesk.loyalty.models import Card
+
+    client = _client_of(tenant)
+    card, _created = Card.objects.get_or_create(
+        chain=tenant.chain,
+        client=client,
+        defaults={"number": f"99{tenant.chain.pk:08d}", "referral_code": f"ISO{tenant.chain.pk}"},
+    )
+    return card.pk
