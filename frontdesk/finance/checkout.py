@@ -15,7 +15,10 @@ from django.utils.translation import gettext as _
 from frontdesk.core.audit import log_action
 from frontdesk.core.money import MoneySum, to_money
 from frontdesk.finance.errors import FinanceError
+from frontdesk.finance.means import registered_means
 from frontdesk.finance.models import (
+    LineKind,
+    MeansPayment,
     PaymentMethod,
     Sale,
     SaleLine,
@@ -23,7 +26,7 @@ from frontdesk.finance.models import (
     Transaction,
 )
 from frontdesk.finance.services import ZERO, Payment, item_by_code, lock_accounts, parse_amount, post_transaction
-from frontdesk.finance.signals import money_moved, sale_opened
+from frontdesk.finance.signals import money_moved, sale_opened, sale_settled
 from frontdesk.scheduling.errors import BookingError
 from frontdesk.scheduling.models import Record, RecordService, RecordStatus, Visit
 from frontdesk.staff.models import SpecialistService
@@ -80,11 +83,23 @@ class CheckoutResult:
     transactions: list[Transaction] = field(default_factory=list)
 
 
+@dataclass
+class MeansUse:
+    """A payment by a loyalty means as typed at the desk: which means, which of its balances
+    (`ref`), how much."""
+
+    code: str
+    ref: str
+    amount: object
+
+
 def _sale_money(sale: Sale) -> tuple[Decimal, Decimal]:
-    """(paid net of refunds, refunded) from the ledger itself."""
-    rows = Transaction.objects.filter(sale=sale)
-    paid_in = rows.filter(amount__gt=0).aggregate(total=MoneySum("amount"))["total"] or 0
-    given_back = rows.filter(amount__lt=0).aggregate(total=MoneySum("amount"))["total"] or 0
+    """(paid net of refunds, refunded) from the ledgers themselves: the money transactions and the
+    payments by loyalty means."""
+    paid_in = given_back = Decimal(0)
+    for rows in (Transaction.objects.filter(sale=sale), MeansPayment.objects.filter(sale=sale)):
+        paid_in += rows.filter(amount__gt=0).aggregate(total=MoneySum("amount"))["total"] or 0
+        given_back += rows.filter(amount__lt=0).aggregate(total=MoneySum("amount"))["total"] or 0
     return to_money(paid_in + given_back), to_money(-given_back)
 
 
@@ -102,8 +117,48 @@ def _settle(sale: Sale) -> Sale:
     return sale
 
 
+def _take_means(sale: Sale, uses: list[MeansUse], user) -> list[MeansPayment]:
+    """Pay the sale with loyalty means (the caller holds the sale's lock): each means spends from
+    its own ledger under its own lock and may refuse, which rolls everything back."""
+    known = registered_means()
+    cleaned: dict[tuple[str, str], Decimal] = {}
+    for use in uses:
+        amount = parse_amount(use.amount, allow_zero=True)
+        if amount == 0:
+            continue
+        if use.code not in known:
+            raise FinanceError("unknown_means")
+        key = (use.code, str(use.ref or ""))
+        cleaned[key] = cleaned.get(key, ZERO) + amount
+    if not cleaned:
+        return []
+    due = sale.total - sale.paid - sale.refunded
+    paying = sum(cleaned.values(), ZERO)
+    if paying > due:
+        raise FinanceError("overpaid", paid=paying, due=max(due, ZERO))
+    posted = []
+    for (code, ref), amount in cleaned.items():
+        means = known[code]
+        operation = means.spend(sale, ref, amount, user=user)
+        posted.append(
+            MeansPayment.objects.create(
+                company_id=sale.company_id,
+                chain_id=sale.chain_id,
+                sale=sale,
+                code=code,
+                ref=ref,
+                label=str(means.label)[:200],
+                operation=str(operation or "")[:64],
+                amount=amount,
+                created_by=user if getattr(user, "pk", None) else None,
+            )
+        )
+    _settle(sale)
+    return posted
+
+
 def _take_payments(
-    sale: Sale, payments: list[Payment], cash_received, user, occurred_at=None
+    sale: Sale, payments: list[Payment], cash_received, user, occurred_at=None, item_code: str = "services"
 ) -> tuple[list[Transaction], Decimal]:
     """Post the payments onto the sale (the caller holds the sale's lock). Returns the
     transactions and the change due on the cash received."""
@@ -129,7 +184,7 @@ def _take_payments(
     if not cleaned:
         return [], change
     locked = lock_accounts(*[p.account for p in cleaned])
-    item = item_by_code(sale.chain_id, "services")
+    item = item_by_code(sale.chain_id, item_code)
     posted = [
         post_transaction(
             locked[p.account.pk], p.amount, method=p.method, item=item, user=user, sale=sale, occurred_at=occurred_at
@@ -145,13 +200,17 @@ def checkout_visit(
     prices: dict[int, object] | None = None,
     discount=0,
     payments: list[Payment] = (),
+    means: list[MeansUse] = (),
+    discount_source: str = "",
+    discount_label: str = "",
     cash_received=None,
     user=None,
     occurred_at=None,
     receipt_email: str = "",
 ) -> CheckoutResult:
     """Check a visit out: sell its services (at prices within each service's range), take the
-    payments, complete its records. What is not paid stays as the client's debt.
+    payments by loyalty means and by money, complete its records. What is not paid stays as the
+    client's debt. `discount_source`/`discount_label` record the loyalty rule the discount came from.
 
     Guarantees: one sale per visit whatever arrives concurrently (the visit's row is locked and
     the sale is unique per visit); either everything is saved or nothing is."""
@@ -188,6 +247,8 @@ def checkout_visit(
                 client_id=visit.client_id,
                 subtotal=subtotal,
                 discount=discount,
+                discount_source=discount_source[:64] if discount else "",
+                discount_label=discount_label[:200] if discount else "",
                 total=subtotal - discount,
                 created_by=user if getattr(user, "pk", None) else None,
             )
@@ -207,6 +268,7 @@ def checkout_visit(
             )
             sale_opened.send(Sale, sale=sale)
             advance = _settle(sale).paid
+            _take_means(sale, list(means), user)
             posted, change = _take_payments(sale, list(payments), cash_received, user, occurred_at)
             _settle(sale)
             for record in Record.objects.select_for_update().filter(visit=visit).exclude(status__in=NOT_SOLD):
@@ -218,6 +280,7 @@ def checkout_visit(
                 money_moved.send(
                     Sale, sale=sale, transactions=posted, operation="sell", kind="checkout", receipt_email=receipt_email
                 )
+            sale_settled.send(Sale, sale=sale, kind="checkout")
             return CheckoutResult(sale, change, posted)
     except IntegrityError:
         # The unique sale per visit caught a racing checkout the lock did not (SQLite has no row
@@ -226,22 +289,164 @@ def checkout_visit(
 
 
 def pay_sale(
-    sale: Sale, payments: list[Payment], *, cash_received=None, user=None, receipt_email: str = ""
+    sale: Sale,
+    payments: list[Payment],
+    *,
+    means: list[MeansUse] = (),
+    cash_received=None,
+    user=None,
+    receipt_email: str = "",
 ) -> CheckoutResult:
     """Pay (part of) what is still due on a sale: the client's debt."""
     with transaction.atomic():
         sale = Sale.objects.select_for_update().get(pk=sale.pk)
         if sale.total - sale.paid - sale.refunded <= 0:
             raise FinanceError("nothing_due")
-        if not [p for p in payments if parse_amount(p.amount, allow_zero=True) > 0]:
+        typed = [p for p in payments if parse_amount(p.amount, allow_zero=True) > 0]
+        typed_means = [m for m in means if parse_amount(m.amount, allow_zero=True) > 0]
+        if not typed and not typed_means:
             raise FinanceError("no_payments")
-        posted, change = _take_payments(sale, list(payments), cash_received, user)
+        _take_means(sale, list(means), user)
+        posted, change = _take_payments(sale, list(payments), cash_received, user, item_code=_income_item(sale))
         _settle(sale)
         log_action(sale, code="sale.paid", changes={"paid": [None, str(sale.paid)]})
-        money_moved.send(
-            Sale, sale=sale, transactions=posted, operation="sell", kind="debt", receipt_email=receipt_email
-        )
+        if posted:
+            money_moved.send(
+                Sale, sale=sale, transactions=posted, operation="sell", kind="debt", receipt_email=receipt_email
+            )
+        sale_settled.send(Sale, sale=sale, kind="debt")
         return CheckoutResult(sale, change, posted)
+
+
+# The income item a counter sale's money goes to, by what it sells.
+ITEM_OF_KIND = {
+    LineKind.SERVICE: "services",
+    LineKind.GOODS: "goods",
+    LineKind.CERTIFICATE: "certificates",
+    LineKind.ABONEMENT: "certificates",
+}
+
+
+def _income_item(sale: Sale) -> str:
+    if sale.visit_id:
+        return "services"
+    kinds = set(SaleLine.objects.filter(sale=sale).values_list("kind", flat=True))
+    return ITEM_OF_KIND.get(kinds.pop(), "services") if len(kinds) == 1 else "services"
+
+
+@dataclass
+class CounterLine:
+    """A product sold at the counter, as the provider listed it (`ref`) at the price charged."""
+
+    kind: str
+    ref: str
+    title: str
+    price: object
+
+
+def sell_at_counter(
+    company,
+    *,
+    client,
+    lines: list[CounterLine],
+    payments: list[Payment] = (),
+    means: list[MeansUse] = (),
+    cash_received=None,
+    user=None,
+    receipt_email: str = "",
+) -> CheckoutResult:
+    """Sell products with no visit — a gift certificate, an abonement — paid in full at once (a
+    certificate is not sold on credit). The module that sells the product gives it to the
+    client on `sale_settled` (kind "counter"), in this same transaction."""
+    if not lines:
+        raise FinanceError("nothing_to_sell")
+    kinds = {line.kind for line in lines}
+    if len({ITEM_OF_KIND.get(kind) for kind in kinds}) != 1 or None in {ITEM_OF_KIND.get(k) for k in kinds}:
+        raise FinanceError("mixed_counter_sale")
+    prices = [parse_amount(line.price) for line in lines]
+    subtotal = to_money(sum(prices, ZERO))
+    with transaction.atomic():
+        sale = Sale.objects.create(
+            company_id=company.pk,
+            chain_id=company.chain_id,
+            visit=None,
+            client=client,
+            subtotal=subtotal,
+            total=subtotal,
+            created_by=user if getattr(user, "pk", None) else None,
+        )
+        SaleLine.objects.bulk_create(
+            [
+                SaleLine(
+                    chain_id=company.chain_id,
+                    sale=sale,
+                    kind=line.kind,
+                    ref=str(line.ref)[:64],
+                    title=str(line.title)[:200],
+                    price=price,
+                    position=position,
+                )
+                for position, (line, price) in enumerate(zip(lines, prices, strict=True))
+            ]
+        )
+        sale = Sale.objects.select_for_update().get(pk=sale.pk)
+        _take_means(sale, list(means), user)
+        posted, change = _take_payments(
+            sale, list(payments), cash_received, user, item_code=ITEM_OF_KIND[next(iter(kinds))]
+        )
+        _settle(sale)
+        if sale.status != SaleStatus.PAID:
+            raise FinanceError("counter_sale_unpaid", due=sale.total - sale.paid)
+        log_action(sale, code="sale.sold", changes={"total": [None, str(sale.total)]})
+        if posted:
+            money_moved.send(
+                Sale, sale=sale, transactions=posted, operation="sell", kind="counter", receipt_email=receipt_email
+            )
+        sale_settled.send(Sale, sale=sale, kind="counter")
+        return CheckoutResult(sale, change, posted)
+
+
+def means_refundable(payment: MeansPayment) -> Decimal:
+    back = payment.reversals.aggregate(total=MoneySum("amount"))["total"] or 0
+    return to_money(payment.amount + back)
+
+
+def refund_means(payment: MeansPayment, amount=None, *, user=None) -> MeansPayment:
+    """Give a payment by a loyalty means back to its balance (bonuses back to the card, money back
+    onto the certificate, the visit back onto the abonement). `amount=None` gives back all that is left."""
+    with transaction.atomic():
+        sale = Sale.objects.select_for_update().get(pk=payment.sale_id)
+        payment = MeansPayment.objects.get(pk=payment.pk, sale=sale, amount__gt=0)
+        left = means_refundable(payment)
+        if left <= 0:
+            raise FinanceError("refund_too_big", refundable=ZERO)
+        amount = left if amount in (None, "") else parse_amount(amount)
+        if amount > left:
+            raise FinanceError("refund_too_big", refundable=left)
+        means = registered_means().get(payment.code)
+        if means is None:
+            raise FinanceError("unknown_means")
+        operation = means.give_back(payment, amount, user=user)
+        back = MeansPayment.objects.create(
+            company_id=sale.company_id,
+            chain_id=sale.chain_id,
+            sale=sale,
+            code=payment.code,
+            ref=payment.ref,
+            label=payment.label,
+            operation=str(operation or "")[:64],
+            amount=-amount,
+            reverses=payment,
+            created_by=user if getattr(user, "pk", None) else None,
+        )
+        _settle(sale)
+        log_action(sale, code="sale.refunded", changes={"refunded": [None, str(amount)], "means": [None, payment.code]})
+        sale_settled.send(Sale, sale=sale, kind="refund")
+        return back
+
+
+def sale_means_payments(sale: Sale) -> list[MeansPayment]:
+    return list(MeansPayment.objects.filter(sale=sale, amount__gt=0, reverses__isnull=True).order_by("id"))
 
 
 def refundable(payment: Transaction) -> Decimal:
@@ -302,6 +507,7 @@ def refund_sale(
         money_moved.send(
             Sale, sale=sale, transactions=posted, operation="sell_refund", kind="refund", receipt_email=receipt_email
         )
+        sale_settled.send(Sale, sale=sale, kind="refund")
         return posted
 
 

@@ -12,16 +12,27 @@ from django.utils.translation import gettext as _
 
 from frontdesk.accounts.permissions import Level, Section
 from frontdesk.finance.checkout import (
+    MeansUse,
     checkout_visit,
     draft_lines,
+    means_refundable,
     pay_sale,
+    refund_means,
     refund_sale,
     refundable,
+    sale_means_payments,
     sale_payments,
 )
 from frontdesk.finance.forms import accounts_for_method
-from frontdesk.finance.models import PaymentMethod, Sale, Transaction
-from frontdesk.finance.services import ZERO, Payment
+from frontdesk.finance.means import (
+    best_offer,
+    draft_for_sale,
+    draft_for_visit,
+    means_options,
+    registered_means,
+)
+from frontdesk.finance.models import MeansPayment, PaymentMethod, Sale, Transaction
+from frontdesk.finance.services import ZERO, Payment, parse_amount
 from frontdesk.finance.templatetags.finance import money
 from frontdesk.payments.online import visit_advance
 from frontdesk.payments.receipts import receipt_email_from, sale_receipts
@@ -62,6 +73,50 @@ def _payments_from(request, rows) -> list[Payment]:
     return payments
 
 
+def _means_rows(request, draft) -> list[dict]:
+    """One row per balance that can pay the draft — the client's own (bonuses, certificates,
+    abonements) and any found by the code typed at the desk — with what was typed into it."""
+    options = means_options(draft)
+    query = request.POST.get("means_query", "").strip()
+    if query:
+        for means in registered_means().values():
+            options.extend(means.find(draft, query))
+    rows, seen = [], set()
+    for option in options:
+        if option.key in seen:
+            continue
+        seen.add(option.key)
+        rows.append({"option": option, "amount": request.POST.get(f"means[{option.key}]", "")})
+    return rows
+
+
+def _means_from(request) -> list[MeansUse]:
+    """The payments by loyalty means typed into the form: `means[<code>:<ref>]` = amount. The
+    means itself checks, when it spends, that the balance exists and may pay this sale."""
+    uses = []
+    for name, value in request.POST.items():
+        if not (name.startswith("means[") and name.endswith("]")) or not value.strip():
+            continue
+        code, _sep, ref = name[6:-1].partition(":")
+        uses.append(MeansUse(code, ref, value))
+    return uses
+
+
+def _discount_from(request, draft, offer) -> tuple[str, str, str]:
+    """(discount, source, label) for the checkout. A loyalty rule's discount is applied as offered;
+    changing it takes the right to edit loyalty, checked here rather than only in the page."""
+    typed = (request.POST.get("discount") or "0").strip()
+    if offer is None:
+        return typed, "", ""
+    if not request.membership.can(Section.LOYALTY, Level.EDIT):
+        return str(offer.amount), offer.source, offer.label
+    try:
+        same = parse_amount(typed, allow_zero=True) == offer.amount
+    except ValidationError:
+        same = False
+    return (typed, offer.source, offer.label) if same else (typed, "", "")
+
+
 @section_required(Section.FINANCE, Level.EDIT)
 def checkout(request, company_id, visit_id):
     visit = get_object_or_404(Visit.objects.select_related("client"), pk=visit_id, company=request.company)
@@ -70,15 +125,32 @@ def checkout(request, company_id, visit_id):
         return redirect("finance:sale", company_id=request.company.pk, sale_id=sale.pk)
     drafts = draft_lines(visit)
     rows = _payment_rows(request)
-    error = None
+    draft = draft_for_visit(visit)
     if request.method == "POST":
+        typed_prices = {}
+        for line in drafts:
+            try:
+                typed_prices[line.record_service.pk] = parse_amount(
+                    request.POST.get(f"price_{line.record_service.pk}", ""), allow_zero=True
+                )
+            except ValidationError:
+                pass
+        draft = draft_for_visit(visit, typed_prices)
+    offer = best_offer(draft)
+    means_rows = _means_rows(request, draft)
+    error = None
+    if request.method == "POST" and request.POST.get("action") != "find":
         prices = {d.record_service.pk: request.POST.get(f"price_{d.record_service.pk}", d.price) for d in drafts}
+        discount, source, label = _discount_from(request, draft, offer)
         try:
             result = checkout_visit(
                 visit,
                 prices=prices,
-                discount=request.POST.get("discount") or "0",
+                discount=discount,
+                discount_source=source,
+                discount_label=label,
                 payments=_payments_from(request, rows),
+                means=_means_from(request),
                 cash_received=request.POST.get("cash_received") or None,
                 user=request.user,
                 receipt_email=receipt_email_from(request),
@@ -97,9 +169,14 @@ def checkout(request, company_id, visit_id):
                 }
             messages.success(request, text)
             return redirect("finance:sale", company_id=request.company.pk, sale_id=result.sale.pk)
-        for draft in drafts:
-            draft.typed = request.POST.get(f"price_{draft.record_service.pk}", "")
+    if request.method == "POST":
+        for line in drafts:
+            line.typed = request.POST.get(f"price_{line.record_service.pk}", "")
     records = list(visit.records.select_related("specialist").order_by("start"))
+    can_change_discount = offer is None or request.membership.can(Section.LOYALTY, Level.EDIT)
+    discount = request.POST.get("discount", "") if request.method == "POST" and can_change_discount else ""
+    if offer is not None and not (request.method == "POST" and can_change_discount):
+        discount = str(offer.amount)
     return render(
         request,
         "finance/checkout.html",
@@ -108,7 +185,12 @@ def checkout(request, company_id, visit_id):
             "records": records,
             "lines": drafts,
             "subtotal": sum((d.price for d in drafts), ZERO),
-            "discount": request.POST.get("discount", ""),
+            "discount": discount,
+            "offer": offer,
+            "can_change_discount": can_change_discount,
+            "means_rows": means_rows,
+            "means_query": request.POST.get("means_query", ""),
+            "has_means": bool(registered_means()) and visit.client_id is not None,
             "cash_received": request.POST.get("cash_received", ""),
             "rows": rows,
             "error": error,
@@ -134,6 +216,9 @@ def sale_detail(request, company_id, sale_id, *, error=None, status=200):
     payments = sale_payments(sale)
     for payment in payments:
         payment.left = refundable(payment)
+    means_paid = sale_means_payments(sale)
+    for payment in means_paid:
+        payment.left = means_refundable(payment)
     return render(
         request,
         "finance/sale.html",
@@ -141,6 +226,11 @@ def sale_detail(request, company_id, sale_id, *, error=None, status=200):
             "sale": sale,
             "lines": list(sale.lines.all()),
             "payments": payments,
+            "means_paid": means_paid,
+            "means_back": list(MeansPayment.objects.filter(sale=sale, amount__lt=0).select_related("created_by")),
+            "means_rows": _means_rows(request, draft_for_sale(sale)) if sale.debt and sale.client_id else [],
+            "means_query": request.POST.get("means_query", ""),
+            "has_means": bool(registered_means()) and sale.client_id is not None,
             "refunds": list(
                 Transaction.objects.filter(sale=sale, amount__lt=0).select_related("account", "created_by")
             ),
@@ -160,10 +250,13 @@ def sale_pay(request, company_id, sale_id):
     sale = _sale(request, sale_id)
     if request.method != "POST":  # after the lookup: a stranger's id is 404 first
         return HttpResponseNotAllowed(["POST"])
+    if request.POST.get("action") == "find":
+        return sale_detail(request, company_id, sale_id)
     try:
         result = pay_sale(
             sale,
             _payments_from(request, _payment_rows(request)),
+            means=_means_from(request),
             cash_received=request.POST.get("cash_received") or None,
             user=request.user,
             receipt_email=receipt_email_from(request),
@@ -201,3 +294,149 @@ def sale_refund(request, company_id, sale_id):
     total = -sum((r.amount for r in refunds), Decimal(0))
     messages.success(request, _("Refunded %(amount)s.") % {"amount": money(total, request.chain.currency_symbol)})
     return redirect("finance:sale", company_id=request.company.pk, sale_id=sale.pk)
+
+
+@section_required(Section.FINANCE, Level.EDIT)
+def sale_refund_means(request, company_id, sale_id):
+    """Give a payment by bonuses, a certificate or an abonement back to its balance."""
+    sale = _sale(request, sale_id)
+    if request.method != "POST":  # after the lookup: a stranger's id is 404 first
+        return HttpResponseNotAllowed(["POST"])
+    payment_id = request.POST.get("payment", "")
+    payment = None
+    if payment_id.isdigit():
+        payment = MeansPayment.objects.filter(sale=sale, pk=payment_id, amount__gt=0).first()
+    if payment is None:
+        return sale_detail(request, company_id, sale_id, error=_("Choose the payment to refund."), status=400)
+    try:
+        back = refund_means(payment, request.POST.get("amount") or None, user=request.user)
+    except ValidationError as exc:
+        return sale_detail(request, company_id, sale_id, error=" ".join(exc.messages), status=400)
+    messages.success(
+        request,
+        _("Given back to “%(means)s”: %(amount)s.")
+        % {"means": payment.label or payment.code, "amount": money(-back.amount, request.chain.currency_symbol)},
+    )
+    return redirect("finance:sale", company_id=request.company.pk, sale_id=sale.pk)
+
+
+def _counter_client(request):
+    """The buyer: the client the page was opened for, or the one whose phone was typed. A gift
+    certificate may be sold to nobody in particular; the module selling it says if it needs one."""
+    from frontdesk.clients.models import Client
+    from frontdesk.core.phones import normalize_phone
+
+    client_id = request.POST.get("client") or request.GET.get("client") or ""
+    if client_id.isdigit():
+        return get_object_or_404(Client, pk=client_id)
+    phone = request.POST.get("phone", "").strip()
+    if not phone:
+        return None
+    e164 = normalize_phone(phone)  # a ValidationError with a clear message on a bad number
+    client = Client.objects.filter(phone=e164).first()
+    if client is None:
+        raise ValidationError(
+            _("There is no client with the phone %(phone)s; add the client first.") % {"phone": phone}
+        )
+    return client
+
+
+@section_required(Section.FINANCE, Level.EDIT)
+def sell(request, company_id):
+    """A sale at the counter: gift certificates, abonements (whatever the loyalty modules offer),
+    paid in full by money and loyalty means."""
+    from frontdesk.finance.checkout import CounterLine, sell_at_counter
+    from frontdesk.finance.means import DraftLine, SaleDraft, counter_products
+
+    products = counter_products(request.company)
+    rows = _payment_rows(request)
+    error, client = None, None
+    try:
+        client = _counter_client(request)
+    except ValidationError as exc:
+        if request.method == "POST":
+            error = " ".join(exc.messages)
+    chosen, product_rows = [], []
+    for product in products:
+        row = {
+            "product": product,
+            "quantity": request.POST.get(f"qty[{product.key}]", "").strip(),
+            "price": request.POST.get(f"price[{product.key}]", "").strip(),
+        }
+        product_rows.append(row)
+        if row["quantity"].isdigit() and int(row["quantity"]) > 0:
+            chosen.append((row, min(int(row["quantity"]), 50)))
+    draft = SaleDraft(
+        company=request.company,
+        client=client,
+        lines=[
+            DraftLine(
+                position=n,
+                kind=r["product"].kind,
+                title=r["product"].title,
+                price=r["product"].price,
+                ref=r["product"].ref,
+            )
+            for n, (r, _q) in enumerate(chosen)
+        ],
+    )
+    means_rows = _means_rows(request, draft) if client is not None else []
+    if request.method == "POST" and request.POST.get("action") not in ("find", "client") and error is None:
+        try:
+            lines = []
+            for row, quantity in chosen:
+                product = row["product"]
+                price = product.price
+                if product.free_price:
+                    price = parse_amount(row["price"] or product.price)
+                    if not product.price_min <= price <= product.price_max:
+                        raise ValidationError(
+                            _("The price of “%(product)s” must be between %(min)s and %(max)s.")
+                            % {
+                                "product": product.title,
+                                "min": money(product.price_min),
+                                "max": money(product.price_max),
+                            }
+                        )
+                lines += [CounterLine(product.kind, product.ref, product.title, price)] * quantity
+            result = sell_at_counter(
+                request.company,
+                client=client,
+                lines=lines,
+                payments=_payments_from(request, rows),
+                means=_means_from(request),
+                cash_received=request.POST.get("cash_received") or None,
+                user=request.user,
+                receipt_email=receipt_email_from(request),
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            text = _("Sold.")
+            if result.change:
+                text += " " + _("Change due: %(amount)s.") % {
+                    "amount": money(result.change, request.chain.currency_symbol)
+                }
+            messages.success(request, text)
+            return redirect("finance:sale", company_id=request.company.pk, sale_id=result.sale.pk)
+    return render(
+        request,
+        "finance/sell.html",
+        {
+            "finance_tab": "sell",
+            "products": product_rows,
+            "client": client,
+            "phone": request.POST.get("phone", ""),
+            "rows": rows,
+            "means_rows": means_rows,
+            "means_query": request.POST.get("means_query", ""),
+            "has_means": bool(registered_means()) and client is not None,
+            "cash_received": request.POST.get("cash_received", ""),
+            "receipt_email": request.POST.get("receipt_email", client.email if client else ""),
+            "send_receipt": request.POST.get("send_receipt") == "1",
+            "error": error,
+            "currency": request.chain.currency_symbol,
+            "no_accounts": not any(row["accounts"] for row in rows),
+        },
+        status=400 if error else 200,
+    )

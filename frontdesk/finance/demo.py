@@ -58,7 +58,7 @@ def demo_money(demo) -> None:
         bank = Account.objects.create(company=company, chain=demo.chain, title="Расчётный счёт", kind=AccountKind.BANK)
         completed = (
             Visit.objects.filter(company=company, records__status=RecordStatus.COMPLETED)
-            .exclude(pk__in=Sale.objects.values("visit_id"))
+            .exclude(pk__in=Sale.objects.filter(visit__isnull=False).values("visit_id"))
             .distinct()
             .order_by("pk")
         )

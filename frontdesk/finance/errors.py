@@ -28,6 +28,10 @@ MESSAGES = {
     "nothing_due": _("Nothing is due on this sale."),
     "refund_too_big": _("At most %(refundable)s can be refunded."),
     "no_payments": _("Enter at least one payment."),
+    "unknown_means": _("This way of paying is not available; reload the page."),
+    "nothing_to_sell": _("Choose what to sell."),
+    "mixed_counter_sale": _("Sell goods, and certificates or abonements, as separate sales."),
+    "counter_sale_unpaid": _("A sale at the counter is paid in full: %(due)s is still due."),
     "visit_paid": _("This visit is paid; change it through a refund at the cash desk."),
 }
 

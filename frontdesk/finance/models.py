@@ -133,6 +133,13 @@ class PaymentMethod(models.TextChoices):
     ONLINE = "online", _("Online")
 
 
+class LineKind(models.TextChoices):
+    SERVICE = "service", _("Service")
+    GOODS = "goods", _("Goods")
+    CERTIFICATE = "certificate", _("Gift certificate")
+    ABONEMENT = "abonement", _("Abonement")
+
+
 class SaleStatus(models.TextChoices):
     UNPAID = "unpaid", _("Not paid")
     PARTLY_PAID = "partly_paid", _("Partly paid")
@@ -141,12 +148,19 @@ class SaleStatus(models.TextChoices):
 
 
 class Sale(CompanyScopedModel):
-    """The checkout of one visit: its lines, the discount, the total. What was paid is the sum of
-    the sale's transactions; `paid` (net of refunds) and `refunded` cache it, written under the
-    sale's lock, for lists and debts. A refund lowers what the client owes, so it never makes a debt."""
+    """The checkout of one visit, or a sale at the counter (a certificate, an abonement) with no
+    visit: its lines, the discount, the total. What was paid is the sum of the sale's transactions
+    and of its payments by loyalty means (bonuses, a certificate, an abonement); `paid` (net of
+    refunds) and `refunded` cache it, written under the sale's lock, for lists and debts. A refund
+    lowers what the client owes, so it never makes a debt."""
 
     visit = models.OneToOneField(
-        "scheduling.Visit", on_delete=models.PROTECT, related_name="sale", verbose_name=_("visit")
+        "scheduling.Visit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sale",
+        verbose_name=_("visit"),
     )
     client = models.ForeignKey(
         "clients.Client",
@@ -158,6 +172,10 @@ class Sale(CompanyScopedModel):
     )
     subtotal = MoneyField(_("sum of the lines"))
     discount = MoneyField(_("discount"), default=0)
+    # Where the discount came from: "" when typed by hand, else the loyalty rule that offered it
+    # (its source code and the reason shown at the desk, kept as it read at the time).
+    discount_source = models.CharField(_("discount source"), max_length=64, blank=True)
+    discount_label = models.CharField(_("discount reason"), max_length=200, blank=True)
     total = MoneyField(_("total"))
     paid = MoneyField(_("paid"), default=0)
     refunded = MoneyField(_("refunded"), default=0)
@@ -185,14 +203,17 @@ class Sale(CompanyScopedModel):
 
 
 class SaleLine(ChainScopedModel):
-    """A service of the visit as it was sold: the price the administrator charged."""
+    """What was sold at the price the administrator charged: a service of the visit, or a product
+    sold at the counter (`kind` says which, `ref` names the product type for the module that sells it)."""
 
     sale = models.ForeignKey(Sale, on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField(_("kind"), max_length=16, choices=LineKind.choices, default=LineKind.SERVICE)
+    ref = models.CharField(max_length=64, blank=True)
     record_service = models.ForeignKey(
         "scheduling.RecordService", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     service = models.ForeignKey(
-        "catalog.Service", on_delete=models.PROTECT, related_name="+", verbose_name=_("service")
+        "catalog.Service", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("service")
     )
     title = models.CharField(_("name"), max_length=200)
     price = MoneyField(_("price"))
@@ -205,6 +226,36 @@ class SaleLine(ChainScopedModel):
 
     def __str__(self):
         return self.title
+
+
+class MeansPayment(CompanyScopedModel):
+    """A payment of a sale by a loyalty means — bonuses, a gift certificate, an abonement — rather
+    than money into an account. The means keeps its own ledger (`operation` names the row it wrote
+    there); this row is the sale's side of it. Signed like a transaction: + paid, − given back."""
+
+    sale = models.ForeignKey(Sale, on_delete=models.PROTECT, related_name="means_payments", verbose_name=_("sale"))
+    code = models.CharField(_("paid with"), max_length=32)
+    ref = models.CharField(max_length=64, blank=True)
+    label = models.CharField(_("description"), max_length=200, blank=True)
+    operation = models.CharField(max_length=64, blank=True)
+    amount = MoneyField(_("amount"))
+    reverses = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversals", verbose_name=_("reverses")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("payment by a loyalty means")
+        verbose_name_plural = _("payments by loyalty means")
+        indexes = [models.Index(fields=["company", "created_at"], name="means_payment_company_time")]
+        constraints = [models.CheckConstraint(condition=~Q(amount=0), name="means_payment_amount_not_zero")]
+
+    def __str__(self):
+        return f"{self.code} {self.ref}: {self.amount}"
 
 
 class Transfer(CompanyScopedModel):

@@ -126,6 +126,8 @@ def methods_sheets(report) -> list[Sheet]:
     for line in report.lines:
         sheet.add(line.label, line.count, line.money_in, line.money_out, line.net)
     sheet.add(_("Total"), None, report.total_in, report.total_out, report.total)
+    for line in report.means_lines:
+        sheet.add(line.label, line.count, line.money_in, line.money_out, line.net)
     return [sheet]
 
 

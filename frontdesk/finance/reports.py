@@ -22,6 +22,7 @@ from frontdesk.finance.models import (
     Account,
     CashShift,
     ItemKind,
+    MeansPayment,
     PaymentItem,
     PaymentMethod,
     Sale,
@@ -242,6 +243,9 @@ class MethodsReport:
     first: datetime.date
     last: datetime.date
     lines: list[MethodLine]
+    # Payments by loyalty means (bonuses, certificates, abonements): not money into an account,
+    # so apart from the totals.
+    means_lines: list[MethodLine] = field(default_factory=list)
 
     @property
     def total_in(self) -> Decimal:
@@ -272,7 +276,26 @@ def methods_report(companies, first, last, tz) -> MethodsReport:
     ):
         line = lines[row["method"]]
         line.money_in, line.money_out, line.count = to_money(row["money_in"]), to_money(row["money_out"]), row["count"]
-    return MethodsReport(first=first, last=last, lines=list(lines.values()))
+    return MethodsReport(
+        first=first, last=last, lines=list(lines.values()), means_lines=_means_lines(companies, start, end)
+    )
+
+
+def _means_lines(companies, start, end) -> list[MethodLine]:
+    from frontdesk.finance.means import registered_means
+
+    known = registered_means()
+    lines = []
+    for row in (
+        MeansPayment.objects.filter(company__in=companies, created_at__gte=start, created_at__lt=end)
+        .values("code")
+        .annotate(money_in=_sum(Q(amount__gt=0)), money_out=_sum(Q(amount__lt=0)), count=Count("id"))
+        .order_by("code")
+    ):
+        label = str(known[row["code"]].label) if row["code"] in known else row["code"]
+        line = MethodLine(row["code"], label, to_money(row["money_in"]), to_money(row["money_out"]), row["count"])
+        lines.append(line)
+    return lines
 
 
 # ---------------------------------------------------------------- debts

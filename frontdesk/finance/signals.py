@@ -14,3 +14,9 @@ money_moved = Signal()
 # advance (an online prepayment) to the sale by pointing its transaction at it; the checkout
 # then counts it as paid.
 sale_opened = Signal()
+
+# Sent inside the transaction after every change of what was paid on a sale — a checkout, a debt
+# payment, a counter sale, a refund of money or of a loyalty means: sender=Sale, sale (settled),
+# kind ("checkout", "debt", "counter", "refund"). Loyalty listens here: it issues the certificates
+# and abonements a counter sale paid for, accrues bonuses, counts visits and spend.
+sale_settled = Signal()

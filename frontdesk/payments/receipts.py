@@ -112,6 +112,9 @@ def sale_document(
             payments.append(ReceiptPayment(type="credit", sum=str(credit)))
     elif kind == "debt":
         total, method = moved, "credit_payment"
+    elif kind == "counter" and lines and all(line.kind in ("certificate", "abonement") for line in lines):
+        # A gift certificate or an abonement is paid for services to come: 54-FZ calls it an advance.
+        total, method = moved, "advance"
     else:
         total, method = moved, "full_payment"
     client = sale.client

@@ -15,7 +15,12 @@
 
   function total() {
     if (fixedDue !== null) return fixedDue;
-    const lines = all('[data-line-price]').reduce((sum, input) => sum + cents(input.value), 0);
+    const lines = all('[data-line-price]').reduce((sum, input) => sum + cents(input.value), 0)
+      // A counter sale: each product's price times the quantity typed.
+      + all('[data-product]').reduce((sum, row) => {
+        const quantity = parseInt(row.querySelector('[data-product-quantity]').value, 10) || 0;
+        return sum + Math.max(quantity, 0) * cents(row.querySelector('[data-product-price]').value);
+      }, 0);
     const discount = form.querySelector('[data-discount]');
     return lines - (discount ? cents(discount.value) : 0);
   }
@@ -39,7 +44,10 @@
     if (!button) return;
     const input = form.querySelector(`[data-payment-amount="${button.dataset.payRest}"]`);
     const others = paying() - cents(input.value);
-    input.value = show(Math.max(total() - others, 0));
+    let rest = Math.max(total() - others, 0);
+    // A loyalty balance pays at most what it holds (or what the rules let it pay here).
+    if (input.dataset.meansLimit) rest = Math.min(rest, cents(input.dataset.meansLimit));
+    input.value = show(rest);
     update();
   });
   update();

@@ -24,3 +24,11 @@ def plain_amount(value):
         return f"{Decimal(value):.2f}"
     except (InvalidOperation, TypeError, ValueError):
         return value  # what the person typed, shown back as typed
+
+
+@register.filter
+def may_edit(request, section: str) -> bool:
+    """Whether the signed-in member may edit a section (`request|may_edit:"finance"`), for buttons
+    that lead there; the views check again."""
+    membership = getattr(request, "membership", None)
+    return bool(membership and membership.can(section, 2))

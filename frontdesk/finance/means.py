@@ -1,0 +1,269 @@
+"""What the loyalty modules plug into the checkout: the means a sale can be paid with besides
+money (bonuses, gift certificates, abonements), the discounts they offer, and the products they
+sell at the counter. Finance knows nothing about their rules; each module registers an object
+here in its AppConfig.ready and keeps its own ledger.
+
+A means is asked for `options` (what this client has that can pay this sale) and may be typed
+in by code (`find`); when the administrator pays with one, `spend` runs inside the checkout's
+transaction, after the sale and its lines are written, and must lock and re-check its balance —
+raising MeansError rolls the whole checkout back, so no money and no loyalty balance moves
+without the other."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+
+from frontdesk.core.money import to_money
+from frontdesk.finance.models import LineKind, Sale
+
+ZERO = Decimal("0.00")
+
+
+class MeansError(ValidationError):
+    """A loyalty means refused to pay: its message (already translated) is shown at the desk."""
+
+
+@dataclass
+class DraftLine:
+    position: int
+    kind: str
+    title: str
+    price: Decimal
+    service_id: int | None = None
+    ref: str = ""
+    # The scheduling record the line is booked in (a service of a visit), for means that need its
+    # date or specialist.
+    record_id: int | None = None
+
+
+@dataclass
+class SaleDraft:
+    """A sale as the checkout sees it before (or after) it is written: the means and discount
+    providers read it to say what they can do."""
+
+    company: object
+    client: object | None
+    lines: list[DraftLine]
+    discount: Decimal = ZERO
+    visit: object | None = None
+    sale: Sale | None = None
+
+    @property
+    def subtotal(self) -> Decimal:
+        return to_money(sum((line.price for line in self.lines), ZERO))
+
+    @property
+    def total(self) -> Decimal:
+        return to_money(self.subtotal - self.discount)
+
+    def lines_of(self, kind: str) -> list[DraftLine]:
+        return [line for line in self.lines if line.kind == kind]
+
+
+def draft_for_visit(visit, prices: dict | None = None) -> SaleDraft:
+    """The draft of a visit's checkout: its services at the booked (or typed) prices."""
+    from frontdesk.finance.checkout import draft_lines
+
+    prices = prices or {}
+    lines = []
+    for position, draft in enumerate(draft_lines(visit)):
+        price = prices.get(draft.record_service.pk, draft.price)
+        lines.append(
+            DraftLine(
+                position=position,
+                kind=LineKind.SERVICE,
+                title=draft.title,
+                price=to_money(price),
+                service_id=draft.record_service.service_id,
+                record_id=draft.record_service.record_id,
+            )
+        )
+    return SaleDraft(company=visit.company, client=visit.client, lines=lines, visit=visit)
+
+
+def draft_for_sale(sale: Sale) -> SaleDraft:
+    lines = [
+        DraftLine(
+            position=position,
+            kind=line.kind,
+            title=line.title,
+            price=line.price,
+            service_id=line.service_id,
+            ref=line.ref,
+            record_id=line.record_service.record_id if line.record_service_id and line.record_service else None,
+        )
+        for position, line in enumerate(sale.lines.select_related("record_service").order_by("position", "id"))
+    ]
+    return SaleDraft(
+        company=sale.company,
+        client=sale.client,
+        lines=lines,
+        discount=sale.discount,
+        visit=sale.visit,
+        sale=sale,
+    )
+
+
+# ---------------------------------------------------------------- payment means
+@dataclass(frozen=True)
+class MeansOption:
+    """One balance that can pay the draft: `ref` names it for its means ("" for the client's bonus
+    account, a certificate's pk…), `limit` is the most it may pay here; `lines` (positions), when
+    given, are the lines it is bound to — it then pays exactly their price."""
+
+    code: str
+    ref: str
+    label: str
+    limit: Decimal
+    lines: tuple[int, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"{self.code}:{self.ref}"
+
+
+class PaymentMeans:
+    code: str = ""
+    label = ""
+    order: int = 100
+
+    def options(self, draft: SaleDraft) -> list[MeansOption]:
+        return []
+
+    def find(self, draft: SaleDraft, query: str) -> list[MeansOption]:
+        return []
+
+    def spend(self, sale: Sale, ref: str, amount: Decimal, *, user=None) -> str:
+        raise NotImplementedError
+
+    def give_back(self, payment, amount: Decimal, *, user=None) -> str:
+        raise NotImplementedError
+
+
+_MEANS: dict[str, PaymentMeans] = {}
+
+
+def register_means(means: PaymentMeans) -> PaymentMeans:
+    _MEANS[means.code] = means
+    return means
+
+
+def registered_means() -> dict[str, PaymentMeans]:
+    return dict(sorted(_MEANS.items(), key=lambda item: (item[1].order, item[0])))
+
+
+def unregister_means(code: str) -> None:
+    """For tests that register a means of their own."""
+    _MEANS.pop(code, None)
+
+
+def means_options(draft: SaleDraft) -> list[MeansOption]:
+    """Everything the client has that can pay this draft, means by means."""
+    if draft.client is None:
+        return []
+    options = []
+    for means in registered_means().values():
+        options.extend(means.options(draft))
+    return options
+
+
+# ---------------------------------------------------------------- discounts
+@dataclass(frozen=True)
+class DiscountOffer:
+    """A discount a loyalty rule grants on the draft: `source` identifies the rule (stored on the
+    sale), `label` is the reason shown at the desk."""
+
+    source: str
+    label: str
+    amount: Decimal
+
+
+class DiscountProvider:
+    def offers(self, draft: SaleDraft) -> list[DiscountOffer]:
+        return []
+
+
+_DISCOUNTS: list[DiscountProvider] = []
+
+
+def register_discount(provider: DiscountProvider) -> DiscountProvider:
+    if provider not in _DISCOUNTS:
+        _DISCOUNTS.append(provider)
+    return provider
+
+
+def unregister_discount(provider: DiscountProvider) -> None:
+    if provider in _DISCOUNTS:
+        _DISCOUNTS.remove(provider)
+
+
+def best_offer(draft: SaleDraft) -> DiscountOffer | None:
+    """The largest discount any rule offers, never more than the lines' sum. One discount applies
+    to a sale (the best for the client); rules that add up should offer their sum themselves."""
+    if draft.client is None:
+        return None
+    best = None
+    for provider in list(_DISCOUNTS):
+        for offer in provider.offers(draft):
+            amount = min(to_money(offer.amount), draft.subtotal)
+            if amount > 0 and (best is None or amount > best.amount):
+                best = DiscountOffer(offer.source, offer.label, amount)
+    return best
+
+
+# ---------------------------------------------------------------- products sold at the counter
+@dataclass(frozen=True)
+class Product:
+    kind: str
+    ref: str
+    title: str
+    price: Decimal
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.ref}"
+
+    @property
+    def kind_label(self) -> str:
+        return LineKind(self.kind).label if self.kind in LineKind.values else ""
+
+    @property
+    def free_price(self) -> bool:
+        return self.price_min is not None and self.price_max is not None and self.price_min != self.price_max
+
+
+class ProductProvider:
+    """Sells one kind of product at the counter (gift certificates, abonements): lists what the
+    branch offers. What a paid line gives the client is the provider's business, on
+    `sale_settled` (kind "counter")."""
+
+    kind: str = ""
+
+    def products(self, company) -> list[Product]:
+        return []
+
+
+_PRODUCTS: list[ProductProvider] = []
+
+
+def register_products(provider: ProductProvider) -> ProductProvider:
+    if provider not in _PRODUCTS:
+        _PRODUCTS.append(provider)
+    return provider
+
+
+def unregister_products(provider: ProductProvider) -> None:
+    if provider in _PRODUCTS:
+        _PRODUCTS.remove(provider)
+
+
+def counter_products(company) -> list[Product]:
+    products = []
+    for provider in list(_PRODUCTS):
+        products.extend(provider.products(company))
+    return products
