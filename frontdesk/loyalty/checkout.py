@@ -58,7 +58,12 @@ def _means_classes():
             if percent <= 0:
                 return []
             available = ledger.spendable(card)
-            limit = min(available, redeem_limit(card, draft.company.pk, draft.total))
+            total = draft.total
+            if not draft.discount:
+                # The desk pre-fills the best loyalty discount: bonuses pay a share of what is left.
+                offer = means.best_offer(draft)
+                total -= offer.amount if offer else 0
+            limit = min(available, redeem_limit(card, draft.company.pk, total))
             if limit <= 0:
                 return []
             label = _("Bonuses: %(balance)s on card %(card)s, up to %(percent)s%% of the check") % {
@@ -124,11 +129,9 @@ def on_sale_settled(sender, sale, kind="checkout", **kwargs):
 
 def connect() -> None:
     """Register with the finance seam (AppConfig.ready)."""
-    try:
-        from frontdesk.finance import means
-        from frontdesk.finance.signals import sale_settled
-    except ImportError:  # the seam has not landed in this tree
-        return
+    from frontdesk.finance import means
+    from frontdesk.finance.signals import sale_settled
+
     bonus_means, discounts = _means_classes()
     means.register_means(bonus_means())
     means.register_discount(discounts())

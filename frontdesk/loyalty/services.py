@@ -148,6 +148,27 @@ def _money_paid(sale) -> Decimal:
     return to_money(total or 0)
 
 
+def _return_redemptions(sale, user) -> None:
+    """A refund of money gives back the bonuses that paid the same check in the same proportion:
+    of a check paid 700 in money and 300 in bonuses, refunding 350 returns 150 bonuses. Through
+    finance's refund of the means payment, so the sale's ledger shows it too; a return already
+    made by hand at the desk counts."""
+    from frontdesk.finance.checkout import refund_means
+    from frontdesk.finance.models import MeansPayment, Transaction
+
+    money = Transaction.objects.filter(sale=sale)
+    paid_in = to_money(money.filter(amount__gt=0).aggregate(t=MoneySum("amount"))["t"] or 0)
+    given_back = -to_money(money.filter(amount__lt=0).aggregate(t=MoneySum("amount"))["t"] or 0)
+    if paid_in <= 0 or given_back <= 0:
+        return
+    share = min(given_back / paid_in, Decimal(1))
+    for payment in MeansPayment.objects.filter(sale=sale, code="bonus", amount__gt=0, reverses__isnull=True):
+        returned = -to_money(payment.reversals.aggregate(t=MoneySum("amount"))["t"] or 0)
+        due = to_money(payment.amount * share) - returned
+        if due > 0:
+            refund_means(payment, due, user=user)
+
+
 def _sale_lines(sale):
     return list(sale.lines.all())
 
@@ -161,6 +182,8 @@ def settle_sale(sale, kind: str = "checkout", user=None) -> list[BonusOperation]
     client = sale.client
     if client is None:
         return []
+    if kind == "refund":
+        _return_redemptions(sale, user)
     paid_money = _money_paid(sale)
     card = rules.card_of(client)
     if card is None and paid_money > 0:

@@ -35,3 +35,31 @@ def test_simultaneous_redemptions_never_spend_more_than_the_balance(tenant_a):
     with scopes_disabled():
         assert ledger.balance(card) == Decimal("100.00")
         assert BonusOperation.objects.filter(card=card, kind=OperationKind.REDEMPTION).count() == 3
+
+
+def test_simultaneous_checkouts_paid_with_one_cards_bonuses_never_overspend(tenant_a):
+    """Six visits of one client checked out at once, each paying 300 in bonuses from a card with
+    1000: three go through, three are refused and leave nothing behind."""
+    from frontdesk.finance.checkout import MeansUse, checkout_visit
+    from frontdesk.finance.errors import FinanceError
+    from frontdesk.finance.means import MeansError
+    from frontdesk.finance.models import Sale
+    from frontdesk.loyalty.tests import factories as f
+
+    company = tenant_a.company
+    with scopes_disabled():
+        programme = f.bonus(tenant_a.chain, welcome_bonus=Decimal("1000"), redeem_percent=100, accrual_percent=0)
+        card = f.member(tenant_a.chain, [programme])
+        visits = [f.visit(company, card.client, 1000) for _ in range(6)]
+
+    def attempt(i):
+        with scope(tenant_a.chain):
+            return checkout_visit(visits[i], means=[MeansUse("bonus", "", "300")]).sale.pk
+
+    outcomes = race(6, attempt, (MeansError, FinanceError))
+    kinds = [kind for kind, _ in outcomes]
+    assert kinds.count("error") == 0, [o for o in outcomes if o[0] == "error"]
+    assert kinds.count("ok") == 3 and kinds.count("refused") == 3
+    with scopes_disabled():
+        assert Sale.objects.filter(client=card.client).count() == 3
+        assert ledger.balance(card) == Decimal("100.00")
