@@ -80,9 +80,27 @@ class ProgrammeForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class TierForm(BootstrapFormMixin, forms.ModelForm):
+    PERCENTS = ("discount_services", "discount_goods")
+
     class Meta:
         model = Tier
         fields = ["threshold", "name", "discount_services", "discount_goods", "accrual_percent"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.PERCENTS:
+            self.fields[name].required = False
+            if not self.instance.pk:
+                # A blank new row stays unchanged, so the formset skips it.
+                self.initial.pop(name, None)
+                self.fields[name].initial = None
+
+    def clean(self):
+        data = super().clean()
+        for name in self.PERCENTS:
+            if data.get(name) is None:
+                data[name] = 0
+        return data
 
 
 class CategoryRateForm(BootstrapFormMixin, forms.ModelForm):
