@@ -68,8 +68,8 @@ class Programme(ChainScopedModel):
         _("the discount lapses after days without visits"), null=True, blank=True, help_text=_("Empty: never.")
     )
     # Bonuses.
-    accrual_percent = models.DecimalField(_("bonuses accrued, % of the money paid"), **PERCENT)
-    redeem_percent = models.DecimalField(_("bonuses may pay up to, % of a check"), **PERCENT)
+    accrual_percent = models.DecimalField(_("bonuses accrued on the money paid, %"), **PERCENT)
+    redeem_percent = models.DecimalField(_("bonuses may pay at most this share of a check, %"), **PERCENT)
     bonus_lifetime_days = models.PositiveIntegerField(
         _("bonuses expire after, days"), null=True, blank=True, help_text=_("Empty: never.")
     )
