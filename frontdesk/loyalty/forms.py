@@ -132,9 +132,5 @@ class IssueForm(forms.Form):
 
     def __init__(self, *args, company=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # issue_card refuses, with a message, a programme not valid in the branch.
         self.fields["programmes"].queryset = Programme.objects.filter(is_active=True)
-        self.company = company
-
-    def clean_programmes(self):
-        programmes = self.cleaned_data["programmes"]
-        return [p for p in programmes if self.company is None or p.valid_in(self.company.pk)] or programmes

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,13 +38,7 @@ def _can_edit(request) -> bool:
 
 @section_required(Section.LOYALTY, Level.VIEW)
 def programmes(request, company_id):
-    rows = list(Programme.objects.prefetch_related("tiers", "branches"))
-    counts = {
-        p.pk: n
-        for p, n in ((p, p.memberships.count()) for p in rows)  # a handful of programmes per network
-    }
-    for programme in rows:
-        programme.card_count = counts[programme.pk]
+    rows = Programme.objects.prefetch_related("tiers", "branches").annotate(card_count=Count("memberships"))
     return render(
         request, "loyalty/programmes.html", {"programmes": rows, "can_edit": _can_edit(request), "tab": "programmes"}
     )

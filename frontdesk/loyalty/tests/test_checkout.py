@@ -4,7 +4,6 @@ of the check, accrual after the payment, and a refund giving both back in propor
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
 
 from frontdesk.finance.checkout import refund_means, refund_sale
 from frontdesk.finance.models import MeansPayment, Sale, SaleStatus
@@ -14,12 +13,6 @@ from frontdesk.loyalty.tests import factories as f
 from frontdesk.testing.fixtures import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def _post(http, company, visit, **fields):

@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
 
 from frontdesk.accounts.models import Membership
 from frontdesk.accounts.permissions import Role
@@ -13,12 +12,6 @@ from frontdesk.loyalty.tests import factories as f
 from frontdesk.testing.fixtures import add_member, client_for
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def _programme_post(**fields):
