@@ -186,10 +186,15 @@ def settle_sale(sale, kind: str = "checkout", user=None) -> list[BonusOperation]
         _return_redemptions(sale, user)
     paid_money = _money_paid(sale)
     card = rules.card_of(client)
-    if card is None and paid_money > 0:
-        auto = [p for p in rules.programmes_for(client, sale.company_id, card=None) if p.auto_issue]
+    if paid_money > 0:
+        # Programmes that take every client in: a card on the first paid visit, or the programme
+        # added to the card the client already has.
+        on_card = {p.pk for p in card.programmes.all()} if card else set()
+        auto = [
+            p for p in rules.programmes_for(client, sale.company_id, card=card) if p.auto_issue and p.pk not in on_card
+        ]
         if auto:
-            card = issue_card(client, programmes=auto, company=sale.company, via=IssuedVia.AUTO, user=user)
+            issue_card(client, programmes=auto, company=sale.company, via=IssuedVia.AUTO, user=user)
             card = rules.card_of(client)
     if card is None:
         with transaction.atomic():

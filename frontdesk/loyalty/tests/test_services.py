@@ -206,3 +206,18 @@ def test_the_daily_job_expires_bonuses_and_credits_birthdays_once(tenant_a):
     assert grant_birthday_bonuses(today) == 0
     call_command("loyalty_daily", stdout=io.StringIO())
     assert ledger.balance(card) == Decimal("250.00")
+
+
+def test_a_programme_that_takes_every_client_joins_an_existing_card_on_a_paid_visit(tenant_a):
+    card = f.member(tenant_a.chain, [f.cumulative(tenant_a.chain)])
+    cashback = f.bonus(tenant_a.chain, auto_issue=True)
+    settle(f.paid_visit(tenant_a.company, card.client, 1000))
+    assert cashback in card.programmes.all()
+    assert ledger.balance(card) == Decimal("100.00")
+
+
+def test_without_the_notifications_module_loyalty_events_are_simply_not_sent(tenant_a):
+    from frontdesk.loyalty.notify import BONUS_ACCRUED, notify
+
+    person = f.client(tenant_a.chain)
+    assert notify(tenant_a.company, person, BONUS_ACCRUED, {"amount": "10"}, "key") is False
