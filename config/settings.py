@@ -226,6 +226,20 @@ NOTIFY_SEND_PAUSE_MS = envint("NOTIFY_SEND_PAUSE_MS", 0)
 # Wake the task worker when a message is written (off in tests: they deliver explicitly).
 NOTIFY_WAKE_WORKER = envbool("NOTIFY_WAKE_WORKER", True)
 
+# --- Online payments and receipts -----------------------------------------------------------
+# The providers' addresses (changed only to point at a test stand-in). YooKassa signs nothing:
+# its notifications are accepted only from its published networks and then re-read through
+# its API. ATOL Online's API v5 fiscalises receipts; its report is polled a few times.
+YOOKASSA_API_URL = envstr("YOOKASSA_API_URL", "https://api.yookassa.ru/v3")
+YOOKASSA_WEBHOOK_NETWORKS = envlist(
+    "YOOKASSA_WEBHOOK_NETWORKS",
+    "185.71.76.0/27,185.71.77.0/27,77.75.153.0/25,77.75.156.11/32,77.75.156.35/32,77.75.154.128/25,2a02:5180::/32",
+)
+ATOL_API_URL = envstr("ATOL_API_URL", "https://online.atol.ru/possystem/v5")
+ATOL_REPORT_POLLS = envint("ATOL_REPORT_POLLS", 5)
+ATOL_REPORT_DELAY_MS = envint("ATOL_REPORT_DELAY_MS", 1000)
+PAYMENTS_HTTP_TIMEOUT = envint("PAYMENTS_HTTP_TIMEOUT", 15)
+
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {
     "default": {

@@ -24,7 +24,13 @@ from frontdesk.booking.phone_codes import confirmed_phone, phone_token, request_
 from frontdesk.booking.public import PASSTHROUGH, public_booking
 from frontdesk.core.middleware import client_ip
 from frontdesk.core.phones import normalize_phone
-from frontdesk.payments.online import booking_mode, confirmation_url, hold_for_prepayment, prepayment_state
+from frontdesk.payments.online import (
+    booking_mode,
+    confirmation_url,
+    hold_for_prepayment,
+    prepayment_mode,
+    prepayment_state,
+)
 from frontdesk.scheduling.availability import Segment, ServiceUnavailable, group_by_local_date
 from frontdesk.scheduling.errors import BookingError, SlotTaken
 from frontdesk.tenancy.models import Company
@@ -347,6 +353,9 @@ def _details(request, flow: Flow, context, session):
     context.update(form=form, start=start, total=flow.total())
     if session is None:
         context["prepayment_mode"] = booking_mode(company, flow.segments())
+    else:
+        # A class is prepaid by the same rules as a visit: its service and its specialist.
+        context["prepayment_mode"] = prepayment_mode(company, [(session.event.service_id, session.event.specialist_id)])
     needs_code = settings.phone_confirmation
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -385,6 +394,7 @@ def _details(request, flow: Flow, context, session):
                         comment=data["comment"],
                         origin=_origin(state, request),
                     )
+                    visit = record.visit
                 else:
                     if start is None:
                         raise BookingError("past")
@@ -398,12 +408,10 @@ def _details(request, flow: Flow, context, session):
                         comment=data["comment"],
                         origin=_origin(state, request),
                     )
-                    back = (
-                        reverse("booking:my", kwargs={"token": link.token})
-                        + "?"
-                        + urlencode({"paid": 1, **state.extra})
-                    )
-                    prepayment = hold_for_prepayment(records[0].visit, request.build_absolute_uri(back))
+                    visit = records[0].visit
+                # A class seat is held for its prepayment exactly as a visit's time is.
+                back = reverse("booking:my", kwargs={"token": link.token}) + "?" + urlencode({"paid": 1, **state.extra})
+                prepayment = hold_for_prepayment(visit, request.build_absolute_uri(back))
         except SlotTaken as taken:
             context["error"] = taken.message
             context["alternatives"] = _alternatives(taken.alternatives, flow.tz)

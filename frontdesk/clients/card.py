@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from frontdesk.clients.models import Client
@@ -90,6 +89,29 @@ def register_panel_source(key: str, source: Callable[[ClientCard, object], str])
     _panel_sources[key] = source
 
 
+@dataclass(slots=True)
+class CardRecord:
+    """A record as the card shows it: plain values rather than model instances, since a regular's
+    card reads hundreds of records with their lines and builds nothing it does not show."""
+
+    id: int
+    visit_id: int
+    status: str
+    start: datetime.datetime
+    comment: str
+    branch: str
+    specialist: str
+    lines: list[tuple[str, Decimal]] = field(default_factory=list)  # (service title, price)
+
+    @property
+    def status_label(self) -> str:
+        return RecordStatus(self.status).label if self.status in RecordStatus.values else self.status
+
+    @property
+    def total(self) -> Decimal:
+        return sum((price for _title, price in self.lines), Decimal("0"))
+
+
 class ClientCard:
     def __init__(self, client: Client, *, now: datetime.datetime, tz=None):
         self.client = client
@@ -97,23 +119,25 @@ class ClientCard:
         self.tz = tz
 
     @cached_property
-    def records(self) -> list[Record]:
-        """Every record of the client, newest first, with specialist, branch and service lines."""
-        # Only the columns the card shows: a 300-visit card loads 600 rows and their relations.
-        lines = (
-            RecordService.objects.select_related("service")
-            .only("record_id", "price", "position", "service__title")
-            .order_by("position", "id")
-        )
-        return list(
-            Record.objects.filter(client=self.client)
-            .select_related("specialist", "company")
-            .only(
-                "visit_id", "client_id", "status", "start", "comment", "chain_id", "company__name", "specialist__name"
-            )
-            .prefetch_related(Prefetch("lines", queryset=lines))
+    def records(self) -> list[CardRecord]:
+        """Every record of the client, newest first, with specialist, branch and service lines:
+        two queries of the columns shown, whatever the number of visits."""
+        records = [
+            CardRecord(*row)
+            for row in Record.objects.filter(client=self.client)
             .order_by("-start", "-id")
-        )
+            .values_list("id", "visit_id", "status", "start", "comment", "company__name", "specialist__name")
+        ]
+        by_id = {record.id: record for record in records}
+        for record_id, title, price in (
+            RecordService.objects.filter(record__client=self.client)
+            .order_by("position", "id")
+            .values_list("record_id", "service__title", "price")
+        ):
+            record = by_id.get(record_id)
+            if record is not None:
+                record.lines.append((title, price))
+        return records
 
     @cached_property
     def totals(self) -> Totals:
@@ -131,7 +155,7 @@ class ClientCard:
             if record.visit_id not in visit_starts or record.start < visit_starts[record.visit_id]:
                 visit_starts[record.visit_id] = record.start
         totals.visits = len(visit_starts)
-        totals.spend = sum((line.price for r in done for line in r.lines.all()), Decimal("0"))
+        totals.spend = sum((price for r in done for _title, price in r.lines), Decimal("0"))
         if totals.visits:
             totals.average_check = (totals.spend / totals.visits).quantize(Decimal("0.01"))
             starts = sorted(visit_starts.values())
@@ -139,9 +163,9 @@ class ClientCard:
             gaps = [(b - a).total_seconds() / 86400 for a, b in zip(starts, starts[1:], strict=False)]
             if gaps:
                 totals.usual_interval_days = round(statistics.median(gaps), 1)
-            specialists = Counter(r.specialist.name for r in done)
+            specialists = Counter(r.specialist for r in done)
             totals.favourite_specialist = specialists.most_common(1)[0][0]
-            services = Counter(line.service.title for r in done for line in r.lines.all())
+            services = Counter(title for r in done for title, _price in r.lines)
             totals.favourite_services = [name for name, _n in services.most_common(3)]
         return totals
 
@@ -180,21 +204,22 @@ STATUS_ICONS = {
 
 def _records_source(card: ClientCard) -> list[TimelineEntry]:
     entries = []
+    labels = dict(RecordStatus.choices)
+    no_title = _("Record")
     for record in card.records:
-        lines = [(line.service.title, line.price) for line in record.lines.all()]
         entries.append(
             TimelineEntry(
                 kind="record",
                 at=record.start,
-                title=", ".join(title for title, _price in lines) or _("Record"),
+                title=", ".join(title for title, _price in record.lines) or no_title,
                 icon=STATUS_ICONS.get(record.status, "calendar"),
                 text=record.comment,
                 status=record.status,
-                status_label=record.get_status_display(),
-                who=record.specialist.name,
-                lines=lines,
-                total=sum((price for _t, price in lines), Decimal("0")),
-                branch=record.company.name,
+                status_label=labels.get(record.status, record.status),
+                who=record.specialist,
+                lines=record.lines,
+                total=record.total,
+                branch=record.branch,
             )
         )
     return entries

@@ -457,10 +457,10 @@ def personal_data(client: Client, card) -> bytes:
         "records": [
             {
                 "start": r.start,
-                "branch": r.company.name,
-                "specialist": r.specialist.name,
+                "branch": r.branch,
+                "specialist": r.specialist,
                 "status": r.status,
-                "services": [{"service": line.service.title, "price": line.price} for line in r.lines.all()],
+                "services": [{"service": title, "price": price} for title, price in r.lines],
                 "comment": r.comment,
             }
             for r in card.records

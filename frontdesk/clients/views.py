@@ -270,6 +270,9 @@ def rfm(request, company_id):
 
 
 # ---------------------------------------------------------------- the card
+TIMELINE_FIRST = 50
+
+
 @section_required(Section.CLIENTS, Level.VIEW)
 def client_card(request, company_id, client_id):
     client = get_object_or_404(
@@ -281,6 +284,9 @@ def client_card(request, company_id, client_id):
     can_edit = selectors.can_edit(request)
     definitions = list(CustomField.objects.all())
     custom = [(d.label, (client.custom or {}).get(d.key)) for d in definitions if (client.custom or {}).get(d.key)]
+    timeline = card.timeline()
+    # A regular's history runs to hundreds of entries: the latest come first, the rest on request.
+    whole = request.GET.get("history") == "all"
     return render(
         request,
         "clients/card.html",
@@ -288,7 +294,8 @@ def client_card(request, company_id, client_id):
             "client": client,
             "card": card,
             "totals": card.totals,
-            "timeline": card.timeline(),
+            "timeline": timeline if whole else timeline[:TIMELINE_FIRST],
+            "timeline_hidden": 0 if whole else max(len(timeline) - TIMELINE_FIRST, 0),
             "panels": card.panels(request),
             "custom": custom,
             "files": list(client.files.all()),

@@ -1,11 +1,12 @@
-"""A small HTTP client for the gateways we talk to (SMS, Telegram): every call has a timeout, and
+"""A small HTTP client for the gateways we talk to (SMS, Telegram, payments, receipts): every call has a timeout, and
 every failure says whether trying again later may help.
 
-Standard library only (urllib): the gateways need form or JSON POSTs and nothing more.
+Standard library only (urllib): the gateways need form or JSON POSTs and GETs, nothing more.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import urllib.error
 import urllib.parse
@@ -57,6 +58,22 @@ def post(
         data = urllib.parse.urlencode(form or {}).encode()
         headers.setdefault("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
     request = urllib.request.Request(url, data=data, headers=headers, method="POST")
+    return _send(request, timeout, accept_error_body)
+
+
+def get(url: str, *, headers: dict | None = None, timeout: float = DEFAULT_TIMEOUT, accept_error_body=False):
+    """GET a document (the payment and receipt APIs' status reads); the errors are post()'s."""
+    request = urllib.request.Request(url, headers=dict(headers or {}), method="GET")
+    return _send(request, timeout, accept_error_body)
+
+
+def basic_auth(user: str, password: str) -> str:
+    """The Authorization header's value for HTTP Basic auth."""
+    token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    return f"Basic {token}"
+
+
+def _send(request, timeout: float, accept_error_body: bool) -> Response:
     try:
         with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310 (URLs come from settings)
             return Response(answer.status, answer.read().decode("utf-8", "replace"))

@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from frontdesk.accounts.permissions import Level, Section
@@ -23,6 +25,7 @@ from frontdesk.finance.checkout import (
     sale_means_payments,
     sale_payments,
 )
+from frontdesk.finance.client_money import safe_next
 from frontdesk.finance.forms import accounts_for_method
 from frontdesk.finance.means import (
     best_offer,
@@ -73,6 +76,16 @@ def _payments_from(request, rows) -> list[Payment]:
     return payments
 
 
+def _next(request) -> str:
+    """Where the page was opened from (the journal, the client card), to go back after paying."""
+    return safe_next(request, request.POST.get("next") or request.GET.get("next"))
+
+
+def _to_sale(request, sale, back: str):
+    url = reverse("finance:sale", kwargs={"company_id": request.company.pk, "sale_id": sale.pk})
+    return redirect(f"{url}?{urlencode({'next': back})}" if back else url)
+
+
 def _means_rows(request, draft) -> list[dict]:
     """One row per balance that can pay the draft — the client's own (bonuses, certificates,
     abonements) and any found by the code typed at the desk — with what was typed into it."""
@@ -120,9 +133,10 @@ def _discount_from(request, draft, offer) -> tuple[str, str, str]:
 @section_required(Section.FINANCE, Level.EDIT)
 def checkout(request, company_id, visit_id):
     visit = get_object_or_404(Visit.objects.select_related("client"), pk=visit_id, company=request.company)
+    back = _next(request)
     sale = Sale.objects.filter(visit=visit).first()
     if sale is not None:
-        return redirect("finance:sale", company_id=request.company.pk, sale_id=sale.pk)
+        return _to_sale(request, sale, back)
     drafts = draft_lines(visit)
     rows = _payment_rows(request)
     draft = draft_for_visit(visit)
@@ -168,7 +182,7 @@ def checkout(request, company_id, visit_id):
                     "amount": money(result.sale.debt, request.chain.currency_symbol)
                 }
             messages.success(request, text)
-            return redirect("finance:sale", company_id=request.company.pk, sale_id=result.sale.pk)
+            return redirect(back) if back else _to_sale(request, result.sale, "")
     if request.method == "POST":
         for line in drafts:
             line.typed = request.POST.get(f"price_{line.record_service.pk}", "")
@@ -199,6 +213,7 @@ def checkout(request, company_id, visit_id):
             "advance": visit_advance(visit),
             "receipt_email": request.POST.get("receipt_email", visit.client.email if visit.client else ""),
             "send_receipt": request.POST.get("send_receipt") == "1",
+            "next": back,
         },
         status=400 if error else 200,
     )
@@ -240,6 +255,7 @@ def sale_detail(request, company_id, sale_id, *, error=None, status=200):
             "receipt_email": request.POST.get("receipt_email", sale.client.email if sale.client else ""),
             "error": error,
             "currency": request.chain.currency_symbol,
+            "next": _next(request),
         },
         status=status,
     )
@@ -267,7 +283,8 @@ def sale_pay(request, company_id, sale_id):
     if result.change:
         text += " " + _("Change due: %(amount)s.") % {"amount": money(result.change, request.chain.currency_symbol)}
     messages.success(request, text)
-    return redirect("finance:sale", company_id=request.company.pk, sale_id=sale.pk)
+    back = _next(request)
+    return redirect(back) if back else redirect("finance:sale", company_id=request.company.pk, sale_id=sale.pk)
 
 
 @section_required(Section.FINANCE, Level.EDIT)

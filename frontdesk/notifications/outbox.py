@@ -12,7 +12,9 @@ caller's transaction: a booking that rolls back leaves no message behind.
 - the last holding record of a visit cancelled: the unsent confirmation is dropped, or a
   "cancelled" message goes out if the client had been told about the booking;
 - after any of these, the visit's reminders are brought in line: due N hours before its first
-  start, in the branch's time zone, outside quiet hours; stale ones are cancelled.
+  start, in the branch's time zone, outside quiet hours; stale ones are cancelled;
+- while a gate holds a visit back (payments: a required prepayment not paid yet), it gets no
+  confirmation, change or reminder; `refresh_visit` catches up once the gate opens.
 """
 
 from __future__ import annotations
@@ -114,6 +116,35 @@ def _visit_messages(visit_id):
     return Message.unscoped.filter(visit_id=visit_id)
 
 
+# Gates hold a visit's messages back: `gate(visit_id) -> bool`, True while the client must not be
+# told yet. Registered by other apps in their ready() (payments: an unpaid required prepayment).
+_gates: list = []
+HELD = gettext_noop("waiting for the prepayment")
+
+
+def register_gate(gate) -> None:
+    if gate not in _gates:
+        _gates.append(gate)
+
+
+def held(visit_id) -> bool:
+    return any(gate(visit_id) for gate in _gates)
+
+
+def refresh_visit(visit_id, now=None) -> None:
+    """Bring a visit's messages in line after its gate closed or opened (call it in the same
+    transaction): held, the unsent confirmation, changes and reminders are withdrawn; let go, the
+    confirmation and the reminders are written as for a new booking."""
+    if held(visit_id):
+        _visit_messages(visit_id).filter(
+            event__in=[MessageEvent.BOOKED, MessageEvent.CHANGED, MessageEvent.REMINDER], status=MessageStatus.PENDING
+        ).update(status=MessageStatus.CANCELLED, error=HELD)
+        return
+    first = _upcoming_records(visit_id).select_related("company", "client", "visit").first()
+    if first is not None:
+        visit_booked(first, now)
+
+
 def _upcoming_records(visit_id):
     return Record._base_manager.filter(visit_id=visit_id, status__in=UPCOMING).order_by("start", "id")
 
@@ -132,7 +163,15 @@ def visit_booked(record: Record, now=None) -> None:
         return
     company = record.company
     config = settings_for(company)
-    told = set(_visit_messages(record.visit_id).filter(event=MessageEvent.BOOKED).values_list("channel", flat=True))
+    if held(record.visit_id):
+        sync_reminders(record.visit_id, company, client, config, now)
+        return
+    told = set(
+        _visit_messages(record.visit_id)
+        .filter(event=MessageEvent.BOOKED)
+        .exclude(status=MessageStatus.CANCELLED, error=HELD)  # withheld, so never told
+        .values_list("channel", flat=True)
+    )
     for channel, recipient in _recipients(company, client, config):
         if channel in told:
             continue  # a visit of several records is one booking: one confirmation
@@ -152,7 +191,7 @@ def visit_booked(record: Record, now=None) -> None:
 def visit_changed(record: Record, now=None) -> None:
     now = now or timezone.now()
     client = record.client
-    if client is None or record.status not in UPCOMING or record.start <= now:
+    if client is None or record.status not in UPCOMING or record.start <= now or held(record.visit_id):
         return
     company = record.company
     config = settings_for(company)
@@ -230,7 +269,8 @@ def sync_reminders(visit_id, company, client, config=None, now=None) -> None:
     """Make the visit's pending reminders exactly those its current state calls for."""
     now = now or timezone.now()
     config = config or settings_for(company)
-    first = _upcoming_records(visit_id).first()
+    gated = held(visit_id)
+    first = None if gated else _upcoming_records(visit_id).first()
     wanted = {}
     if first is not None and client is not None and first.start > now:
         for channel, recipient in _recipients(company, client, config):
@@ -245,7 +285,8 @@ def sync_reminders(visit_id, company, client, config=None, now=None) -> None:
             wanted.pop(key)
         else:
             Message.unscoped.filter(pk=message.pk, status=MessageStatus.PENDING).update(
-                status=MessageStatus.CANCELLED, error=gettext_noop("the visit changed")
+                status=MessageStatus.CANCELLED,
+                error=HELD if gated else gettext_noop("the visit changed"),
             )
     for (channel, hours), (recipient, due) in wanted.items():
         write_message(

@@ -9,9 +9,14 @@ class PaymentsConfig(AppConfig):
 
     def ready(self):
         from frontdesk.finance.signals import money_moved, sale_opened
-        from frontdesk.payments import demo  # noqa: F401  (registers the demo step)
-        from frontdesk.payments.online import attach_advances
+        from frontdesk.notifications.outbox import register_gate
+        from frontdesk.payments import (
+            atol,  # noqa: F401  (registers the ATOL Online driver)
+            demo,  # noqa: F401  (registers the demo step)
+        )
+        from frontdesk.payments.online import attach_advances, awaits_prepayment
         from frontdesk.payments.receipts import receipt_for_money
 
         money_moved.connect(receipt_for_money, dispatch_uid="payments_receipt_for_money")
         sale_opened.connect(attach_advances, dispatch_uid="payments_attach_advances")
+        register_gate(awaits_prepayment)

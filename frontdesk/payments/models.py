@@ -45,6 +45,7 @@ class Vat(models.TextChoices):
 class FiscalDriver(models.TextChoices):
     OFF = "off", _("No receipts")
     TEST = "test", _("Test register (receipts are kept here, not sent to the tax service)")
+    ATOL = "atol", _("ATOL Online")
 
 
 class FiscalSettings(CompanyScopedModel):
@@ -62,6 +63,14 @@ class FiscalSettings(CompanyScopedModel):
         _("place of settlement"), max_length=255, blank=True, help_text=_("The address or site printed on receipts.")
     )
     cashier_inn = models.CharField(_("cashier's INN"), max_length=12, blank=True)
+    # ATOL Online: the integration's login, password and group of registers, and the seller's
+    # email printed on receipts (the API requires it).
+    atol_login = models.CharField(_("ATOL Online login"), max_length=100, blank=True)
+    atol_password = models.CharField(_("ATOL Online password"), max_length=200, blank=True)
+    atol_group_code = models.CharField(_("ATOL Online group code"), max_length=100, blank=True)
+    seller_email = models.EmailField(_("seller's email on receipts"), blank=True)
+
+    AUDIT_EXCLUDE = ("atol_password",)
 
     class Meta:
         verbose_name = _("receipt settings")
@@ -190,6 +199,7 @@ class TestRegisterDocument(CompanyScopedModel):
 class ProviderCode(models.TextChoices):
     OFF = "off", _("No online payments")
     TEST = "test", _("Test provider (no real money)")
+    YOOKASSA = "yookassa", _("YooKassa")
 
 
 def _secret() -> str:
@@ -204,6 +214,9 @@ class PaymentSettings(CompanyScopedModel):
         _("payment provider"), max_length=16, choices=ProviderCode.choices, default=ProviderCode.OFF
     )
     shop_id = models.CharField(_("shop ID"), max_length=64, blank=True)
+    secret_key = models.CharField(
+        _("secret key"), max_length=200, blank=True, help_text=_("Stored as entered; never shown again.")
+    )
     webhook_secret = models.CharField(_("webhook secret"), max_length=64, default=_secret)
     account = models.ForeignKey(
         "finance.Account",
@@ -220,7 +233,7 @@ class PaymentSettings(CompanyScopedModel):
     )
     default_mode = models.CharField(_("prepayment by default"), max_length=16, default="off")
 
-    AUDIT_EXCLUDE = ("webhook_secret",)
+    AUDIT_EXCLUDE = ("webhook_secret", "secret_key")
 
     class Meta:
         verbose_name = _("online payment settings")

@@ -30,7 +30,7 @@ from frontdesk.payments.models import (
     PrepaymentRule,
     ProviderCode,
 )
-from frontdesk.payments.providers import InvalidWebhook, WebhookEvent, provider_for
+from frontdesk.payments.providers import InvalidWebhook, ProviderUnavailable, WebhookEvent, provider_for
 from frontdesk.scheduling.errors import BookingError
 from frontdesk.scheduling.models import Record, RecordService, RecordStatus
 
@@ -107,8 +107,21 @@ def open_prepayment(visit, *, required: bool, return_url: str = "") -> OnlinePay
         )
         if required:
             log_action(visit, code="visit.prepayment_held", changes={"amount": [None, str(amount)]})
+            _refresh_messages(visit.pk)  # no confirmation or reminder until it is paid
             transaction.on_commit(lambda: schedule_release(payment))
         return payment
+
+
+def awaits_prepayment(visit_id) -> bool:
+    """The notifications' gate: a visit whose required prepayment is not paid yet is not
+    confirmed or reminded of (it may still be released)."""
+    return OnlinePayment.unscoped.filter(visit_id=visit_id, required=True, status=OnlinePaymentStatus.PENDING).exists()
+
+
+def _refresh_messages(visit_id) -> None:
+    from frontdesk.notifications.outbox import refresh_visit
+
+    refresh_visit(visit_id)
 
 
 def schedule_release(payment: OnlinePayment) -> None:
@@ -132,14 +145,19 @@ def confirmation_url(payment: OnlinePayment) -> str:
     provider = provider_for(payment.company, settings)
     if provider is None or provider.code != payment.provider:
         return ""
-    created = provider.create_payment(
-        amount=payment.amount,
-        currency=payment.company.chain.currency,
-        description=f"{payment.company.name}: #{payment.visit_id}",
-        idempotency_key=payment.idempotency_key,
-        return_url=payment.return_url,
-        metadata={"visit": payment.visit_id, "payment": payment.pk},
-    )
+    try:
+        created = provider.create_payment(
+            amount=payment.amount,
+            currency=payment.company.chain.currency,
+            description=f"{payment.company.name}: #{payment.visit_id}",
+            idempotency_key=payment.idempotency_key,
+            return_url=payment.return_url,
+            metadata={"visit": payment.visit_id, "payment": payment.pk},
+        )
+    except ProviderUnavailable as error:
+        # The booking stands and its page offers to pay again (the same key: one payment).
+        log.warning("The provider did not create payment %s: %s", payment.pk, error)
+        return ""
     OnlinePayment.objects.filter(pk=payment.pk).update(
         provider_payment_id=created.id, confirmation_url=created.confirmation_url
     )
@@ -206,6 +224,8 @@ def _take(payment: OnlinePayment, settings: PaymentSettings) -> None:
     payment.save(update_fields=["status", "transaction", "settled_at"])
     if not released:
         Record.objects.filter(visit=payment.visit).exclude(status__in=LIVE).update(prepaid=True)
+        if payment.required:
+            _refresh_messages(payment.visit_id)  # paid: now the booking is confirmed and reminded of
     # Money that came after the hold was released is kept on the account and shows in the log for
     # the administrator to refund or to book the client again.
     log_action(

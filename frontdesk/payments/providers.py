@@ -1,7 +1,7 @@
 """The payment-provider interface, shaped like YooKassa's API: create a payment with an
 idempotency key (the same key returns the same payment), send the payer to its confirmation URL,
-learn the outcome from a signed webhook (payment.succeeded / payment.canceled), cancel a
-payment still waiting.
+learn the outcome from a verified webhook (payment.succeeded / payment.canceled), cancel a
+payment still waiting. Drivers: the built-in test provider and YooKassa.
 
 The built-in test provider keeps its payments in the database (TestProviderPayment), shows its
 own confirmation page inside the product, and notifies the webhook with a body signed by the
@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from urllib.parse import quote
 
+from django.conf import settings as django_settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from frontdesk.core import http
 from frontdesk.core.money import to_money
 from frontdesk.payments.models import OnlinePaymentStatus, ProviderCode, TestProviderPayment
 
@@ -44,6 +48,10 @@ class WebhookEvent:
 
 class InvalidWebhook(Exception):
     """A webhook body that is not signed by the provider, or not a notification we understand."""
+
+
+class ProviderUnavailable(Exception):
+    """The provider could not be asked now (network, its 5xx, a refusal); nothing changed here."""
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -136,7 +144,104 @@ class TestProvider(PaymentProvider):
         ).update(status=OnlinePaymentStatus.CANCELED)
 
 
-PROVIDERS: dict[str, type[PaymentProvider]] = {ProviderCode.TEST: TestProvider}
+class YooKassaProvider(PaymentProvider):
+    """YooKassa's API v3 over HTTPS: Basic auth with the shop ID and the secret key, an
+    Idempotence-Key on every creating request, a redirect confirmation. YooKassa does not sign
+    its notifications; as its documentation says, one is trusted only when it comes from its
+    published networks, and even then its status and amount are read back from the API, so a
+    forged body changes nothing."""
+
+    code = ProviderCode.YOOKASSA
+
+    def _headers(self, idempotency_key=None) -> dict:
+        headers = {"Authorization": http.basic_auth(self.settings.shop_id, self.settings.secret_key)}
+        if idempotency_key is not None:
+            headers["Idempotence-Key"] = str(idempotency_key)
+        return headers
+
+    def _read(self, response) -> ProviderPayment:
+        try:
+            data = response.json()
+            return ProviderPayment(
+                id=str(data["id"]),
+                status=str(data["status"]),
+                amount=to_money(Decimal(str(data["amount"]["value"]))),
+                confirmation_url=str((data.get("confirmation") or {}).get("confirmation_url", "")),
+            )
+        except (http.HttpError, KeyError, TypeError, InvalidOperation) as error:
+            raise ProviderUnavailable(f"unreadable answer: {error}") from None
+
+    def create_payment(
+        self, *, amount, currency, description, idempotency_key, return_url, metadata
+    ) -> ProviderPayment:
+        body = {
+            "amount": {"value": str(to_money(amount)), "currency": currency},
+            "capture": True,  # the money is taken at once: a prepayment, not a card hold
+            "confirmation": {"type": "redirect", "return_url": return_url},
+            "description": description[:128],
+            "metadata": {key: str(value) for key, value in metadata.items()},
+        }
+        try:
+            response = http.post(
+                f"{django_settings.YOOKASSA_API_URL}/payments",
+                json_body=body,
+                headers=self._headers(idempotency_key),
+                timeout=django_settings.PAYMENTS_HTTP_TIMEOUT,
+            )
+        except http.HttpError as error:
+            raise ProviderUnavailable(f"{error} {error.body[:200]}") from None
+        return self._read(response)
+
+    def fetch_payment(self, payment_id: str) -> ProviderPayment:
+        try:
+            response = http.get(
+                f"{django_settings.YOOKASSA_API_URL}/payments/{quote(payment_id, safe='')}",
+                headers=self._headers(),
+                timeout=django_settings.PAYMENTS_HTTP_TIMEOUT,
+            )
+        except http.HttpError as error:
+            raise ProviderUnavailable(str(error)) from None
+        return self._read(response)
+
+    def cancel_payment(self, payment_id: str) -> None:
+        # A captured-at-once payment that is still pending cannot be cancelled through the API
+        # (only one waiting for capture can): it expires at YooKassa by itself. Money that still
+        # arrives after the hold was released is kept and logged (visit.prepaid_after_release).
+        return None
+
+    def parse_webhook(self, body: bytes, headers) -> WebhookEvent:
+        if not from_networks(headers.get("REMOTE_ADDR", ""), django_settings.YOOKASSA_WEBHOOK_NETWORKS):
+            raise InvalidWebhook("not from YooKassa's networks")
+        try:
+            data = json.loads(body)
+            event, payment_id = str(data["event"]), str(data["object"]["id"])
+        except (ValueError, KeyError, TypeError):
+            raise InvalidWebhook("malformed body") from None
+        if event not in EVENTS or not payment_id:
+            raise InvalidWebhook("unknown event")
+        # The body only says where to look: the API says what happened.
+        actual = self.fetch_payment(payment_id)
+        if actual.id != payment_id or actual.status not in EVENTS.values():
+            raise InvalidWebhook(f"the payment is {actual.status} at YooKassa")
+        return WebhookEvent(event=event, payment_id=payment_id, status=actual.status, amount=actual.amount)
+
+
+def from_networks(address: str, networks) -> bool:
+    """Whether an IP address belongs to one of the networks (a bad address or entry: no)."""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return False
+    for network in networks:
+        try:
+            if ip in ipaddress.ip_network(network.strip(), strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+PROVIDERS: dict[str, type[PaymentProvider]] = {ProviderCode.TEST: TestProvider, ProviderCode.YOOKASSA: YooKassaProvider}
 
 
 def provider_for(company, settings) -> PaymentProvider | None:

@@ -15,7 +15,13 @@ from frontdesk.core.scopes import scope, scopes_disabled
 from frontdesk.finance.errors import FinanceError
 from frontdesk.payments.models import OnlinePaymentStatus, PaymentSettings, TestProviderPayment
 from frontdesk.payments.online import confirmation_url, handle_webhook, open_prepayment, visit_mode
-from frontdesk.payments.providers import SIGNATURE_HEADER, InvalidWebhook, notification_body, sign
+from frontdesk.payments.providers import (
+    SIGNATURE_HEADER,
+    InvalidWebhook,
+    ProviderUnavailable,
+    notification_body,
+    sign,
+)
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +31,8 @@ log = logging.getLogger(__name__)
 def webhook(request, branch_id):
     """The provider tells us how a payment ended. 200 when applied or already applied; 400 for
     a forged, malformed or unknown notification (nothing changed); 409 when our side refused the
-    money (an archived account) so that the provider retries later."""
+    money (an archived account) and 503 when the provider could not be asked to confirm it, so
+    that the provider retries later."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
@@ -36,6 +43,9 @@ def webhook(request, branch_id):
     except (FinanceError, DatabaseError) as error:
         log.warning("Could not apply a payment webhook for branch %s: %s", branch_id, error)
         return HttpResponse("try again later", status=409, content_type="text/plain")
+    except ProviderUnavailable as error:
+        log.warning("Could not check a payment webhook for branch %s with the provider: %s", branch_id, error)
+        return HttpResponse("try again later", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
 
 
@@ -85,6 +95,9 @@ def pay_booking(request, token):
     if mode == PrepaymentMode.OFF:
         raise Http404
     back = request.build_absolute_uri(f"/my/{request.booking_link.token}/")
-    payment = open_prepayment(visit, required=mode == PrepaymentMode.REQUIRED, return_url=back)
+    # The waiting hold of an online booking is resumed as it is. Otherwise the booking was made
+    # without a hold (by the salon, through the API): paying from its page is a plain prepayment,
+    # never a hold that would release a booking the client was already told about.
+    payment = open_prepayment(visit, required=False, return_url=back)
     url = confirmation_url(payment) if payment else ""
     return redirect(url or back)

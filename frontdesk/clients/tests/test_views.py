@@ -91,6 +91,21 @@ def test_card_costs_the_same_queries_for_many_visits(salon, alice, django_assert
         assert browser.get(url("card", company, client_id=olga.pk)).status_code == 200
 
 
+def test_a_long_history_shows_the_latest_entries_first_and_the_rest_on_request(salon, alice):
+    company, olga = salon["company"], salon["olga"]
+    for n in range(60):
+        make_record(company, olga, salon["anna"], salon["colour"], START + datetime.timedelta(days=300 + n))
+    browser = client_for(alice)
+    page = browser.get(url("card", company, client_id=olga.pk))
+    shown = page.context["timeline"]
+    assert len(shown) == 50 and page.context["timeline_hidden"] > 0
+    assert shown[0].at == START + datetime.timedelta(days=359)  # the newest first
+    assert 'data-testid="timeline-more"' in page.content.decode()
+    whole = browser.get(url("card", company, client_id=olga.pk), {"history": "all"})
+    assert len(whole.context["timeline"]) == 50 + page.context["timeline_hidden"]
+    assert whole.context["timeline_hidden"] == 0 and whole.context["totals"].visits == 4 + 60
+
+
 def test_list_page_of_fifty_runs_a_constant_number_of_queries(tenant_a, alice, django_assert_max_num_queries):
     vip = ClientCategory.objects.create(chain=tenant_a.chain, title="VIP")
     clients = Client.objects.bulk_create(

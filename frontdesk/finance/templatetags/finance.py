@@ -26,6 +26,31 @@ def plain_amount(value):
         return value  # what the person typed, shown back as typed
 
 
+@register.inclusion_tag("finance/_client_money.html", takes_context=True)
+def client_money(context, client):
+    """The client card's panel of open money in this branch: visits to check out and debts, each
+    with its button for whoever may take payments (the pages check it again)."""
+    from django.utils import timezone
+
+    from frontdesk.accounts.permissions import Level, Section
+    from frontdesk.finance.client_money import open_sales, visits_to_check_out
+
+    request = context["request"]
+    membership = getattr(request, "membership", None)
+    company = getattr(request, "company", None)
+    if membership is None or company is None or not membership.can(Section.FINANCE, Level.VIEW):
+        return {"shown": False}
+    return {
+        "shown": True,
+        "request": request,
+        "visits": visits_to_check_out(client, company, timezone.now()),
+        "sales": open_sales(client, company),
+        "can_edit": membership.can(Section.FINANCE, Level.EDIT),
+        "here": request.get_full_path(),
+        "currency": request.chain.currency_symbol,
+    }
+
+
 @register.filter
 def may_edit(request, section: str) -> bool:
     """Whether the signed-in member may edit a section (`request|may_edit:"finance"`), for buttons

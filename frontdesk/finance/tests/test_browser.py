@@ -43,8 +43,12 @@ def test_checkout_from_the_journal_with_split_cash_and_card(new_page, live_serve
     assert form.locator("[data-testid=change]").inner_text() == "4000.00"
     form.locator("[data-testid=take-payment]").click()
 
-    page.wait_for_selector("[data-testid=sale-status]")
+    # Back in the journal, on the visit's day, where the checkout was opened.
+    page.wait_for_url(f"**/journal/?date={day.isoformat()}")
     assert "Change due: 4,000.00" in page.locator(".alert-success").inner_text()
+    page.locator(".ec-event", has_text="Ольга Петрова").first.click()
+    page.locator("[data-testid=record-sale]").click()
+    page.wait_for_selector("[data-testid=sale-status]")
     assert page.locator("[data-testid=sale-status]").inner_text() == "Paid"
     assert page.locator("[data-testid=sale-payment]").count() == 2
 
@@ -124,3 +128,39 @@ def test_close_the_day_and_read_the_cash_report(new_page, live_server, tenant_a,
     assert shift.locator("[data-testid=shift-expected]").inner_text() == "2,500.00"
     assert shift.locator("[data-testid=shift-counted]").inner_text() == "2,400.00"
     assert shift.locator("[data-testid=shift-discrepancy]").inner_text() == "-100.00"
+
+
+def test_check_out_a_finished_visit_and_pay_the_debt_from_the_client_card(new_page, live_server, tenant_a, amy):
+    company = tenant_a.company
+    yesterday = timezone.now().astimezone(company.tz).date() - datetime.timedelta(days=1)
+    with scope(company.chain):
+        make_cash_desk(company, "Касса")
+        client = find_or_create_client(chain=company.chain, phone="+79161234567", name="Ольга Петрова")
+        visit = make_visit(company, [("Стрижка", 3000, 3000)], client=client, day=yesterday)
+    session = client_for(amy).cookies[settings.SESSION_COOKIE_NAME].value
+    page = new_page()
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
+    card_url = f"/c/{company.pk}/clients/{client.pk}/"
+    page.goto(card_url)
+    page.locator(f"[data-testid=open-visit][data-visit='{visit.pk}'] [data-testid=card-checkout]").click()
+
+    # The client pays part in cash; the rest stays as a debt.
+    form = page.locator("[data-testid=checkout-form]")
+    form.locator("[data-testid=pay-cash]").fill("1000")
+    form.locator("[data-testid=take-payment]").click()
+    page.wait_for_url(f"**{card_url}")
+    assert "Still due: 2,000.00" in page.locator(".alert-success").inner_text()
+    assert page.locator("[data-testid=open-visit]").count() == 0
+    assert page.locator("[data-testid=open-sale]").count() == 1
+
+    # The debt is paid from the card too, and the card has nothing open any more.
+    page.locator("[data-testid=card-pay-debt]").click()
+    page.locator("[data-pay-rest=cash]").click()
+    page.locator("[data-testid=pay-debt]").click()
+    page.wait_for_url(f"**{card_url}")
+    assert "The payment is taken." in page.locator(".alert-success").inner_text()
+    assert page.locator("[data-testid=client-money]").count() == 0
+    assert page.locator("[data-testid=client-badge-debt]").count() == 0
+    with scope(company.chain):
+        sale = Sale.objects.get(visit=visit)
+        assert sale.status == SaleStatus.PAID and sale.paid == 3000

@@ -48,3 +48,45 @@ def test_a_client_books_pays_the_required_prepayment_and_sees_it_prepaid(new_pag
         assert record.prepaid
         income = Transaction.objects.get(account=bank)
         assert income.amount == Decimal("2000.00") and income.method == PaymentMethod.ONLINE
+
+
+def test_a_client_books_a_class_pays_the_required_prepayment_and_holds_the_seat(new_page):
+    from frontdesk.finance.tests.factories import make_bank_account
+    from frontdesk.payments.models import OnlinePayment, PaymentSettings, PrepaymentRule
+    from frontdesk.scheduling.tests.factories import make_group_event
+
+    tenant = make_tenant("Лаванда", "alice@example.com", "+79000000001", ["Лаванда Арбат"])
+    company = tenant.company
+    with scope(tenant.chain):
+        bank = make_bank_account(company)
+        PaymentSettings.objects.update_or_create(
+            company=company, defaults={"chain_id": company.chain_id, "provider": "test", "account": bank}
+        )
+        start = (timezone.now() + datetime.timedelta(days=3)).replace(microsecond=0)
+        event = make_group_event(company, start=start, capacity=5)
+        event.service.price_min = event.service.price_max = Decimal(800)
+        event.service.save()
+        PrepaymentRule.objects.create(
+            company=company, chain_id=company.chain_id, service=event.service, mode="required"
+        )
+
+    page = new_page(locale="en")
+    page.goto(f"/book/{company.pk}/?lang=en")
+    page.locator(f"[data-class='{event.pk}']").click()
+    page.locator("[data-prepayment='required']").wait_for()
+    page.fill("input[name=name]", "Вера")
+    page.fill("input[name=phone]", "+7 912 345-67-89")
+    page.check("input[name=consent]")
+    page.locator("form.bk-form button.bk-btn").click()
+
+    page.locator("[data-testid=pay-amount]").wait_for()
+    assert "800" in page.locator("[data-testid=pay-amount]").inner_text()
+    page.locator("[data-testid=pay]").click()
+
+    page.get_by_text("You are booked!").wait_for()
+    page.locator("[data-testid=prepaid]").wait_for()
+    with scope(tenant.chain):
+        record = Record.objects.get(group_event=event)
+        assert record.prepaid and record.status == "booked"
+        assert OnlinePayment.objects.get().status == "succeeded"
+        assert Transaction.objects.get(account=bank).amount == Decimal("800.00")

@@ -1,0 +1,76 @@
+"""The money a client still has open in a branch, for the client card: visits that happened but
+were not checked out, and sales not paid in full (debts). Each row links to the page that closes
+it, with a `next` back to the card; `safe_next` is the one place such a link is checked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from frontdesk.core.money import to_money
+from frontdesk.finance.models import Sale, SaleStatus
+from frontdesk.scheduling.models import Record, RecordStatus
+
+UPCOMING = (RecordStatus.BOOKED, RecordStatus.CONFIRMED)
+NOT_SOLD = (RecordStatus.CANCELLED, RecordStatus.NO_SHOW)
+SHOWN = 50  # a client with more open visits than this has a problem the reports show better
+
+
+@dataclass
+class OpenVisit:
+    visit_id: int
+    start: object
+    specialists: list[str] = field(default_factory=list)
+    services: list[str] = field(default_factory=list)
+    total: Decimal = Decimal(0)
+
+
+def visits_to_check_out(client, company, now) -> list[OpenVisit]:
+    """The client's visits in the branch that took place (a record arrived or completed, or its
+    time is past) and have no sale yet; cancelled and no-show records are not sold. Two queries."""
+    records = (
+        Record.objects.filter(company=company, client=client, visit__sale__isnull=True)
+        .exclude(status__in=NOT_SOLD)
+        .filter(~Q(status__in=UPCOMING) | Q(start__lt=now))
+        .select_related("specialist")
+        .prefetch_related("lines__service")
+        .order_by("-start", "-id")
+    )
+    visits: dict[int, OpenVisit] = {}
+    for record in records[: SHOWN * 4]:
+        row = visits.get(record.visit_id)
+        if row is None:
+            if len(visits) >= SHOWN:
+                continue
+            row = visits[record.visit_id] = OpenVisit(record.visit_id, record.start)
+        row.start = min(row.start, record.start)
+        if record.specialist.name not in row.specialists:
+            row.specialists.append(record.specialist.name)
+        for line in record.lines.all():
+            row.services.append(line.service.title)
+            row.total += line.price
+    for row in visits.values():
+        row.total = to_money(row.total)
+    return sorted(visits.values(), key=lambda v: v.start, reverse=True)
+
+
+def open_sales(client, company) -> list[Sale]:
+    """The client's sales in the branch with money still due, oldest first (paid first)."""
+    return list(
+        Sale.objects.filter(
+            company=company, client=client, status__in=[SaleStatus.UNPAID, SaleStatus.PARTLY_PAID]
+        ).order_by("created_at", "id")[:SHOWN]
+    )
+
+
+def safe_next(request, value: str | None) -> str:
+    """`value` when it is a path on this site (where a page was opened from), else ''."""
+    value = (value or "").strip()
+    if not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return ""
+    if not url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}, require_https=False):
+        return ""
+    return value
