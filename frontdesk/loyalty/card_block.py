@@ -4,6 +4,7 @@ members who may see the loyalty section."""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -35,9 +36,10 @@ def _card(card) -> Card | None:
     return card._loyalty_card
 
 
-def summary(client, company_id=None) -> dict:
+def summary(client, card=None) -> dict:
     """What the client's card holds: number, balance, programmes with status and discount."""
-    card = Card.objects.filter(client=client).prefetch_related("memberships__programme__tiers").first()
+    if card is None:
+        card = Card.objects.filter(client=client).prefetch_related("memberships__programme__tiers").first()
     if card is None:
         return {"card": None}
     rows = []
@@ -65,13 +67,19 @@ def _panel(card, request) -> str:
     if membership is None or not membership.can(Section.LOYALTY, Level.VIEW):
         return ""
     client = card.client
-    context = summary(client)
+    context = summary(client, _card(card)) if _card(card) else {"card": None}
+    # Whom the client recommended and who recommended the client, in one query.
+    found = list(
+        Referral.objects.filter(Q(referrer_card__client=client) | Q(newcomer=client)).select_related(
+            "newcomer", "referrer_card__client"
+        )[:21]
+    )
     context.update(
         client=client,
         request=request,
         can_edit=membership.can(Section.LOYALTY, Level.EDIT),
-        referrals=list(Referral.objects.filter(referrer_card__client=client).select_related("newcomer")[:20]),
-        referred_by=Referral.objects.filter(newcomer=client).select_related("referrer_card__client").first(),
+        referrals=[r for r in found if r.newcomer_id != client.pk][:20],
+        referred_by=next((r for r in found if r.newcomer_id == client.pk), None),
     )
     if context["card"] is not None:
         context["referral_link"] = request.build_absolute_uri(

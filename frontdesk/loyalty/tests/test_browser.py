@@ -67,7 +67,9 @@ def test_a_cumulative_discount_with_three_steps_is_applied_at_the_checkout(new_p
     assert form.locator("[data-testid=total]").inner_text() == "2700.00"
     form.locator("[data-pay-rest=cash]").click()
     form.locator("[data-testid=take-payment]").click()
-    page.wait_for_selector("[data-testid=sale-status]")
+    # Back in the journal, on the visit's day, where the checkout was opened.
+    page.wait_for_url(f"**/journal/?date={day.isoformat()}")
+    assert "The visit is checked out." in page.locator(".alert-success").inner_text()
     with scope(company.chain):
         sale = Sale.objects.get(visit=visit)
         assert (sale.discount, sale.discount_source) == (Decimal("300.00"), f"loyalty:{programme.pk}")
