@@ -95,7 +95,11 @@ def request_code(company, phone: str, ip: str | None) -> PhoneCode:
             created_at=now,
             expires_at=now + datetime.timedelta(seconds=rules["lifetime"]),
         )
-    # Sent after the transaction: no lock is held across the gateway's network call.
+    # Sent after the transaction: no lock is held across the gateway's network call. A code
+    # deliberately bypasses the notification outbox: it is a one-time password the client is
+    # waiting for on the page, useless after its lifetime, so it must not queue behind a mailing,
+    # wait out quiet hours, honour a marketing opt-out or be retried minutes later; it is
+    # neither stored in clear nor shown in the message log. Its limits are the ones above.
     send_sms(phone, _("%(code)s is your code for booking at %(branch)s.") % {"code": code, "branch": company.name})
     return row
 

@@ -551,6 +551,15 @@ def my_move(request, token):
     return render(request, "booking/move.html", context)
 
 
+def _telegram_link(company, phone: str) -> str:
+    """The deep link that links the client's Telegram chat to their card ('' without a bot)."""
+    from frontdesk.clients.models import Client
+    from frontdesk.notifications.telegram import deep_link
+
+    client = Client.objects.filter(chain_id=company.chain_id, phone=phone, erased_at__isnull=True).first()
+    return deep_link(company, client) if client is not None else ""
+
+
 @public_booking
 def my_records(request, branch_id):
     """A returning client confirms the phone by SMS and sees their records across the network."""
@@ -581,5 +590,6 @@ def my_records(request, branch_id):
             confirmed_phone=phone,
             upcoming=[(r, services.link_for(r.visit)) for r in reversed(records) if r.start >= now],
             past=[(r, services.link_for(r.visit)) for r in records if r.start < now],
+            telegram_link=_telegram_link(company, phone),
         )
     return render(request, "booking/my_records.html", context)

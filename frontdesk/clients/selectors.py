@@ -419,3 +419,22 @@ def apply_filters(
     counted = stats_counted.filter(**on_stats) if stats_counted is not None else counted.order_by()
     ordering = by_name(query) if sort == "name" else SORTS[sort]
     return listed.order_by(*ordering), counted
+
+
+def segment_clients(segment, *, chain, now: datetime.datetime | None = None) -> QuerySet:
+    """The clients of a saved segment, by the list's own filters (ClientFilterForm +
+    apply_filters), unordered: what a mailing sends to. A filter that no longer validates (a
+    deleted category, say) is left out, as the list does."""
+    from django.http import QueryDict
+
+    from frontdesk.clients.forms import ClientFilterForm
+
+    params = QueryDict(mutable=True)
+    for key, values in (segment.params or {}).items():
+        params.setlist(key, values if isinstance(values, list) else [values])
+    form = ClientFilterForm(params, chain=chain)
+    data = (
+        form.cleaned_data if form.is_valid() else {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
+    )
+    listed, _counted = apply_filters(Client.objects.filter(chain=chain), data, chain_id=chain.pk, now=now)
+    return listed.order_by()

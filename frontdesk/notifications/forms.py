@@ -1,9 +1,22 @@
+import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from frontdesk.clients.models import Segment
 from frontdesk.core.forms import BootstrapFormMixin
-from frontdesk.notifications.models import ChannelKind, ChannelSettings, MessageEvent, MessageStatus, MessageTemplate
+from frontdesk.notifications.models import (
+    AudienceKind,
+    ChannelKind,
+    ChannelSettings,
+    Mailing,
+    MessageEvent,
+    MessageStatus,
+    MessageTemplate,
+)
 from frontdesk.notifications.templating import TemplateError, compile_text
+from frontdesk.scheduling.models import GroupEvent
+from frontdesk.staff.models import Specialist
 
 SECRETS = ("sms_secret", "telegram_token")
 
@@ -25,9 +38,19 @@ class ChannelSettingsForm(BootstrapFormMixin, forms.ModelForm):
             "telegram_enabled",
             "telegram_token",
             "telegram_chat_id",
+            "telegram_bot_name",
             "reminder_hours",
             "quiet_from",
             "quiet_to",
+            "sms_price",
+            "mailing_rate",
+            "thanks_enabled",
+            "thanks_hours",
+            "birthday_enabled",
+            "birthday_hour",
+            "winback_enabled",
+            "winback_gap_days",
+            "staff_notice",
         ]
         widgets = {
             "sms_secret": forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
@@ -36,16 +59,24 @@ class ChannelSettingsForm(BootstrapFormMixin, forms.ModelForm):
             "quiet_to": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
 
+    # Left out of a submitted form: the stored (or default) value stays.
+    KEEP_IF_EMPTY = ("sms_price", "mailing_rate", "thanks_hours", "birthday_hour", "winback_gap_days", "staff_notice")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in SECRETS:
             if getattr(self.instance, name):
                 self.fields[name].help_text = _("Saved. Leave empty to keep it.")
+        for name in self.KEEP_IF_EMPTY:
+            self.fields[name].required = False
 
     def clean(self):
         data = super().clean()
         for name in SECRETS:
             if not data.get(name):
+                data[name] = getattr(self.instance, name)
+        for name in self.KEEP_IF_EMPTY:
+            if name in data and data[name] in (None, ""):
                 data[name] = getattr(self.instance, name)
         if bool(data.get("quiet_from")) != bool(data.get("quiet_to")):
             self.add_error("quiet_to", _("Give both ends of the quiet hours, or neither."))
@@ -103,3 +134,84 @@ class MessageFilterForm(BootstrapFormMixin, forms.Form):
     event = forms.ChoiceField(label=_("Event"), required=False, choices=[("", _("Any"))] + MessageEvent.choices)
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class MailingForm(BootstrapFormMixin, forms.ModelForm):
+    """A mailing's text and audience. The choices are the branch's (segments are the network's)."""
+
+    segment = forms.ModelChoiceField(label=_("Segment"), required=False, queryset=Segment.unscoped.none())
+    specialist = forms.ModelChoiceField(label=_("Specialist"), required=False, queryset=Specialist.unscoped.none())
+    group_event = forms.ModelChoiceField(label=_("Class"), required=False, queryset=GroupEvent.unscoped.none())
+
+    class Meta:
+        model = Mailing
+        fields = ["name", "channel", "subject", "body", "audience", "segment", "day", "specialist", "group_event"]
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 5}),
+            "day": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, company, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.utils import timezone
+
+        from frontdesk.scheduling.models import GroupEventStatus
+
+        self.company = company
+        self.fields["segment"].queryset = Segment.objects.filter(chain_id=company.chain_id)
+        self.fields["specialist"].queryset = Specialist.objects.filter(companies=company)
+        self.fields["group_event"].queryset = (
+            GroupEvent.objects.filter(company=company, status=GroupEventStatus.SCHEDULED)
+            .filter(start__gte=timezone.now() - datetime.timedelta(days=1))
+            .select_related("service")
+        )
+        self.fields["group_event"].label_from_instance = lambda event: (
+            f"{event.service.title} · {event.start.astimezone(company.tz):%d.%m.%Y %H:%M}"
+        )
+        self.fields["subject"].help_text = _("Only for email.")
+        self.fields["body"].help_text = _(
+            "Variables: {{ client_name }}, {{ branch }}, {{ branch_address }}, {{ branch_phone }}, {{ link }}."
+        )
+
+    def clean_body(self):
+        text = self.cleaned_data.get("body", "")
+        try:
+            compile_text(text)
+        except TemplateError as error:
+            raise forms.ValidationError(_("The text has an error: %(error)s"), params={"error": error}) from None
+        return text
+
+    def clean_subject(self):
+        text = self.cleaned_data.get("subject", "")
+        try:
+            compile_text(text)
+        except TemplateError as error:
+            raise forms.ValidationError(_("The text has an error: %(error)s"), params={"error": error}) from None
+        return text
+
+    def clean(self):
+        data = super().clean()
+        audience = data.get("audience")
+        needs = {
+            AudienceKind.SEGMENT: ["segment"],
+            AudienceKind.DAY: ["day"],
+            AudienceKind.SPECIALIST_DAY: ["day", "specialist"],
+            AudienceKind.CLASS: ["group_event"],
+        }.get(audience, [])
+        for name in needs:
+            if not data.get(name):
+                self.add_error(name, _("Choose it for this audience."))
+        for name in ("segment", "day", "specialist", "group_event"):
+            if name not in needs:
+                data[name] = None
+        if data.get("channel") == ChannelKind.EMAIL and not (data.get("subject") or "").strip():
+            self.add_error("subject", _("An email needs a subject."))
+        return data
+
+
+class ScheduleForm(BootstrapFormMixin, forms.Form):
+    send_at = forms.DateTimeField(
+        label=_("Send at (branch time)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )

@@ -13,11 +13,12 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from frontdesk.core.models import ChainScopedModel
+from frontdesk.core.models import ChainScopedModel, CompanyScopedModel
 from frontdesk.core.money import MoneyField
 from frontdesk.core.scopes import ScopedManager
 
@@ -39,11 +40,74 @@ class MessageEvent(models.TextChoices):
     CHANGED = "changed", _("Booking changed")
     CANCELLED = "cancelled", _("Booking cancelled")
     REMINDER = "reminder", _("Reminder before the visit")
+    THANKS = "thanks", _("Thank you and review request")
+    BIRTHDAY = "birthday", _("Birthday greeting")
+    WINBACK = "winback", _("Win-back of a lost client")
+    STAFF_BOOKED = "staff_booked", _("Online booking (to the staff)")
+    WAITLIST_OFFER = "waitlist_offer", _("Waiting list: a time has freed up")
+    LOYALTY_BONUS_ACCRUED = "loyalty_bonus_accrued", _("Loyalty: bonuses accrued")
+    LOYALTY_STATUS_CHANGED = "loyalty_status_changed", _("Loyalty: status changed")
+    LOYALTY_EXPIRING = "loyalty_expiring", _("Loyalty: bonuses expiring")
+    CERTIFICATE_EXPIRING = "certificate_expiring", _("Certificate expiring")
+    ABONEMENT_EXPIRING = "abonement_expiring", _("Abonement expiring")
+    MAILING = "mailing", _("Mass mailing")
     TEST = "test", _("Test message")
 
 
-# The events a template exists for (a test message has no template of its own).
-TEMPLATE_EVENTS = [MessageEvent.BOOKED, MessageEvent.CHANGED, MessageEvent.CANCELLED, MessageEvent.REMINDER]
+# The events a template exists for (a test message and a mailing carry their own text).
+TEMPLATE_EVENTS = [
+    MessageEvent.BOOKED,
+    MessageEvent.CHANGED,
+    MessageEvent.CANCELLED,
+    MessageEvent.REMINDER,
+    MessageEvent.THANKS,
+    MessageEvent.BIRTHDAY,
+    MessageEvent.WINBACK,
+    MessageEvent.STAFF_BOOKED,
+    MessageEvent.WAITLIST_OFFER,
+    MessageEvent.LOYALTY_BONUS_ACCRUED,
+    MessageEvent.LOYALTY_STATUS_CHANGED,
+    MessageEvent.LOYALTY_EXPIRING,
+    MessageEvent.CERTIFICATE_EXPIRING,
+    MessageEvent.ABONEMENT_EXPIRING,
+]
+# Marketing: sent only to clients who agreed to marketing on the channel (the card's consent
+# boxes; an email carries an unsubscribe link). Everything else is a service message: it
+# follows the booking and stops only when the client opted out of the channel altogether.
+MARKETING_EVENTS = frozenset({MessageEvent.MAILING, MessageEvent.BIRTHDAY, MessageEvent.WINBACK})
+# Events other code raises with `queue_event` (loyalty, the waiting list): no visit behind them,
+# their variables come with the call.
+CALLED_EVENTS = frozenset(
+    {
+        MessageEvent.WAITLIST_OFFER,
+        MessageEvent.LOYALTY_BONUS_ACCRUED,
+        MessageEvent.LOYALTY_STATUS_CHANGED,
+        MessageEvent.LOYALTY_EXPIRING,
+        MessageEvent.CERTIFICATE_EXPIRING,
+        MessageEvent.ABONEMENT_EXPIRING,
+    }
+)
+# Events about a visit (the template sees the visit's date, time, specialist…).
+VISIT_EVENTS = frozenset(
+    {
+        MessageEvent.BOOKED,
+        MessageEvent.CHANGED,
+        MessageEvent.CANCELLED,
+        MessageEvent.REMINDER,
+        MessageEvent.THANKS,
+        MessageEvent.STAFF_BOOKED,
+    }
+)
+EVENT_LENGTH = 32
+
+
+class StaffNotice(models.TextChoices):
+    NONE = "none", _("Nobody")
+    SPECIALIST = "specialist", _("The specialist")
+    ADMINS = "admins", _("The branch's administrators")
+    BOTH = "both", _("The specialist and the administrators")
+
+
 TEMPLATE_LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
@@ -104,6 +168,33 @@ class ChannelSettings(ChainScopedModel):
     )
     quiet_from = models.TimeField(_("quiet hours from"), null=True, blank=True, default=datetime.time(21))
     quiet_to = models.TimeField(_("quiet hours until"), null=True, blank=True, default=datetime.time(9))
+    sms_price = MoneyField(
+        _("price of one SMS part"),
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text=_("For the cost estimate of mailings."),
+    )
+    mailing_rate = models.PositiveIntegerField(
+        _("mailing speed, messages per minute"), default=60, validators=[MinValueValidator(1), MaxValueValidator(6000)]
+    )
+    thanks_enabled = models.BooleanField(_("thank the client after the visit"), default=False)
+    thanks_hours = models.PositiveSmallIntegerField(
+        _("hours after the visit"), default=2, validators=[MinValueValidator(0), MaxValueValidator(72)]
+    )
+    birthday_enabled = models.BooleanField(_("birthday greetings"), default=False)
+    birthday_hour = models.PositiveSmallIntegerField(
+        _("greeting hour (branch time)"), default=10, validators=[MaxValueValidator(23)]
+    )
+    winback_enabled = models.BooleanField(_("win back lost clients"), default=False)
+    winback_gap_days = models.PositiveSmallIntegerField(
+        _("not more often than once in, days"), default=90, validators=[MinValueValidator(1), MaxValueValidator(3650)]
+    )
+    staff_notice = models.CharField(
+        _("tell about online bookings"), max_length=16, choices=StaffNotice.choices, default=StaffNotice.SPECIALIST
+    )
+    telegram_bot_name = models.CharField(
+        _("bot username"), max_length=64, blank=True, help_text=_("Without @; clients link their chats through it.")
+    )
 
     AUDIT_EXCLUDE = ("updated_at", "password", "sms_secret", "telegram_token")
 
@@ -150,7 +241,7 @@ class MessageTemplate(ChainScopedModel):
     """What a network says for one event on one channel in one language. Rendered by Django's
     template engine over a plain dictionary of strings (see templating.py)."""
 
-    event = models.CharField(_("event"), max_length=16, choices=MessageEvent.choices)
+    event = models.CharField(_("event"), max_length=EVENT_LENGTH, choices=MessageEvent.choices)
     channel = models.CharField(_("channel"), max_length=16, choices=ChannelKind.choices)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     subject = models.CharField(_("subject (email)"), max_length=200, blank=True)
@@ -205,8 +296,15 @@ class Message(models.Model):
     visit = models.ForeignKey(
         "scheduling.Visit", on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
     )
-    event = models.CharField(_("event"), max_length=16, choices=MessageEvent.choices)
+    event = models.CharField(_("event"), max_length=EVENT_LENGTH, choices=MessageEvent.choices)
     channel = models.CharField(_("channel"), max_length=16, choices=ChannelKind.choices)
+    mailing = models.ForeignKey(
+        "notifications.Mailing", on_delete=models.CASCADE, null=True, blank=True, related_name="messages"
+    )
+    # The variables of an event raised by other code (queue_event), plain strings.
+    context = models.JSONField(default=dict, blank=True)
+    # A message to a member of the staff (the recipient is theirs, not the client's).
+    to_staff = models.BooleanField(default=False)
     recipient = models.CharField(_("to"), max_length=255)
     language = models.CharField(max_length=8, default=settings.LANGUAGE_CODE)
     subject = models.CharField(_("subject"), max_length=255, blank=True)
@@ -243,6 +341,7 @@ class Message(models.Model):
             models.Index(fields=["company", "-created_at"], name="notify_message_branch_log"),
             models.Index(fields=["client", "-created_at"], name="notify_message_client"),
             models.Index(fields=["visit", "event"], name="notify_message_visit"),
+            models.Index(fields=["mailing", "status"], name="notify_message_mailing"),
         ]
 
     def __str__(self):
@@ -267,3 +366,87 @@ class OptOut(models.Model):
 
     def __str__(self):
         return f"{self.client_id} {self.channel}"
+
+
+class ClientTelegram(models.Model):
+    """The Telegram chat of a client, linked by the client through the bot's deep link."""
+
+    CHAIN_FIELD = "chain_id"
+
+    chain = models.ForeignKey("tenancy.Chain", on_delete=models.CASCADE, related_name="+")
+    client = models.OneToOneField("clients.Client", on_delete=models.CASCADE, related_name="telegram")
+    chat_id = models.CharField(max_length=64)
+    linked_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
+    unscoped = models.Manager()
+
+    def __str__(self):
+        return f"{self.client_id} → {self.chat_id}"
+
+
+class AudienceKind(models.TextChoices):
+    SEGMENT = "segment", _("A segment of the client base")
+    DAY = "day", _("Everyone booked on a day")
+    SPECIALIST_DAY = "specialist_day", _("Everyone booked with a specialist on a day")
+    CLASS = "class", _("Everyone booked in a class")
+
+
+class MailingStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SCHEDULED = "scheduled", _("Scheduled")
+    SENDING = "sending", _("Sending")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Mailing(CompanyScopedModel):
+    """A mass mailing of one branch: a text on one channel to an audience. Sending writes one
+    outbox message per recipient (their idempotency key names the mailing and the client), due
+    one after another at the branch's mailing speed; the worker sends them like any other."""
+
+    name = models.CharField(_("name"), max_length=150)
+    channel = models.CharField(_("channel"), max_length=16, choices=ChannelKind.choices, default=ChannelKind.SMS)
+    subject = models.CharField(_("subject (email)"), max_length=200, blank=True)
+    body = models.TextField(_("text"), max_length=2000)
+    audience = models.CharField(_("to whom"), max_length=16, choices=AudienceKind.choices, default=AudienceKind.SEGMENT)
+    segment = models.ForeignKey(
+        "clients.Segment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("segment")
+    )
+    day = models.DateField(_("day"), null=True, blank=True)
+    specialist = models.ForeignKey(
+        "staff.Specialist",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("specialist"),
+    )
+    group_event = models.ForeignKey(
+        "scheduling.GroupEvent",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("class"),
+    )
+    status = models.CharField(_("status"), max_length=16, choices=MailingStatus.choices, default=MailingStatus.DRAFT)
+    send_at = models.DateTimeField(_("send at"), null=True, blank=True)
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    excluded = models.PositiveIntegerField(_("excluded"), default=0)
+    estimated_cost = MoneyField(_("estimated cost"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("mailing")
+        verbose_name_plural = _("mailings")
+        indexes = [models.Index(fields=["status", "send_at"], name="notify_mailing_due")]
+
+    def __str__(self):
+        return self.name

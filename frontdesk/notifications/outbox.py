@@ -32,16 +32,18 @@ from django.utils.translation import gettext_noop
 from frontdesk.notifications.models import (
     ChannelKind,
     ChannelSettings,
+    ClientTelegram,
     Message,
     MessageEvent,
     MessageStatus,
     OptOut,
 )
-from frontdesk.scheduling.models import Record, RecordStatus
+from frontdesk.scheduling.models import Record, RecordSource, RecordStatus
 
 logger = logging.getLogger("frontdesk.notifications")
 
 UPCOMING = (RecordStatus.BOOKED, RecordStatus.CONFIRMED)
+ONLINE_SOURCES = (RecordSource.ONLINE, RecordSource.WIDGET, RecordSource.API)
 OPEN = (MessageStatus.PENDING, MessageStatus.SENDING)
 WATCHED_FIELDS = {"start", "status", "specialist", "specialist_id", "client", "client_id"}
 
@@ -59,18 +61,31 @@ def settings_for(company) -> ChannelSettings:
 
 def address(client, channel: str) -> str:
     """Where a client is reached on a channel ('' when not at all). Telegram needs the client to
-    have started a chat with the bot, which is not linked to the card yet."""
+    have linked a chat with the bot (the deep link on their self-service page, telegram.py)."""
     if client is None or client.erased_at is not None:
         return ""
     if channel == ChannelKind.SMS:
         return client.phone
     if channel == ChannelKind.EMAIL:
         return client.email
+    if channel == ChannelKind.TELEGRAM:
+        return ClientTelegram.unscoped.filter(client_id=client.pk).values_list("chat_id", flat=True).first() or ""
     return ""
 
 
 def opted_out(client, channel: str) -> bool:
     return OptOut.unscoped.filter(chain_id=client.chain_id, client_id=client.pk, channel=channel).exists()
+
+
+def marketing_allowed(client, channel: str) -> bool:
+    """Marketing (mailings, birthday, win-back) needs the client's consent on the channel: the
+    card's SMS and email consent boxes; a Telegram chat the client linked themselves counts as
+    consent to Telegram. Service messages do not look at this (only at opt-outs)."""
+    if channel == ChannelKind.SMS:
+        return client.sms_consent
+    if channel == ChannelKind.EMAIL:
+        return client.email_consent
+    return channel == ChannelKind.TELEGRAM
 
 
 def wake_worker(at: datetime.datetime | None = None) -> None:
@@ -319,8 +334,16 @@ def _record_saved(sender, instance, created=False, raw=False, update_fields=None
     instance._notify_was = (instance.start, instance.status, instance.specialist_id)
     if created:
         visit_booked(instance)
+        if instance.source in ONLINE_SOURCES and instance.status in UPCOMING:
+            from frontdesk.notifications.events import tell_staff_of_online_booking
+
+            tell_staff_of_online_booking(instance)
         return
     if was_status != instance.status:
+        if instance.status == RecordStatus.COMPLETED:
+            from frontdesk.notifications.events import visit_completed
+
+            visit_completed(instance)
         if instance.status == RecordStatus.CANCELLED:
             visit_cancelled(instance)
         elif instance.status in UPCOMING and was_status not in UPCOMING:

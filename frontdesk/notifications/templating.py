@@ -51,6 +51,12 @@ VARIABLES = {
     "branch_phone": gettext_lazy("branch phone"),
     "link": gettext_lazy("link to cancel or move the booking"),
     "hours": gettext_lazy("hours before the visit (reminders)"),
+    "client_phone": gettext_lazy("client's phone (messages to the staff)"),
+    "amount": gettext_lazy("amount (loyalty: bonuses accrued or expiring)"),
+    "balance": gettext_lazy("loyalty balance"),
+    "status": gettext_lazy("loyalty status"),
+    "item": gettext_lazy("card, certificate or abonement"),
+    "expires": gettext_lazy("date it expires"),
 }
 
 
@@ -87,6 +93,12 @@ def sample_variables() -> dict[str, str]:
         "branch_phone": "+7 900 000-00-00",
         "link": "https://example.com/my/…/",
         "hours": "24",
+        "client_phone": "+7 900 111-22-33",
+        "amount": "150",
+        "balance": "1200",
+        "status": _("Gold"),
+        "item": _("Gift certificate"),
+        "expires": "31.12.2026",
     }
 
 
@@ -110,6 +122,67 @@ def _defaults() -> dict[tuple[str, str], tuple[str, str]]:
         out[(event, ChannelKind.SMS)] = ("", text)
         out[(event, ChannelKind.TELEGRAM)] = ("", text + long_tail)
         out[(event, ChannelKind.EMAIL)] = (subject, text + long_tail)
+    # Events without a visit's details: one text for every channel.
+    for event, text, subject in (
+        (
+            MessageEvent.THANKS,
+            _("{{ client_name }}, thank you for visiting {{ branch }}! How was it? Reply or rate us: {{ link }}"),
+            _("Thank you for your visit"),
+        ),
+        (
+            MessageEvent.BIRTHDAY,
+            _("{{ client_name }}, happy birthday! {{ branch }} wishes you a wonderful year. Book: {{ branch_phone }}"),
+            _("Happy birthday, {{ client_name }}!"),
+        ),
+        (
+            MessageEvent.WINBACK,
+            _("{{ client_name }}, we miss you at {{ branch }}! Book your next visit: {{ branch_phone }}"),
+            _("We miss you at {{ branch }}"),
+        ),
+        (
+            MessageEvent.STAFF_BOOKED,
+            _(
+                "Online booking: {{ client_name }} {{ client_phone }}, {{ date }} {{ time }}, {{ service }}, {{ specialist }}"
+            ),
+            _("Online booking: {{ date }} {{ time }}"),
+        ),
+        (
+            MessageEvent.WAITLIST_OFFER,
+            _(
+                "{{ branch }}: a time has freed up for “{{ service }}”: {{ date }} at {{ time }}. Call {{ branch_phone }} to book it."
+            ),
+            _("A time has freed up: {{ date }} at {{ time }}"),
+        ),
+        (
+            MessageEvent.LOYALTY_BONUS_ACCRUED,
+            _(
+                "{{ client_name }}, {{ amount }} bonuses are added to your card at {{ branch }}. Balance: {{ balance }}."
+            ),
+            _("Bonuses added: {{ amount }}"),
+        ),
+        (
+            MessageEvent.LOYALTY_STATUS_CHANGED,
+            _("{{ client_name }}, your card at {{ branch }} now has the status “{{ status }}”."),
+            _("Your new status: {{ status }}"),
+        ),
+        (
+            MessageEvent.LOYALTY_EXPIRING,
+            _("{{ client_name }}, {{ amount }} bonuses on your card at {{ branch }} expire on {{ expires }}."),
+            _("Your bonuses expire on {{ expires }}"),
+        ),
+        (
+            MessageEvent.CERTIFICATE_EXPIRING,
+            _("{{ client_name }}, your certificate “{{ item }}” at {{ branch }} expires on {{ expires }}."),
+            _("Your certificate expires on {{ expires }}"),
+        ),
+        (
+            MessageEvent.ABONEMENT_EXPIRING,
+            _("{{ client_name }}, your abonement “{{ item }}” at {{ branch }} expires on {{ expires }}."),
+            _("Your abonement expires on {{ expires }}"),
+        ),
+    ):
+        for channel in ChannelKind.values:
+            out[(event, channel)] = (subject if channel == ChannelKind.EMAIL else "", text)
     return out
 
 

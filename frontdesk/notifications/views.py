@@ -58,6 +58,9 @@ def message_log(request, company_id):
     company = request.company
     form = MessageFilterForm(request.GET or None)
     rows = Message.objects.filter(company=company).select_related("client").order_by("-created_at", "-id")
+    mailing_id = request.GET.get("mailing", "")
+    if mailing_id.isdigit():
+        rows = rows.filter(mailing_id=int(mailing_id))
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
@@ -257,6 +260,27 @@ def channel_test(request, company_id):
     else:
         errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
         messages.error(request, _("The test message was not sent: %(error)s") % {"error": errors})
+    return redirect("notifications:settings", company_id=request.company.pk)
+
+
+@section_required(Section.SETTINGS, Level.EDIT)
+@require_POST
+def telegram_connect(request, company_id):
+    """Register the network's bot webhook with Telegram, so clients can link their chats."""
+    from frontdesk.core.http import HttpError
+    from frontdesk.notifications.outbox import settings_for
+    from frontdesk.notifications.telegram import register_webhook
+
+    config = settings_for(request.company)
+    if not config.telegram_token:
+        messages.error(request, _("Enter the bot token first."))
+    else:
+        try:
+            register_webhook(config)
+        except HttpError as error:
+            messages.error(request, _("Telegram did not accept the webhook: %(error)s") % {"error": error})
+        else:
+            messages.success(request, _("The bot is connected: clients can link their Telegram now."))
     return redirect("notifications:settings", company_id=request.company.pk)
 
 

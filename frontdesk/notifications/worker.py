@@ -29,15 +29,24 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
 from frontdesk.core.scopes import scope
 from frontdesk.notifications.channels import DeliveryError, channel_for
-from frontdesk.notifications.models import Message, MessageEvent, MessageStatus
-from frontdesk.notifications.outbox import UPCOMING, address, opted_out, settings_for, wake_worker
+from frontdesk.notifications.models import (
+    MARKETING_EVENTS,
+    VISIT_EVENTS,
+    ChannelKind,
+    Mailing,
+    MailingStatus,
+    Message,
+    MessageEvent,
+    MessageStatus,
+)
+from frontdesk.notifications.outbox import UPCOMING, address, marketing_allowed, opted_out, settings_for, wake_worker
 from frontdesk.notifications.templating import TemplateError, render_text, template_for
-from frontdesk.scheduling.models import Record
+from frontdesk.scheduling.models import Record, RecordStatus
 
 logger = logging.getLogger("frontdesk.notifications")
 
@@ -76,15 +85,28 @@ def stale_reason(message: Message, now: datetime.datetime) -> str:
     if message.event == MessageEvent.TEST:
         return ""
     client = message.client
-    if client is None:
-        return gettext_noop("the client card is gone")
-    if client.erased_at is not None:
-        return gettext_noop("the client's data was erased")
-    if opted_out(client, message.channel):
-        return gettext_noop("the client opted out of this channel")
+    if not message.to_staff:
+        # A message to the staff is about the client but not to them: the client's consent
+        # and opt-outs do not apply to it.
+        if client is None:
+            return gettext_noop("the client card is gone")
+        if client.erased_at is not None:
+            return gettext_noop("the client's data was erased")
+        if opted_out(client, message.channel):
+            return gettext_noop("the client opted out of this channel")
+        if message.event in MARKETING_EVENTS and not marketing_allowed(client, message.channel):
+            return gettext_noop("the client withdrew consent to marketing on this channel")
+    if message.mailing_id is not None:
+        status = Mailing.unscoped.filter(pk=message.mailing_id).values_list("status", flat=True).first()
+        return gettext_noop("the mailing was cancelled") if status == MailingStatus.CANCELLED else ""
+    if message.event not in VISIT_EVENTS:
+        return ""  # birthday, win-back, loyalty: nothing else to re-check
     if message.visit_id is None:
         return gettext_noop("the visit is gone")
     records = list(Record._base_manager.filter(visit_id=message.visit_id).order_by("start", "id"))
+    if message.event == MessageEvent.THANKS:
+        done = any(r.status == RecordStatus.COMPLETED for r in records)
+        return "" if done else gettext_noop("the visit is no longer completed")
     upcoming = [r for r in records if r.status in UPCOMING]
     if message.event == MessageEvent.CANCELLED:
         return gettext_noop("the visit was restored") if upcoming else ""
@@ -144,16 +166,37 @@ def visit_variables(message: Message) -> dict[str, str]:
 
 
 def render_message(message: Message) -> tuple[str, str]:
-    """(subject, body) of a visit's message from the network's template; TemplateError if the
-    template is switched off or broken."""
+    """(subject, body) of a message: a mailing's own text, else the network's template for the
+    event; TemplateError if the template is switched off or broken. Marketing email ends with
+    the client's unsubscribe link, an SMS mailing with the opt-out hint."""
+    from frontdesk.notifications.mailings import client_variables, mailing_text, unsubscribe_footer
+    from frontdesk.notifications.unsubscribe import unsubscribe_url
+
+    client = message.client
+    marketing_email = message.event in MARKETING_EVENTS and message.channel == ChannelKind.EMAIL and client
+    link = unsubscribe_url(client) if marketing_email else ""
+    if message.mailing_id is not None:
+        mailing = Mailing.unscoped.select_related("company").get(pk=message.mailing_id)
+        body = mailing_text(mailing, client.name if client else "", link)
+        subject = render_text(mailing.subject, client_variables(mailing.company, client.name if client else ""))
+        return subject, body
     template = template_for(message.chain_id, message.event, message.channel, message.language)
     if template is None or not template.is_active:
         raise TemplateError(gettext_noop("the template is switched off"))
-    variables = visit_variables(message)
-    return render_text(template.subject, variables), render_text(template.body, variables)
+    if message.event in VISIT_EVENTS:
+        variables = visit_variables(message)
+        if client is not None:
+            variables["client_phone"] = client.phone
+    else:
+        variables = {**client_variables(message.company, client.name if client else ""), **(message.context or {})}
+    subject, body = render_text(template.subject, variables), render_text(template.body, variables)
+    if link:
+        with translation.override(message.language):
+            body += unsubscribe_footer(link)
+    return subject, body
 
 
-def _quiet_until(config, now: datetime.datetime, tz) -> datetime.datetime | None:
+def quiet_until(config, now: datetime.datetime, tz) -> datetime.datetime | None:
     local = now.astimezone(tz)
     if not config.in_quiet_hours(local.time()):
         return None
@@ -174,7 +217,7 @@ def process(message: Message, now: datetime.datetime | None = None) -> str:
         company = message.company
         config = settings_for(company)
         if message.event != MessageEvent.TEST:
-            later = _quiet_until(config, now, company.tz)
+            later = quiet_until(config, now, company.tz)
             if later is not None:
                 # Not an attempt: back in the queue until the quiet hours end.
                 Message.unscoped.filter(pk=message.pk, status=MessageStatus.SENDING).update(
@@ -185,7 +228,7 @@ def process(message: Message, now: datetime.datetime | None = None) -> str:
             if message.channel not in config.channels():
                 _finish(message, MessageStatus.SKIPPED, error=gettext_noop("the channel is switched off"))
                 return MessageStatus.SKIPPED
-            recipient = address(message.client, message.channel)
+            recipient = message.recipient if message.to_staff else address(message.client, message.channel)
             if not recipient:
                 _finish(message, MessageStatus.SKIPPED, error=gettext_noop("no address on the client card"))
                 return MessageStatus.SKIPPED
@@ -235,7 +278,10 @@ def _retry_or_fail(message: Message, error: str, transient: bool, now) -> str:
 
 def deliver_due(limit: int | None = None, pause_ms: int | None = None) -> int:
     """Send every message that is due now, one at a time; return how many were handled."""
+    from frontdesk.notifications.mailings import queue_due_mailings
+
     pause = (settings.NOTIFY_SEND_PAUSE_MS if pause_ms is None else pause_ms) / 1000
+    queue_due_mailings()
     handled = 0
     while limit is None or handled < limit:
         message = claim_next(timezone.now())

@@ -1,6 +1,7 @@
 """The waiting list («лист ожидания»): clients who want a service, maybe with a given specialist,
 in a window of days and hours. When a record or a class gives its time back (cancelled, moved
-away), the oldest matching entry that now fits is offered that time by SMS.
+away), the oldest matching entry that now fits is offered that time by a message through the
+notification outbox (SMS, or the branch's other channels).
 
 The offer is a suggestion, not a hold: the time stays free for anyone until the administrator
 books it for the client (`book_offer`), which goes through `book_visit` like every booking.
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from frontdesk.core.audit import log_action
 from frontdesk.core.phones import format_phone
 from frontdesk.core.scopes import scope
-from frontdesk.core.sms import send_sms
 from frontdesk.scheduling.availability import Query, Segment, ServiceUnavailable, find_slots, to_minute
 from frontdesk.scheduling.errors import BookingError
 from frontdesk.scheduling.models import Record, RecordSource, WaitlistEntry, WaitlistStatus
@@ -161,14 +160,30 @@ def _offer(company, specialist_id, start, end) -> WaitlistEntry | None:
             entry.offered_at = timezone.now()
             entry.save()
             log_action(entry, code="waitlist.offered", changes={"offered_start": offered.isoformat()})
-            if entry.client.phone:
-                transaction.on_commit(partial(_send, entry.client.phone, offer_text(entry)))
+            _queue_offer(entry)
         return entry
     return None
 
 
+def _queue_offer(entry: WaitlistEntry) -> None:
+    """The offer goes through the notification outbox, in the offer's transaction: sent once by
+    the worker on the branch's channels, with the network's "waiting list" template, retried if
+    the gateway is down, and seen in the message log."""
+    from frontdesk.notifications.events import queue_event
+
+    local = entry.offered_start.astimezone(ZoneInfo(entry.company.timezone))
+    queue_event(
+        entry.company,
+        entry.client,
+        "waitlist_offer",
+        {"service": entry.service.title, "date": f"{local:%d.%m.%Y}", "time": f"{local:%H:%M}"},
+        f"{entry.pk}:{entry.offered_start.isoformat()}",
+    )
+
+
 def offer_text(entry: WaitlistEntry) -> str:
-    """The SMS, in the branch's language (the site's language until branches choose one)."""
+    """The SMS text of an offer, in the site's language (the outbox now renders the network's
+    "waiting list" template instead; kept for callers that show the text)."""
     company = entry.company
     local = entry.offered_start.astimezone(ZoneInfo(company.timezone))
     with translation.override(settings.LANGUAGE_CODE):
@@ -187,13 +202,6 @@ def offer_text(entry: WaitlistEntry) -> str:
         return (
             _("%(branch)s: a time has freed up for “%(service)s”: %(date)s at %(time)s. Call us to book it.") % params
         )
-
-
-def _send(phone: str, text: str) -> None:
-    try:
-        send_sms(phone, text)
-    except Exception:
-        logger.exception("Could not send the waiting-list SMS to %s", phone)
 
 
 def book_offer(entry: WaitlistEntry, *, created_by=None) -> list[Record]:

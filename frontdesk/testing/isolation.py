@@ -209,6 +209,11 @@ ROUTES_OUTSIDE_BACKOFFICE = {
     # The loyalty QR code on the counter: the branch in the URL decides the scope, the phone is
     # confirmed by SMS; tested in frontdesk/loyalty/tests/test_public.py.
     "loyalty:join",
+    # Notifications: the unsubscribe link of marketing email (a signed token names the client)
+    # and the Telegram bot's webhook (Telegram's secret header, an HMAC of the network); tested
+    # in frontdesk/notifications/tests/test_mailings.py and test_telegram_link.py.
+    "notifications:unsubscribe",
+    "notifications:telegram_webhook",
 }
 
 # Prefixes of routes that belong to other interfaces with their own isolation tests.
@@ -340,3 +345,12 @@ def _loyalty_card(tenant):
         defaults={"number": f"99{tenant.chain.pk:08d}", "referral_code": f"ISO{tenant.chain.pk}"},
     )
     return card.pk
+
+
+@object_factory("mailing_id")
+def _mailing(tenant):
+    from frontdesk.notifications.models import Mailing
+
+    return Mailing.objects.create(
+        chain=tenant.chain, company=tenant.company, name="Isolation mailing", body="Hello {{ client_name }}"
+    ).pk

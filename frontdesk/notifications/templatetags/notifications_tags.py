@@ -1,15 +1,19 @@
 from django import template
 
-from frontdesk.notifications.models import ChannelKind, OptOut
+from frontdesk.notifications.models import ChannelKind, ClientTelegram, OptOut
 
 register = template.Library()
 
 
 @register.inclusion_tag("notifications/_client_channels.html", takes_context=True)
 def client_channels(context, client):
-    """On the client card: whether the client gets booking messages by SMS and email."""
+    """On the client card: whether the client gets messages by SMS and email, and by Telegram
+    once the client has linked a chat (from their booking page)."""
     out = set(OptOut.objects.filter(client=client).values_list("channel", flat=True))
-    channels = [(kind, label, kind not in out) for kind, label in ChannelKind.choices if kind != ChannelKind.TELEGRAM]
+    linked = ClientTelegram.objects.filter(client=client).exists()
+    channels = [
+        (kind, label, kind not in out) for kind, label in ChannelKind.choices if kind != ChannelKind.TELEGRAM or linked
+    ]
     return {
         "client": client,
         "channels": channels,

@@ -47,6 +47,10 @@ def _answer(path: str, data: dict, number: int) -> tuple[int, dict]:
         if data.get("psw") != "good-password":
             return 200, {"error": "authorise error", "error_code": 2}
         return 200, {"id": number, "cnt": 1, "cost": "1.4", "balance": "99.00"}
+    if path.startswith("/bot") and path.endswith("/setWebhook"):  # Telegram
+        if path != "/botgood-token/setWebhook":
+            return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
+        return 200, {"ok": True, "result": True, "description": "Webhook was set"}
     if path.startswith("/bot") and path.endswith("/sendMessage"):  # Telegram
         if path != "/botgood-token/sendMessage":
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}

@@ -47,3 +47,69 @@ def test_edit_preview_and_test_send_a_template_then_see_it_in_the_log(page, tena
     log_row.get_by_text("details").click()
     assert "Dear Maria" in log_row.get_by_test_id("message-body").inner_text()
     assert Message.objects.get().idempotency_key in letter["Message-ID"]
+
+
+def test_a_mailing_to_a_segment_previews_count_and_cost_then_a_real_worker_sends_it(page, salon, alice, live_server):
+    """Compose a mailing to a saved segment, see the recipients and the SMS cost, send it, watch
+    the progress reach the end while `manage.py send_due_messages --loop` (a real process) sends,
+    and find the messages in the log."""
+    import subprocess
+    import sys
+    from decimal import Decimal
+
+    from frontdesk.clients.models import Client, Segment
+    from frontdesk.notifications.models import ChannelSettings, Mailing
+    from frontdesk.notifications.tests.test_worker_crash import ROOT, worker_env
+
+    ChannelSettings.objects.create(
+        chain=salon.chain,
+        company=None,
+        language="en",
+        sms_price=Decimal("3.00"),
+        mailing_rate=600,
+        quiet_from=None,
+        quiet_to=None,
+    )
+    for n, consent in enumerate([True, True, True, False]):
+        Client.objects.create(chain=salon.chain, name=f"Client {n}", phone=f"+7912000000{n}", sms_consent=consent)
+    segment = Segment.objects.create(chain=salon.chain, name="Regulars", params={"sort": "name"})
+    company = salon.company
+    _log_in(page, alice, live_server)
+    page.goto(f"/c/{company.pk}/messages/")
+    page.get_by_test_id("mailings-tab").click()
+    page.get_by_test_id("mailing-new").click()
+    page.locator("#id_name").fill("Live stream")
+    page.locator("#id_channel").select_option("sms")
+    page.locator("#id_body").fill("{{ client_name }}, the live stream starts at 19:00!")
+    page.locator("#id_audience").select_option("segment")
+    page.locator("#id_segment").select_option(str(segment.pk))
+    page.get_by_test_id("mailing-save").click()
+
+    preview = page.get_by_test_id("mailing-preview")
+    assert preview.get_by_test_id("preview-recipients").inner_text() == "3"
+    assert "1 without consent" in preview.get_by_test_id("preview-excluded").inner_text()
+    # Latin text plus the opt-out line: one SMS part each, 3 × 3.00.
+    assert "1 SMS part(s) per message × 3.00 = about 9.00" in preview.get_by_test_id("preview-cost").inner_text()
+    page.get_by_test_id("mailing-send-now").click()
+    page.get_by_text("The mailing is queued: 3 messages.").wait_for()
+
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "send_due_messages", "--loop", "--interval", "0.2"],
+        cwd=ROOT,
+        env=worker_env(""),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        page.locator("[data-testid=mailing-progress][data-done='1']").wait_for(timeout=30_000)
+    finally:
+        worker.terminate()
+        worker.wait(20)
+    assert page.get_by_test_id("progress-sent").inner_text() == "3"
+    assert page.get_by_test_id("progress-pending").inner_text() == "0"
+    assert Mailing.objects.get().status == "done"
+    page.get_by_test_id("mailing-log-link").click()
+    rows = page.get_by_test_id("message-row")
+    assert rows.count() == 3
+    assert {rows.nth(i).get_attribute("data-status") for i in range(3)} == {MessageStatus.SENT}
+    assert "Mass mailing" in rows.first.inner_text()

@@ -7,6 +7,7 @@ from django.urls import reverse
 from frontdesk.clients.models import Client
 from frontdesk.core import sms
 from frontdesk.notifications.models import (
+    TEMPLATE_EVENTS,
     ChannelKind,
     ChannelSettings,
     Message,
@@ -100,7 +101,7 @@ def test_the_templates_exist_in_russian_and_english_for_every_event(alice, tenan
     response = client_for(alice).get(url("templates", tenant_a.company))
     assert response.status_code == 200
     rows = set(MessageTemplate.objects.filter(chain=tenant_a.chain).values_list("event", "channel", "language"))
-    assert len(rows) == 4 * 3 * 2
+    assert len(rows) == len(TEMPLATE_EVENTS) * 3 * 2
     ru = MessageTemplate.objects.get(chain=tenant_a.chain, event="reminder", channel="sms", language="ru")
     assert ru.body.startswith("Напоминаем")
 
@@ -239,4 +240,4 @@ def test_a_new_network_starts_with_its_templates(db):
     from frontdesk.tenancy.models import Chain
 
     chain = Chain.objects.create(name="Новая сеть")
-    assert MessageTemplate.objects.filter(chain=chain).count() == 24
+    assert MessageTemplate.objects.filter(chain=chain).count() == len(TEMPLATE_EVENTS) * 3 * 2

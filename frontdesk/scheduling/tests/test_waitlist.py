@@ -8,6 +8,7 @@ from frontdesk.clients.models import Client
 from frontdesk.core import sms
 from frontdesk.core.models import Event
 from frontdesk.core.scopes import scope
+from frontdesk.notifications.worker import deliver_due
 from frontdesk.scheduling.availability import Segment
 from frontdesk.scheduling.errors import BookingError
 from frontdesk.scheduling.models import Record, RecordStatus, WaitlistStatus
@@ -61,6 +62,9 @@ def test_a_cancelled_record_is_offered_to_the_oldest_matching_entry_by_sms(full_
     second.refresh_from_db()
     assert first.status == WaitlistStatus.OFFERED and first.offered_start == at(MONDAY, "11:00")
     assert second.status == WaitlistStatus.WAITING
+    # The offer waits in the notification outbox; the worker sends it.
+    assert sms.outbox == []
+    deliver_due()
     [message] = sms.outbox
     assert message.phone == "+79001112233"
     # The branch speaks Russian.
@@ -85,6 +89,7 @@ def test_the_hour_window_and_the_specialist_must_match(full_day, sent_on_commit)
         wants_evening.pk: WaitlistStatus.WAITING,
         wants_morning.pk: WaitlistStatus.WAITING,
     }
+    deliver_due()
     assert sms.outbox == []
 
 
@@ -136,4 +141,5 @@ def test_bad_entries_are_refused_and_cancelled_entries_are_never_offered(full_da
     assert "before the first day" in backwards.value.messages[0]
     assert "must be after" in hours.value.messages[0]
     entry.refresh_from_db()
+    deliver_due()
     assert entry.status == WaitlistStatus.CANCELLED and sms.outbox == []
