@@ -216,8 +216,15 @@ def test_a_programme_that_takes_every_client_joins_an_existing_card_on_a_paid_vi
     assert ledger.balance(card) == Decimal("100.00")
 
 
-def test_without_the_notifications_module_loyalty_events_are_simply_not_sent(tenant_a):
-    from frontdesk.loyalty.notify import BONUS_ACCRUED, notify
+def test_accrued_bonuses_and_a_new_status_are_told_to_the_client_once(tenant_a):
+    from frontdesk.notifications.models import Message
 
-    person = f.client(tenant_a.chain)
-    assert notify(tenant_a.company, person, BONUS_ACCRUED, {"amount": "10"}, "key") is False
+    programme = f.bonus(tenant_a.chain, basis="spend")
+    Tier.objects.create(chain=tenant_a.chain, programme=programme, threshold=500, name="Gold", accrual_percent=20)
+    card = f.member(tenant_a.chain, [programme])
+    sale = f.paid_visit(tenant_a.company, card.client, 1000)  # the checkout's sale_settled
+    sent = Message.objects.filter(client=card.client)
+    assert {"loyalty_bonus_accrued", "loyalty_status_changed"} <= set(sent.values_list("event", flat=True))
+    count = sent.count()
+    settle(sale)  # the same payment settled again writes no second message
+    assert sent.count() == count
