@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "frontdesk.notifications",
     "frontdesk.payments",
     "frontdesk.prepaid",
+    "frontdesk.loyalty",
     "frontdesk.api",
     # Django Ninja serves its Swagger UI from these static files, not from a CDN.
     "ninja",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("frontdesk.notifications.urls")),
     path("", include("frontdesk.payments.urls")),
     path("", include("frontdesk.prepaid.urls")),
+    path("", include("frontdesk.loyalty.urls")),
     path("", include("frontdesk.api.urls")),
     path("api/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),

@@ -587,6 +587,7 @@ def my_records(request, branch_id):
         records = services.client_records(company.chain_id, phone)
         context.update(
             phone_token=token or phone_token(company.chain_id, phone),
+            confirmed_phone=phone,
             upcoming=[(r, services.link_for(r.visit)) for r in reversed(records) if r.start >= now],
             past=[(r, services.link_for(r.visit)) for r in records if r.start < now],
             telegram_link=_telegram_link(company, phone),

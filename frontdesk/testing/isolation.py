@@ -206,6 +206,9 @@ ROUTES_OUTSIDE_BACKOFFICE = {
     "payments:webhook",
     "payments:test_pay",
     "payments:pay_booking",
+    # The loyalty QR code on the counter: the branch in the URL decides the scope, the phone is
+    # confirmed by SMS; tested in frontdesk/loyalty/tests/test_public.py.
+    "loyalty:join",
     # Notifications: the unsubscribe link of marketing email (a signed token names the client)
     # and the Telegram bot's webhook (Telegram's secret header, an HMAC of the network); tested
     # in frontdesk/notifications/tests/test_mailings.py and test_telegram_link.py.
@@ -322,6 +325,26 @@ def _message_template(tenant):
 
     ensure_default_templates(tenant.chain.pk)
     return MessageTemplate.objects.filter(chain=tenant.chain).order_by("pk").first().pk
+
+
+@object_factory("programme_id")
+def _loyalty_programme(tenant):
+    from frontdesk.loyalty.models import Programme
+
+    return Programme.objects.create(chain=tenant.chain, title="Isolation club", kind="bonus").pk
+
+
+@object_factory("card_id")
+def _loyalty_card(tenant):
+    from frontdesk.loyalty.models import Card
+
+    client = _client_of(tenant)
+    card, _created = Card.objects.get_or_create(
+        chain=tenant.chain,
+        client=client,
+        defaults={"number": f"99{tenant.chain.pk:08d}", "referral_code": f"ISO{tenant.chain.pk}"},
+    )
+    return card.pk
 
 
 @object_factory("mailing_id")

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from frontdesk.prepaid.expiry import run_expiry
 from frontdesk.prepaid.figures import prepaid_figures
-from frontdesk.prepaid.models import Certificate
 from frontdesk.prepaid.services import (
     give_back_certificate,
     issue_abonement,

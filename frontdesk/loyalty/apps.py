@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LoyaltyConfig(AppConfig):
+    name = "frontdesk.loyalty"
+    label = "loyalty"
+    verbose_name = _("Loyalty")
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from frontdesk.accounts.permissions import Section
+        from frontdesk.booking.models import BookingSource
+        from frontdesk.clients.card import register_badge_source, register_timeline_source
+        from frontdesk.core.navigation import NavItem, register
+        from frontdesk.loyalty import card_block, checkout, demo, services  # noqa: F401  (registers the demo step)
+
+        register(NavItem("loyalty", _("Loyalty"), "award", "loyalty:programmes", Section.LOYALTY, order=45))
+        register_timeline_source("loyalty", card_block.operations_for_card)
+        register_badge_source("loyalty", card_block.loyalty_badge)
+        card_block.register()
+        checkout.connect()
+        post_save.connect(
+            services.on_booking_source_saved, sender=BookingSource, dispatch_uid="loyalty_referral_from_booking"
+        )
