@@ -29,3 +29,6 @@ class PrepaidConfig(AppConfig):
         register_badge_source("prepaid", hooks.client_badges)
         register_timeline_source("prepaid", hooks.client_timeline)
         hooks.connect()
+        from frontdesk.prepaid.figures import register_analytics
+
+        register_analytics()

@@ -81,3 +81,48 @@ def prepaid_figures(
         "abonement_money_used": -_money(used["amount"]),
         "abonements_active": active.count(),
     }
+
+
+# ---------------------------------------------------------------- the loyalty analytics page
+def _period_figures(period) -> list[dict]:
+    from frontdesk.core.scopes import current_chain_id
+
+    companies = [None] if period.company_ids is None else list(period.company_ids)
+    return [prepaid_figures(current_chain_id(), company, period.start, period.end) for company in companies]
+
+
+def _total(rows: list[dict], key: str):
+    return sum((row[key] for row in rows), type(rows[0][key])(0)) if rows else 0
+
+
+def certificates_section(period) -> list[tuple[str, object]]:
+    from django.utils.translation import gettext as _
+
+    rows = _period_figures(period)
+    return [
+        (_("Certificates sold"), _total(rows, "certificates_sold")),
+        (_("Certificates sold, amount"), _total(rows, "certificates_sold_amount")),
+        (_("Paid with certificates"), _total(rows, "certificates_redeemed_amount")),
+        (_("Left unused on expired certificates"), _total(rows, "certificates_expired_amount")),
+    ]
+
+
+def abonements_section(period) -> list[tuple[str, object]]:
+    from django.utils.translation import gettext as _
+
+    rows = _period_figures(period)
+    return [
+        (_("Abonements sold"), _total(rows, "abonements_sold")),
+        (_("Abonements sold, amount"), _total(rows, "abonements_sold_amount")),
+        (_("Abonement visits used"), _total(rows, "abonement_visits_used")),
+        (_("Paid from abonement money"), _total(rows, "abonement_money_used")),
+    ]
+
+
+def register_analytics() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from frontdesk.loyalty.analytics import AnalyticsSection, register_section
+
+    register_section(AnalyticsSection("certificates", _("Gift certificates"), certificates_section, order=50))
+    register_section(AnalyticsSection("abonements", _("Abonements"), abonements_section, order=60))

@@ -63,3 +63,20 @@ def test_the_daily_run_warns_the_owner_of_an_expiring_certificate_once(tenant_a)
     expires = soon.expires_on.strftime("%d.%m.%Y")
     texts = [m.text for m in sms.outbox if soon.code[-4:] in m.text]
     assert len(texts) == 1 and f"expires on {expires}" in texts[0]
+
+
+def test_the_loyalty_analytics_page_shows_certificates_and_abonements_per_branch(tenant_a, alice):
+    from frontdesk.testing.fixtures import client_for
+
+    first, second = tenant_a.companies
+    certificate = issue_certificate(certificate_type(tenant_a.chain), company=first)
+    redeem_certificate(certificate, "700", company=second)
+    service = yoga(first)
+    abonement = issue_abonement(abonement_type(tenant_a.chain, [service]), company=first, client=client(tenant_a.chain))
+    use_abonement(abonement, company=first, service=service, price=1200)
+    http = client_for(alice)
+    network = http.get(f"/c/{first.pk}/loyalty/analytics/?scope=network").content.decode()
+    assert "Gift certificates" in network and "Certificates sold" in network and "Abonement visits used" in network
+    assert "3,000" in network and "700" in network  # sold, and paid with them somewhere in the network
+    at_second = http.get(f"/c/{second.pk}/loyalty/analytics/").content.decode()
+    assert "Paid with certificates" in at_second and "700" in at_second and "3,000" not in at_second
