@@ -86,6 +86,24 @@ def _to_sale(request, sale, back: str):
     return redirect(f"{url}?{urlencode({'next': back})}" if back else url)
 
 
+def _taken(request, rows) -> dict:
+    """What the form says the client hands over: money by method, loyalty means, the cash
+    received (for the change) and where the receipt goes."""
+    return {
+        "payments": _payments_from(request, rows),
+        "means": _means_from(request),
+        "cash_received": request.POST.get("cash_received") or None,
+        "user": request.user,
+        "receipt_email": receipt_email_from(request),
+    }
+
+
+def _with_change(request, text: str, result) -> str:
+    if result.change:
+        text += " " + _("Change due: %(amount)s.") % {"amount": money(result.change, request.chain.currency_symbol)}
+    return text
+
+
 def _means_rows(request, draft) -> list[dict]:
     """One row per balance that can pay the draft — the client's own (bonuses, certificates,
     abonements) and any found by the code typed at the desk — with what was typed into it."""
@@ -163,20 +181,12 @@ def checkout(request, company_id, visit_id):
                 discount=discount,
                 discount_source=source,
                 discount_label=label,
-                payments=_payments_from(request, rows),
-                means=_means_from(request),
-                cash_received=request.POST.get("cash_received") or None,
-                user=request.user,
-                receipt_email=receipt_email_from(request),
+                **_taken(request, rows),
             )
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
-            text = _("The visit is checked out.")
-            if result.change:
-                text += " " + _("Change due: %(amount)s.") % {
-                    "amount": money(result.change, request.chain.currency_symbol)
-                }
+            text = _with_change(request, _("The visit is checked out."), result)
             if result.sale.debt:
                 text += " " + _("Still due: %(amount)s.") % {
                     "amount": money(result.sale.debt, request.chain.currency_symbol)
@@ -269,20 +279,11 @@ def sale_pay(request, company_id, sale_id):
     if request.POST.get("action") == "find":
         return sale_detail(request, company_id, sale_id)
     try:
-        result = pay_sale(
-            sale,
-            _payments_from(request, _payment_rows(request)),
-            means=_means_from(request),
-            cash_received=request.POST.get("cash_received") or None,
-            user=request.user,
-            receipt_email=receipt_email_from(request),
-        )
+        taken = _taken(request, _payment_rows(request))
+        result = pay_sale(sale, taken.pop("payments"), **taken)
     except ValidationError as exc:
         return sale_detail(request, company_id, sale_id, error=" ".join(exc.messages), status=400)
-    text = _("The payment is taken.")
-    if result.change:
-        text += " " + _("Change due: %(amount)s.") % {"amount": money(result.change, request.chain.currency_symbol)}
-    messages.success(request, text)
+    messages.success(request, _with_change(request, _("The payment is taken."), result))
     back = _next(request)
     return redirect(back) if back else redirect("finance:sale", company_id=request.company.pk, sale_id=sale.pk)
 
@@ -420,21 +421,12 @@ def sell(request, company_id):
                 request.company,
                 client=client,
                 lines=lines,
-                payments=_payments_from(request, rows),
-                means=_means_from(request),
-                cash_received=request.POST.get("cash_received") or None,
-                user=request.user,
-                receipt_email=receipt_email_from(request),
+                **_taken(request, rows),
             )
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
-            text = _("Sold.")
-            if result.change:
-                text += " " + _("Change due: %(amount)s.") % {
-                    "amount": money(result.change, request.chain.currency_symbol)
-                }
-            messages.success(request, text)
+            messages.success(request, _with_change(request, _("Sold."), result))
             return redirect("finance:sale", company_id=request.company.pk, sale_id=result.sale.pk)
     return render(
         request,
