@@ -37,7 +37,9 @@ def tier_for(tiers, value) -> Tier | None:
 def _paid_sales(client, programme: Programme, now=None):
     from frontdesk.finance.models import Sale
 
-    sales = Sale.objects.filter(client=client, paid__gt=0)
+    # Visits only: a certificate or an abonement bought at the counter is counted when its money
+    # pays for a visit, not a second time when it is bought.
+    sales = Sale.objects.filter(client=client, paid__gt=0, visit__isnull=False)
     if not programme.all_branches:
         sales = sales.filter(company__in=[b.pk for b in programme.branches.all()])
     if programme.window_days:
@@ -222,7 +224,7 @@ def _newcomer_offer(client, company_id, draft, exclude) -> list[Offer]:
     referral = Referral.objects.filter(newcomer=client, rewarded_at__isnull=True).first()
     if referral is None:
         return []
-    paid = Sale.objects.filter(client=client, paid__gt=0)
+    paid = Sale.objects.filter(client=client, paid__gt=0, visit__isnull=False)
     if exclude is not None:
         paid = paid.exclude(pk=exclude.pk)
     if paid.exists():

@@ -273,8 +273,9 @@ def _settle_programme(card, programme, sale, lines, categories, paid_money, user
 
 
 def _reward_referral(sale, user) -> list[BonusOperation]:
-    """The newcomer's first paid visit rewards both sides once, by the programme's settings."""
-    if sale.paid <= 0 and _money_paid(sale) <= 0:
+    """The newcomer's first paid visit rewards both sides once, by the programme's settings (a
+    certificate bought at the counter is not a visit)."""
+    if sale.visit_id is None or (sale.paid <= 0 and _money_paid(sale) <= 0):
         return []
     referral = (
         Referral.objects.select_for_update()

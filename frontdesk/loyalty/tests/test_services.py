@@ -228,3 +228,25 @@ def test_accrued_bonuses_and_a_new_status_are_told_to_the_client_once(tenant_a):
     count = sent.count()
     settle(sale)  # the same payment settled again writes no second message
     assert sent.count() == count
+
+
+def test_a_certificate_bought_at_the_counter_counts_once_when_it_pays_for_a_visit(tenant_a):
+    from frontdesk.finance.checkout import CounterLine, sell_at_counter
+    from frontdesk.finance.models import LineKind, PaymentMethod
+    from frontdesk.finance.services import Payment
+
+    company = tenant_a.company
+    programme = f.cumulative(tenant_a.chain, steps=((3000, 5),))
+    programme.basis = "spend"
+    programme.save()
+    card = f.member(tenant_a.chain, [programme], company=company)
+    person = card.client
+    sell_at_counter(
+        company,
+        client=person,
+        lines=[CounterLine(LineKind.CERTIFICATE, "gift", "Подарок", "5000")],
+        payments=[Payment(f.desk(company), PaymentMethod.CASH, "5000")],
+    )
+    assert rules.standing(person, programme).value == 0  # nothing was consumed yet
+    f.paid_visit(company, person, 2000)
+    assert rules.standing(person, programme).value == Decimal("2000.00")

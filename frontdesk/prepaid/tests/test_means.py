@@ -141,3 +141,20 @@ def test_refunding_a_certificate_sale_in_full_cancels_what_is_left_on_it(tenant_
         from frontdesk.prepaid.services import redeem_certificate
 
         redeem_certificate(certificate, "1", company=company)
+
+
+def test_a_place_in_a_group_class_is_paid_with_an_abonement_of_eight_classes(tenant_a):
+    from frontdesk.scheduling.classes import add_participant
+    from frontdesk.scheduling.tests.factories import make_group_event
+
+    company = tenant_a.company
+    holder = client(tenant_a.chain)
+    event = make_group_event(company)
+    type_ = abonement_type(tenant_a.chain, [event.service], visits=8)
+    abonement = Abonement.objects.get(sale=_sell(company, "abonement", type_, holder, type_.price))
+    place = add_participant(event, holder)
+    [option] = registered_means()["abonement"].options(draft_for_visit(place.visit))
+    price = RecordService.objects.get(record=place).price
+    result = checkout_visit(place.visit, means=[MeansUse("abonement", option.ref, price)])
+    assert result.sale.status == SaleStatus.PAID
+    assert abonement_balance(abonement).visits == 7
