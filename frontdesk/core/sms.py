@@ -37,6 +37,15 @@ class SmsReceipt:
     cost: Decimal | None = None
 
 
+@dataclass
+class SmsState:
+    """What a gateway says of a message it took: `delivered` True/False once the operator has
+    answered for good, None while it is still on its way."""
+
+    delivered: bool | None
+    text: str = ""
+
+
 class SmsError(Exception):
     def __init__(self, message: str, *, transient: bool):
         super().__init__(message)
@@ -51,6 +60,10 @@ class BaseSmsBackend:
     def deliver(self, phone: str, text: str, key: str = "") -> SmsReceipt:
         """Send one message (`key`: our idempotency key, passed on where the gateway takes one)."""
         raise NotImplementedError
+
+    def state(self, message_id: str, phone: str) -> SmsState | None:
+        """Ask whether the message reached the phone; None when this backend cannot tell."""
+        return None
 
 
 class ConsoleSmsBackend(BaseSmsBackend):
@@ -110,6 +123,21 @@ class SmsRuBackend(BaseSmsBackend):
             raise SmsError(f"SMS.ru {code}: {result.get('status_text', '')}", transient=code in self.TRANSIENT_CODES)
         return SmsReceipt(str(result.get("sms_id", "")), _decimal(result.get("cost")))
 
+    # /sms/status codes: 100–102 queued or on the way, 103 delivered, 110 read (a messenger),
+    # 104–108 and 150 not delivered (expired, deleted, phone fault, unknown, rejected, no route).
+    DELIVERED_CODES = {103, 110}
+    UNDELIVERED_CODES = {104, 105, 106, 107, 108, 150}
+
+    def state(self, message_id, phone):
+        answer = _post(f"{self.base_url}/sms/status", {"api_id": self.api_id, "sms_id": message_id, "json": 1}, "")
+        result = (answer.get("sms") or {}).get(message_id) or {}
+        code = result.get("status_code")
+        if code in self.DELIVERED_CODES:
+            return SmsState(True, str(result.get("status_text", "")))
+        if code in self.UNDELIVERED_CODES:
+            return SmsState(False, f"SMS.ru {code}: {result.get('status_text', '')}")
+        return SmsState(None)
+
 
 class SmscBackend(BaseSmsBackend):
     """SMSC: POST /sys/send.php with login, psw, phones, mes, fmt=3 (JSON) and cost=3 (send and
@@ -139,6 +167,21 @@ class SmscBackend(BaseSmsBackend):
             code = answer.get("error_code")
             raise SmsError(f"SMSC {code}: {answer['error']}", transient=code in self.TRANSIENT_CODES)
         return SmsReceipt(str(answer.get("id", "")), _decimal(answer.get("cost")))
+
+    # status.php: -1 waiting, 0 handed to the operator, 1 delivered, 2 read; 3 expired and 20–25
+    # not deliverable (impossible, wrong number, forbidden, no money, number unavailable).
+    DELIVERED_CODES = {1, 2}
+    UNDELIVERED_CODES = {3, 20, 22, 23, 24, 25}
+
+    def state(self, message_id, phone):
+        form = {"login": self.login, "psw": self.password, "phone": phone.lstrip("+"), "id": message_id, "fmt": 3}
+        answer = _post(f"{self.base_url}/sys/status.php", form, "")
+        code = answer.get("status")
+        if code in self.DELIVERED_CODES:
+            return SmsState(True)
+        if code in self.UNDELIVERED_CODES:
+            return SmsState(False, f"SMSC {code} ({answer.get('err', '')})")
+        return SmsState(None)
 
 
 def default_backend() -> BaseSmsBackend:

@@ -82,6 +82,13 @@ class SmsChannel:
             raise DeliveryError(str(error), transient=error.transient) from None
         return Delivery(self.provider, receipt.message_id, receipt.cost)
 
+    def state(self, message_id: str, phone: str) -> sms.SmsState | None:
+        """The gateway's word on a message sent earlier (None when it cannot tell)."""
+        try:
+            return self.backend.state(message_id, phone)
+        except sms.SmsError as error:
+            raise DeliveryError(str(error), transient=True) from None
+
 
 class TelegramChannel:
     kind = ChannelKind.TELEGRAM

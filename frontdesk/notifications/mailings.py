@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
@@ -35,6 +35,7 @@ from frontdesk.notifications.models import (
     AudienceKind,
     ChannelKind,
     ClientTelegram,
+    DeliveryState,
     Mailing,
     MailingStatus,
     Message,
@@ -312,8 +313,18 @@ def progress(mailing: Mailing) -> dict:
     ):
         mailing.status = MailingStatus.DONE
     cost = Message.unscoped.filter(mailing_id=mailing.pk, cost__isnull=False).values_list("cost", flat=True)
+    reported = dict(
+        Message.unscoped.filter(mailing_id=mailing.pk, status=MessageStatus.SENT)
+        .exclude(delivery="")
+        .order_by()
+        .values_list("delivery")
+        .annotate(n=Count("id"))
+        .values_list("delivery", "n")
+    )
     return {
         "counts": counts,
+        "delivered": reported.get(DeliveryState.DELIVERED, 0),
+        "undelivered": reported.get(DeliveryState.UNDELIVERED, 0),
         "total": total,
         "done": total - left,
         "percent": round(100 * (total - left) / total) if total else 100,
@@ -322,8 +333,6 @@ def progress(mailing: Mailing) -> dict:
 
 
 def _counts(mailing_id):
-    from django.db.models import Count
-
     return (
         Message.unscoped.filter(mailing_id=mailing_id)
         .order_by()

@@ -276,6 +276,12 @@ class MessageStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class DeliveryState(models.TextChoices):
+    UNKNOWN = "", _("Not reported")
+    DELIVERED = "delivered", _("Delivered")
+    UNDELIVERED = "undelivered", _("Not delivered")
+
+
 class Message(models.Model):
     """One message in the outbox. `idempotency_key` names the message for its whole life: the
     worker passes it to the gateway (Message-ID of a letter, a header on HTTP calls), and the
@@ -323,6 +329,9 @@ class Message(models.Model):
     cost = MoneyField(_("cost"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # What the SMS gateway later says of a sent message (asked by worker.check_deliveries).
+    delivery = models.CharField(_("delivery"), max_length=16, choices=DeliveryState.choices, blank=True, default="")
+    delivery_checked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

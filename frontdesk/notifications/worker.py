@@ -38,6 +38,7 @@ from frontdesk.notifications.models import (
     MARKETING_EVENTS,
     VISIT_EVENTS,
     ChannelKind,
+    DeliveryState,
     Mailing,
     MailingStatus,
     Message,
@@ -276,6 +277,52 @@ def _retry_or_fail(message: Message, error: str, transient: bool, now) -> str:
     return MessageStatus.FAILED
 
 
+# How long after sending a gateway is asked whether an SMS arrived, how often, and until when.
+DELIVERY_FIRST_CHECK = datetime.timedelta(seconds=30)
+DELIVERY_RECHECK = datetime.timedelta(minutes=2)
+DELIVERY_GIVE_UP = datetime.timedelta(hours=48)
+
+
+def check_deliveries(now: datetime.datetime | None = None, limit: int = 200) -> int:
+    """Ask the SMS gateways what became of the messages they took (SMS.ru /sms/status, SMSC
+    status.php) and record delivered / not delivered on each; a message the gateway does not
+    report within two days stays "sent". Returns how many got a final answer. Safe to run from
+    several workers: an answer is only ever written once, on a message still without one."""
+    now = now or timezone.now()
+    waiting = (
+        Message.unscoped.filter(
+            channel=ChannelKind.SMS,
+            status=MessageStatus.SENT,
+            delivery=DeliveryState.UNKNOWN,
+            sent_at__lte=now - DELIVERY_FIRST_CHECK,
+            sent_at__gte=now - DELIVERY_GIVE_UP,
+        )
+        .exclude(provider_message_id="")
+        .filter(Q(delivery_checked_at__isnull=True) | Q(delivery_checked_at__lte=now - DELIVERY_RECHECK))
+        .select_related("company")
+        .order_by("sent_at", "id")[:limit]
+    )
+    answered = 0
+    channels: dict[int, object] = {}
+    for message in waiting:
+        with scope(message.chain_id):
+            if message.company_id not in channels:
+                channels[message.company_id] = channel_for(ChannelKind.SMS, settings_for(message.company))
+            try:
+                state = channels[message.company_id].state(message.provider_message_id, message.recipient)
+            except DeliveryError as error:
+                logger.warning("Delivery of message %s not known: %s", message.pk, error)
+                state = None
+        fields = {"delivery_checked_at": now}
+        if state is not None and state.delivered is not None:
+            fields["delivery"] = DeliveryState.DELIVERED if state.delivered else DeliveryState.UNDELIVERED
+            if not state.delivered:
+                fields["error"] = state.text[:1000]
+            answered += 1
+        Message.unscoped.filter(pk=message.pk, delivery=DeliveryState.UNKNOWN).update(**fields)
+    return answered
+
+
 def deliver_due(limit: int | None = None, pause_ms: int | None = None) -> int:
     """Send every message that is due now, one at a time; return how many were handled."""
     from frontdesk.notifications.mailings import queue_due_mailings
@@ -291,6 +338,8 @@ def deliver_due(limit: int | None = None, pause_ms: int | None = None) -> int:
         handled += 1
         if pause:
             time.sleep(pause)
+    if limit is None:
+        check_deliveries()
     return handled
 
 

@@ -25,6 +25,9 @@ class Gateway:
     url: str = ""
     requests: list[GatewayRequest] = field(default_factory=list)
     fail_next: int = 0
+    # What the status endpoints say of a message id (SMS.ru's or SMSC's own code); unknown ids
+    # are still on their way.
+    states: dict[str, int] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def keys(self) -> list[str]:
@@ -32,7 +35,17 @@ class Gateway:
             return [r.key for r in self.requests]
 
 
-def _answer(path: str, data: dict, number: int) -> tuple[int, dict]:
+def _answer(path: str, data: dict, number: int, states: dict | None = None) -> tuple[int, dict]:
+    states = states or {}
+    if path == "/sms/status":  # SMS.ru
+        sms_id = data.get("sms_id", "")
+        code = states.get(sms_id, 102)
+        return 200, {
+            "status": "OK",
+            "sms": {sms_id: {"status": "OK", "status_code": code, "status_text": f"code {code}"}},
+        }
+    if path == "/sys/status.php":  # SMSC
+        return 200, {"status": states.get(str(data.get("id", "")), 0), "err": 0}
     if path == "/sms/send":  # SMS.ru
         if data.get("api_id") != "good-key":
             return 200, {"status": "ERROR", "status_code": 200, "status_text": "Неправильный api_id"}
@@ -74,7 +87,7 @@ def start_gateway() -> tuple[Gateway, ThreadingHTTPServer]:
                     status, answer = 503, {"error": "busy"}
                 else:
                     gateway.requests.append(GatewayRequest(self.path, data, self.headers.get("X-Idempotency-Key", "")))
-                    status, answer = _answer(self.path, data, len(gateway.requests))
+                    status, answer = _answer(self.path, data, len(gateway.requests), gateway.states)
             body = json.dumps(answer).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
