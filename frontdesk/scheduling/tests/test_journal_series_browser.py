@@ -18,9 +18,13 @@ from frontdesk.testing.fixtures import client_for
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def open_day(page, company, day):
+def open_day(page, company, day, specialist="Анна"):
     page.goto(f"/c/{company.pk}/journal/?date={day.isoformat()}")
     page.wait_for_selector(".ec-body .ec-day")
+    # The day's columns are the specialists, loaded after the calendar itself is drawn: a click
+    # before they arrive lands in a column of nobody, and the dialog opens without a specialist
+    # (and so without services) — what this test saw in CI now and then.
+    page.locator(".ec-header", has_text=specialist).first.wait_for()
 
 
 def test_book_a_weekly_series_of_four_and_cancel_from_the_second_on(tenant_a, amy, new_page, live_server):
