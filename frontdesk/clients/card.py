@@ -22,6 +22,7 @@ from functools import cached_property
 
 from django.utils.translation import gettext as _
 
+from frontdesk.accounts.permissions import Level
 from frontdesk.clients.models import Client
 from frontdesk.core.models import Event, EventAction
 from frontdesk.scheduling.models import Record, RecordService, RecordStatus
@@ -57,11 +58,16 @@ class Totals:
     upcoming: int = 0
 
 
-_sources: dict[str, Callable[[ClientCard], list[TimelineEntry]]] = {}
+# key -> (source, the section whose VIEW right a reader needs to see what it adds, or None)
+_sources: dict[str, tuple[Callable[[ClientCard], list[TimelineEntry]], str | None]] = {}
 
 
-def register_timeline_source(key: str, source: Callable[[ClientCard], list[TimelineEntry]]) -> None:
-    _sources[key] = source
+def register_timeline_source(
+    key: str, source: Callable[[ClientCard], list[TimelineEntry]], section: str | None = None
+) -> None:
+    """`section`: what the entries reveal (loyalty's bonuses, finance's money); a reader without
+    the right to view that section does not get them (the card's `viewer` says who reads)."""
+    _sources[key] = (source, section)
 
 
 @dataclass
@@ -73,11 +79,11 @@ class Badge:
     key: str = ""
 
 
-_badge_sources: dict[str, Callable[[ClientCard], list[Badge]]] = {}
+_badge_sources: dict[str, tuple[Callable[[ClientCard], list[Badge]], str | None]] = {}
 
 
-def register_badge_source(key: str, source: Callable[[ClientCard], list[Badge]]) -> None:
-    _badge_sources[key] = source
+def register_badge_source(key: str, source: Callable[[ClientCard], list[Badge]], section: str | None = None) -> None:
+    _badge_sources[key] = (source, section)
 
 
 @dataclass(slots=True)
@@ -104,10 +110,15 @@ class CardRecord:
 
 
 class ClientCard:
-    def __init__(self, client: Client, *, now: datetime.datetime, tz=None):
+    """`viewer`: the membership reading the card; what other modules add is shown only to a
+    reader with the right to view their section (None: everything, as for the client's own data
+    export)."""
+
+    def __init__(self, client: Client, *, now: datetime.datetime, tz=None, viewer=None):
         self.client = client
         self.now = now
         self.tz = tz
+        self.viewer = viewer
 
     @cached_property
     def records(self) -> list[CardRecord]:
@@ -168,12 +179,17 @@ class ClientCard:
         since = (self.now - t.last_visit).total_seconds() / 86400
         return since > 1.5 * t.usual_interval_days
 
+    def may_see(self, section: str | None) -> bool:
+        return section is None or self.viewer is None or self.viewer.can(section, Level.VIEW)
+
     def badges(self) -> list[Badge]:
-        return [badge for source in _badge_sources.values() for badge in source(self)]
+        return [badge for source, section in _badge_sources.values() if self.may_see(section) for badge in source(self)]
 
     def timeline(self) -> list[TimelineEntry]:
         entries: list[TimelineEntry] = []
-        for source in _sources.values():
+        for source, section in _sources.values():
+            if not self.may_see(section):
+                continue
             entries.extend(source(self))
         entries.sort(key=lambda e: e.at, reverse=True)
         return entries

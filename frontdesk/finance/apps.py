@@ -20,7 +20,7 @@ class FinanceConfig(AppConfig):
 
         register(NavItem("finance", _("Finance"), "cash-coin", "finance:accounts", Section.FINANCE, order=40))
         register_change_guard(refuse_changes_to_checked_out_visit)
-        register_badge_source("debt", debt_badge)
+        register_badge_source("debt", debt_badge, section=Section.FINANCE)
         post_save.connect(_give_default_items, sender=Chain, dispatch_uid="finance_default_items")
 
 

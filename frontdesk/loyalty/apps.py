@@ -17,8 +17,8 @@ class LoyaltyConfig(AppConfig):
         from frontdesk.loyalty import card_block, checkout, demo, services  # noqa: F401  (registers the demo step)
 
         register(NavItem("loyalty", _("Loyalty"), "award", "loyalty:programmes", Section.LOYALTY, order=45))
-        register_timeline_source("loyalty", card_block.operations_for_card)
-        register_badge_source("loyalty", card_block.loyalty_badge)
+        register_timeline_source("loyalty", card_block.operations_for_card, section=Section.LOYALTY)
+        register_badge_source("loyalty", card_block.loyalty_badge, section=Section.LOYALTY)
         card_block.register()
         checkout.connect()
         post_save.connect(

@@ -26,8 +26,8 @@ class PrepaidConfig(AppConfig):
                 order=46,
             )
         )
-        register_badge_source("prepaid", hooks.client_badges)
-        register_timeline_source("prepaid", hooks.client_timeline)
+        register_badge_source("prepaid", hooks.client_badges, section=Section.LOYALTY)
+        register_timeline_source("prepaid", hooks.client_timeline, section=Section.LOYALTY)
         hooks.connect()
         from frontdesk.prepaid.figures import register_analytics
 

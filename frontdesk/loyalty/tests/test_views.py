@@ -143,3 +143,17 @@ def test_an_admin_without_the_loyalty_right_sees_no_block_on_the_client_card(ten
     Membership.objects.filter(user=amy).update(permissions={"loyalty": 0})
     page = client_for(amy).get(f"/c/{tenant_a.company.pk}/clients/{card.client.pk}/").content.decode()
     assert 'data-testid="loyalty-block"' not in page
+
+
+def test_a_reader_without_the_loyalty_right_sees_no_bonuses_on_the_client_card(tenant_a, alice):
+    card = f.member(tenant_a.chain, [f.bonus(tenant_a.chain)], company=tenant_a.company)
+    f.paid_visit(tenant_a.company, card.client, 1000)  # 100 bonuses accrued
+    path = f"/c/{tenant_a.company.pk}/clients/{card.client.pk}/"
+    owner = client_for(alice).get(path)
+    assert any(e.kind == "loyalty" for e in owner.context["timeline"])
+    specialist = add_member(tenant_a, "spec@example.com", Role.SPECIALIST, own_records_only=False)
+    page = client_for(specialist).get(path)
+    assert page.status_code == 200
+    assert not any(e.kind == "loyalty" for e in page.context["timeline"])
+    assert not [b for b in page.context["card"].badges() if b.key.startswith("loyalty")]
+    assert "client-badge-debt" not in page.content.decode()  # money is the finance section's too
