@@ -18,7 +18,7 @@ run: setup
 	@echo ""
 	@echo "Frontdesk is at http://$(HOST):$(PORT)  (Ctrl+C stops it)"
 	@trap 'kill 0' EXIT INT TERM; \
-	  $(PY) manage.py queue_daily_messages --schedule >> var/worker.log 2>&1; \
+	  $(PY) manage.py run_hourly_jobs --schedule >> var/worker.log 2>&1; \
 	  $(PY) manage.py db_worker --queue-name '*' >> var/worker.log 2>&1 & \
 	  $(VENV)/bin/gunicorn config.wsgi -b $(HOST):$(PORT) -w $(WORKERS) --access-logfile - --log-level warning
 

@@ -19,6 +19,10 @@ class LoyaltyConfig(AppConfig):
         register(NavItem("loyalty", _("Loyalty"), "award", "loyalty:programmes", Section.LOYALTY, order=45))
         register_timeline_source("loyalty", card_block.operations_for_card, section=Section.LOYALTY)
         register_badge_source("loyalty", card_block.loyalty_badge, section=Section.LOYALTY)
+        from frontdesk.core.periodic import register_hourly
+        from frontdesk.loyalty.daily import run_daily
+
+        register_hourly("loyalty.daily", run_daily)
         card_block.register()
         checkout.connect()
         post_save.connect(

@@ -25,3 +25,7 @@ class NotificationsConfig(AppConfig):
             SettingsTab("notifications", _("Notifications"), "notifications:settings", Section.SETTINGS, order=40)
         )
         register_timeline_source("messages", messages_for_card)
+        from frontdesk.core.periodic import register_hourly
+        from frontdesk.notifications.events import queue_daily_messages
+
+        register_hourly("notifications.daily_messages", queue_daily_messages)

@@ -28,6 +28,10 @@ class PrepaidConfig(AppConfig):
         )
         register_badge_source("prepaid", hooks.client_badges, section=Section.LOYALTY)
         register_timeline_source("prepaid", hooks.client_timeline, section=Section.LOYALTY)
+        from frontdesk.core.periodic import register_hourly
+        from frontdesk.prepaid.expiry import run_expiry
+
+        register_hourly("prepaid.expiry", run_expiry)
         hooks.connect()
         from frontdesk.prepaid.figures import register_analytics
 
