@@ -128,6 +128,27 @@ class Certificate(ChainScopedModel):
         return f"•••• •••• {self.code[-4:]}"
 
 
+class LedgerOperation(ChainScopedModel):
+    """What every line of a certificate's or an abonement's ledger carries: where it happened, the
+    sale that caused it, the line it reverses, who wrote it and when. Lines are only added."""
+
+    company = models.ForeignKey(
+        "tenancy.Company", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("branch")
+    )
+    sale = models.ForeignKey(
+        "finance.Sale", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("sale")
+    )
+    reverses = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversals")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+
 class CertificateOpKind(models.TextChoices):
     ISSUE = "issue", _("Sold")
     REDEEM = "redeem", _("Paid with")
@@ -137,29 +158,17 @@ class CertificateOpKind(models.TextChoices):
     CANCEL = "cancel", _("Cancelled: its sale was refunded")
 
 
-class CertificateOperation(ChainScopedModel):
+class CertificateOperation(LedgerOperation):
     """One line of a certificate's ledger. `amount` is signed: + sold or given back, − paid with,
     lost or expired."""
 
     certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="operations")
     kind = models.CharField(_("operation"), max_length=12, choices=CertificateOpKind.choices)
     amount = MoneyField(_("amount"))
-    company = models.ForeignKey(
-        "tenancy.Company", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("branch")
-    )
-    sale = models.ForeignKey(
-        "finance.Sale", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("sale")
-    )
-    reverses = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversals")
     # A rest lost on a one-write-off certificate points to the payment that used it up.
     lost_with = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="losses")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(LedgerOperation.Meta):
         verbose_name = _("certificate operation")
         verbose_name_plural = _("certificate operations")
         constraints = [models.CheckConstraint(condition=~Q(amount=0), name="certificate_op_not_zero")]
@@ -269,7 +278,7 @@ class AbonementOpKind(models.TextChoices):
     CANCEL = "cancel", _("Cancelled: its sale was refunded")
 
 
-class AbonementOperation(ChainScopedModel):
+class AbonementOperation(LedgerOperation):
     """One line of an abonement's ledger: `visits` and `amount` are signed (+ sold or given back,
     − written off or expired); a visits abonement moves visits, a money abonement moves money."""
 
@@ -280,20 +289,8 @@ class AbonementOperation(ChainScopedModel):
     service = models.ForeignKey(
         "catalog.Service", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("service")
     )
-    company = models.ForeignKey(
-        "tenancy.Company", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("branch")
-    )
-    sale = models.ForeignKey(
-        "finance.Sale", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("sale")
-    )
-    reverses = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversals")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(LedgerOperation.Meta):
         verbose_name = _("abonement operation")
         verbose_name_plural = _("abonement operations")
         constraints = [
