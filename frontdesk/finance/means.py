@@ -59,9 +59,6 @@ class SaleDraft:
     def total(self) -> Decimal:
         return to_money(self.subtotal - self.discount)
 
-    def lines_of(self, kind: str) -> list[DraftLine]:
-        return [line for line in self.lines if line.kind == kind]
-
 
 def draft_for_visit(visit, prices: dict | None = None) -> SaleDraft:
     """The draft of a visit's checkout: its services at the booked (or typed) prices."""
