@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings
 from openpyxl import Workbook
+from playwright.sync_api import expect
 
 from frontdesk.clients.models import Client, ClientCategory, Segment
 from frontdesk.clients.tests.factories import make_client, make_record, make_service, make_specialist
@@ -89,6 +90,8 @@ def test_a_manager_imports_an_excel_file_with_bad_rows(page, tenant_a, alice, li
     page.get_by_test_id("upload-import").click()
     page.get_by_test_id("check-import").click()
     bad = page.get_by_test_id("import-check").get_by_test_id("bad-row")
+    # The check is a form post: wait for the page it answers with, not the one it leaves.
+    expect(bad).to_have_count(3)
     assert [bad.nth(i).locator("td").first.inner_text() for i in range(bad.count())] == ["3", "4", "5"]
     assert Client.objects.count() == 0
     page.get_by_test_id("start-import").click()
