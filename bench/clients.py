@@ -31,7 +31,7 @@ from django.urls import reverse  # noqa: E402
 from frontdesk.accounts.models import Membership, User  # noqa: E402
 from frontdesk.accounts.permissions import Role  # noqa: E402
 from frontdesk.catalog.models import Service, ServiceCategory  # noqa: E402
-from frontdesk.clients.models import Client, ClientCategory  # noqa: E402
+from frontdesk.clients.models import Client, ClientCategory, ClientWord, name_words  # noqa: E402
 from frontdesk.clients.stats import refresh_client_stats  # noqa: E402
 from frontdesk.core.scopes import scopes_disabled  # noqa: E402
 from frontdesk.scheduling.models import Record, RecordService, RecordStatus, Visit  # noqa: E402
@@ -163,6 +163,14 @@ def generate(chain, companies, total_clients: int, rng_seed=6):
                 300 if n == 0 else rng.choice((0, 1, 2, 3, 5, 8, 12, 16, 20, 23)) for n in range(done, done + size)
             ]
             clients = Client.objects.bulk_create(clients, batch_size=1000)
+            ClientWord.objects.bulk_create(
+                [
+                    ClientWord(client_id=c.pk, chain_id=chain.pk, word=word, name=c.name)
+                    for c in clients
+                    for word in name_words(c.name_search)
+                ],
+                batch_size=2000,
+            )
             through.objects.bulk_create(
                 [
                     through(client_id=c.pk, clientcategory_id=rng.choice(categories).pk)
@@ -267,7 +275,9 @@ def main():
     print(f"{connection.vendor}: {clients:,} clients, {records:,} records")
     company = companies[0]
     list_url = reverse("clients:list", kwargs={"company_id": company.pk})
-    search_url = reverse("clients:search", kwargs={"company_id": company.pk})
+    # The booking dialog's client search in the journal: the administrator's search all day long
+    # (the merge picker and the API's quick search ask the same query).
+    search_url = reverse("journal:clients", kwargs={"company_id": company.pk})
     card_url = reverse("clients:card", kwargs={"company_id": company.pk, "client_id": heavy.pk})
     rng = random.Random(1)
     cases = [

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -160,7 +160,14 @@ class Client(ChainScopedModel):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "name_search", "birthday_md"}
-        super().save(*args, **kwargs)
+        loaded = getattr(self, "_loaded_values", {})
+        if "name_search" in loaded and loaded["name_search"] == self.name_search and loaded.get("name") == self.name:
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            write_words(self)
+        self._loaded_values = {**loaded, "name": self.name, "name_search": self.name_search}
 
     @property
     def phone_display(self) -> str:
@@ -331,3 +338,38 @@ class ClientStats(models.Model):
 
     def __str__(self):
         return f"{self.client_id}: {self.visits}"
+
+
+class ClientWord(models.Model):
+    """Each word of a client's lower-cased name, so that "starts with" search reads an index in
+    order: the first ten clients with a word beginning "попов" are the first ten entries of the
+    range, however many thousand Popovs the network has (`selectors.quick_search`).
+
+    Rewritten by `Client.save` when the name changes; code that bulk-creates clients writes their
+    words too (migration 0009, bench/clients.py).
+    On PostgreSQL the word column is collated "C" (migration 0009), so that the range and the
+    order are by code point, as on SQLite. Not a business record: read through `Client`."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="words")
+    chain = models.ForeignKey("tenancy.Chain", on_delete=models.CASCADE, related_name="+", db_index=False)
+    word = models.CharField(max_length=150)
+    name = models.CharField(max_length=150)  # the client's name, to list a word's clients by name
+
+    class Meta:
+        indexes = [models.Index(fields=["chain", "word", "name", "client"], name="client_word_lookup")]
+
+    def __str__(self):
+        return self.word
+
+
+def name_words(name_search: str) -> list[str]:
+    """The distinct words of a lower-cased name, in order."""
+    return list(dict.fromkeys(name_search.split()))
+
+
+def write_words(client: Client) -> None:
+    ClientWord.objects.filter(client_id=client.pk).delete()
+    ClientWord.objects.bulk_create(
+        ClientWord(client_id=client.pk, chain_id=client.chain_id, word=word, name=client.name)
+        for word in name_words(client.name_search)
+    )

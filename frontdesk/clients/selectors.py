@@ -37,6 +37,7 @@ from django.utils import timezone
 from frontdesk.accounts.permissions import Level, Section
 from frontdesk.clients.models import Client, ClientStats
 from frontdesk.core.phones import format_phone
+from frontdesk.core.scopes import current_chain_id
 from frontdesk.scheduling.models import Record, RecordService, RecordStatus
 
 COMPLETED = RecordStatus.COMPLETED
@@ -148,10 +149,11 @@ def search(queryset: QuerySet, query: str) -> QuerySet:
     query = (query or "").strip()
     if not query:
         return queryset
-    return queryset.filter(_search_condition(query))
+    return queryset.filter(search_condition(query))
 
 
-def _search_condition(query: str) -> Q:
+def search_condition(query: str) -> Q:
+    """The condition of `search`, for callers that combine it with others (the API's filters)."""
     query = query.strip()
     digits = phone_digits(query)
     if digits:
@@ -168,6 +170,32 @@ def _search_condition(query: str) -> Q:
     if "@" in query or "." in query:
         condition |= Q(email__icontains=query)
     return condition
+
+
+def quick_search(queryset: QuerySet, query: str, limit: int = 10) -> list[Client]:
+    """The first `limit` matches for a picker (the journal's booking dialog, the merge tool).
+
+    A single word of letters is looked up as the start of a word of the name first: "попов"
+    lists the Popovs, then the Popovas, each by name, read in order from the word index
+    (`ClientWord`) however many thousand there are; then, if there are fewer than `limit`,
+    the names that contain it inside a word (not for two letters, which have no trigram and
+    would be looked for in every name). Phone digits, emails and several words are `search` in
+    name order (the trigram indexes find few candidates for those)."""
+    query = (query or "").strip()
+    lowered = query.lower()
+    if phone_digits(query) or len(lowered) < 2 or len(lowered.split()) != 1 or "@" in lowered:
+        return list(search(queryset, query).order_by(*by_name(query))[:limit])
+    chain_id = current_chain_id()
+    words = {"words__word__gte": lowered, "words__word__lt": lowered[:-1] + chr(ord(lowered[-1]) + 1)}
+    if chain_id is not None:
+        words["words__chain_id"] = chain_id
+    # A client with two words of that start comes twice: read a few more rows than needed.
+    rows = list(queryset.filter(**words).order_by("words__word", "words__name", "words__client_id")[: limit * 3])
+    found = list({client.pk: client for client in rows}.values())[:limit]
+    if len(found) < limit and len(rows) < limit * 3 and len(lowered) >= TRIGRAM:
+        inside = search(queryset, query).exclude(pk__in=[client.pk for client in found])
+        found += list(inside.order_by(*by_name(query))[: limit - len(found)])
+    return found
 
 
 def by_name(query: str = "") -> tuple:
@@ -348,7 +376,7 @@ def apply_filters(
 
     query = data.get("q") or ""
     if query.strip():
-        where(_search_condition(query))
+        where(search_condition(query))
     if data.get("gender"):
         where(Q(gender=data["gender"]))
     if data.get("category"):

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from frontdesk.clients.models import Client, ClientFile, ClientStats, CustomField, FieldKind
+from frontdesk.clients.models import Client, ClientFile, ClientStats, ClientWord, CustomField, FieldKind
 from frontdesk.clients.stats import refresh_client_stats
 from frontdesk.core.audit import log_action
 from frontdesk.core.models import Event, EventAction
@@ -144,8 +144,8 @@ def merge_clients(target: Client, source: Client) -> Client:
                 rows.filter(**{f"{target_col}__in": existing}).delete()
                 moved[model._meta.label_lower] = rows.update(**{source_col: target.pk})
                 continue
-            if not (relation.one_to_many or relation.one_to_one) or model is ClientStats:
-                continue  # the cached totals are recomputed below, not moved
+            if not (relation.one_to_many or relation.one_to_one) or model in (ClientStats, ClientWord):
+                continue  # the cached totals are recomputed below, not moved; the words are the card's own
             field_name = relation.field.name
             rows = model._base_manager.filter(**{field_name: source.pk})
             if model is Client:  # clients this duplicate recommended; never a client its own referrer

@@ -151,9 +151,7 @@ def client_search(request, company_id):
     query = request.GET.get("q", "").strip()
     clients = []
     if len(query) >= 2:
-        clients = list(
-            selectors.search(selectors.visible_clients(request), query).order_by(*selectors.by_name(query))[:10]
-        )
+        clients = selectors.quick_search(selectors.visible_clients(request), query, 10)
     exclude = request.GET.get("exclude")
     return render(
         request,

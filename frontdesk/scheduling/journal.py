@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from frontdesk.clients.models import Client
@@ -313,28 +313,24 @@ def changes_token(company, day_from, day_to, viewer: Viewer) -> str:
 
 
 def search_clients(query: str, viewer: Viewer, limit: int = SEARCH_LIMIT) -> list[Client]:
-    """Clients by a few digits of the phone or by a part of the name, at most `limit`."""
+    """Clients by a few digits of the phone or by a part of the name, at most `limit`: the client
+    base's quick search (`clients.selectors.quick_search`, served by the word and trigram
+    indexes). A specialist who sees only their own column finds only clients with a record of
+    theirs."""
+    from frontdesk.clients.selectors import phone_digits, quick_search
+
     text = (query or "").strip()
-    digits = "".join(ch for ch in text if ch.isdigit())
-    letters = any(ch.isalpha() for ch in text)
+    digits = phone_digits(text)
+    if (digits and len(digits) < 3) or len(text) < 2:
+        return []
     clients = Client.objects.all()
     if viewer.own_only:
-        clients = clients.filter(records__specialist_id=viewer.specialist_id).distinct()
-    if not letters and len(digits) >= 3:
-        if len(digits) == 11 and digits[0] == "8":
-            digits = "7" + digits[1:]  # a Russian habit: 8 instead of +7
-        clients = clients.filter(phone__contains=digits)
-    elif letters and len(text) >= 2:
-        # SQLite's LIKE folds only ASCII letters, so Cyrillic names are also tried as written,
-        # in lower case and capitalised; PostgreSQL folds every letter itself.
-        variants = {text, text.lower(), text.capitalize(), text.title(), text.upper()}
-        condition = Q()
-        for variant in variants:
-            condition |= Q(name__icontains=variant)
-        clients = clients.filter(condition)
-    else:
-        return []
-    return list(clients.order_by("name", "id")[:limit])
+        if viewer.specialist_id is None:
+            return []
+        clients = clients.filter(
+            Exists(Record.objects.filter(client=OuterRef("pk"), specialist_id=viewer.specialist_id))
+        )
+    return quick_search(clients, text, limit)
 
 
 def client_row(client: Client) -> dict:

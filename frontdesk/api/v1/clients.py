@@ -15,6 +15,7 @@ from frontdesk.api.routing import company_or_404, route
 from frontdesk.api.serializers import client_card_json, client_json
 from frontdesk.api.wire import invalid, json_body, not_found, ok, optional_int, page_params, path_id, text, to_int
 from frontdesk.clients.models import Client
+from frontdesk.clients.selectors import search_condition
 from frontdesk.clients.services import create_client, update_client
 
 router = Router(tags=["clients"])
@@ -75,12 +76,10 @@ def _page(rows, page, size):
 
 
 def _text_filter(value: str) -> Q:
+    """YCLIENTS' quick search: the client base's search (name, any part of the phone, served by
+    the trigram indexes), and the email as well."""
     value = value.strip()
-    digits = "".join(ch for ch in value if ch.isdigit())
-    condition = Q(name__icontains=value) | Q(email__icontains=value)
-    if len(digits) >= 3:
-        condition |= Q(phone__contains=digits)
-    return condition
+    return search_condition(value) | Q(email__icontains=value)
 
 
 @route(router, "POST", "/v1/company/{company_id}/clients/search", summary="Search clients", openapi_extra=SEARCH_BODY)
