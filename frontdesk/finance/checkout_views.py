@@ -157,7 +157,7 @@ def checkout(request, company_id, visit_id):
         return _to_sale(request, sale, back)
     drafts = draft_lines(visit)
     rows = _payment_rows(request)
-    draft = draft_for_visit(visit)
+    draft = draft_for_visit(visit, drafts=drafts)
     if request.method == "POST":
         typed_prices = {}
         for line in drafts:
@@ -167,7 +167,7 @@ def checkout(request, company_id, visit_id):
                 )
             except ValidationError:
                 pass
-        draft = draft_for_visit(visit, typed_prices)
+        draft = draft_for_visit(visit, typed_prices, drafts=drafts)
     offer = best_offer(draft)
     means_rows = _means_rows(request, draft)
     error = None

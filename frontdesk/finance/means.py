@@ -60,13 +60,14 @@ class SaleDraft:
         return to_money(self.subtotal - self.discount)
 
 
-def draft_for_visit(visit, prices: dict | None = None) -> SaleDraft:
-    """The draft of a visit's checkout: its services at the booked (or typed) prices."""
+def draft_for_visit(visit, prices: dict | None = None, drafts: list | None = None) -> SaleDraft:
+    """The draft of a visit's checkout: its services at the booked (or typed) prices. `drafts`:
+    the visit's `draft_lines` if the caller has read them already."""
     from frontdesk.finance.checkout import draft_lines
 
     prices = prices or {}
     lines = []
-    for position, draft in enumerate(draft_lines(visit)):
+    for position, draft in enumerate(draft_lines(visit) if drafts is None else drafts):
         price = prices.get(draft.record_service.pk, draft.price)
         lines.append(
             DraftLine(

@@ -228,3 +228,19 @@ def test_a_client_who_left_a_debt_has_it_on_the_card(branch, amy):
     with translation.override("en"):
         card = http.get(f"/c/{company.pk}/clients/{visit.client_id}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'data-testid="client-badge-debt"' in card and "Debt 1,500.00" in card
+
+
+def test_the_checkout_page_reads_the_same_number_of_queries_for_one_service_or_four(branch, amy):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    company, _desk, _bank, one = branch
+    four = make_visit(company, services=[(f"Услуга {n}", 1000, 1500) for n in range(4)], client=one.client, hour=15)
+    http = client_for(amy)
+    http.get(url(company, f"checkout/{one.pk}/"))  # the first request fills the per-process caches
+    counts = []
+    for visit in (one, four):
+        with CaptureQueriesContext(connection) as queries:
+            assert http.get(url(company, f"checkout/{visit.pk}/")).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
