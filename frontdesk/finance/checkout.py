@@ -26,7 +26,7 @@ from frontdesk.finance.models import (
     Transaction,
 )
 from frontdesk.finance.services import ZERO, Payment, item_by_code, lock_accounts, parse_amount, post_transaction
-from frontdesk.finance.signals import money_moved, sale_opened, sale_settled
+from frontdesk.finance.signals import money_moved, refund_posted, sale_opened, sale_settled
 from frontdesk.scheduling.errors import BookingError
 from frontdesk.scheduling.models import Record, RecordService, RecordStatus, Visit
 from frontdesk.staff.models import SpecialistService
@@ -468,7 +468,11 @@ def refund_sale(
 ) -> list[Transaction]:
     """Give money back to the client by the method it was paid with, onto the account it went
     to: from `payment` if given, otherwise from the latest payments first. `amount=None` refunds
-    everything that is left. A cash refund needs the cash in the desk. Logged on the sale."""
+    everything that is left. A cash refund needs the cash in the desk. Logged on the sale.
+
+    Money paid online goes back through the payment provider (a `refund_posted` receiver), asked
+    last, under the sale's lock: two refunds of one payment queue here, and the second sees what
+    the first gave back. A provider's refusal rolls everything back."""
     with transaction.atomic():
         sale = Sale.objects.select_for_update().get(pk=sale.pk)
         payments = sale_payments(sale)
@@ -482,25 +486,25 @@ def refund_sale(
         if amount > available:
             raise FinanceError("refund_too_big", refundable=available)
         locked = lock_accounts(*[p.account_id for p in payments])
-        posted, remaining = [], amount
+        posted, pairs, remaining = [], [], amount
         for original in payments:
             if remaining <= 0:
                 break
             part = min(left[original.pk], remaining)
             if part <= 0:
                 continue
-            posted.append(
-                post_transaction(
-                    locked[original.account_id],
-                    -part,
-                    method=original.method,
-                    item=original.item,
-                    user=user,
-                    sale=sale,
-                    reverses=original,
-                    comment=comment,
-                )
+            row = post_transaction(
+                locked[original.account_id],
+                -part,
+                method=original.method,
+                item=original.item,
+                user=user,
+                sale=sale,
+                reverses=original,
+                comment=comment,
             )
+            posted.append(row)
+            pairs.append((original, row))
             remaining -= part
         _settle(sale)
         log_action(sale, code="sale.refunded", changes={"refunded": [None, str(amount)]})
@@ -508,6 +512,7 @@ def refund_sale(
             Sale, sale=sale, transactions=posted, operation="sell_refund", kind="refund", receipt_email=receipt_email
         )
         sale_settled.send(Sale, sale=sale, kind="refund")
+        refund_posted.send(Sale, sale=sale, refunds=pairs)
         return posted
 
 

@@ -257,7 +257,11 @@ def sale_detail(request, company_id, sale_id, *, error=None, status=200):
             "means_query": request.POST.get("means_query", ""),
             "has_means": bool(registered_means()) and sale.client_id is not None,
             "refunds": list(
-                Transaction.objects.filter(sale=sale, amount__lt=0).select_related("account", "created_by")
+                Transaction.objects.filter(sale=sale, amount__lt=0).select_related(
+                    "account",
+                    "created_by",
+                    "online_refund",  # money paid online goes back through its provider
+                )
             ),
             "rows": _payment_rows(request),
             "can_edit": request.membership.can(Section.FINANCE, Level.EDIT),

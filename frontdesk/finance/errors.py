@@ -33,6 +33,19 @@ MESSAGES = {
     "mixed_counter_sale": _("Sell goods, and certificates or abonements, as separate sales."),
     "counter_sale_unpaid": _("A sale at the counter is paid in full: %(due)s is still due."),
     "visit_paid": _("This visit is paid; change it through a refund at the cash desk."),
+    "online_refund_refused": _("The payment provider refused to refund %(amount)s: %(reason)s Nothing was refunded."),
+    "online_refund_unavailable": _(
+        "The payment provider could not be reached, so %(amount)s was not refunded and nothing was saved. "
+        "Try again in a minute."
+    ),
+    "online_refund_no_provider": _(
+        "This money was paid online, and the branch no longer takes payments through that provider, so it "
+        "cannot go back to the payer's card. Switch the provider back on in the online payment settings."
+    ),
+    "online_refund_mismatch": _(
+        "An earlier refund of this payment was interrupted after the provider had already given back "
+        "%(amount)s. Refund exactly %(amount)s to record it."
+    ),
 }
 
 

@@ -20,3 +20,11 @@ sale_opened = Signal()
 # kind ("checkout", "debt", "counter", "refund"). Loyalty listens here: it issues the certificates
 # and abonements a counter sale paid for, accrues bonuses, counts visits and spend.
 sale_settled = Signal()
+
+# Sent last inside a refund's transaction, still under the sale's lock, once everything local is
+# written (the refund rows, the settled sale, the receipts): sender=Sale, sale, refunds — a list of
+# (original payment, refund row) pairs. A receiver that has to give the money back outside the
+# product (the payment provider of an online payment) does it here; raising a ValidationError
+# (a FinanceError) rolls the whole refund back, so the ledger never says «refunded» unless the
+# money went back.
+refund_posted = Signal()

@@ -8,15 +8,16 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Receipts and online payments")
 
     def ready(self):
-        from frontdesk.finance.signals import money_moved, sale_opened
+        from frontdesk.finance.signals import money_moved, refund_posted, sale_opened
         from frontdesk.notifications.outbox import register_gate
         from frontdesk.payments import (
             atol,  # noqa: F401  (registers the ATOL Online driver)
             demo,  # noqa: F401  (registers the demo step)
         )
-        from frontdesk.payments.online import attach_advances, awaits_prepayment
+        from frontdesk.payments.online import attach_advances, awaits_prepayment, refund_online_payments
         from frontdesk.payments.receipts import receipt_for_money
 
         money_moved.connect(receipt_for_money, dispatch_uid="payments_receipt_for_money")
         sale_opened.connect(attach_advances, dispatch_uid="payments_attach_advances")
+        refund_posted.connect(refund_online_payments, dispatch_uid="payments_refund_online_payments")
         register_gate(awaits_prepayment)

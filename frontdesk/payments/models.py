@@ -361,3 +361,67 @@ class TestProviderPayment(CompanyScopedModel):
 
     def __str__(self):
         return self.payment_id
+
+
+class OnlineRefundStatus(models.TextChoices):
+    """A refund's status at the provider (YooKassa's words)."""
+
+    PENDING = "pending", _("Being refunded")
+    SUCCEEDED = "succeeded", _("Refunded")
+    CANCELED = "canceled", _("Refused")
+
+
+class OnlineRefund(CompanyScopedModel):
+    """Money of an online payment given back through its provider: the provider's refund and the
+    refund transaction of our ledger it belongs to (one each way). The idempotency key is derived
+    from the original transaction and what was refunded of it before, so a retry after a crash
+    asks the provider for the same refund again instead of a second one."""
+
+    online_payment = models.ForeignKey(
+        OnlinePayment, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("online payment")
+    )
+    transaction = models.OneToOneField(
+        "finance.Transaction", on_delete=models.PROTECT, related_name="online_refund", verbose_name=_("refund")
+    )
+    provider = models.CharField(max_length=16, choices=ProviderCode.choices)
+    provider_refund_id = models.CharField(_("refund at the provider"), max_length=64)
+    idempotency_key = models.CharField(max_length=64)
+    amount = MoneyField(_("amount"))
+    status = models.CharField(_("status"), max_length=16, choices=OnlineRefundStatus.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("online refund")
+        verbose_name_plural = _("online refunds")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "provider_refund_id"], name="online_refund_provider_id_once"),
+            models.UniqueConstraint(fields=["idempotency_key"], name="online_refund_key_once"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="online_refund_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.provider}:{self.provider_refund_id}"
+
+
+class TestProviderRefund(CompanyScopedModel):
+    """The built-in test provider's memory of the refunds it made, keyed by idempotency key."""
+
+    __test__ = False  # not a pytest class
+
+    refund_id = models.CharField(max_length=64, unique=True)
+    payment = models.ForeignKey(TestProviderPayment, on_delete=models.PROTECT, related_name="refunds")
+    idempotency_key = models.CharField(max_length=64)
+    amount = MoneyField()
+    description = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("test provider refund")
+        verbose_name_plural = _("test provider refunds")
+        constraints = [
+            models.UniqueConstraint(fields=["company", "idempotency_key"], name="test_provider_refund_key_once")
+        ]
+
+    def __str__(self):
+        return self.refund_id

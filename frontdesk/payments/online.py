@@ -5,12 +5,16 @@ whatever happens next); the provider is asked for the payment after the commit, 
 idempotency key, so a retry returns the same payment. The provider's webhook settles it: a
 succeeded payment posts one transaction to the branch's bank account and marks the records
 prepaid; a declined required prepayment, or one not paid in time, releases the hold (the records
-are cancelled and the time is free again)."""
+are cancelled and the time is free again).
+
+A refund at the cash desk of money that came in online goes back through the same provider, see
+`refund_online_payments` and docs/payments.md."""
 
 from __future__ import annotations
 
 import datetime
 import logging
+import uuid
 from decimal import Decimal
 
 from django.db import transaction
@@ -19,18 +23,26 @@ from django.utils import timezone
 from frontdesk.core.audit import log_action
 from frontdesk.core.money import MoneySum, to_money
 from frontdesk.core.scopes import scope, scopes_disabled
+from frontdesk.finance.errors import FinanceError
 from frontdesk.finance.models import PaymentMethod
 from frontdesk.finance.services import item_by_code, lock_accounts, post_transaction
 from frontdesk.payments.models import (
     FiscalSettings,
     OnlinePayment,
     OnlinePaymentStatus,
+    OnlineRefund,
     PaymentSettings,
     PrepaymentMode,
     PrepaymentRule,
     ProviderCode,
 )
-from frontdesk.payments.providers import InvalidWebhook, ProviderUnavailable, WebhookEvent, provider_for
+from frontdesk.payments.providers import (
+    InvalidWebhook,
+    ProviderUnavailable,
+    RefundRefused,
+    WebhookEvent,
+    provider_for,
+)
 from frontdesk.scheduling.errors import BookingError
 from frontdesk.scheduling.models import Record, RecordService, RecordStatus
 
@@ -347,3 +359,69 @@ def attach_advances(sender, sale, **kwargs):
         return
     Transaction.objects.filter(pk__in=[pk for pk, _a in rows], sale__isnull=True).update(sale=sale)
     log_action(sale, code="sale.advance_counted", changes={"advance": [None, str(to_money(total))]})
+
+
+def refund_key(payment: OnlinePayment, original, refunded_before) -> str:
+    """The idempotency key of a refund: the same payment, the same original transaction and the
+    same amount already given back of it make the same key. A retry after a crash between the
+    provider's answer and our commit finds nothing of the first attempt here, so it computes the
+    same key and the provider returns the refund it already made instead of making another."""
+    return str(uuid.uuid5(payment.idempotency_key, f"refund:{original.pk}:{to_money(refunded_before)}"))
+
+
+def refund_online_payments(sender, sale, refunds, **kwargs):
+    """The finance signal `refund_posted` (last in the refund's transaction, under the sale's
+    lock): give each refunded part of an online payment back through its provider and record the
+    provider's refund. Any refusal raises FinanceError, which rolls the whole refund back."""
+    online = {
+        p.transaction_id: p
+        for p in OnlinePayment.objects.filter(
+            transaction_id__in=[original.pk for original, _row in refunds], status=OnlinePaymentStatus.SUCCEEDED
+        )
+    }
+    if not online:
+        return
+    company = sale.company
+    provider = provider_for(company, PaymentSettings.for_company(company))
+    for original, row in refunds:
+        payment = online.get(original.pk)
+        if payment is None:
+            continue
+        amount = to_money(-row.amount)
+        if provider is None or provider.code != payment.provider or not payment.provider_payment_id:
+            raise FinanceError("online_refund_no_provider")
+        back = original.reversals.exclude(pk=row.pk).aggregate(s=MoneySum("amount"))["s"] or 0
+        key = refund_key(payment, original, -back)
+        try:
+            refund = provider.create_refund(
+                payment_id=payment.provider_payment_id,
+                amount=amount,
+                currency=sale.chain.currency,
+                idempotency_key=key,
+                description=f"{company.name}: #{sale.pk}",  # one language: a retry sends the same body
+            )
+        except RefundRefused as error:
+            raise FinanceError("online_refund_refused", amount=amount, reason=error.reason) from None
+        except ProviderUnavailable as error:
+            log.warning("The provider did not refund %s of payment %s: %s", amount, payment.pk, error)
+            raise FinanceError("online_refund_unavailable", amount=amount) from None
+        if refund.amount != amount:
+            # The key's first use refunded another amount (an attempt that crashed before its
+            # commit, then a retry with a different sum): record nothing, say what is out there.
+            raise FinanceError("online_refund_mismatch", amount=refund.amount)
+        OnlineRefund.objects.create(
+            company_id=payment.company_id,
+            chain_id=payment.chain_id,
+            online_payment=payment,
+            transaction=row,
+            provider=payment.provider,
+            provider_refund_id=refund.id[:64],
+            idempotency_key=key,
+            amount=amount,
+            status=refund.status,
+        )
+        log_action(
+            sale,
+            code="sale.refunded_online",
+            changes={"refunded": [None, str(amount)], "refund": [None, f"{payment.provider}:{refund.id}"]},
+        )

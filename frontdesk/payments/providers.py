@@ -1,10 +1,11 @@
 """The payment-provider interface, shaped like YooKassa's API: create a payment with an
 idempotency key (the same key returns the same payment), send the payer to its confirmation URL,
 learn the outcome from a verified webhook (payment.succeeded / payment.canceled), cancel a
-payment still waiting. Drivers: the built-in test provider and YooKassa.
+payment still waiting, give (part of) a taken payment back with a refund (an idempotency key
+again: the same key returns the same refund). Drivers: the built-in test provider and YooKassa.
 
 The built-in test provider keeps its payments in the database (TestProviderPayment), shows its
-own confirmation page inside the product, and notifies the webhook with a body signed by the
+own confirmation page inside the product, keeps its refunds (TestProviderRefund), and notifies the webhook with a body signed by the
 branch's webhook secret, exactly as the webhook view receives it."""
 
 from __future__ import annotations
@@ -21,10 +22,17 @@ from urllib.parse import quote
 from django.conf import settings as django_settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from frontdesk.core import http
 from frontdesk.core.money import to_money
-from frontdesk.payments.models import OnlinePaymentStatus, ProviderCode, TestProviderPayment
+from frontdesk.payments.models import (
+    OnlinePaymentStatus,
+    OnlineRefundStatus,
+    ProviderCode,
+    TestProviderPayment,
+    TestProviderRefund,
+)
 
 SIGNATURE_HEADER = "HTTP_X_FRONTDESK_SIGNATURE"
 EVENTS = {"payment.succeeded": OnlinePaymentStatus.SUCCEEDED, "payment.canceled": OnlinePaymentStatus.CANCELED}
@@ -36,6 +44,13 @@ class ProviderPayment:
     status: str
     amount: Decimal
     confirmation_url: str
+
+
+@dataclass
+class ProviderRefund:
+    id: str
+    status: str
+    amount: Decimal
 
 
 @dataclass
@@ -52,6 +67,15 @@ class InvalidWebhook(Exception):
 
 class ProviderUnavailable(Exception):
     """The provider could not be asked now (network, its 5xx, a refusal); nothing changed here."""
+
+
+class RefundRefused(Exception):
+    """The provider answered and will not make this refund (more than is left of the payment, a
+    payment it does not know, its own rules); `reason` is its explanation. Nothing was refunded."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -71,6 +95,12 @@ class PaymentProvider:
         raise NotImplementedError
 
     def cancel_payment(self, payment_id: str) -> None:
+        raise NotImplementedError
+
+    def create_refund(self, *, payment_id, amount, currency, idempotency_key, description) -> ProviderRefund:
+        """Give `amount` of a succeeded payment back to the payer. The same idempotency key returns
+        the same refund (never a second one). RefundRefused when the provider says no,
+        ProviderUnavailable when it could not be asked."""
         raise NotImplementedError
 
     def parse_webhook(self, body: bytes, headers) -> WebhookEvent:
@@ -143,6 +173,39 @@ class TestProvider(PaymentProvider):
             company=self.company, payment_id=payment_id, status=OnlinePaymentStatus.PENDING
         ).update(status=OnlinePaymentStatus.CANCELED)
 
+    def create_refund(self, *, payment_id, amount, currency, idempotency_key, description) -> ProviderRefund:
+        key, amount = str(idempotency_key), to_money(amount)
+        with transaction.atomic():
+            # The payment's row is the lock two refunds of it queue on, as at a real acquirer.
+            payment = (
+                TestProviderPayment.objects.select_for_update()
+                .filter(company=self.company, payment_id=payment_id)
+                .first()
+            )
+            if payment is None:
+                raise RefundRefused(_("The test provider has no such payment."))
+            known = TestProviderRefund.objects.filter(company=self.company, idempotency_key=key).first()
+            if known is not None:
+                return ProviderRefund(id=known.refund_id, status=OnlineRefundStatus.SUCCEEDED, amount=known.amount)
+            if payment.status != OnlinePaymentStatus.SUCCEEDED:
+                raise RefundRefused(_("The payment was not paid, so there is nothing to refund."))
+            if currency != payment.currency or amount <= 0:
+                raise RefundRefused(_("The refund's amount or currency does not fit the payment."))
+            refunded = sum((r.amount for r in payment.refunds.all()), Decimal(0))
+            left = to_money(payment.amount - refunded)
+            if amount > left:
+                raise RefundRefused(_("Only %(left)s of the payment is left to refund.") % {"left": left})
+            row = TestProviderRefund.objects.create(
+                company=self.company,
+                chain_id=self.company.chain_id,
+                refund_id="test-refund-" + secrets.token_hex(10),
+                payment=payment,
+                idempotency_key=key,
+                amount=amount,
+                description=str(description)[:255],
+            )
+        return ProviderRefund(id=row.refund_id, status=OnlineRefundStatus.SUCCEEDED, amount=row.amount)
+
 
 class YooKassaProvider(PaymentProvider):
     """YooKassa's API v3 over HTTPS: Basic auth with the shop ID and the secret key, an
@@ -191,6 +254,44 @@ class YooKassaProvider(PaymentProvider):
         except http.HttpError as error:
             raise ProviderUnavailable(f"{error} {error.body[:200]}") from None
         return self._read(response)
+
+    def create_refund(self, *, payment_id, amount, currency, idempotency_key, description) -> ProviderRefund:
+        body = {
+            "payment_id": payment_id,
+            "amount": {"value": str(to_money(amount)), "currency": currency},
+            "description": str(description)[:250],
+        }
+        try:
+            response = http.post(
+                f"{django_settings.YOOKASSA_API_URL}/refunds",
+                json_body=body,
+                headers=self._headers(idempotency_key),
+                timeout=django_settings.PAYMENTS_HTTP_TIMEOUT,
+                accept_error_body=True,  # a 4xx says why YooKassa refuses; a 5xx or no answer raises
+            )
+        except http.HttpError as error:
+            raise ProviderUnavailable(f"{error} {error.body[:200]}") from None
+        try:
+            data = response.json()
+        except http.HttpError as error:
+            raise ProviderUnavailable(f"unreadable answer: {error}") from None
+        if response.status >= 400:
+            reason = data.get("description") or data.get("code") if isinstance(data, dict) else ""
+            raise RefundRefused(str(reason or f"HTTP {response.status}"))
+        try:
+            refund = ProviderRefund(
+                id=str(data["id"]),
+                status=str(data["status"]),
+                amount=to_money(Decimal(str(data["amount"]["value"]))),
+            )
+        except (KeyError, TypeError, InvalidOperation) as error:
+            raise ProviderUnavailable(f"unreadable answer: {error!r}") from None
+        if refund.status == OnlineRefundStatus.CANCELED:
+            details = data.get("cancellation_details") or {}
+            raise RefundRefused(str(details.get("reason") or refund.status))
+        if refund.status not in OnlineRefundStatus.values:
+            raise ProviderUnavailable(f"unknown refund status {refund.status!r}")
+        return refund
 
     def fetch_payment(self, payment_id: str) -> ProviderPayment:
         try:

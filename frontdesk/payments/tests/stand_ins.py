@@ -9,6 +9,7 @@ import json
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -67,10 +68,53 @@ class YooKassa(Provider):
             }
             keys[key] = payment_id
             return 200, payments[payment_id]
+        if method == "POST" and path == "/refunds":
+            return self._refund(headers, body)
         if method == "GET" and path.startswith("/payments/"):
             payment = payments.get(path.rsplit("/", 1)[1])
             return (200, payment) if payment else (404, {"type": "error", "code": "not_found"})
         return 404, {"type": "error", "code": "not_found"}
+
+    def _refund(self, headers, body):
+        """A refund of a succeeded payment, at most what is left of it; the same key, the same refund."""
+        key = headers.get("Idempotence-Key")
+        if not key:
+            return 400, {"type": "error", "code": "invalid_request", "description": "Idempotence-Key is missing"}
+        refunds, keys = self.state.setdefault("refunds", {}), self.state.setdefault("refund_keys", {})
+        if key in keys:
+            return 200, refunds[keys[key]]
+        payment = self.state.get("payments", {}).get(body.get("payment_id"))
+        if payment is None or payment["status"] != "succeeded":
+            return 400, {"type": "error", "code": "invalid_request", "description": "Payment is not refundable"}
+        amount = Decimal(body["amount"]["value"])
+        given = sum(
+            (Decimal(r["amount"]["value"]) for r in refunds.values() if r["payment_id"] == payment["id"]), Decimal(0)
+        )
+        if amount > Decimal(payment["amount"]["value"]) - given:
+            return 400, {
+                "type": "error",
+                "code": "invalid_request",
+                "parameter": "amount",
+                "description": "Refund amount exceeds the payment's remaining amount",
+            }
+        refund_id = f"2e{len(refunds) + 1:06d}-0015-5000-8000-1b68e7b15f3f"
+        refunds[refund_id] = {
+            "id": refund_id,
+            "payment_id": payment["id"],
+            "status": self.state.get("refund_status", "succeeded"),
+            "amount": body["amount"],
+            "description": body.get("description", ""),
+            "created_at": "2026-12-01T10:00:00.000Z",
+        }
+        if refunds[refund_id]["status"] == "canceled":
+            refunds[refund_id]["cancellation_details"] = {"party": "yoo_money", "reason": "rejected_by_payee"}
+        keys[key] = refund_id
+        return 200, refunds[refund_id]
+
+    def refunded(self, payment_id) -> Decimal:
+        with self.lock:
+            refunds = self.state.get("refunds", {}).values()
+            return sum((Decimal(r["amount"]["value"]) for r in refunds if r["payment_id"] == payment_id), Decimal(0))
 
     def set_status(self, payment_id, status):
         with self.lock:
