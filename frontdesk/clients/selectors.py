@@ -35,7 +35,7 @@ from django.db.models.lookups import In, LessThan
 from django.utils import timezone
 
 from frontdesk.accounts.permissions import Level, Section
-from frontdesk.clients.models import Client, ClientStats
+from frontdesk.clients.models import Client, ClientStats, ClientWord
 from frontdesk.core.phones import format_phone
 from frontdesk.core.scopes import current_chain_id
 from frontdesk.scheduling.models import Record, RecordService, RecordStatus
@@ -172,30 +172,59 @@ def search_condition(query: str) -> Q:
     return condition
 
 
+def _word_range(word: str, prefix: str = "") -> dict:
+    """The words that start with `word`: a range of the index, by code point."""
+    return {f"{prefix}word__gte": word, f"{prefix}word__lt": word[:-1] + chr(ord(word[-1]) + 1)}
+
+
 def quick_search(queryset: QuerySet, query: str, limit: int = 10) -> list[Client]:
     """The first `limit` matches for a picker (the journal's booking dialog, the merge tool).
 
-    A single word of letters is looked up as the start of a word of the name first: "попов"
-    lists the Popovs, then the Popovas, each by name, read in order from the word index
-    (`ClientWord`) however many thousand there are; then, if there are fewer than `limit`,
-    the names that contain it inside a word (not for two letters, which have no trigram and
-    would be looked for in every name). Phone digits, emails and several words are `search` in
-    name order (the trigram indexes find few candidates for those)."""
+    One word of letters is looked up as the start of a word of the name first: "попов" lists
+    the Popovs, then the Popovas, each by name, read in order from the word index
+    (`ClientWord`) however many thousand there are; then, if there are fewer than `limit`, the
+    names that contain it inside a word (not for two letters, which have no trigram and would
+    be looked for in every name). Several words are first the names that contain them as
+    typed ("анна п", in name order: the trigram index narrows those down), then, if there are
+    fewer, the names with words starting so in another order ("петрова анна"). Phone digits
+    and emails are `search` in name order."""
     query = (query or "").strip()
     lowered = query.lower()
-    if phone_digits(query) or len(lowered) < 2 or len(lowered.split()) != 1 or "@" in lowered:
+    terms = lowered.split()
+    if phone_digits(query) or len(lowered) < 2 or "@" in lowered:
         return list(search(queryset, query).order_by(*by_name(query))[:limit])
-    chain_id = current_chain_id()
-    words = {"words__word__gte": lowered, "words__word__lt": lowered[:-1] + chr(ord(lowered[-1]) + 1)}
-    if chain_id is not None:
-        words["words__chain_id"] = chain_id
-    # A client with two words of that start comes twice: read a few more rows than needed.
-    rows = list(queryset.filter(**words).order_by("words__word", "words__name", "words__client_id")[: limit * 3])
-    found = list({client.pk: client for client in rows}.values())[:limit]
-    if len(found) < limit and len(rows) < limit * 3 and len(lowered) >= TRIGRAM:
+    if len(terms) > 1:
+        found = list(search(queryset, query).order_by(*by_name(query))[:limit])
+        if len(found) < limit and len(terms) <= 4:
+            found += _word_starts(queryset.exclude(pk__in=[c.pk for c in found]), terms, limit - len(found))
+        return found
+    found = _word_starts(queryset, terms, limit)
+    if len(found) < limit and len(lowered) >= TRIGRAM:
         inside = search(queryset, query).exclude(pk__in=[client.pk for client in found])
         found += list(inside.order_by(*by_name(query))[: limit - len(found)])
     return found
+
+
+def _word_range(word: str, prefix: str = "") -> dict:
+    """The words that start with `word`: a range of the index, by code point."""
+    return {f"{prefix}word__gte": word, f"{prefix}word__lt": word[:-1] + chr(ord(word[-1]) + 1)}
+
+
+def _word_starts(queryset: QuerySet, terms: list[str], limit: int) -> list[Client]:
+    """Clients with a word starting with each of `terms`, in the order of the word that starts
+    with the first one, then by name: the word index read in order, `limit` entries or a few more."""
+    first, *others = terms
+    # One filter() call, so that the range and the network are conditions on the same word row.
+    word = _word_range(first, "words__")
+    chain_id = current_chain_id()
+    if chain_id is not None:
+        word["words__chain_id"] = chain_id
+    starts = queryset.filter(**word)
+    for other in others:
+        starts = starts.filter(Exists(ClientWord.objects.filter(client_id=OuterRef("pk"), **_word_range(other))))
+    # A client with two words of that start comes twice: read a few more rows than needed.
+    rows = list(starts.order_by("words__word", "words__name", "words__client_id")[: limit * 3])
+    return list({client.pk: client for client in rows}.values())[:limit]
 
 
 def by_name(query: str = "") -> tuple:

@@ -46,6 +46,16 @@ def test_ten_of_thousands_are_the_first_ten_by_name_and_a_name_with_two_such_wor
     assert _names(tenant_a, "ан", 2) == ["Анна Аннина", "Анна Клиентка 00"]
 
 
+def test_several_words_as_typed_come_first_then_starts_of_words_in_another_order(tenant_a):
+    with scope(tenant_a.chain):
+        for index, name in enumerate(["Анна Петрова", "Анна Павлова", "Анна Смирнова", "Пётр Аннин", "Анна-Мария Пак"]):
+            make_client(tenant_a, name, f"+7900555060{index}")
+    assert _names(tenant_a, "Анна П") == ["Анна Павлова", "Анна Петрова", "Анна-Мария Пак"]
+    assert _names(tenant_a, "петрова анна") == ["Анна Петрова"]
+    # Words in any order, listed by the word that starts with the first text typed.
+    assert _names(tenant_a, "п анн") == ["Анна Павлова", "Анна-Мария Пак", "Анна Петрова", "Пётр Аннин"]
+
+
 def test_a_renamed_or_erased_client_is_found_by_the_new_name_only(tenant_a):
     with scope(tenant_a.chain):
         olga = make_client(tenant_a, "Ольга Сорокина", "+79005550200")
