@@ -2,6 +2,7 @@
 browser download cannot run here, so the executable is always /usr/bin/chromium."""
 
 import os
+import re
 import shutil
 import tempfile
 
@@ -75,11 +76,23 @@ def log_in(page, login: str, password: str, path: str = "/accounts/login/"):
     page.goto(path)
     page.fill("input[name=username]", login)
     page.fill("input[name=password]", password)
-    page.locator("form:has(input[name=username]) button[type=submit]").click()
-    page.wait_for_load_state()
+    # The form posts and the browser loads the answer (the next page, or the form again with an
+    # error): wait for that page, not the login form being left, or a `goto` right after would
+    # cancel the post before its session cookie arrives.
+    with page.expect_navigation():
+        page.locator("form:has(input[name=username]) button[type=submit]").click()
+
+
+def exactly(text: str) -> re.Pattern:
+    """For `expect(locator).to_have_text(exactly("1,000.00\u00a0₽"), use_inner_text=True)`: waits
+    for the text character for character, as `inner_text() == text` read it. A plain string is
+    compared with its whitespace normalised (a no-break space would match a space)."""
+    return re.compile(f"^{re.escape(text)}$")
 
 
 def has_no_horizontal_scroll(page, width: int) -> bool:
     # After a click the URL changes before the stylesheets have loaded; measure the styled page.
+    # (This only waits for a page already on its way: a caller that clicked a link waits for the
+    # new page first, or "load" is that of the page being left.)
     page.wait_for_load_state("load")
     return page.evaluate("document.scrollingElement.scrollWidth") <= width

@@ -50,5 +50,7 @@
     input.value = show(rest);
     update();
   });
+  // "The rest" buttons come disabled: a click before this script has run would do nothing at all.
+  all('[data-pay-rest]').forEach((button) => { button.disabled = false; });
   update();
 })();

@@ -1,6 +1,7 @@
 """In a browser: an owner issues a partner token on a phone, copies it, and it works."""
 
 import pytest
+from playwright.sync_api import expect
 
 from frontdesk.api.tests.conftest import ApiClient
 from frontdesk.testing.browser import has_no_horizontal_scroll, log_in
@@ -20,4 +21,4 @@ def test_an_owner_issues_a_token_on_a_phone_and_uses_it(tenant_a, new_page):
     assert ApiClient(token).get("/api/v1/companies").status_code == 200
     page.reload()
     assert page.get_by_test_id("new-token").count() == 0
-    assert page.get_by_text("Site widget").is_visible()
+    expect(page.get_by_text("Site widget")).to_be_visible()

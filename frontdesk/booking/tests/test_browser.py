@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from frontdesk.booking.models import BookingLink
 from frontdesk.core.scopes import scope
@@ -44,6 +45,8 @@ def test_a_client_books_through_the_branch_page_on_a_phone(new_page, branch):
     page.locator(f"[data-specialist='{anna.pk}']").click()
     page.locator(f"[data-day='{day.isoformat()}']").click()
     page.locator("[data-time='11:00']").click()
+    # Measure the details step, not the times being left.
+    page.locator("form.bk-form").wait_for()
     assert has_no_horizontal_scroll(page, 360)
     fill_details(page)
     page.get_by_text("You are booked!").wait_for()
@@ -124,8 +127,9 @@ def test_two_clients_race_for_one_time_one_wins_the_other_sees_alternatives(new_
     losers = [page for page in (first, second) if page.locator("#booking-error").count()]
     assert len(winners) == 1 and len(losers) == 1
     loser = losers[0]
-    assert "just taken" in loser.locator("#booking-error").inner_text()
-    assert loser.locator("[data-alternative]").count() > 0
+    expect(loser.locator("#booking-error")).to_contain_text("just taken")
+    # The nearest times come after the error in the page: wait for them too.
+    expect(loser.locator("[data-alternative]")).not_to_have_count(0)
     assert Record.objects.count() == 1
     loser.locator("[data-alternative]").first.click()
     loser.get_by_text("You are booked!").wait_for()

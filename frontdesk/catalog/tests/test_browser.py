@@ -1,6 +1,7 @@
 """A manager sets up a category and two services in the browser, finds one and reorders them."""
 
 import pytest
+from playwright.sync_api import expect
 
 from frontdesk.accounts.permissions import Role
 from frontdesk.catalog.models import Service, ServiceCategory
@@ -42,7 +43,7 @@ def test_manager_sets_up_a_category_with_two_services_and_reorders_them(tenant_a
     add_member(tenant_a, "maggie@example.com", Role.MANAGER, companies=tenant_a.companies)
     log_in(page, "maggie@example.com")
     page.goto(f"/c/{company.pk}/settings/services/")
-    assert page.get_by_text("No services yet.").is_visible()
+    expect(page.get_by_text("No services yet.")).to_be_visible()
 
     page.click("[data-testid=add-category]")
     page.fill("input[name=title]", "Стрижки")
@@ -52,12 +53,12 @@ def test_manager_sets_up_a_category_with_two_services_and_reorders_them(tenant_a
     add_service(page, "Женская стрижка", 60, 1500, 2500)
     add_service(page, "Мужская стрижка", 45, 1800)
     rows = page.locator("[data-testid=service]")
-    assert rows.count() == 2
+    expect(rows).to_have_count(2)
     assert "from 1,500 to 2,500" in rows.nth(0).inner_text()
 
     # The search box narrows the list as one types.
     page.fill("#fd-catalog-search", "мужск")
-    assert page.locator("[data-testid=service]:visible").count() == 1
+    expect(page.locator("[data-testid=service]:visible")).to_have_count(1)
     page.fill("#fd-catalog-search", "")
 
     # Drag the men's haircut above the women's.

@@ -37,13 +37,15 @@ def test_an_administrator_opens_a_card_and_sees_the_timeline(page, tenant_a, ali
     page.get_by_placeholder("Name, phone digits or email").fill("4567")
     page.get_by_test_id("client-row").filter(has_text="Ирина Петрова").wait_for()
     page.get_by_role("link", name="Ирина Петрова").click()
+    # The card is the next page: count() and inner_text() would read whatever is there already.
     timeline = page.get_by_test_id("timeline")
-    assert timeline.locator("[data-kind=record]").count() == 2
-    assert "Анна Смирнова" in timeline.inner_text() and "No-show" in timeline.inner_text()
-    assert page.get_by_test_id("total-visits").inner_text() == "1"
+    expect(timeline.locator("[data-kind=record]")).to_have_count(2)
+    expect(timeline).to_contain_text("Анна Смирнова")
+    expect(timeline).to_contain_text("No-show")
+    expect(page.get_by_test_id("total-visits")).to_have_text("1")
     page.get_by_placeholder("Add a comment…").fill("Просит кофе без сахара")
     page.get_by_role("button", name="Add", exact=True).click()
-    assert "Просит кофе без сахара" in page.get_by_test_id("timeline").locator("[data-kind=note]").inner_text()
+    expect(page.get_by_test_id("timeline").locator("[data-kind=note]")).to_contain_text("Просит кофе без сахара")
 
 
 def test_a_manager_builds_a_segment_from_three_filters_and_saves_it(page, tenant_a, alice, live_server):
@@ -68,7 +70,7 @@ def test_a_manager_builds_a_segment_from_three_filters_and_saves_it(page, tenant
     page.get_by_test_id("segment").filter(has_text="VIP-женщины с SMS").wait_for()
     segment = Segment.objects.get(name="VIP-женщины с SMS")
     assert segment.params == {"gender": ["female"], "category": [str(vip.pk)], "consent": ["sms"]}
-    assert page.get_by_test_id("client-row").count() == 1
+    expect(page.get_by_test_id("client-row")).to_have_count(1)
 
 
 def test_a_manager_imports_an_excel_file_with_bad_rows(page, tenant_a, alice, live_server, tmp_path):
@@ -97,4 +99,4 @@ def test_a_manager_imports_an_excel_file_with_bad_rows(page, tenant_a, alice, li
     page.get_by_test_id("start-import").click()
     page.get_by_test_id("import-done").wait_for()
     assert sorted(Client.objects.values_list("phone", flat=True)) == ["+79001234567", "+79003334455"]
-    assert page.get_by_test_id("import-progress").get_by_test_id("bad-row").count() == 3
+    expect(page.get_by_test_id("import-progress").get_by_test_id("bad-row")).to_have_count(3)

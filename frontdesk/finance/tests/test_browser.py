@@ -6,11 +6,13 @@ import datetime
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from frontdesk.clients.services import find_or_create_client
 from frontdesk.core.scopes import scope
 from frontdesk.finance.models import Sale, SaleStatus
 from frontdesk.finance.tests.factories import make_bank_account, make_cash_desk, make_visit
+from frontdesk.testing.browser import exactly
 from frontdesk.testing.fixtures import client_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,31 +36,33 @@ def test_checkout_from_the_journal_with_split_cash_and_card(new_page, live_serve
     form = page.locator("[data-testid=checkout-form]")
     form.get_by_label("Price of Стрижка").fill("3000")
     form.locator("[data-testid=discount]").fill("200")
-    assert form.locator("[data-testid=total]").inner_text() == "2800.00"
+    # The page's script works the figures out as one types, once it has loaded: wait for them.
+    expect(form.locator("[data-testid=total]")).to_have_text("2800.00")
     form.locator("[data-testid=pay-cash]").fill("1000")
     form.locator("[data-pay-rest=card]").click()  # the card pays the rest
-    assert form.locator("[data-testid=pay-card]").input_value() == "1800.00"
-    assert form.locator("[data-testid=due]").inner_text() == "0.00"
+    expect(form.locator("[data-testid=pay-card]")).to_have_value("1800.00")
+    expect(form.locator("[data-testid=due]")).to_have_text("0.00")
     form.locator("[data-testid=cash-received]").fill("5000")
-    assert form.locator("[data-testid=change]").inner_text() == "4000.00"
+    expect(form.locator("[data-testid=change]")).to_have_text("4000.00")
     form.locator("[data-testid=take-payment]").click()
 
     # Back in the journal, on the visit's day, where the checkout was opened.
     page.wait_for_url(f"**/journal/?date={day.isoformat()}")
-    assert "Change due: 4,000.00" in page.locator(".alert-success").inner_text()
+    expect(page.locator(".alert-success")).to_contain_text("Change due: 4,000.00")
     page.locator(".ec-event", has_text="Ольга Петрова").first.click()
     page.locator("[data-testid=record-sale]").click()
-    page.wait_for_selector("[data-testid=sale-status]")
-    assert page.locator("[data-testid=sale-status]").inner_text() == "Paid"
-    assert page.locator("[data-testid=sale-payment]").count() == 2
+    expect(page.locator("[data-testid=sale-status]")).to_have_text("Paid")
+    expect(page.locator("[data-testid=sale-payment]")).to_have_count(2)
 
     page.locator("[data-nav=finance]").click()
+    # all() does not wait: read the accounts once the finance page is there.
+    expect(page.locator("[data-testid=account]")).to_have_count(2)
     balances = {
         row.get_attribute("data-account"): row.locator("[data-testid=balance]").inner_text()
         for row in page.locator("[data-testid=account]").all()
     }
     assert balances == {"Касса": "1,000.00\u00a0₽", "Эквайринг": "1,800.00\u00a0₽"}
-    assert page.locator("[data-testid=total]").inner_text() == "2,800.00\u00a0₽"
+    expect(page.locator("[data-testid=total]")).to_have_text(exactly("2,800.00\u00a0₽"), use_inner_text=True)
     with scope(company.chain):
         assert Sale.objects.get(visit=visit).status == SaleStatus.PAID
 
@@ -81,9 +85,9 @@ def test_refund_part_of_a_card_payment_from_the_sale_page(new_page, live_server,
     card_row.locator("[data-testid=refund-amount]").fill("500")
     card_row.locator("[data-testid=refund]").click()
     page.wait_for_selector("[data-testid=sale-refund]")
-    assert "Refunded 500.00" in page.locator(".alert-success").inner_text()
-    assert page.locator("[data-testid=sale-refunded]").inner_text() == "500.00\u00a0₽"
-    assert page.locator("[data-testid=sale-status]").inner_text() == "Paid"
+    expect(page.locator(".alert-success")).to_contain_text("Refunded 500.00")
+    expect(page.locator("[data-testid=sale-refunded]")).to_have_text(exactly("500.00\u00a0₽"), use_inner_text=True)
+    expect(page.locator("[data-testid=sale-status]")).to_have_text("Paid")
     with scope(company.chain):
         assert (balance(desk), balance(bank)) == (1000, 1500)
 
@@ -112,22 +116,22 @@ def test_close_the_day_and_read_the_cash_report(new_page, live_server, tenant_a,
     page.goto(f"/c/{company.pk}/finance/accounts/{desk.pk}/")
     page.get_by_label("Counted in the drawer").fill("2400")
     page.locator("[data-testid=close-shift]").click()
-    assert "Discrepancy: -100.00" in page.locator(".alert-success").inner_text()
+    expect(page.locator(".alert-success")).to_contain_text("Discrepancy: -100.00")
 
     page.locator("[data-testid=finance-reports]").click()
     report = page.locator("[data-testid=cash-report]")
     cash = report.locator("[data-testid=report-account][data-account='Касса']")
-    assert cash.locator("[data-testid=opening]").inner_text() == "1,000.00"
-    assert cash.locator("[data-testid=in-cash]").inner_text() == "1,500.00"
-    assert cash.locator("[data-testid=closing]").inner_text() == "2,500.00"
+    expect(cash.locator("[data-testid=opening]")).to_have_text("1,000.00")
+    expect(cash.locator("[data-testid=in-cash]")).to_have_text("1,500.00")
+    expect(cash.locator("[data-testid=closing]")).to_have_text("2,500.00")
     card = report.locator("[data-testid=report-account][data-account='Эквайринг']")
-    assert card.locator("[data-testid=in-card]").inner_text() == "500.00"
-    assert card.locator("[data-testid=closing]").inner_text() == "500.00"
-    assert page.locator("[data-testid=report-closing]").inner_text() == "3,000.00\u00a0₽"
+    expect(card.locator("[data-testid=in-card]")).to_have_text("500.00")
+    expect(card.locator("[data-testid=closing]")).to_have_text("500.00")
+    expect(page.locator("[data-testid=report-closing]")).to_have_text(exactly("3,000.00\u00a0₽"), use_inner_text=True)
     shift = page.locator("[data-testid=report-shift]")
-    assert shift.locator("[data-testid=shift-expected]").inner_text() == "2,500.00"
-    assert shift.locator("[data-testid=shift-counted]").inner_text() == "2,400.00"
-    assert shift.locator("[data-testid=shift-discrepancy]").inner_text() == "-100.00"
+    expect(shift.locator("[data-testid=shift-expected]")).to_have_text("2,500.00")
+    expect(shift.locator("[data-testid=shift-counted]")).to_have_text("2,400.00")
+    expect(shift.locator("[data-testid=shift-discrepancy]")).to_have_text("-100.00")
 
 
 def test_check_out_a_finished_visit_and_pay_the_debt_from_the_client_card(new_page, live_server, tenant_a, amy):
@@ -149,18 +153,18 @@ def test_check_out_a_finished_visit_and_pay_the_debt_from_the_client_card(new_pa
     form.locator("[data-testid=pay-cash]").fill("1000")
     form.locator("[data-testid=take-payment]").click()
     page.wait_for_url(f"**{card_url}")
-    assert "Still due: 2,000.00" in page.locator(".alert-success").inner_text()
-    assert page.locator("[data-testid=open-visit]").count() == 0
-    assert page.locator("[data-testid=open-sale]").count() == 1
+    expect(page.locator(".alert-success")).to_contain_text("Still due: 2,000.00")
+    expect(page.locator("[data-testid=open-visit]")).to_have_count(0)
+    expect(page.locator("[data-testid=open-sale]")).to_have_count(1)
 
     # The debt is paid from the card too, and the card has nothing open any more.
     page.locator("[data-testid=card-pay-debt]").click()
     page.locator("[data-pay-rest=cash]").click()
     page.locator("[data-testid=pay-debt]").click()
     page.wait_for_url(f"**{card_url}")
-    assert "The payment is taken." in page.locator(".alert-success").inner_text()
-    assert page.locator("[data-testid=client-money]").count() == 0
-    assert page.locator("[data-testid=client-badge-debt]").count() == 0
+    expect(page.locator(".alert-success")).to_contain_text("The payment is taken.")
+    expect(page.locator("[data-testid=client-money]")).to_have_count(0)
+    expect(page.locator("[data-testid=client-badge-debt]")).to_have_count(0)
     with scope(company.chain):
         sale = Sale.objects.get(visit=visit)
         assert sale.status == SaleStatus.PAID and sale.paid == 3000

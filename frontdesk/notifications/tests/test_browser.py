@@ -3,6 +3,7 @@ loopback) and find it in the message log."""
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from frontdesk.notifications.models import Message, MessageStatus, MessageTemplate
 from frontdesk.testing.fixtures import client_for
@@ -28,7 +29,7 @@ def test_edit_preview_and_test_send_a_template_then_see_it_in_the_log(page, tena
     page.get_by_test_id("preview-button").click()
     preview = page.get_by_test_id("template-preview")
     preview.get_by_text("Dear Maria, see you on 24.12.2026 at 15:30 with Anna.").wait_for()
-    assert "Booked for 15:30" in preview.inner_text()
+    expect(preview).to_contain_text("Booked for 15:30")
     page.get_by_test_id("save-template").click()
     page.get_by_text("The template is saved.").wait_for()
     template = MessageTemplate.objects.get(chain=tenant_a.chain, event="booked", channel="email", language="en")
@@ -43,9 +44,9 @@ def test_edit_preview_and_test_send_a_template_then_see_it_in_the_log(page, tena
 
     page.goto(f"/c/{company.pk}/messages/")
     log_row = page.get_by_test_id("message-row").filter(has_text="vera@example.com")
-    assert log_row.get_attribute("data-status") == MessageStatus.SENT
+    expect(log_row).to_have_attribute("data-status", MessageStatus.SENT)
     log_row.get_by_text("details").click()
-    assert "Dear Maria" in log_row.get_by_test_id("message-body").inner_text()
+    expect(log_row.get_by_test_id("message-body")).to_contain_text("Dear Maria")
     assert Message.objects.get().idempotency_key in letter["Message-ID"]
 
 
@@ -86,10 +87,10 @@ def test_a_mailing_to_a_segment_previews_count_and_cost_then_a_real_worker_sends
     page.get_by_test_id("mailing-save").click()
 
     preview = page.get_by_test_id("mailing-preview")
-    assert preview.get_by_test_id("preview-recipients").inner_text() == "3"
-    assert "1 without consent" in preview.get_by_test_id("preview-excluded").inner_text()
+    expect(preview.get_by_test_id("preview-recipients")).to_have_text("3")
+    expect(preview.get_by_test_id("preview-excluded")).to_contain_text("1 without consent")
     # Latin text plus the opt-out line: one SMS part each, 3 × 3.00.
-    assert "1 SMS part(s) per message × 3.00 = about 9.00" in preview.get_by_test_id("preview-cost").inner_text()
+    expect(preview.get_by_test_id("preview-cost")).to_contain_text("1 SMS part(s) per message × 3.00 = about 9.00")
     page.get_by_test_id("mailing-send-now").click()
     page.get_by_text("The mailing is queued: 3 messages.").wait_for()
 
@@ -105,11 +106,12 @@ def test_a_mailing_to_a_segment_previews_count_and_cost_then_a_real_worker_sends
     finally:
         worker.terminate()
         worker.wait(20)
-    assert page.get_by_test_id("progress-sent").inner_text() == "3"
-    assert page.get_by_test_id("progress-pending").inner_text() == "0"
+    expect(page.get_by_test_id("progress-sent")).to_have_text("3")
+    expect(page.get_by_test_id("progress-pending")).to_have_text("0")
     assert Mailing.objects.get().status == "done"
     page.get_by_test_id("mailing-log-link").click()
+    # The log is the next page: count() does not wait for it.
     rows = page.get_by_test_id("message-row")
-    assert rows.count() == 3
+    expect(rows).to_have_count(3)
     assert {rows.nth(i).get_attribute("data-status") for i in range(3)} == {MessageStatus.SENT}
     assert "Mass mailing" in rows.first.inner_text()

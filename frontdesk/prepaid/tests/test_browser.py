@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from frontdesk.clients.services import find_or_create_client
 from frontdesk.core.scopes import scope
@@ -49,7 +50,7 @@ def test_sell_a_certificate_and_pay_part_of_a_visit_with_it_in_another_branch(ne
         page.locator("[data-testid=sale-certificate-card]").click()
     card = popup.value
     code = card.locator("[data-testid=certificate-code]").inner_text()
-    assert card.locator("[data-testid=certificate-qr] svg").count() == 1
+    expect(card.locator("[data-testid=certificate-qr] svg")).to_have_count(1)
     assert len(code.replace(" ", "")) == 12
 
     # Days later the friend who got it pays with it at Sokol.
@@ -62,10 +63,10 @@ def test_sell_a_certificate_and_pay_part_of_a_visit_with_it_in_another_branch(ne
     form = page.locator("[data-testid=checkout-form]")
     form.locator(f"[data-testid='means-certificate:{certificate.pk}']").fill("1000")
     form.locator("[data-pay-rest=cash]").click()
-    assert form.locator("[data-testid=due]").inner_text() == "0.00"
+    # The page's script works the figures out, once it has loaded: wait for them.
+    expect(form.locator("[data-testid=due]")).to_have_text("0.00")
     form.locator("[data-testid=take-payment]").click()
-    page.wait_for_selector("[data-testid=sale-status]")
-    assert page.locator("[data-testid=sale-status]").inner_text() == "Paid"
+    expect(page.locator("[data-testid=sale-status]")).to_have_text("Paid")
 
     page.goto(f"/c/{sokol.pk}/prepaid/certificates/{certificate.pk}/")
     assert page.locator("[data-testid=certificate-balance]").inner_text() == "2,000.00\u00a0₽"
@@ -109,24 +110,24 @@ def test_an_abonement_of_eight_classes_shows_seven_left_after_a_class_is_checked
     phone.check("input[name=consent]")
     phone.locator("form.bk-form button.bk-btn").click()
     phone.get_by_text("You are booked!").wait_for()
-    assert phone.locator("[data-testid=booking-abonement-left]").inner_text() == "8 visits left"
+    expect(phone.locator("[data-testid=booking-abonement-left]")).to_have_text("8 visits left")
     booking_url = phone.url
 
     # The administrator sees it in the journal and checks the class out with the abonement.
     desk.goto(f"/c/{company.pk}/journal/?date={day.isoformat()}")
     desk.locator(".ec-event", has_text="Вера").first.click()
-    assert desk.locator("[data-testid=record-abonement-left]").inner_text() == "8 visits left"
+    expect(desk.locator("[data-testid=record-abonement-left]")).to_have_text("8 visits left")
     desk.locator("[data-testid=record-checkout]").click()
     form = desk.locator("[data-testid=checkout-form]")
     form.locator("[data-means-row^='abonement:'] [data-pay-rest]").click()
-    assert form.locator("[data-testid=due]").inner_text() == "0.00"
+    expect(form.locator("[data-testid=due]")).to_have_text("0.00")
     form.locator("[data-testid=take-payment]").click()
 
     # Back in the journal, where the checkout was opened: the dialog now says 7.
     desk.wait_for_url(f"**/journal/?date={day.isoformat()}")
-    assert "The visit is checked out." in desk.locator(".alert-success").inner_text()
+    expect(desk.locator(".alert-success")).to_contain_text("The visit is checked out.")
     desk.locator(".ec-event", has_text="Вера").first.click()
-    assert desk.locator("[data-testid=record-abonement-left]").inner_text() == "7 visits left"
+    expect(desk.locator("[data-testid=record-abonement-left]")).to_have_text("7 visits left")
 
     phone.goto(booking_url.split("?")[0] + "?lang=en")
     assert phone.locator("[data-testid=booking-abonement-left]").inner_text() == "7 visits left"

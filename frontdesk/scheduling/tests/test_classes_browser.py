@@ -1,7 +1,10 @@
 """An administrator schedules a class with two places, fills it, and is refused a third client."""
 
+import re
+
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from frontdesk.scheduling.models import GroupEvent, Record
 from frontdesk.scheduling.tests.factories import add_shift, make_resource, make_service, make_specialist
@@ -36,7 +39,8 @@ def test_a_class_with_two_places_refuses_the_third_client(page, tenant_a, amy, l
     page.fill("#id_time", "18:00")
     page.fill("#id_capacity", "2")
     page.get_by_role("button", name="Schedule").click()
-    page.wait_for_url("**/classes/*/")
+    # The form itself is at /classes/new/, which "**/classes/*/" matched before the post answered.
+    page.wait_for_url(re.compile(r"/classes/\d+/$"))
     event = GroupEvent.objects.get()
     assert event.capacity == 2
 
@@ -44,12 +48,14 @@ def test_a_class_with_two_places_refuses_the_third_client(page, tenant_a, amy, l
         form = page.get_by_test_id("new-participant")
         form.locator("#id_name").fill(name)
         form.locator("#id_phone").fill(phone)
-        form.get_by_role("button", name="Add to the class").click()
-        page.wait_for_load_state()
+        # Each add is a form post: wait for the page it answers with (wait_for_load_state alone
+        # returns at once on the page being left, and the next name went into that one).
+        with page.expect_navigation():
+            form.get_by_role("button", name="Add to the class").click()
 
-    assert page.get_by_test_id("participant").count() == 2
-    assert "No places left: all 2 places of this class are taken." in page.locator(".fd-messages").inner_text()
-    assert "2 of 2 taken" in page.get_by_test_id("seats").inner_text()
+    expect(page.get_by_test_id("participant")).to_have_count(2)
+    expect(page.locator(".fd-messages")).to_contain_text("No places left: all 2 places of this class are taken.")
+    expect(page.get_by_test_id("seats")).to_contain_text("2 of 2 taken")
     assert Record.objects.filter(group_event=event).count() == 2
 
     # The week's page shows the class as full.

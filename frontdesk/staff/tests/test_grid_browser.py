@@ -2,6 +2,7 @@
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from frontdesk.staff.models import Absence, WorkInterval
 from frontdesk.staff.tests.factories import make_specialist
@@ -33,10 +34,10 @@ def test_a_manager_fills_a_month_of_shifts_for_two_specialists(page, tenant_a, a
     box = last.bounding_box()
     page.mouse.move(box["x"] + 5, box["y"] + 5, steps=8)
     page.mouse.up()
-    assert grid.locator("td.fd-selected").count() == 62
+    expect(grid.locator("td.fd-selected")).to_have_count(62)
     page.click('button[data-action="hours"][data-hours="10:00-19:00"]')
     page.wait_for_function("document.querySelectorAll('td.fd-work').length === 62")
-    assert page.get_by_test_id("schedule-grid").locator("td.fd-work", has_text="10–19").count() == 62
+    expect(page.get_by_test_id("schedule-grid").locator("td.fd-work", has_text="10–19")).to_have_count(62)
     assert WorkInterval.objects.filter(specialist__in=[anna, maria]).count() == 62
 
     # Click, then Shift+click: Anna's first week becomes a vacation.
@@ -53,12 +54,12 @@ def test_a_manager_fills_a_month_of_shifts_for_two_specialists(page, tenant_a, a
     page.click('button[data-action="hours"][data-from="fd-custom-hours"]')
     error = page.get_by_test_id("grid-error")
     error.wait_for(state="visible")
-    assert "Overnight" in error.inner_text()
+    expect(error).to_contain_text("Overnight")
     assert WorkInterval.objects.filter(specialist=maria, start__hour=10).count() == 31
 
     # After a reload the shifts are still there.
     page.reload()
-    assert page.get_by_test_id("schedule-grid").locator("td.fd-work").count() == 31 + 24
+    expect(page.get_by_test_id("schedule-grid").locator("td.fd-work")).to_have_count(31 + 24)
 
 
 @pytest.mark.browser

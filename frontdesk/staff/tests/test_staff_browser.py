@@ -49,7 +49,7 @@ def test_a_manager_adds_a_specialist_and_fills_their_first_week(page, tenant_a, 
 
     page.wait_for_url(f"**/c/{a1.pk}/staff/")
     row = page.get_by_test_id("specialist-row").filter(has_text="Елена Кузнецова")
-    assert "Стилист" in row.inner_text()
+    expect(row).to_contain_text("Стилист")
     elena = Specialist.objects.get(name="Елена Кузнецова")
     assert elena.position == stylist and list(elena.companies.all()) == [a1]
     links = {link.service_id: link for link in SpecialistService.objects.filter(specialist=elena)}
@@ -69,13 +69,13 @@ def test_a_manager_adds_a_specialist_and_fills_their_first_week(page, tenant_a, 
     box = sunday.bounding_box()
     page.mouse.move(box["x"] + 5, box["y"] + 5, steps=8)
     page.mouse.up()
-    assert grid.locator("td.fd-selected").count() == 7
+    expect(grid.locator("td.fd-selected")).to_have_count(7)
     page.click('button[data-action="hours"][data-hours="10:00-19:00"]')
     page.wait_for_function("document.querySelectorAll('td.fd-work').length === 7")
     days = list(WorkInterval.objects.filter(specialist=elena, company=a1).values_list("date", "start", "end"))
     assert days == [(datetime.date(2026, 6, day), datetime.time(10), datetime.time(19)) for day in range(1, 8)]
     page.reload()
-    assert page.get_by_test_id("schedule-grid").locator(f'td.fd-work[data-s="{elena.pk}"]').count() == 7
+    expect(page.get_by_test_id("schedule-grid").locator(f'td.fd-work[data-s="{elena.pk}"]')).to_have_count(7)
 
 
 @pytest.mark.browser
