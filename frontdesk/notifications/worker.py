@@ -197,6 +197,16 @@ def render_message(message: Message) -> tuple[str, str]:
     return subject, body
 
 
+# Messages that answer what was just done — a booking made, moved or cancelled (by the client
+# online, or by the administrator with the client on the phone), a freed time the client asked
+# to hear about (it is free for anyone, so later is too late) — go out at once, in quiet hours
+# too. Quiet hours hold back what the salon sends on its own: reminders, thank-you, greetings,
+# loyalty and expiry news, mailings, notices to staff.
+ANSWERS = frozenset(
+    {MessageEvent.BOOKED, MessageEvent.CHANGED, MessageEvent.CANCELLED, MessageEvent.WAITLIST_OFFER}
+)
+
+
 def quiet_until(config, now: datetime.datetime, tz) -> datetime.datetime | None:
     local = now.astimezone(tz)
     if not config.in_quiet_hours(local.time()):
@@ -218,7 +228,7 @@ def process(message: Message, now: datetime.datetime | None = None) -> str:
         company = message.company
         config = settings_for(company)
         if message.event != MessageEvent.TEST:
-            later = quiet_until(config, now, company.tz)
+            later = None if message.event in ANSWERS else quiet_until(config, now, company.tz)
             if later is not None:
                 # Not an attempt: back in the queue until the quiet hours end.
                 Message.unscoped.filter(pk=message.pk, status=MessageStatus.SENDING).update(

@@ -187,20 +187,23 @@ def test_a_client_who_opted_out_gets_nothing(salon):
     assert Message.objects.get().status == MessageStatus.SKIPPED
 
 
-def test_quiet_hours_postpone_a_message_to_their_end(salon):
+def test_quiet_hours_hold_back_a_reminder_but_not_the_confirmation_of_a_booking_just_made(salon):
     local_now = timezone.now().astimezone(salon.company.tz)
     # quiet hours around "now" in the branch
     settings_row(
         salon,
-        reminder_hours="",
+        reminder_hours="24",
         quiet_from=(local_now - datetime.timedelta(hours=1)).time(),
         quiet_to=(local_now + datetime.timedelta(hours=1)).time().replace(second=0, microsecond=0),
     )
     book(salon)
-    assert deliver_due() == 1 and sms.outbox == []
-    message = Message.objects.get()
-    assert message.status == MessageStatus.PENDING and message.attempts == 0
-    assert timezone.now() < message.due_at <= timezone.now() + datetime.timedelta(hours=1)
+    assert deliver_due() == 1 and len(sms.outbox) == 1  # the client who just booked hears at once
+    reminder = Message.objects.get(event=MessageEvent.REMINDER)
+    make_due(reminder)
+    assert deliver_due() == 1 and len(sms.outbox) == 1
+    reminder.refresh_from_db()
+    assert reminder.status == MessageStatus.PENDING and reminder.attempts == 0
+    assert timezone.now() < reminder.due_at <= timezone.now() + datetime.timedelta(hours=1)
 
 
 def test_a_failing_gateway_is_retried_with_back_off_and_sends_once(salon, gateway):
