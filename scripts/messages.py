@@ -69,7 +69,9 @@ def missing_russian() -> list[str]:
         if not path.exists():
             continue
         for entry in polib.pofile(str(path)):
-            untranslated = not entry.msgstr if not entry.msgid_plural else not all(entry.msgstr_plural.values())
+            # Russian has four plural forms (one, few, many, and fractions): each must be there.
+            forms = [entry.msgstr_plural.get(index) for index in range(4)]
+            untranslated = not entry.msgstr if not entry.msgid_plural else not all(forms)
             if untranslated or "fuzzy" in entry.flags:
                 missing.append(entry.msgid)
     return missing
