@@ -202,9 +202,7 @@ def render_message(message: Message) -> tuple[str, str]:
 # to hear about (it is free for anyone, so later is too late) — go out at once, in quiet hours
 # too. Quiet hours hold back what the salon sends on its own: reminders, thank-you, greetings,
 # loyalty and expiry news, mailings, notices to staff.
-ANSWERS = frozenset(
-    {MessageEvent.BOOKED, MessageEvent.CHANGED, MessageEvent.CANCELLED, MessageEvent.WAITLIST_OFFER}
-)
+ANSWERS = frozenset({MessageEvent.BOOKED, MessageEvent.CHANGED, MessageEvent.CANCELLED, MessageEvent.WAITLIST_OFFER})
 
 
 def quiet_until(config, now: datetime.datetime, tz) -> datetime.datetime | None:
