@@ -351,11 +351,10 @@ def use_referrer_discount(sale) -> Referral | None:
         pk = int(source[len(REFERRER_SOURCE) :])
     except ValueError:
         raise LoyaltyError("referral_discount_used") from None
+    # The referral's own row only: the card and the sale joined in need no lock (and PostgreSQL
+    # refuses FOR UPDATE on the nullable side of an outer join).
     referral = (
-        Referral.objects.select_for_update()
-        .filter(pk=pk, referrer_card__client_id=sale.client_id)
-        .select_related("discount_sale")
-        .first()
+        Referral.objects.select_for_update(of=("self",)).filter(pk=pk, referrer_card__client_id=sale.client_id).first()
     )
     if referral is None or not referral.discount_waiting_for(sale):
         raise LoyaltyError("referral_discount_used")
