@@ -60,6 +60,7 @@ def summary(client, card=None) -> dict:
         "balance": ledger.balance(card),
         "rows": rows,
         "discount": best_discount,
+        "referral_discounts": rules.waiting_referrer_discounts(client),
     }
 
 
@@ -76,7 +77,7 @@ def _panel(card, request) -> str:
     # Whom the client recommended and who recommended the client, in one query.
     found = list(
         Referral.objects.filter(Q(referrer_card__client=client) | Q(newcomer=client)).select_related(
-            "newcomer", "referrer_card__client"
+            "newcomer", "referrer_card__client", "discount_sale"
         )[:21]
     )
     context.update(

@@ -4,6 +4,7 @@
   checkout pre-fills the best one (rules.py states which applies);
 - `BonusMeans` lets the client pay part of a check with bonuses (up to the programme's % of the
   check), writing a redemption linked to the sale under the card's lock; a refund gives them back;
+- `sale_opened` marks the referrer's one-time referral discount used by the sale that applies it;
 - `sale_settled` accrues bonuses on the money paid, takes them back proportionally on a refund,
   moves statuses and rewards referrals (services.settle_sale).
 """
@@ -127,12 +128,17 @@ def on_sale_settled(sender, sale, kind="checkout", **kwargs):
     services.settle_sale(sale, kind, user=kwargs.get("user"))
 
 
+def on_sale_opened(sender, sale, **kwargs):
+    services.use_referrer_discount(sale)
+
+
 def connect() -> None:
     """Register with the finance seam (AppConfig.ready)."""
     from frontdesk.finance import means
-    from frontdesk.finance.signals import sale_settled
+    from frontdesk.finance.signals import sale_opened, sale_settled
 
     bonus_means, discounts = _means_classes()
     means.register_means(bonus_means())
     means.register_discount(discounts())
     sale_settled.connect(on_sale_settled, dispatch_uid="loyalty_sale_settled")
+    sale_opened.connect(on_sale_opened, dispatch_uid="loyalty_sale_opened")

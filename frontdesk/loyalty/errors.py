@@ -22,6 +22,7 @@ MESSAGES = {
     "own_code": _("A client cannot recommend themselves."),
     "not_a_newcomer": _("Only a new client can come on a recommendation."),
     "already_referred": _("This client already came on someone's recommendation."),
+    "referral_discount_used": _("The referral discount has already been used. Open the checkout again."),
 }
 
 

@@ -57,6 +57,7 @@ class ProgrammeForm(BootstrapFormMixin, forms.ModelForm):
             "referrer_bonus",
             "newcomer_bonus",
             "newcomer_discount",
+            "referrer_discount",
         ]
 
     def __init__(self, *args, chain=None, **kwargs):

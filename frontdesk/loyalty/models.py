@@ -90,6 +90,11 @@ class Programme(ChainScopedModel):
     referrer_bonus = MoneyField(_("bonus to the client who recommended"), default=0, validators=[MinValueValidator(0)])
     newcomer_bonus = MoneyField(_("bonus to the newcomer"), default=0, validators=[MinValueValidator(0)])
     newcomer_discount = models.DecimalField(_("discount to the newcomer on the first visit, %"), **PERCENT)
+    referrer_discount = models.DecimalField(
+        _("discount to the client who recommended on their next visit, %"),
+        help_text=_("Granted when the newcomer pays the first visit; used once, at the client's next checkout."),
+        **PERCENT,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -254,13 +259,34 @@ class BonusOperation(ChainScopedModel):
 
 class Referral(ChainScopedModel):
     """A newcomer who came on a client's recommendation (code, link or QR). Both are rewarded on
-    the newcomer's first paid visit, once."""
+    the newcomer's first paid visit, once.
+
+    The referrer's reward may be a discount on their next visit (`referrer_discount`, granted with
+    the reward by the programme `discount_programme`). It waits until a sale applies it:
+    `discount_sale` is the sale that used it, set under this row's lock when that sale is written;
+    a refund of that whole sale makes it wait again."""
 
     referrer_card = models.ForeignKey(Card, on_delete=models.PROTECT, related_name="referrals")
     newcomer = models.OneToOneField("clients.Client", on_delete=models.PROTECT, related_name="loyalty_referral")
     created_at = models.DateTimeField(auto_now_add=True)
     rewarded_at = models.DateTimeField(_("rewarded"), null=True, blank=True)
     sale = models.ForeignKey("finance.Sale", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    referrer_discount = models.DecimalField(
+        _("discount to the client who recommended, %"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    discount_programme = models.ForeignKey(Programme, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    discount_sale = models.ForeignKey(
+        "finance.Sale",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("discount used on"),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -269,3 +295,17 @@ class Referral(ChainScopedModel):
 
     def __str__(self):
         return f"{self.referrer_card} → {self.newcomer_id}"
+
+    def discount_waiting_for(self, sale=None) -> bool:
+        """The referrer's discount is granted and not used by a sale other than `sale` (a sale
+        refunded whole gives it back)."""
+        from frontdesk.finance.models import SaleStatus
+
+        if not self.rewarded_at or self.referrer_discount <= 0:
+            return False
+        used = self.discount_sale
+        return used is None or used.status == SaleStatus.REFUNDED or (sale is not None and used.pk == sale.pk)
+
+    @property
+    def discount_waiting(self) -> bool:
+        return self.discount_waiting_for()

@@ -2,8 +2,8 @@
 
 THE RULE when a card is in several programmes (shown to the cashier as the offer's label):
 - a client gets ONE discount per check: the largest of what the programmes offer (a cumulative
-  step, a status, a promotion, the newcomer's referral discount) — the checkout pre-fills the
-  best offer and records its source;
+  step, a status, a promotion, the newcomer's referral discount, the referrer's one-time referral
+  reward) — the checkout pre-fills the best offer and records its source;
 - bonuses accrue in addition, in every bonus programme of the card, unless that programme is
   marked "not combinable": then a check with any discount earns nothing there;
 - a programme applies to a client whose card is in it; a programme that issues cards
@@ -210,6 +210,7 @@ def offers(draft, now=None) -> list[Offer]:
                 }
                 found.append(Offer(f"loyalty:{programme.pk}", label, amount))
     found.extend(_newcomer_offer(client, company_id, draft, exclude))
+    found.extend(_referrer_offer(client, company_id, draft, exclude))
     total = getattr(draft, "subtotal", None)
     if total is not None:
         for offer in found:
@@ -241,6 +242,37 @@ def _newcomer_offer(client, company_id, draft, exclude) -> list[Offer]:
         "percent": _plain_percent(best.newcomer_discount)
     }
     return [Offer("loyalty:referral", label, amount)]
+
+
+REFERRER_SOURCE = "loyalty:referrer:"
+
+
+def waiting_referrer_discounts(client, sale=None) -> list[Referral]:
+    """The referral discounts the client earned by recommending others and has not used yet (a
+    discount used by `sale` still counts as waiting for it), the largest first."""
+    referrals = (
+        Referral.objects.filter(referrer_card__client=client, rewarded_at__isnull=False, referrer_discount__gt=0)
+        .select_related("newcomer", "discount_sale", "discount_programme")
+        .prefetch_related("discount_programme__branches")
+        .order_by("-referrer_discount", "rewarded_at", "id")
+    )
+    return [r for r in referrals if r.discount_waiting_for(sale)]
+
+
+def _referrer_offer(client, company_id, draft, exclude) -> list[Offer]:
+    """A client whose recommendation brought a paying newcomer gets the programme's discount on a
+    later visit, once (the sale that applies it uses it: see services.use_referrer_discount)."""
+    for referral in waiting_referrer_discounts(client, exclude):
+        programme = referral.discount_programme
+        if programme is not None and not programme.valid_in(company_id):
+            continue
+        amount = sum((_percent_of(line.price, referral.referrer_discount) for line in draft.lines), ZERO)
+        label = _("Referral reward: %(percent)s%% (recommended %(name)s)") % {
+            "percent": _plain_percent(referral.referrer_discount),
+            "name": referral.newcomer.name or referral.newcomer.phone,
+        }
+        return [Offer(f"{REFERRER_SOURCE}{referral.pk}", label, amount)]
+    return []
 
 
 def _plain_percent(value) -> str:

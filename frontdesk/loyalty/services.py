@@ -285,15 +285,26 @@ def _reward_referral(sale, user) -> list[BonusOperation]:
     )
     if referral is None:
         return []
-    programmes = [
-        p
-        for p in Programme.objects.filter(is_active=True).filter(Q(referrer_bonus__gt=0) | Q(newcomer_bonus__gt=0))
-        if p.valid_in(sale.company_id)
-    ]
+    rewarding = Programme.objects.filter(is_active=True).filter(
+        Q(referrer_bonus__gt=0) | Q(newcomer_bonus__gt=0) | Q(referrer_discount__gt=0)
+    )
+    valid = [p for p in rewarding if p.valid_in(sale.company_id)]
+    programmes = [p for p in valid if p.referrer_bonus > 0 or p.newcomer_bonus > 0]
+    # The referrer's discount: the largest any programme valid here grants, kept on the referral.
+    discounting = max((p for p in valid if p.referrer_discount > 0), key=lambda p: p.referrer_discount, default=None)
     written = []
     referral.rewarded_at = timezone.now()
     referral.sale = sale
-    referral.save(update_fields=["rewarded_at", "sale"])
+    if discounting is not None:
+        referral.referrer_discount = discounting.referrer_discount
+        referral.discount_programme = discounting
+    referral.save(update_fields=["rewarded_at", "sale", "referrer_discount", "discount_programme"])
+    if discounting is not None:
+        log_action(
+            referral.referrer_card,
+            code="loyalty.referral_discount_granted",
+            changes={"discount": [None, str(discounting.referrer_discount)], "newcomer": referral.newcomer_id},
+        )
     for programme in programmes[:1]:
         if programme.referrer_bonus > 0:
             op = ledger.credit(
@@ -323,6 +334,38 @@ def _reward_referral(sale, user) -> list[BonusOperation]:
             )
             written += [op] if op else []
     return written
+
+
+def use_referrer_discount(sale) -> Referral | None:
+    """The sale applies the referrer's referral discount named by its discount source: mark it
+    used by this sale. Runs inside the checkout's transaction when the sale is written (finance's
+    `sale_opened`); the referral's row is locked and re-read, so two checkouts at once cannot both
+    use one discount — the later one is refused and nothing of it is saved. A sale refunded whole
+    gives the discount back (Referral.discount_waiting_for)."""
+    from frontdesk.loyalty.rules import REFERRER_SOURCE
+
+    source = sale.discount_source or ""
+    if not source.startswith(REFERRER_SOURCE) or sale.discount <= 0:
+        return None
+    try:
+        pk = int(source[len(REFERRER_SOURCE) :])
+    except ValueError:
+        raise LoyaltyError("referral_discount_used") from None
+    # The referral's own row only: the card and the sale joined in need no lock (and PostgreSQL
+    # refuses FOR UPDATE on the nullable side of an outer join).
+    referral = (
+        Referral.objects.select_for_update(of=("self",)).filter(pk=pk, referrer_card__client_id=sale.client_id).first()
+    )
+    if referral is None or not referral.discount_waiting_for(sale):
+        raise LoyaltyError("referral_discount_used")
+    referral.discount_sale = sale
+    referral.save(update_fields=["discount_sale"])
+    log_action(
+        referral.referrer_card,
+        code="loyalty.referral_discount_used",
+        changes={"discount": [str(referral.referrer_discount), None], "sale": sale.pk},
+    )
+    return referral
 
 
 def refresh_statuses(card, company=None) -> list[Membership]:

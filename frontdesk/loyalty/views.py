@@ -23,7 +23,7 @@ from frontdesk.finance.report_views import PeriodForm, sees_network
 from frontdesk.loyalty import analytics, ledger, services
 from frontdesk.loyalty.errors import MESSAGES, LoyaltyError
 from frontdesk.loyalty.forms import AdjustForm, CategoryRateFormSet, IssueForm, ProgrammeForm, TierFormSet
-from frontdesk.loyalty.models import BonusOperation, Card, IssuedVia, Programme, ProgrammeKind
+from frontdesk.loyalty.models import BonusOperation, Card, IssuedVia, Programme, ProgrammeKind, Referral
 from frontdesk.tenancy.permissions import section_required
 
 PAGE_SIZE = 50
@@ -124,6 +124,7 @@ def card_detail(request, company_id, card_id, *, adjust_form=None, status=200):
         {
             "card": card,
             "summary": summary(card.client),
+            "referrals": Referral.objects.filter(referrer_card=card).select_related("newcomer", "discount_sale")[:50],
             "lots": ledger.lots(card),
             "page": page,
             "adjust_form": adjust_form or AdjustForm(),

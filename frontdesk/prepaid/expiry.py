@@ -26,7 +26,7 @@ def run_expiry(now: datetime.datetime | None = None) -> dict:
     """Expire and warn across every network (system code: scopes are off, each row is handled
     with its own branch's date). Returns counts for the command's output."""
     now = now or timezone.now()
-    counts = {"certificates": 0, "abonements": 0, "warned": 0}
+    counts = {"certificates": 0, "abonements": 0, "started": 0, "warned": 0}
     # A day's margin either side of UTC: the exact local date is checked per row.
     horizon = now.date() + datetime.timedelta(days=1)
     with scopes_disabled():
@@ -40,6 +40,14 @@ def run_expiry(now: datetime.datetime | None = None) -> dict:
             today = _today_of(certificate.company, now)
             if services.expire_certificate(certificate, today=today) is not None:
                 counts["certificates"] += 1
+        # An abonement counted from the first visit and not used by its latest start starts now
+        # (its end was set for that start when it was sold, so the expiry below reaches it too).
+        for abonement in Abonement.objects.select_related("company").filter(
+            starts_on__isnull=True, start_by__lt=horizon, expired_at__isnull=True
+        ):
+            today = _today_of(abonement.company, now)
+            if services.begin_abonement(abonement, today=today):
+                counts["started"] += 1
         due = (
             Abonement.objects.select_related("company", "type")
             .filter(ends_on__lt=horizon)

@@ -113,6 +113,7 @@ class AbonementTypeForm(_TypeForm):
             "amount",
             "validity_days",
             "from_first_use",
+            "activate_within_days",
             "freeze_days_max",
         ]
 
@@ -130,6 +131,8 @@ class AbonementTypeForm(_TypeForm):
             self.add_error("price", _("The price cannot be below zero."))
         if not data.get("validity_days"):
             self.add_error("validity_days", _("Enter a number of days greater than zero."))
+        if not data.get("activate_within_days") and "activate_within_days" not in self.errors:
+            self.add_error("activate_within_days", _("Enter a number of days greater than zero."))
         return data
 
 

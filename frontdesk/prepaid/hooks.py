@@ -52,7 +52,7 @@ def _holdings(client):
     certificates = list(Certificate.objects.filter(client=client).select_related("type").order_by("-created_at")[:50])
     abonements = list(
         Abonement.objects.filter(client=client)
-        .select_related("type")
+        .select_related("type", "company")
         .prefetch_related("type__companies", "freezes")
         .order_by("-created_at")[:50]
     )

@@ -212,6 +212,14 @@ class AbonementType(ChainScopedModel):
     from_first_use = models.BooleanField(
         _("counted from the first visit"), default=False, help_text=_("Otherwise from the day of the sale.")
     )
+    # Without it an abonement counted from the first visit and never used would never end.
+    activate_within_days = models.PositiveIntegerField(
+        _("starts anyway if not used within, days"),
+        default=30,
+        help_text=_(
+            "Only when counted from the first visit: the period starts this many days after the sale at the latest."
+        ),
+    )
     freeze_days_max = models.PositiveIntegerField(
         _("may be frozen for, days in total"), default=0, help_text=_("0: cannot be frozen.")
     )
@@ -225,6 +233,7 @@ class AbonementType(ChainScopedModel):
         constraints = [
             models.CheckConstraint(condition=Q(price__gte=0), name="abonement_type_price_not_neg"),
             models.CheckConstraint(condition=Q(validity_days__gt=0), name="abonement_type_validity_pos"),
+            models.CheckConstraint(condition=Q(activate_within_days__gt=0), name="abonement_type_activate_pos"),
         ]
 
     def __str__(self):
@@ -234,7 +243,13 @@ class AbonementType(ChainScopedModel):
 class Abonement(ChainScopedModel):
     """One abonement sold to a client. Its visits (or money) left are the sum of its operations;
     `starts_on`/`ends_on` are set at the sale, or at the first visit when the type says so, and a
-    freeze moves `ends_on` later."""
+    freeze moves `ends_on` later.
+
+    An abonement counted from the first visit starts at the first visit or on `start_by` (the
+    sale plus the type's `activate_within_days`), whichever comes first. Until then `starts_on`
+    is empty and `ends_on` holds the latest end (`start_by` plus the validity), so the expiry and
+    the "expiring soon" message reach an abonement that is never used; the first visit brings
+    `ends_on` earlier."""
 
     type = models.ForeignKey(AbonementType, on_delete=models.PROTECT, related_name="abonements", verbose_name=_("type"))
     client = models.ForeignKey(
@@ -252,6 +267,7 @@ class Abonement(ChainScopedModel):
     price = MoneyField(_("price"))
     sold_on = models.DateField(_("sold on"))
     starts_on = models.DateField(_("valid from"), null=True, blank=True)
+    start_by = models.DateField(_("starts at the latest on"), null=True, blank=True)
     ends_on = models.DateField(_("valid until"), null=True, blank=True)
     expired_at = models.DateTimeField(_("expired"), null=True, blank=True)
     notified_expiring = models.BooleanField(default=False, editable=False)

@@ -414,13 +414,19 @@ def issue_abonement(
     type_: AbonementType, *, company, client, sale=None, sale_line=None, user=None, today: datetime.date | None = None
 ) -> Abonement:
     """Sell an abonement to a client: its visits (or money) go on its ledger; its period starts
-    today, or at the first visit when the type says so."""
+    today, or when the type says so at the first visit — but no later than the type's
+    `activate_within_days` after the sale, so an abonement never used still ends."""
     if client is None:
         raise PrepaidError("client_required")
     if type_.is_archived:
         raise PrepaidError("type_archived", type=type_.title)
     today = today or local_today(company)
-    starts = None if type_.from_first_use else today
+    if type_.from_first_use:
+        starts, start_by = None, today + datetime.timedelta(days=type_.activate_within_days)
+        ends = start_by + datetime.timedelta(days=type_.validity_days - 1)
+    else:
+        starts, start_by = today, None
+        ends = today + datetime.timedelta(days=type_.validity_days - 1)
     with transaction.atomic():
         if sale_line is not None:
             existing = Abonement.objects.filter(sale_line=sale_line).first()
@@ -436,7 +442,8 @@ def issue_abonement(
             price=type_.price,
             sold_on=today,
             starts_on=starts,
-            ends_on=starts + datetime.timedelta(days=type_.validity_days - 1) if starts else None,
+            start_by=start_by,
+            ends_on=ends,
             created_by=_user(user),
         )
         visits = (type_.visits or 0) if type_.kind == AbonementKind.VISITS else 0
@@ -453,6 +460,43 @@ def issue_abonement(
                 created_by=_user(user),
             )
     return abonement
+
+
+def effective_start(abonement, today: datetime.date) -> datetime.date | None:
+    """The day the abonement's period started, or None while it still waits for the first visit
+    (an abonement counted from first use starts on `start_by` at the latest)."""
+    if abonement.starts_on is not None:
+        return abonement.starts_on
+    if abonement.start_by is not None and today >= abonement.start_by:
+        return abonement.start_by
+    return None
+
+
+def pending_start(abonement, today: datetime.date) -> datetime.date | None:
+    """For an abonement still waiting for its first visit: the day it starts anyway."""
+    if abonement.starts_on is None and abonement.start_by is not None and today < abonement.start_by:
+        return abonement.start_by
+    return None
+
+
+def _begin_if_due(abonement, today: datetime.date) -> bool:
+    """Write down the start of an unused abonement whose latest start has come (the caller holds
+    its lock). Its end was set for this start when it was sold."""
+    if abonement.starts_on is None and abonement.start_by is not None and today >= abonement.start_by:
+        abonement.starts_on = abonement.start_by
+        abonement.save(update_fields=["starts_on"])
+        return True
+    return False
+
+
+def begin_abonement(abonement: Abonement, *, today: datetime.date) -> bool:
+    """The hourly job: an abonement not used by its latest start starts then. Idempotent."""
+    with transaction.atomic():
+        abonement = _lock_abonement(abonement.pk)
+        if not _begin_if_due(abonement, today):
+            return False
+        log_action(abonement, code="abonement.started", changes={"starts_on": [None, str(abonement.starts_on)]})
+        return True
 
 
 def frozen_until(abonement, today: datetime.date) -> datetime.date | None:
@@ -517,11 +561,14 @@ def use_abonement(
                 raise PrepaidError("insufficient", balance=balance.amount)
             visits, amount = 0, -price
         if abonement.starts_on is None:
-            abonement.starts_on = today
-            abonement.ends_on = today + datetime.timedelta(
-                days=abonement.type.validity_days - 1 + _frozen_days(abonement)
-            )
-            abonement.save(update_fields=["starts_on", "ends_on"])
+            # The first visit starts the period, unless its latest start has already come.
+            start = min(today, abonement.start_by) if abonement.start_by else today
+            ends = start + datetime.timedelta(days=abonement.type.validity_days - 1 + _frozen_days(abonement))
+            if ends != abonement.ends_on:
+                # A warning about the latest end no longer holds: the client hears of the real one.
+                abonement.notified_expiring = False
+            abonement.starts_on, abonement.ends_on = start, ends
+            abonement.save(update_fields=["starts_on", "ends_on", "notified_expiring"])
         operation = AbonementOperation.objects.create(
             chain_id=abonement.chain_id,
             abonement=abonement,
@@ -577,14 +624,16 @@ def freeze_abonement(
         raise PrepaidError("freeze_days")
     with transaction.atomic():
         abonement = _lock_abonement(abonement.pk)
+        today = today or local_today(abonement.company)
         limit = abonement.type.freeze_days_max
         if not limit:
             raise PrepaidError("freeze_not_allowed")
+        _begin_if_due(abonement, today)
         if abonement.starts_on is None or abonement.ends_on is None:
             raise PrepaidError("freeze_not_started")
         if abonement.expired_at:
             raise PrepaidError("expired", date=abonement.ends_on)
-        if starts_on < (today or local_today(abonement.company)):
+        if starts_on < today:
             raise PrepaidError("freeze_past")
         used = _frozen_days(abonement)
         if used + days > limit:
@@ -641,7 +690,7 @@ def abonement_status(abonement: Abonement, balance: AbonementBalance, today: dat
         return AbonementStatus.EXPIRED
     if abonement_left(abonement, balance) <= 0:
         return AbonementStatus.USED_UP
-    if abonement.starts_on is None:
+    if effective_start(abonement, today) is None:
         return AbonementStatus.NOT_STARTED
     if frozen_until(abonement, today):
         return AbonementStatus.FROZEN
@@ -654,7 +703,7 @@ def live_abonements(client_id, *, today: datetime.date | None = None):
     rows = list(
         Abonement.objects.filter(client_id=client_id, expired_at__isnull=True)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today or timezone.localdate()))
-        .select_related("type")
+        .select_related("type", "company")
         .prefetch_related("type__services", "type__categories", "type__companies", "freezes")
         .order_by("ends_on", "id")
     )

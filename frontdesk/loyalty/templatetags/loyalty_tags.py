@@ -21,3 +21,13 @@ def my_loyalty(company, phone):
     if client is None:
         return {}
     return summary(client)
+
+
+@register.filter
+def plain_percent(value) -> str:
+    """12.50 → 12.5 and 10.00 → 10, in the page's number format."""
+    from decimal import Decimal
+
+    from django.utils import formats
+
+    return formats.number_format(Decimal(f"{Decimal(value).normalize():f}"))

@@ -63,3 +63,38 @@ def test_simultaneous_checkouts_paid_with_one_cards_bonuses_never_overspend(tena
     with scopes_disabled():
         assert Sale.objects.filter(client=card.client).count() == 3
         assert ledger.balance(card) == Decimal("100.00")
+
+
+def test_simultaneous_checkouts_use_one_referral_discount_once(tenant_a):
+    """Four visits of a referrer checked out at once, each with the one referral discount waiting:
+    one sale gets it, the others are refused and leave nothing behind."""
+    from frontdesk.finance.checkout import checkout_visit
+    from frontdesk.finance.models import Sale
+    from frontdesk.loyalty import services
+    from frontdesk.loyalty.models import Referral
+    from frontdesk.loyalty.tests import factories as f
+
+    company = tenant_a.company
+    with scopes_disabled():
+        programme = f.bonus(tenant_a.chain, referrer_discount=Decimal("10"), accrual_percent=0)
+        friend = f.member(tenant_a.chain, [programme], phone="+79005550040")
+        newcomer = f.client(tenant_a.chain, "+79005550041", "Новенькая")
+        services.refer(newcomer, friend.referral_code)
+        f.paid_visit(company, newcomer, 1000)
+        referral = Referral.objects.get()
+        visits = [f.visit(company, friend.client, 1000) for _ in range(4)]
+
+    def attempt(i):
+        with scope(tenant_a.chain):
+            sale = checkout_visit(
+                visits[i], discount=Decimal("100"), discount_source=f"loyalty:referrer:{referral.pk}"
+            ).sale
+            return sale.pk
+
+    outcomes = race(4, attempt, (LoyaltyError,))
+    kinds = [kind for kind, _ in outcomes]
+    assert kinds.count("error") == 0, [o for o in outcomes if o[0] == "error"]
+    assert kinds.count("ok") == 1 and kinds.count("refused") == 3
+    with scopes_disabled():
+        [sale] = Sale.objects.filter(client=friend.client)
+        assert Referral.objects.get().discount_sale == sale and sale.discount == Decimal("100.00")

@@ -29,6 +29,7 @@ def _programme_post(**fields):
         "referrer_bonus": "0",
         "newcomer_bonus": "0",
         "newcomer_discount": "0",
+        "referrer_discount": "0",
         "combinable": "on",
         "tiers-TOTAL_FORMS": "3",
         "tiers-INITIAL_FORMS": "0",

@@ -1,6 +1,8 @@
 """Invariant 3 for certificates and abonements under any sequence of sales, payments, refunds,
 freezes and expiry runs: every balance is the sum of its operations, equals what a plain model of
-the accepted operations expects, never goes below zero, and a refused operation writes nothing."""
+the accepted operations expects, never goes below zero, and a refused operation writes nothing.
+The model also keeps each abonement's period — from the sale, or from the first visit but no later
+than the type's deadline — so an abonement never used still ends and expires."""
 
 import datetime
 from decimal import Decimal
@@ -18,6 +20,7 @@ from frontdesk.prepaid.models import AbonementOperation, CertificateOperation
 from frontdesk.prepaid.services import (
     abonement_balance,
     certificate_balance,
+    effective_start,
     expire_abonement,
     expire_certificate,
     give_back_abonement,
@@ -37,7 +40,7 @@ operations = st.one_of(
     st.tuples(st.just("sell_certificate"), st.integers(0, 1)),
     st.tuples(st.just("redeem"), st.integers(0, 5), amounts),
     st.tuples(st.just("give_back"), st.integers(0, 20), st.one_of(st.none(), amounts)),
-    st.tuples(st.just("sell_abonement"), st.integers(0, 1)),
+    st.tuples(st.just("sell_abonement"), st.integers(0, 2)),
     st.tuples(st.just("use"), st.integers(0, 5)),
     st.tuples(st.just("return_visit"), st.integers(0, 20)),
     st.tuples(st.just("next_days"), st.integers(1, 40)),
@@ -56,6 +59,8 @@ def shop(tenant_a):
     ab_types = [
         abonement_type(chain, [service], visits=3, validity_days=30),
         abonement_type(chain, [service], visits=None, kind="money", amount=Decimal("2500"), validity_days=45),
+        # Counted from the first visit, starting anyway 5 days after the sale.
+        abonement_type(chain, [service], visits=2, validity_days=10, from_first_use=True, activate_within_days=5),
     ]
     return company, service, cert_types, ab_types, client(chain)
 
@@ -96,24 +101,37 @@ def _apply(op, state):
         state["cert_model"][paid.certificate_id] = certificate_balance(paid.certificate)
         assert state["cert_model"][paid.certificate_id] > before
     elif kind == "sell_abonement":
-        abonement = issue_abonement(ab_types[op[1]], company=company, client=holder, today=today)
+        type_ = ab_types[op[1]]
+        abonement = issue_abonement(type_, company=company, client=holder, today=today)
         state["abonements"].append(abonement)
         balance = abonement_balance(abonement)
         state["ab_model"][abonement.pk] = [balance.visits, balance.amount]
+        if type_.from_first_use:
+            start_by = today + datetime.timedelta(days=type_.activate_within_days)
+            period = {"start": None, "start_by": start_by, "end": start_by}
+        else:
+            period = {"start": today, "start_by": None, "end": today}
+        period["end"] += datetime.timedelta(days=type_.validity_days - 1)
+        state["ab_period"][abonement.pk] = period
     elif kind == "use":
         abonement = _pick(state["abonements"], op[1])
         if abonement is None:
             return
         visits, money = state["ab_model"][abonement.pk]
+        period = state["ab_period"][abonement.pk]
+        ended = today > period["end"]
         try:
             used = use_abonement(abonement, company=company, service=service, price="1200", today=today)
         except PrepaidError:
-            abonement.refresh_from_db()
-            ended = abonement.ends_on is not None and today > abonement.ends_on
             assert ended or (visits < 1 if abonement.type.kind == "visits" else money < Decimal("1200"))
             raise
+        assert not ended, "an ended abonement paid for a visit"
         state["uses"].append(used)
         state["ab_model"][abonement.pk] = [visits + used.visits, money + used.amount]
+        if period["start"] is None:
+            # The first visit starts it, unless its latest start came first.
+            period["start"] = min(today, period["start_by"])
+            period["end"] = period["start"] + datetime.timedelta(days=abonement.type.validity_days - 1)
     elif kind == "return_visit":
         used = _pick(state["uses"], op[1])
         if used is None:
@@ -128,7 +146,9 @@ def _apply(op, state):
             if expire_certificate(certificate, today=today) is not None:
                 state["cert_model"][certificate.pk] = Decimal("0.00")
         for abonement in state["abonements"]:
-            if expire_abonement(abonement, today=today) is not None:
+            expire_abonement(abonement, today=today)
+            if today > state["ab_period"][abonement.pk]["end"]:
+                # Past its end, used or not: nothing is left on it.
                 state["ab_model"][abonement.pk] = [0, Decimal("0.00")]
 
 
@@ -142,6 +162,13 @@ def _check(state):
         balance = abonement_balance(abonement)
         assert [balance.visits, balance.amount] == [ledger["v"], ledger["m"]] == state["ab_model"][abonement.pk]
         assert balance.visits >= 0 and balance.amount >= 0
+        period = state.get("ab_period", {}).get(abonement.pk)
+        if period is not None:
+            abonement.refresh_from_db()
+            today = state["today"]
+            started = period["start"] or (period["start_by"] if today >= period["start_by"] else None)
+            assert abonement.ends_on == period["end"]
+            assert effective_start(abonement, today) == started
 
 
 def _count():
@@ -161,6 +188,7 @@ def test_balances_are_the_sum_of_operations_after_any_sequence(shop, ops):
             "uses": [],
             "cert_model": {},
             "ab_model": {},
+            "ab_period": {},
         }
         for op in ops:
             count = _count()
