@@ -385,3 +385,21 @@ def test_two_refunds_of_one_advance_at_once_never_give_back_more_than_was_paid(t
             assert given == Decimal("1200.00")
             assert OnlineRefund.objects.count() == 1 and balance(bank) == Decimal("800.00")
             assert Transaction.objects.filter(amount__lt=0).count() == 1
+
+
+def test_a_refunded_prepayment_shows_in_the_cancellations_and_refunds_report(tenant_a, amy):
+    from frontdesk.finance import reports
+
+    company = tenant_a.company
+    records, _link, payment, _bank = _prepaid(company)
+    cancel_record(records[0])
+    assert _refund(amy, payment, "2000").status_code == 302
+    today = timezone.localdate()
+    report = reports.refunds_report([company], today, today, company.tz)
+    assert report.refund_total == Decimal("2000.00") and report.refund_by_method["online"] == Decimal("2000.00")
+    [row] = report.refunds
+    assert row.client.name == "Ольга" and row.sale_id is None
+    page = _en(amy, f"/c/{company.pk}/finance/reports/refunds/?first={today}&last={today}")
+    assert 'data-testid="refund"' in page and "Ольга" in page and "prepayment" in page
+    xlsx = client_for(amy).get(f"/c/{company.pk}/finance/reports/refunds/?first={today}&last={today}&format=xlsx")
+    assert xlsx.status_code == 200
