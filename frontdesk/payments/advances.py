@@ -183,7 +183,7 @@ def refund_prepayment(payment: OnlinePayment, amount=None, *, user=None) -> Tran
     with transaction.atomic():
         Visit.objects.select_for_update().filter(pk=payment.visit_id).first()
         payment = (
-            OnlinePayment.objects.select_for_update()
+            OnlinePayment.objects.select_for_update(of=("self",))
             .select_related("company__chain", "visit__client", "transaction")
             .get(pk=payment.pk, company=payment.company_id)
         )

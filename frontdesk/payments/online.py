@@ -354,7 +354,7 @@ def attach_advances(sender, sale, **kwargs):
     from frontdesk.finance.models import Transaction
 
     rows = list(
-        OnlinePayment.objects.select_for_update()
+        OnlinePayment.objects.select_for_update(of=("self",))
         .filter(visit_id=sale.visit_id, status=OnlinePaymentStatus.SUCCEEDED, transaction__sale__isnull=True)
         .values_list("transaction_id", "amount")
     )

@@ -369,6 +369,10 @@ def test_two_refunds_of_one_advance_at_once_never_give_back_more_than_was_paid(t
                     f"/payments/webhook/{company.pk}/", body, content_type="application/json"
                 )
             cancel_record(records[0])
+            # Other money on the account: its balance is not what stops a second refund.
+            from frontdesk.finance.services import item_by_code, post_transaction
+
+            post_transaction(bank, Decimal("5000"), method="transfer", item=item_by_code(company.chain_id, "services"))
 
         def attempt(i):
             with scope(company.chain_id):
@@ -376,6 +380,9 @@ def test_two_refunds_of_one_advance_at_once_never_give_back_more_than_was_paid(t
 
         outcomes = race(2, attempt, refusals=(FinanceError,))
         assert sorted(o for o, _v in outcomes) == ["ok", "refused"], outcomes
+        # Refused by our own check under the lock (it saw the first refund), not by the provider.
+        [refusal] = [v for o, v in outcomes if o == "refused"]
+        assert refusal.finance_code == "refund_too_big" and refusal.params == {"refundable": Decimal("800.00")}
         with scope(company.chain_id):
             given = (
                 sum((r.amount for r in TestProviderRefund.objects.all()), Decimal(0))
@@ -383,7 +390,7 @@ def test_two_refunds_of_one_advance_at_once_never_give_back_more_than_was_paid(t
                 else stand_in.refunded(payment.provider_payment_id)
             )
             assert given == Decimal("1200.00")
-            assert OnlineRefund.objects.count() == 1 and balance(bank) == Decimal("800.00")
+            assert OnlineRefund.objects.count() == 1 and balance(bank) == Decimal("5800.00")
             assert Transaction.objects.filter(amount__lt=0).count() == 1
 
 
