@@ -25,6 +25,7 @@ def reason_labels() -> dict:
         advances.Reason.RELEASED: _("Paid after the booking was released"),
         advances.Reason.CHECKED_OUT: _("Paid after the visit was checked out"),
         advances.Reason.SURPLUS: _("Prepaid more than the sale"),
+        advances.Reason.PARTLY_REFUNDED: _("Partly refunded; the visit was booked again"),
     }
 
 

@@ -11,7 +11,8 @@ Money paid online for a visit normally waits on the bank account until the visit
 and `refund_prepayment` gives the money back through the payment's provider, with the reversing
 ledger row (method «online», on the same account and item, `reverses` the original) and the
 refund receipt of the advance. A visit that is still booked keeps its advance for its checkout:
-nothing here touches it."""
+nothing here touches it — unless part of the advance was given back while the visit was
+cancelled, then the rest stays here and the checkout takes the full price."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ class Reason:
     RELEASED = "released"
     CHECKED_OUT = "checked_out"  # arrived after a checkout that did not count it
     SURPLUS = "surplus"  # larger than its sale
+    PARTLY_REFUNDED = "partly_refunded"  # the visit is booked again after part was given back
 
 
 @dataclass
@@ -86,8 +88,9 @@ def _candidates(payments):
             first_start=Subquery(first_start),
         )
         .filter(
-            # Not on a sale: the visit will not be checked out, or was checked out without it.
-            Q(transaction__sale__isnull=True) & (Q(has_live=False) | Q(has_sale=True))
+            # Not on a sale: the visit will not be checked out, or was checked out without it, or
+            # part of it was given back already (then no checkout counts it: `attach_advances`).
+            Q(transaction__sale__isnull=True) & (Q(has_live=False) | Q(has_sale=True) | Q(back__lt=0))
             # On a sale that it paid more than the sale's total.
             | Q(transaction__sale__isnull=False, transaction__sale__paid__gt=F("transaction__sale__total"))
         )
@@ -122,6 +125,8 @@ def _offers(rows) -> list[Offer]:
             reason = Reason.SURPLUS
         elif row.has_sale:
             reason = Reason.CHECKED_OUT
+        elif row.has_live:
+            reason = Reason.PARTLY_REFUNDED
         elif row.visit_id in released:
             reason = Reason.RELEASED
         elif row.visit_id in no_show:

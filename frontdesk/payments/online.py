@@ -335,33 +335,35 @@ def prepayment_state(visit) -> dict:
     }
 
 
+def _countable_advances(visit_id):
+    """The visit's online prepayments a checkout counts: paid, not on a sale yet, and never
+    (partly) refunded — money given back before the checkout cannot be shown on a sale (a refund
+    there counts as covering the price), so such an advance stays in «Prepayments to settle»."""
+    return OnlinePayment.objects.filter(
+        visit_id=visit_id, status=OnlinePaymentStatus.SUCCEEDED, transaction__sale__isnull=True
+    ).exclude(transaction__reversals__isnull=False)
+
+
 def visit_advance(visit) -> Decimal:
     """Online prepayments of the visit not yet counted by a checkout."""
-    total = OnlinePayment.objects.filter(
-        visit=visit, status=OnlinePaymentStatus.SUCCEEDED, transaction__sale__isnull=True
-    ).aggregate(s=MoneySum("amount"))["s"]
+    total = _countable_advances(visit.pk).aggregate(s=MoneySum("amount"))["s"]
     return to_money(total or 0)
 
 
 def attach_advances(sender, sale, **kwargs):
     """The finance signal `sale_opened`: count the visit's online prepayments as paid on its sale
-    (their transactions, and any refund already made of them, now point at the sale; the amounts
-    and the account do not change). An advance larger than the sale (a discount given after
-    prepaying) is counted whole: the sale is then paid with money to spare, and the rest is
-    refunded from «Prepayments to settle» (frontdesk.payments.advances) instead of vanishing."""
-    from django.db.models import Q
-
+    (their transactions now point at the sale; the amounts and the account do not change). An
+    advance larger than the sale (a discount given after prepaying) is counted whole: the sale is
+    then paid with money to spare, and the rest is refunded from «Prepayments to settle»
+    (frontdesk.payments.advances) instead of vanishing."""
     from frontdesk.finance.models import Transaction
 
     rows = list(
-        OnlinePayment.objects.select_for_update(of=("self",))
-        .filter(visit_id=sale.visit_id, status=OnlinePaymentStatus.SUCCEEDED, transaction__sale__isnull=True)
-        .values_list("transaction_id", "amount")
+        _countable_advances(sale.visit_id).select_for_update(of=("self",)).values_list("transaction_id", "amount")
     )
     if not rows:
         return
-    ids = [pk for pk, _a in rows]
-    Transaction.objects.filter(Q(pk__in=ids) | Q(reverses_id__in=ids), sale__isnull=True).update(sale=sale)
+    Transaction.objects.filter(pk__in=[pk for pk, _a in rows], sale__isnull=True).update(sale=sale)
     total = sum((amount for _id, amount in rows), Decimal(0))
     log_action(sale, code="sale.advance_counted", changes={"advance": [None, str(to_money(total))]})
 

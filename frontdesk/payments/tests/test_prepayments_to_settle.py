@@ -410,3 +410,24 @@ def test_a_refunded_prepayment_shows_in_the_cancellations_and_refunds_report(ten
     assert 'data-testid="refund"' in page and "Ольга" in page and "prepayment" in page
     xlsx = client_for(amy).get(f"/c/{company.pk}/finance/reports/refunds/?first={today}&last={today}&format=xlsx")
     assert xlsx.status_code == 200
+
+
+def test_a_partly_refunded_advance_of_a_visit_booked_again_stays_to_settle_and_the_checkout_takes_the_full_price(
+    tenant_a, amy
+):
+    company = tenant_a.company
+    records, _link, payment, bank = _prepaid(company)
+    cancel_record(records[0])
+    assert _refund(amy, payment, "500").status_code == 302
+    set_record_status(records[0], RecordStatus.BOOKED)  # the client came back after all
+
+    [offer] = advances.settle_list(company)
+    assert offer.reason == advances.Reason.PARTLY_REFUNDED and offer.refundable == Decimal("1500.00")
+    assert "Partly refunded; the visit was booked again" in _en(amy, _list_url(company))
+    # The checkout does not count money part of which went back: the client pays the full price…
+    sale = checkout_visit(records[0].visit).sale
+    payment.refresh_from_db()
+    assert payment.transaction.sale_id is None and sale.paid == 0 and sale.debt == Decimal("2000.00")
+    # …and the rest of the advance is given back from the list.
+    assert _refund(amy, payment, "").status_code == 302
+    assert advances.settle_list(company) == [] and balance(bank) == 0
