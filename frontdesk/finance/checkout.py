@@ -170,7 +170,8 @@ def _take_payments(
         if payment.account.company_id != sale.company_id:
             raise FinanceError("foreign_account")
         cleaned.append(Payment(payment.account, payment.method, amount))
-    due = sale.total - sale.paid - sale.refunded
+    # Below zero when an online advance paid more than the sale (its rest is given back elsewhere).
+    due = max(sale.total - sale.paid - sale.refunded, ZERO)
     paying = sum((p.amount for p in cleaned), ZERO)
     if paying > due:
         raise FinanceError("overpaid", paid=paying, due=max(due, ZERO))
@@ -514,6 +515,15 @@ def refund_sale(
         sale_settled.send(Sale, sale=sale, kind="refund")
         refund_posted.send(Sale, sale=sale, refunds=pairs)
         return posted
+
+
+def resettle_sale(sale: Sale, *, kind: str = "refund") -> Sale:
+    """Bring a sale in line with its ledger after money of it moved outside the cash desk's own
+    pages (the rest of an online prepayment refunded from «Prepayments to settle»). The caller
+    holds the sale's lock, inside its transaction; loyalty hears of it as of any refund."""
+    _settle(sale)
+    sale_settled.send(Sale, sale=sale, kind=kind)
+    return sale
 
 
 def refuse_changes_to_checked_out_visit(record: Record) -> None:

@@ -46,6 +46,13 @@ MESSAGES = {
         "An earlier refund of this payment was interrupted after the provider had already given back "
         "%(amount)s. Refund exactly %(amount)s to record it."
     ),
+    "prepayment_not_refundable": _(
+        "This prepayment waits for its visit: it is counted at the checkout. It can be refunded here once "
+        "the booking is cancelled or the client did not come."
+    ),
+    "prepayment_refund_too_big": _(
+        "At most %(refundable)s of this prepayment can be refunded: the rest pays for the checked-out visit."
+    ),
 }
 
 

@@ -154,7 +154,7 @@ def debts_sheets(report, tz) -> list[Sheet]:
 def refunds_sheets(report, tz) -> list[Sheet]:
     refunds = Sheet(_("Refunds"), [_("Branch"), _("Time"), _("Client"), _("Account"), _("Payment method"), _("Amount")])
     for row in report.refunds:
-        client = row.sale.client if row.sale_id else None
+        client = row.client
         refunds.add(
             row.company.name,
             _local(row.occurred_at, tz),

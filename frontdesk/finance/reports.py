@@ -359,12 +359,29 @@ class RefundsReport:
     methods: list[tuple[str, str]]
 
 
+def _with_clients(rows) -> list[Transaction]:
+    """Each refund with `client`: the sale's, or the prepaid visit's for a prepayment's refund."""
+    rows = list(rows)
+    for row in rows:
+        row.client = row.sale.client if row.sale_id else None
+        if row.sale_id is None and row.reverses_id is not None:
+            payment = getattr(row.reverses, "online_payment", None)
+            row.client = payment.visit.client if payment is not None else None
+    return rows
+
+
 def refunds_report(companies, first, last, tz) -> RefundsReport:
     """Money given back to clients over the period (the refund transactions, by method) and the
     records of the period that were cancelled or where the client did not come. Four queries."""
     start, end = period_bounds(first, last, tz)
+    # A refund gives back a sale's money, or (with no sale) an online prepayment that no checkout
+    # counted — a cancelled booking's, from «Prepayments to settle».
     refunds = Transaction.objects.filter(
-        company__in=companies, occurred_at__gte=start, occurred_at__lt=end, sale__isnull=False, amount__lt=0
+        Q(sale__isnull=False) | Q(reverses__isnull=False),
+        company__in=companies,
+        occurred_at__gte=start,
+        occurred_at__lt=end,
+        amount__lt=0,
     )
     by_method = _methods()
     count = 0
@@ -384,10 +401,10 @@ def refunds_report(companies, first, last, tz) -> RefundsReport:
     return RefundsReport(
         first=first,
         last=last,
-        refunds=list(
-            refunds.select_related("account", "sale__client", "company", "created_by").order_by("occurred_at", "id")[
-                :LIST_LIMIT
-            ]
+        refunds=_with_clients(
+            refunds.select_related(
+                "account", "sale__client", "company", "created_by", "reverses__online_payment__visit__client"
+            ).order_by("occurred_at", "id")[:LIST_LIMIT]
         ),
         refund_count=count,
         refund_total=sum(by_method.values(), ZERO),

@@ -21,3 +21,10 @@ class PaymentsConfig(AppConfig):
         sale_opened.connect(attach_advances, dispatch_uid="payments_attach_advances")
         refund_posted.connect(refund_online_payments, dispatch_uid="payments_refund_online_payments")
         register_gate(awaits_prepayment)
+
+        from frontdesk.core.panels import register_panel
+        from frontdesk.payments.advance_views import client_money_panel, record_panel, sale_panel
+
+        register_panel("journal.record", "payments", record_panel)
+        register_panel("finance.client_money", "payments", client_money_panel)
+        register_panel("finance.sale", "payments", sale_panel)

@@ -335,29 +335,36 @@ def prepayment_state(visit) -> dict:
     }
 
 
+def _countable_advances(visit_id):
+    """The visit's online prepayments a checkout counts: paid, not on a sale yet, and never
+    (partly) refunded — money given back before the checkout cannot be shown on a sale (a refund
+    there counts as covering the price), so such an advance stays in «Prepayments to settle»."""
+    return OnlinePayment.objects.filter(
+        visit_id=visit_id, status=OnlinePaymentStatus.SUCCEEDED, transaction__sale__isnull=True
+    ).exclude(transaction__reversals__isnull=False)
+
+
 def visit_advance(visit) -> Decimal:
     """Online prepayments of the visit not yet counted by a checkout."""
-    total = OnlinePayment.objects.filter(
-        visit=visit, status=OnlinePaymentStatus.SUCCEEDED, transaction__sale__isnull=True
-    ).aggregate(s=MoneySum("amount"))["s"]
+    total = _countable_advances(visit.pk).aggregate(s=MoneySum("amount"))["s"]
     return to_money(total or 0)
 
 
 def attach_advances(sender, sale, **kwargs):
-    """The finance signal `sale_opened`: count the visit's online prepayment as paid on its sale
-    (its transaction now points at the sale; the amount and the account do not change). An
-    advance larger than the sale (a discount after prepaying) stays for the administrator."""
+    """The finance signal `sale_opened`: count the visit's online prepayments as paid on its sale
+    (their transactions now point at the sale; the amounts and the account do not change). An
+    advance larger than the sale (a discount given after prepaying) is counted whole: the sale is
+    then paid with money to spare, and the rest is refunded from «Prepayments to settle»
+    (frontdesk.payments.advances) instead of vanishing."""
     from frontdesk.finance.models import Transaction
 
     rows = list(
-        OnlinePayment.objects.filter(
-            visit_id=sale.visit_id, status=OnlinePaymentStatus.SUCCEEDED, transaction__sale__isnull=True
-        ).values_list("transaction_id", "amount")
+        _countable_advances(sale.visit_id).select_for_update(of=("self",)).values_list("transaction_id", "amount")
     )
-    total = sum((amount for _id, amount in rows), Decimal(0))
-    if not rows or total > sale.total:
+    if not rows:
         return
     Transaction.objects.filter(pk__in=[pk for pk, _a in rows], sale__isnull=True).update(sale=sale)
+    total = sum((amount for _id, amount in rows), Decimal(0))
     log_action(sale, code="sale.advance_counted", changes={"advance": [None, str(to_money(total))]})
 
 
@@ -388,40 +395,51 @@ def refund_online_payments(sender, sale, refunds, **kwargs):
         if payment is None:
             continue
         amount = to_money(-row.amount)
-        if provider is None or provider.code != payment.provider or not payment.provider_payment_id:
-            raise FinanceError("online_refund_no_provider")
-        back = original.reversals.exclude(pk=row.pk).aggregate(s=MoneySum("amount"))["s"] or 0
-        key = refund_key(payment, original, -back)
-        try:
-            refund = provider.create_refund(
-                payment_id=payment.provider_payment_id,
-                amount=amount,
-                currency=sale.chain.currency,
-                idempotency_key=key,
-                description=f"{company.name}: #{sale.pk}",  # one language: a retry sends the same body
-            )
-        except RefundRefused as error:
-            raise FinanceError("online_refund_refused", amount=amount, reason=error.reason) from None
-        except ProviderUnavailable as error:
-            log.warning("The provider did not refund %s of payment %s: %s", amount, payment.pk, error)
-            raise FinanceError("online_refund_unavailable", amount=amount) from None
-        if refund.amount != amount:
-            # The key's first use refunded another amount (an attempt that crashed before its
-            # commit, then a retry with a different sum): record nothing, say what is out there.
-            raise FinanceError("online_refund_mismatch", amount=refund.amount)
-        OnlineRefund.objects.create(
-            company_id=payment.company_id,
-            chain_id=payment.chain_id,
-            online_payment=payment,
-            transaction=row,
-            provider=payment.provider,
-            provider_refund_id=refund.id[:64],
-            idempotency_key=key,
-            amount=amount,
-            status=refund.status,
+        refund = give_back_online(
+            payment, original, row, amount, provider=provider, description=f"{company.name}: #{sale.pk}"
         )
         log_action(
             sale,
             code="sale.refunded_online",
             changes={"refunded": [None, str(amount)], "refund": [None, f"{payment.provider}:{refund.id}"]},
         )
+
+
+def give_back_online(payment: OnlinePayment, original, row, amount: Decimal, *, provider, description: str):
+    """Ask the payment's provider to give `amount` of it back and record the provider's refund
+    against our refund row `row` (a reversal of `original`, already written, not yet committed).
+    The key is the deterministic `refund_key`, so a retry after a crash asks for the same refund.
+    Raises FinanceError (the caller's transaction rolls back) when the money cannot go back."""
+    if provider is None or provider.code != payment.provider or not payment.provider_payment_id:
+        raise FinanceError("online_refund_no_provider")
+    back = original.reversals.exclude(pk=row.pk).aggregate(s=MoneySum("amount"))["s"] or 0
+    key = refund_key(payment, original, -back)
+    try:
+        refund = provider.create_refund(
+            payment_id=payment.provider_payment_id,
+            amount=amount,
+            currency=payment.company.chain.currency,
+            idempotency_key=key,
+            description=description,  # one language: a retry sends the same body
+        )
+    except RefundRefused as error:
+        raise FinanceError("online_refund_refused", amount=amount, reason=error.reason) from None
+    except ProviderUnavailable as error:
+        log.warning("The provider did not refund %s of payment %s: %s", amount, payment.pk, error)
+        raise FinanceError("online_refund_unavailable", amount=amount) from None
+    if refund.amount != amount:
+        # The key's first use refunded another amount (an attempt that crashed before its
+        # commit, then a retry with a different sum): record nothing, say what is out there.
+        raise FinanceError("online_refund_mismatch", amount=refund.amount)
+    OnlineRefund.objects.create(
+        company_id=payment.company_id,
+        chain_id=payment.chain_id,
+        online_payment=payment,
+        transaction=row,
+        provider=payment.provider,
+        provider_refund_id=refund.id[:64],
+        idempotency_key=key,
+        amount=amount,
+        status=refund.status,
+    )
+    return refund

@@ -103,7 +103,9 @@ def sale_document(
         total = sale.total
         # Whatever the sale had before this operation is an advance paid earlier (an online
         # prepayment with its own receipt): this receipt counts it as «prepaid».
-        advance = to_money(sale.paid + sale.refunded - moved)
+        # At most what the sale costs: an advance larger than the sale keeps its rest as an advance
+        # (refunded later with its own refund receipt, `advance_refund_receipt`).
+        advance = min(to_money(sale.paid - moved), to_money(total - moved))
         if advance > 0:
             payments.append(ReceiptPayment(type="prepaid", sum=str(advance)))
         credit = to_money(total - moved - max(advance, Decimal(0)))
@@ -325,10 +327,10 @@ def receipt_email_from(request) -> str:
     return email
 
 
-def prepayment_receipt(payment, row, fiscal: FiscalSettings) -> FiscalReceipt | None:
-    """The receipt of an online prepayment: the booked services, paid in advance by card."""
-    if register_for(payment.company, fiscal) is None:
-        return None
+def _advance_document(payment, amount: Decimal, fiscal: FiscalSettings, *, operation: str, kind: str):
+    """The 54-FZ receipt of an online prepayment's money: the booked services, paid (or given
+    back) in advance by card. A refund uses the same lines and the same «prepayment» attribute as
+    the receipt it reverses, for the part given back."""
     from frontdesk.scheduling.models import RecordService
 
     lines = RecordService.objects.filter(record__visit=payment.visit).select_related("service")
@@ -336,22 +338,46 @@ def prepayment_receipt(payment, row, fiscal: FiscalSettings) -> FiscalReceipt | 
     full = sum((w for _n, w in weights), Decimal(0))
     method = "full_prepayment" if to_money(full) == payment.amount else "prepayment"
     client = payment.visit.client
-    document = ReceiptDocument(
-        operation=ReceiptOperation.SELL,
+    return ReceiptDocument(
+        operation=operation,
         external_id="",
         taxation=fiscal.taxation,
-        items=_lines(weights, payment.amount, vat=fiscal.vat, method=method),
-        payments=[ReceiptPayment(type="electronic", sum=str(payment.amount))],
-        total=str(payment.amount),
+        items=_lines(weights, amount, vat=fiscal.vat, method=method),
+        payments=[ReceiptPayment(type="electronic", sum=str(to_money(amount)))],
+        total=str(to_money(amount)),
         inn=fiscal.inn,
         payment_address=fiscal.payment_address or payment.company.address,
         customer_email=getattr(client, "email", "") or "",
         customer_phone=getattr(client, "phone", "") or "",
         customer_name=getattr(client, "name", "") or "",
-        extra={"visit": payment.visit_id, "kind": "prepayment"},
+        extra={"visit": payment.visit_id, "kind": kind},
     )
+
+
+def prepayment_receipt(payment, row, fiscal: FiscalSettings) -> FiscalReceipt | None:
+    """The receipt of an online prepayment: the booked services, paid in advance by card."""
+    if register_for(payment.company, fiscal) is None:
+        return None
+    document = _advance_document(payment, payment.amount, fiscal, operation=ReceiptOperation.SELL, kind="prepayment")
     return write_receipt(
         payment.company, document, total=payment.amount, fiscal=fiscal, transactions=[row], online_payment=payment
+    )
+
+
+def advance_refund_receipt(payment, row, fiscal: FiscalSettings) -> FiscalReceipt | None:
+    """The refund receipt («возврат прихода») of money of an online prepayment given back before
+    it paid for a service: a cancelled visit's advance, or the rest of one larger than its sale.
+    `row` is the refund transaction (a negative amount)."""
+    if register_for(payment.company, fiscal) is None:
+        return None
+    amount = to_money(-row.amount)
+    document = _advance_document(
+        payment, amount, fiscal, operation=ReceiptOperation.SELL_REFUND, kind="prepayment_refund"
+    )
+    document.cashier = _cashier([row])
+    document.cashier_inn = fiscal.cashier_inn
+    return write_receipt(
+        payment.company, document, total=amount, fiscal=fiscal, transactions=[row], online_payment=payment
     )
 
 

@@ -308,6 +308,15 @@ def _receipt(tenant):
     ).pk
 
 
+@object_factory("online_payment_id")
+def _online_payment(tenant):
+    from frontdesk.payments.models import OnlinePayment
+
+    return OnlinePayment.objects.create(
+        company=tenant.company, chain_id=tenant.chain.pk, visit_id=_visit(tenant), provider="test", amount=100
+    ).pk
+
+
 @object_factory("sale_id")
 def _sale(tenant):
     from frontdesk.finance.checkout import checkout_visit

@@ -33,6 +33,7 @@ def client_money(context, client):
     from django.utils import timezone
 
     from frontdesk.accounts.permissions import Level, Section
+    from frontdesk.core.panels import render_panels
     from frontdesk.finance.client_money import open_sales, visits_to_check_out
 
     request = context["request"]
@@ -45,6 +46,8 @@ def client_money(context, client):
         "request": request,
         "visits": visits_to_check_out(client, company, timezone.now()),
         "sales": open_sales(client, company),
+        # Other modules' rows of open money (the payments app: prepayments to give back).
+        "more": render_panels("finance.client_money", request, client=client),
         "can_edit": membership.can(Section.FINANCE, Level.EDIT),
         "here": request.get_full_path(),
         "currency": request.chain.currency_symbol,

@@ -90,3 +90,64 @@ def test_a_client_books_a_class_pays_the_required_prepayment_and_holds_the_seat(
         assert record.prepaid and record.status == "booked"
         assert OnlinePayment.objects.get().status == "succeeded"
         assert Transaction.objects.get(account=bank).amount == Decimal("800.00")
+
+
+def test_an_administrator_cancels_a_prepaid_booking_and_refunds_it_from_prepayments_to_settle(new_page, live_server):
+    from django.conf import settings
+
+    from frontdesk.accounts.permissions import Role
+    from frontdesk.finance.services import balance
+    from frontdesk.payments.models import OnlineRefund, TestProviderRefund
+    from frontdesk.testing.fixtures import add_member, client_for
+
+    tenant = make_tenant("Лаванда", "alice@example.com", "+79000000001", ["Лаванда Арбат"])
+    company = tenant.company
+    with scope(tenant.chain):
+        service, specialist, bank = prepaying_branch(company)
+    day = timezone.localdate() + datetime.timedelta(days=3)
+
+    # The client books online and pays the required prepayment on the provider's page.
+    client_page = new_page(locale="en")
+    client_page.goto(f"/book/{company.pk}/?lang=en")
+    client_page.get_by_text("Стрижка").click()
+    client_page.get_by_role("button", name="Continue").click()
+    client_page.locator(f"[data-specialist='{specialist.pk}']").click()
+    client_page.locator(f"[data-day='{day.isoformat()}']").click()
+    client_page.locator("[data-time='11:00']").click()
+    client_page.locator("[data-prepayment='required']").wait_for()
+    client_page.fill("input[name=name]", "Вера")
+    client_page.fill("input[name=phone]", "+7 912 345-67-89")
+    client_page.check("input[name=consent]")
+    client_page.locator("form.bk-form button.bk-btn").click()
+    client_page.locator("[data-testid=pay]").click()
+    client_page.locator("[data-testid=prepaid]").wait_for()
+
+    # The administrator cancels the booking in the journal; the dialog offers the refund.
+    admin = add_member(tenant, "amy@example.com", Role.ADMINISTRATOR)
+    session = client_for(admin).cookies[settings.SESSION_COOKIE_NAME].value
+    page = new_page(locale="en", viewport={"width": 1280, "height": 1700})
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
+    page.goto(f"/c/{company.pk}/journal/?date={day.isoformat()}")
+    page.locator(".ec-event", has_text="Вера").first.click()
+    modal = page.locator("[data-testid=record-modal]")
+    modal.wait_for(state="visible")
+    modal.get_by_role("button", name="Cancel the record").click()
+    page.locator("[data-testid=record-status]", has_text="Cancelled").wait_for()
+    offer = modal.locator("[data-testid=record-prepayment]")
+    offer.wait_for()
+    assert "Prepaid 2,000.00" in offer.inner_text().replace("\xa0", " ").replace(" ₽", "")
+
+    # Finance → Prepayments to settle: the cancelled booking's 2,000 ₽, refunded in one click.
+    page.goto(f"/c/{company.pk}/finance/")
+    page.locator("[data-testid=finance-prepayments]").click()
+    row = page.locator("[data-testid=prepayment]", has_text="Вера")
+    row.wait_for()
+    assert "Booking cancelled" in row.inner_text()
+    assert "2,000.00" in row.locator("[data-testid=prepayment-left]").inner_text().replace("\xa0", ",")
+    row.locator("[data-testid=prepayment-refund]").click()
+    page.locator("[data-testid=prepayments-empty]").wait_for()
+    notice = page.locator(".alert", has_text="of the prepayment to the payer's card").inner_text()
+    assert "Refunded,2,000.00" in notice.replace("\xa0", ",").replace(" ", ",")
+    with scope(tenant.chain):
+        assert TestProviderRefund.objects.get().amount == Decimal("2000.00")
+        assert OnlineRefund.objects.count() == 1 and balance(bank) == 0
