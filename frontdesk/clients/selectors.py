@@ -478,16 +478,25 @@ def apply_filters(
     return listed.order_by(*ordering), counted
 
 
+# Where the list's "Send a message" leaves its choice for the new mailing (in the session).
+MAILING_SELECTION = "clients:mailing-selection"
+
+
 def segment_clients(segment, *, chain, now: datetime.datetime | None = None) -> QuerySet:
-    """The clients of a saved segment, by the list's own filters (ClientFilterForm +
-    apply_filters), unordered: what a mailing sends to. A filter that no longer validates (a
-    deleted category, say) is left out, as the list does."""
+    """The clients of a saved segment: what a mailing sends to (see `filtered_clients`)."""
+    return filtered_clients(segment.params, chain=chain, now=now)
+
+
+def filtered_clients(filters: dict | None, *, chain, now: datetime.datetime | None = None) -> QuerySet:
+    """The clients the list's filters find ({"gender": ["female"], …}, as a segment keeps
+    them), by the list's own ClientFilterForm + apply_filters, unordered. A filter that no longer
+    validates (a deleted category, say) is left out, as the list does."""
     from django.http import QueryDict
 
     from frontdesk.clients.forms import ClientFilterForm
 
     params = QueryDict(mutable=True)
-    for key, values in (segment.params or {}).items():
+    for key, values in (filters or {}).items():
         params.setlist(key, values if isinstance(values, list) else [values])
     form = ClientFilterForm(params, chain=chain)
     data = (

@@ -214,6 +214,8 @@ def bulk_action(request, company_id):
     action = request.POST.get("action")
     if not selectors.can_edit(request):
         raise PermissionDenied
+    if action == "message":
+        return _message(request, back)
     clients = _selection(request).order_by()
     if action == "export":
         return _export(request, clients)
@@ -232,6 +234,26 @@ def bulk_action(request, company_id):
         return redirect(back)
     messages.error(request, _("Choose an action."))
     return redirect(back)
+
+
+def _message(request, back):
+    """ "Send a message": a new mailing to the ticked clients, or to everyone the filters find
+    (kept as filters and read again when the mailing is queued, like a segment)."""
+    if request.membership.own_records_only:
+        raise PermissionDenied  # a mailing is not limited to one's own clients
+    if request.POST.get("scope") == "all":
+        params = QueryDict(request.POST.get("filters", ""))
+        selection = {"params": {key: params.getlist(key) for key in params if key != "page"}}
+    else:
+        ids = list(_selection(request).values_list("pk", flat=True))
+        if not ids:
+            messages.error(request, _("Tick the clients to send the message to."))
+            return redirect(back)
+        selection = {"ids": ids}
+    request.session[selectors.MAILING_SELECTION] = {"company": request.company.pk, **selection}
+    return redirect(
+        reverse("notifications:mailing_new", kwargs={"company_id": request.company.pk}) + "?audience=clients"
+    )
 
 
 def _export(request, clients):

@@ -151,13 +151,19 @@ class MailingForm(BootstrapFormMixin, forms.ModelForm):
             "day": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
-    def __init__(self, *args, company, **kwargs):
+    def __init__(self, *args, company, selection=None, **kwargs):
         super().__init__(*args, **kwargs)
         from django.utils import timezone
 
         from frontdesk.scheduling.models import GroupEventStatus
 
         self.company = company
+        self.selection = selection or {}
+        if not self.selection:
+            # Chosen clients come only from the client list's "Send a message".
+            self.fields["audience"].choices = [
+                choice for choice in self.fields["audience"].choices if choice[0] != AudienceKind.CLIENTS
+            ]
         self.fields["segment"].queryset = Segment.objects.filter(chain_id=company.chain_id)
         self.fields["specialist"].queryset = Specialist.objects.filter(companies=company)
         self.fields["group_event"].queryset = (
@@ -201,6 +207,8 @@ class MailingForm(BootstrapFormMixin, forms.ModelForm):
         for name in needs:
             if not data.get(name):
                 self.add_error(name, _("Choose it for this audience."))
+        if audience == AudienceKind.CLIENTS and not self.selection:
+            self.add_error("audience", _("Choose the clients in the client list and press “Send a message” there."))
         for name in ("segment", "day", "specialist", "group_event"):
             if name not in needs:
                 data[name] = None

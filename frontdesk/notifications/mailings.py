@@ -75,7 +75,7 @@ def sms_parts(text: str) -> int:
 def audience_clients(mailing: Mailing):
     """The clients the audience names, before consent and addresses (a queryset of Client)."""
     from frontdesk.clients.models import Client
-    from frontdesk.clients.selectors import segment_clients
+    from frontdesk.clients.selectors import filtered_clients, segment_clients
     from frontdesk.scheduling.models import Record, RecordStatus
 
     company = mailing.company
@@ -83,6 +83,11 @@ def audience_clients(mailing: Mailing):
         if mailing.segment_id is None:
             return Client.objects.none()
         return segment_clients(mailing.segment, chain=company.chain)
+    if mailing.audience == AudienceKind.CLIENTS:
+        selection = mailing.selection or {}
+        if "params" in selection:
+            return filtered_clients(selection["params"], chain=company.chain)
+        return Client.objects.filter(chain=company.chain, pk__in=selection.get("ids") or [])
     records = Record.objects.filter(company=company).exclude(status=RecordStatus.CANCELLED)
     if mailing.audience == AudienceKind.CLASS:
         if mailing.group_event_id is None:

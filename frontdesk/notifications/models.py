@@ -399,6 +399,7 @@ class AudienceKind(models.TextChoices):
     DAY = "day", _("Everyone booked on a day")
     SPECIALIST_DAY = "specialist_day", _("Everyone booked with a specialist on a day")
     CLASS = "class", _("Everyone booked in a class")
+    CLIENTS = "clients", _("Clients chosen in the client list")
 
 
 class MailingStatus(models.TextChoices):
@@ -439,6 +440,9 @@ class Mailing(CompanyScopedModel):
         related_name="+",
         verbose_name=_("class"),
     )
+    # The client list's choice ("Send a message" there): {"ids": [...]} ticked clients, or
+    # {"params": {...}} everyone its filters find (read when the mailing is queued, like a segment).
+    selection = models.JSONField(default=dict, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=16, choices=MailingStatus.choices, default=MailingStatus.DRAFT)
     send_at = models.DateTimeField(_("send at"), null=True, blank=True)
     queued_at = models.DateTimeField(_("queued"), null=True, blank=True)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from frontdesk.accounts.permissions import Level, Section
+from frontdesk.clients.selectors import MAILING_SELECTION
 from frontdesk.core.ratelimit import ratelimit
 from frontdesk.notifications import mailings, telegram, unsubscribe
 from frontdesk.notifications.forms import MailingForm, ScheduleForm
@@ -73,12 +74,20 @@ def mailing_new(request, company_id):
     }
     if initial.get("audience") not in AudienceKind.values:
         initial.pop("audience", None)
-    form = MailingForm(request.POST or None, initial=initial, company=request.company)
+    # "Send a message" in the client list leaves its choice in the session.
+    chosen = request.session.get(MAILING_SELECTION) or {}
+    selection = (
+        {k: v for k, v in chosen.items() if k != "company"} if chosen.get("company") == request.company.pk else {}
+    )
+    form = MailingForm(request.POST or None, initial=initial, company=request.company, selection=selection)
     if request.method == "POST" and form.is_valid():
         mailing = form.save(commit=False)
         mailing.company = request.company
         mailing.chain_id = request.company.chain_id
         mailing.created_by = request.user
+        if mailing.audience == AudienceKind.CLIENTS:
+            mailing.selection = selection
+            request.session.pop(MAILING_SELECTION, None)
         mailing.save()
         return redirect("notifications:mailing", company_id=request.company.pk, mailing_id=mailing.pk)
     return render(
@@ -92,7 +101,7 @@ def mailing_edit(request, company_id, mailing_id):
     if mailing.status != MailingStatus.DRAFT:
         messages.error(request, _("Only a draft can be changed."))
         return redirect("notifications:mailing", company_id=request.company.pk, mailing_id=mailing.pk)
-    form = MailingForm(request.POST or None, instance=mailing, company=request.company)
+    form = MailingForm(request.POST or None, instance=mailing, company=request.company, selection=mailing.selection)
     if request.method == "POST" and form.is_valid():
         form.save()
         return redirect("notifications:mailing", company_id=request.company.pk, mailing_id=mailing.pk)

@@ -402,3 +402,75 @@ def test_the_mailings_page_offers_everyone_booked_tomorrow_in_one_click(base, al
     assert link in page.text
     form = browser.get(link.replace("&amp;", "&"))
     assert 'value="day" selected' in form.text and f'value="{tomorrow.isoformat()}"' in form.text
+
+
+# ---------------------------------------------------------------- "Send a message" from the client list
+def _compose_for_the_chosen(browser, company, follow_from):
+    assert follow_from.status_code == 302
+    assert follow_from["Location"].endswith("/messages/mailings/new/?audience=clients")
+    page = browser.get(follow_from["Location"])
+    return page, browser.post(
+        follow_from["Location"],
+        {"name": "For the chosen", "channel": "sms", "body": "{{ client_name }}, hello!", "audience": "clients"},
+    )
+
+
+def test_ticked_clients_in_the_list_become_a_mailing_with_exactly_them(base, alice):
+    browser = client_for(alice)
+    company, clients = base.company, base.clients
+    chosen = browser.post(
+        f"/c/{company.pk}/clients/bulk/",
+        {"action": "message", "scope": "selected", "ids": [clients["vera"].pk, clients["nina"].pk]},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    page, saved = _compose_for_the_chosen(browser, company, chosen)
+    assert "“Clients chosen in the client list”: 2 ticked clients." in page.text
+    assert saved.status_code == 302
+    mailing = Mailing.objects.get()
+    assert mailing.audience == AudienceKind.CLIENTS and sorted(mailing.selection["ids"]) == sorted(
+        [clients["vera"].pk, clients["nina"].pk]
+    )
+    # Nina has no consent to SMS marketing: only Vera gets it.
+    found, left = mailings.recipients(mailing)
+    assert [pk for pk, _to in found] == [clients["vera"].pk] and left["consent"] == 1
+
+
+def test_everyone_the_filters_find_is_read_again_when_the_mailing_is_queued(base, alice):
+    browser = client_for(alice)
+    company, chain = base.company, base.chain
+    chosen = browser.post(
+        f"/c/{company.pk}/clients/bulk/",
+        {"action": "message", "scope": "all", "filters": "consent=sms&q=g"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    page, saved = _compose_for_the_chosen(browser, company, chosen)
+    assert "everyone its filters find when the mailing is queued" in page.text
+    mailing = Mailing.objects.get()
+    assert mailing.selection == {"params": {"consent": ["sms"], "q": ["g"]}}
+    # Found by the filters now: Gleb; a newcomer who matches later is in too.
+    newcomer = Client.objects.create(chain=chain, name="Greta", phone="+79120000009", sms_consent=True)
+    with scope(chain):
+        found, _left = mailings.recipients(mailing)
+    assert sorted(pk for pk, _to in found) == sorted([base.clients["gleb"].pk, newcomer.pk])
+
+
+def test_send_a_message_needs_a_choice_and_is_not_for_a_specialist_limited_to_own_clients(base, alice, sam):
+    browser = client_for(alice)
+    company = base.company
+    nothing = browser.post(
+        f"/c/{company.pk}/clients/bulk/", {"action": "message", "scope": "selected"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert nothing.status_code == 302 and "/clients/" in nothing["Location"]
+    assert "Tick the clients to send the message to." in browser.get(nothing["Location"]).text
+    # Without the list's choice, "chosen clients" is not an audience one can post.
+    refused = browser.post(
+        f"/c/{company.pk}/messages/mailings/new/",
+        {"name": "x", "channel": "sms", "body": "hi", "audience": "clients"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert refused.status_code == 400 and not Mailing.objects.exists()
+    limited = client_for(sam).post(
+        f"/c/{company.pk}/clients/bulk/",
+        {"action": "message", "scope": "selected", "ids": [base.clients["vera"].pk]},
+    )
+    assert limited.status_code == 403 and not Mailing.objects.exists()
