@@ -1,4 +1,5 @@
-"""A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
+"""A real SMTP server on loopback (aiosmtpd) that keeps what it receives; rate limits fresh for
+every test (the public payment pages and webhooks are rate-limited)."""
 
 import email
 import socket
@@ -6,6 +7,7 @@ from email import policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.core.cache import cache
 
 
 class Inbox:
@@ -36,3 +38,10 @@ def smtp_inbox(settings):
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     yield inbox
     controller.stop()
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()

@@ -7,7 +7,6 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -28,13 +27,6 @@ from frontdesk.scheduling.tests.factories import make_group_event
 pytestmark = pytest.mark.django_db
 
 DETAILS = {"name": "Вера", "phone": "+7 912 345-67-89", "email": "", "comment": "", "consent": "on"}
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -36,13 +35,6 @@ from frontdesk.testing.concurrency import race
 pytestmark = pytest.mark.django_db
 
 SIGNATURE = "HTTP_X_FRONTDESK_SIGNATURE"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone, translation
 
@@ -39,13 +38,6 @@ from frontdesk.testing.concurrency import race
 from frontdesk.testing.fixtures import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _prepaid(company, *, fiscal=True, hour=11, phone="+79161112233"):
