@@ -164,9 +164,10 @@ class Client(ChainScopedModel):
         if "name_search" in loaded and loaded["name_search"] == self.name_search and loaded.get("name") == self.name:
             super().save(*args, **kwargs)
             return
+        adding = self._state.adding
         with transaction.atomic():
             super().save(*args, **kwargs)
-            write_words(self)
+            write_words(self, replace=not adding)
         self._loaded_values = {**loaded, "name": self.name, "name_search": self.name_search}
 
     @property
@@ -367,8 +368,9 @@ def name_words(name_search: str) -> list[str]:
     return list(dict.fromkeys(name_search.split()))
 
 
-def write_words(client: Client) -> None:
-    ClientWord.objects.filter(client_id=client.pk).delete()
+def write_words(client: Client, *, replace: bool = True) -> None:
+    if replace:
+        ClientWord.objects.filter(client_id=client.pk).delete()
     ClientWord.objects.bulk_create(
         ClientWord(client_id=client.pk, chain_id=client.chain_id, word=word, name=client.name)
         for word in name_words(client.name_search)
