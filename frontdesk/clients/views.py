@@ -242,8 +242,7 @@ def _message(request, back):
     if request.membership.own_records_only:
         raise PermissionDenied  # a mailing is not limited to one's own clients
     if request.POST.get("scope") == "all":
-        params = QueryDict(request.POST.get("filters", ""))
-        selection = {"params": {key: params.getlist(key) for key in params if key != "page"}}
+        selection = {"params": dict(_filters_only(QueryDict(request.POST.get("filters", ""))).lists())}
     else:
         ids = list(_selection(request).values_list("pk", flat=True))
         if not ids:
