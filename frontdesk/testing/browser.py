@@ -83,6 +83,13 @@ def log_in(page, login: str, password: str, path: str = "/accounts/login/"):
         page.locator("form:has(input[name=username]) button[type=submit]").click()
 
 
+def follow_link(page, link) -> None:
+    """Open the page `link` points to, as a page load, once the link is there. For links in
+    dialogs the journal re-renders: under load a click there may land on an element being replaced
+    (CI once waited on the journal for the checkout page that never came)."""
+    page.goto(link.get_attribute("href"))
+
+
 def exactly(text: str) -> re.Pattern:
     """For `expect(locator).to_have_text(exactly("1,000.00\u00a0₽"), use_inner_text=True)`: waits
     for the text character for character, as `inner_text() == text` read it. A plain string is

@@ -12,7 +12,7 @@ from frontdesk.clients.services import find_or_create_client
 from frontdesk.core.scopes import scope
 from frontdesk.finance.models import Sale, SaleStatus
 from frontdesk.finance.tests.factories import make_bank_account, make_cash_desk, make_visit
-from frontdesk.testing.browser import exactly
+from frontdesk.testing.browser import exactly, follow_link
 from frontdesk.testing.fixtures import client_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,7 +31,8 @@ def test_checkout_from_the_journal_with_split_cash_and_card(new_page, live_serve
     page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
     page.goto(f"/c/{company.pk}/journal/?date={day.isoformat()}")
     page.locator(".ec-event", has_text="Ольга Петрова").first.click()
-    page.locator("[data-testid=record-checkout]").click()
+    follow_link(page, page.locator("[data-testid=record-checkout]"))
+    expect(page.locator("[data-testid=checkout-form]")).to_be_visible()
 
     form = page.locator("[data-testid=checkout-form]")
     form.get_by_label("Price of Стрижка").fill("3000")

@@ -16,6 +16,7 @@ from frontdesk.finance.models import Sale
 from frontdesk.finance.services import Payment
 from frontdesk.finance.tests.factories import make_cash_desk, make_visit
 from frontdesk.loyalty.models import Card, Programme
+from frontdesk.testing.browser import follow_link
 from frontdesk.testing.fixtures import client_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -61,7 +62,8 @@ def test_a_cumulative_discount_with_three_steps_is_applied_at_the_checkout(new_p
 
     page.goto(f"/c/{company.pk}/journal/?date={day.isoformat()}")
     page.locator(".ec-event", has_text="Ольга Петрова").first.click()
-    page.locator("[data-testid=record-checkout]").click()
+    follow_link(page, page.locator("[data-testid=record-checkout]"))
+    expect(page.locator("[data-testid=checkout-form]")).to_be_visible()
     form = page.locator("[data-testid=checkout-form]")
     expect(form.locator("[data-testid=discount]")).to_have_value("300.00")
     expect(form.locator("[data-testid=discount-reason]")).to_contain_text("“Клуб друзей”: 10% (2 paid visits)")

@@ -16,6 +16,7 @@ from frontdesk.prepaid.models import Certificate
 from frontdesk.prepaid.services import certificate_balance
 from frontdesk.prepaid.tests.factories import abonement_type, certificate_type
 from frontdesk.scheduling.tests.factories import add_shift, make_service, make_specialist
+from frontdesk.testing.browser import follow_link
 from frontdesk.testing.fixtures import client_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -117,7 +118,8 @@ def test_an_abonement_of_eight_classes_shows_seven_left_after_a_class_is_checked
     desk.goto(f"/c/{company.pk}/journal/?date={day.isoformat()}")
     desk.locator(".ec-event", has_text="Вера").first.click()
     expect(desk.locator("[data-testid=record-abonement-left]")).to_have_text("8 visits left")
-    desk.locator("[data-testid=record-checkout]").click()
+    follow_link(desk, desk.locator("[data-testid=record-checkout]"))
+    expect(desk.locator("[data-testid=checkout-form]")).to_be_visible()
     form = desk.locator("[data-testid=checkout-form]")
     form.locator("[data-means-row^='abonement:'] [data-pay-rest]").click()
     expect(form.locator("[data-testid=due]")).to_have_text("0.00")
