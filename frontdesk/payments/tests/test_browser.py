@@ -16,14 +16,9 @@ from frontdesk.testing.fixtures import make_tenant
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_client_books_pays_the_required_prepayment_and_sees_it_prepaid(new_page):
-    tenant = make_tenant("Лаванда", "alice@example.com", "+79000000001", ["Лаванда Арбат"])
-    company = tenant.company
-    with scope(tenant.chain):
-        service, specialist, bank = prepaying_branch(company)
-    day = timezone.localdate() + datetime.timedelta(days=3)
-
-    page = new_page(locale="en")
+def book_a_prepaid_haircut(page, company, specialist, day):
+    """Vera books a haircut at 11:00 on the booking page, which asks for the prepayment; the
+    page ends on the provider's payment page."""
     page.goto(f"/book/{company.pk}/?lang=en")
     page.get_by_text("Стрижка").click()
     page.get_by_role("button", name="Continue").click()
@@ -35,6 +30,17 @@ def test_a_client_books_pays_the_required_prepayment_and_sees_it_prepaid(new_pag
     page.fill("input[name=phone]", "+7 912 345-67-89")
     page.check("input[name=consent]")
     page.locator("form.bk-form button.bk-btn").click()
+
+
+def test_a_client_books_pays_the_required_prepayment_and_sees_it_prepaid(new_page):
+    tenant = make_tenant("Лаванда", "alice@example.com", "+79000000001", ["Лаванда Арбат"])
+    company = tenant.company
+    with scope(tenant.chain):
+        service, specialist, bank = prepaying_branch(company)
+    day = timezone.localdate() + datetime.timedelta(days=3)
+
+    page = new_page(locale="en")
+    book_a_prepaid_haircut(page, company, specialist, day)
 
     # The test provider's page: the amount, pay.
     page.locator("[data-testid=pay-amount]").wait_for()
@@ -108,17 +114,7 @@ def test_an_administrator_cancels_a_prepaid_booking_and_refunds_it_from_prepayme
 
     # The client books online and pays the required prepayment on the provider's page.
     client_page = new_page(locale="en")
-    client_page.goto(f"/book/{company.pk}/?lang=en")
-    client_page.get_by_text("Стрижка").click()
-    client_page.get_by_role("button", name="Continue").click()
-    client_page.locator(f"[data-specialist='{specialist.pk}']").click()
-    client_page.locator(f"[data-day='{day.isoformat()}']").click()
-    client_page.locator("[data-time='11:00']").click()
-    client_page.locator("[data-prepayment='required']").wait_for()
-    client_page.fill("input[name=name]", "Вера")
-    client_page.fill("input[name=phone]", "+7 912 345-67-89")
-    client_page.check("input[name=consent]")
-    client_page.locator("form.bk-form button.bk-btn").click()
+    book_a_prepaid_haircut(client_page, company, specialist, day)
     client_page.locator("[data-testid=pay]").click()
     client_page.locator("[data-testid=prepaid]").wait_for()
 
