@@ -18,6 +18,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from frontdesk.clients.models import Client
+from frontdesk.clients.selectors import phone_digits, quick_search
 from frontdesk.core.phones import format_phone
 from frontdesk.scheduling.models import (
     HOLDING_STATUSES,
@@ -317,8 +318,6 @@ def search_clients(query: str, viewer: Viewer, limit: int = SEARCH_LIMIT) -> lis
     base's quick search (`clients.selectors.quick_search`, served by the word and trigram
     indexes). A specialist who sees only their own column finds only clients with a record of
     theirs."""
-    from frontdesk.clients.selectors import phone_digits, quick_search
-
     text = (query or "").strip()
     digits = phone_digits(text)
     if (digits and len(digits) < 3) or len(text) < 2:
