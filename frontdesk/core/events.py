@@ -1,0 +1,92 @@
+"""Domain events: how a lower layer tells the layers above it what happened, without importing them.
+
+A lower app declares its events in its own `signals.py`, one `DomainEvent` each with the names of
+its payload and a docstring-like description; it sends them from the service that made the change.
+A higher app listens in its `AppConfig.ready()`:
+
+    from frontdesk.scheduling.signals import record_cancelled
+
+    record_cancelled.listen(tell_the_client)                     # inside the sender's transaction
+    record_cancelled.listen(post_a_webhook, after_commit=True)   # once it has committed
+
+Two kinds of listener, chosen by the listener, not by the event:
+
+- **inside the transaction** (the default): rows that must exist exactly when the change does —
+  outbox messages, ledger operations, cached totals. The listener runs in the sender's
+  transaction, in the order listeners were added; an exception rolls the whole change back.
+- **after commit** (`after_commit=True`): anything that talks to the network or must not run for
+  a change that rolls back. It runs once the outermost transaction commits (never, if it rolls
+  back); an exception there is logged and does not undo the change.
+
+The payload is checked against the declaration on every send: a missing or unknown name is a
+programming error and raises `TypeError`, so a listener can rely on what the event promises.
+
+Every event of the product is listed, with its payload and when it fires, in
+`docs/extensions.md`; a test fails when a declared event is missing there.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+
+from django.db import transaction
+
+logger = logging.getLogger("frontdesk.events")
+
+_declared: dict[str, DomainEvent] = {}
+
+
+class DomainEvent:
+    """Something that happened in a lower layer, heard by higher ones."""
+
+    def __init__(self, name: str, *, payload: tuple[str, ...], doc: str) -> None:
+        if name in _declared:
+            raise ValueError(f"The event {name!r} is declared twice.")
+        self.name = name
+        self.payload = tuple(payload)
+        self.doc = doc
+        self._listeners: dict[str, tuple[Callable[..., object], bool]] = {}
+        _declared[name] = self
+
+    def __repr__(self) -> str:
+        return f"<DomainEvent {self.name}>"
+
+    def listen(self, listener: Callable[..., object], *, after_commit: bool = False) -> Callable[..., object]:
+        """Call `listener(**payload)` every time the event is sent. Adding the same function twice
+        (a second `ready()` in tests) keeps one. Returns the listener, so it works as a decorator."""
+        key = f"{listener.__module__}.{listener.__qualname__}"
+        self._listeners[key] = (listener, after_commit)
+        return listener
+
+    def forget(self, listener: Callable[..., object]) -> None:
+        """Stop calling `listener` (tests that check a path without one listener)."""
+        self._listeners.pop(f"{listener.__module__}.{listener.__qualname__}", None)
+
+    def listeners(self) -> list[tuple[Callable[..., object], bool]]:
+        return list(self._listeners.values())
+
+    def send(self, **payload) -> None:
+        """Announce the event to its listeners (see the module's docstring for when each runs)."""
+        given, declared = set(payload), set(self.payload)
+        if given != declared:
+            missing, unknown = sorted(declared - given), sorted(given - declared)
+            raise TypeError(f"{self.name}: missing {missing}, unknown {unknown}")
+        for listener, after_commit in list(self._listeners.values()):
+            if after_commit:
+                transaction.on_commit(functools.partial(_run_after_commit, self.name, listener, payload))
+            else:
+                listener(**payload)
+
+
+def _run_after_commit(name: str, listener: Callable[..., object], payload: dict) -> None:
+    try:
+        listener(**payload)
+    except Exception:  # the change is committed; a failing listener must not hide it
+        logger.exception("A listener of %s failed after commit", name)
+
+
+def declared_events() -> dict[str, DomainEvent]:
+    """Every event declared so far (all of them once the apps are loaded), by name."""
+    return dict(_declared)
