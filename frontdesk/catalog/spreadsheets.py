@@ -27,6 +27,7 @@ from frontdesk.catalog.models import MAX_DURATION_MINUTES, Service, ServiceCateg
 from frontdesk.catalog.services import MIN_DURATION_MINUTES
 from frontdesk.core.audit import _plain, log_action
 from frontdesk.core.context import current_actor
+from frontdesk.core.locking import lock_first
 from frontdesk.core.models import Event, EventAction
 from frontdesk.core.money import to_money
 
@@ -443,7 +444,7 @@ def apply_import(company, rows: list[Row], *, create_missing: bool) -> Plan:
     """Write a confirmed import. Plans again first (inside the transaction, so the picture cannot
     change underneath); if any row is bad now, raises ValidationError and writes nothing."""
     # Lock the branch's catalogue against a second import running at the same time.
-    ServiceCategory.objects.select_for_update().filter(company=company).exists()
+    lock_first(ServiceCategory.objects.filter(company=company))
     plan = plan_import(company, rows, create_missing=create_missing)
     if plan.errors:
         raise ValidationError(

@@ -35,6 +35,7 @@ from frontdesk.clients.models import (
     ImportStatus,
 )
 from frontdesk.clients.services import clean_custom_values, parse_date
+from frontdesk.core.locking import lock_row
 from frontdesk.core.money import to_money
 from frontdesk.core.phones import format_phone, normalize_phone
 
@@ -324,7 +325,7 @@ def check_rows(job: ClientImport) -> list[tuple[int, str]]:
 def import_chunk(job: ClientImport, size: int = CHUNK) -> ClientImport:
     """Import the next `size` rows of the job; bad rows are recorded and skipped."""
     with transaction.atomic():
-        job = ClientImport.objects.select_for_update().get(pk=job.pk)
+        job = lock_row(ClientImport.objects, job.pk)
         if job.status == ImportStatus.DONE:
             return job
         job.status = ImportStatus.RUNNING

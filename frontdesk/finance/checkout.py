@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from frontdesk.core.audit import log_action
+from frontdesk.core.locking import lock_row, lock_rows
 from frontdesk.core.money import MoneySum, to_money
 from frontdesk.finance.errors import FinanceError
 from frontdesk.finance.means import registered_means
@@ -219,7 +220,7 @@ def checkout_visit(
     discount = parse_amount(discount, allow_zero=True)
     try:
         with transaction.atomic():
-            visit = Visit.objects.select_for_update().get(pk=visit.pk)
+            visit = lock_row(Visit.objects, visit.pk)
             if Sale.objects.filter(visit=visit).exists():
                 raise FinanceError("already_checked_out")
             drafts = draft_lines(visit)
@@ -272,7 +273,7 @@ def checkout_visit(
             _take_means(sale, list(means), user)
             posted, change = _take_payments(sale, list(payments), cash_received, user, occurred_at)
             _settle(sale)
-            for record in Record.objects.select_for_update().filter(visit=visit).exclude(status__in=NOT_SOLD):
+            for record in lock_rows(Record.objects.filter(visit=visit).exclude(status__in=NOT_SOLD)).values():
                 if record.status != RecordStatus.COMPLETED:
                     record.status = RecordStatus.COMPLETED
                     record.save(update_fields=["status", "updated_at"])
@@ -300,7 +301,7 @@ def pay_sale(
 ) -> CheckoutResult:
     """Pay (part of) what is still due on a sale: the client's debt."""
     with transaction.atomic():
-        sale = Sale.objects.select_for_update().get(pk=sale.pk)
+        sale = lock_row(Sale.objects, sale.pk)
         if sale.total - sale.paid - sale.refunded <= 0:
             raise FinanceError("nothing_due")
         typed = [p for p in payments if parse_amount(p.amount, allow_zero=True) > 0]
@@ -390,7 +391,7 @@ def sell_at_counter(
                 for position, (line, price) in enumerate(zip(lines, prices, strict=True))
             ]
         )
-        sale = Sale.objects.select_for_update().get(pk=sale.pk)
+        sale = lock_row(Sale.objects, sale.pk)
         _take_means(sale, list(means), user)
         posted, change = _take_payments(
             sale, list(payments), cash_received, user, item_code=ITEM_OF_KIND[next(iter(kinds))]
@@ -416,7 +417,7 @@ def refund_means(payment: MeansPayment, amount=None, *, user=None) -> MeansPayme
     """Give a payment by a loyalty means back to its balance (bonuses back to the card, money back
     onto the certificate, the visit back onto the abonement). `amount=None` gives back all that is left."""
     with transaction.atomic():
-        sale = Sale.objects.select_for_update().get(pk=payment.sale_id)
+        sale = lock_row(Sale.objects, payment.sale_id)
         payment = MeansPayment.objects.get(pk=payment.pk, sale=sale, amount__gt=0)
         left = means_refundable(payment)
         if left <= 0:
@@ -475,7 +476,7 @@ def refund_sale(
     last, under the sale's lock: two refunds of one payment queue here, and the second sees what
     the first gave back. A provider's refusal rolls everything back."""
     with transaction.atomic():
-        sale = Sale.objects.select_for_update().get(pk=sale.pk)
+        sale = lock_row(Sale.objects, sale.pk)
         payments = sale_payments(sale)
         if payment is not None:
             payments = [p for p in payments if p.pk == payment.pk]

@@ -24,6 +24,7 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from frontdesk.core.audit import log_action
+from frontdesk.core.locking import lock_first, lock_row
 from frontdesk.core.models import Event
 from frontdesk.core.money import MoneyField, MoneySum, to_money
 from frontdesk.finance.errors import FinanceError
@@ -186,14 +187,15 @@ def refund_prepayment(payment: OnlinePayment, amount=None, *, user=None) -> Tran
     as for a refund at the cash desk (docs/payments.md): the idempotency key depends on what was
     given back before, which is only true while we hold it."""
     with transaction.atomic():
-        Visit.objects.select_for_update().filter(pk=payment.visit_id).first()
-        payment = (
-            OnlinePayment.objects.select_for_update(of=("self",))
-            .select_related("company__chain", "visit__client", "transaction")
-            .get(pk=payment.pk, company=payment.company_id)
+        lock_first(Visit.objects.filter(pk=payment.visit_id))
+        payment = lock_row(
+            OnlinePayment.objects.select_related("company__chain", "visit__client", "transaction").filter(
+                company=payment.company_id
+            ),
+            payment.pk,
         )
         original = payment.transaction
-        sale = Sale.objects.select_for_update().get(pk=original.sale_id) if original and original.sale_id else None
+        sale = lock_row(Sale.objects, original.sale_id) if original and original.sale_id else None
         offer = offer_for(payment)
         if offer is None:
             if original is not None and payment.status == OnlinePaymentStatus.SUCCEEDED:

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from frontdesk.core.audit import log_action
+from frontdesk.core.locking import lock_first, lock_rows
 from frontdesk.core.money import MoneySum, to_money
 from frontdesk.core.scopes import scope, scopes_disabled
 from frontdesk.finance.errors import FinanceError
@@ -96,9 +97,7 @@ def open_prepayment(visit, *, required: bool, return_url: str = "") -> OnlinePay
     """The visit's payment waiting to be paid (a new one, or the one already waiting). Call it in
     the booking's transaction. None when there is nothing to pay."""
     with transaction.atomic():
-        waiting = (
-            OnlinePayment.objects.select_for_update().filter(visit=visit, status=OnlinePaymentStatus.PENDING).first()
-        )
+        waiting = lock_first(OnlinePayment.objects.filter(visit=visit, status=OnlinePaymentStatus.PENDING))
         if waiting is not None:
             return waiting
         if OnlinePayment.objects.filter(visit=visit, status=OnlinePaymentStatus.SUCCEEDED).exists():
@@ -199,11 +198,12 @@ def settle_payment(company, settings: PaymentSettings, event: WebhookEvent) -> O
     """Apply a verified event once. A replay, or a second webhook racing the first, finds the
     payment already settled under the row's lock and changes nothing."""
     with transaction.atomic():
-        payment = (
-            OnlinePayment.objects.select_for_update()
-            .select_related("visit")
-            .filter(company=company, provider=settings.provider, provider_payment_id=event.payment_id)
-            .first()
+        # The visit's row too: a checkout of the visit (which locks it) waits for the settlement.
+        payment = lock_first(
+            OnlinePayment.objects.select_related("visit").filter(
+                company=company, provider=settings.provider, provider_payment_id=event.payment_id
+            ),
+            of=("self", "visit"),
         )
         if payment is None:
             raise InvalidWebhook("unknown payment")
@@ -270,7 +270,8 @@ def release_hold(payment_id: int, now=None) -> bool:
     """Release one unpaid hold whose time is up. True when it was released by this call."""
     now = now or timezone.now()
     with transaction.atomic():
-        payment = OnlinePayment.objects.select_for_update().select_related("visit").filter(pk=payment_id).first()
+        # The visit's row too: a checkout of the visit (which locks it) waits for the release.
+        payment = lock_first(OnlinePayment.objects.select_related("visit").filter(pk=payment_id), of=("self", "visit"))
         if (
             payment is None
             or payment.status != OnlinePaymentStatus.PENDING
@@ -358,9 +359,7 @@ def attach_advances(sender, sale, **kwargs):
     (frontdesk.payments.advances) instead of vanishing."""
     from frontdesk.finance.models import Transaction
 
-    rows = list(
-        _countable_advances(sale.visit_id).select_for_update(of=("self",)).values_list("transaction_id", "amount")
-    )
+    rows = [(p.transaction_id, p.amount) for p in lock_rows(_countable_advances(sale.visit_id)).values()]
     if not rows:
         return
     Transaction.objects.filter(pk__in=[pk for pk, _a in rows], sale__isnull=True).update(sale=sale)

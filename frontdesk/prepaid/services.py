@@ -18,6 +18,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from frontdesk.core.audit import log_action
+from frontdesk.core.locking import lock_row
 from frontdesk.core.money import MoneySum, to_money
 from frontdesk.prepaid import codes
 from frontdesk.prepaid.errors import PrepaidError
@@ -192,7 +193,7 @@ def certificate_refusal(certificate: Certificate, company, today: datetime.date)
 
 
 def _lock_certificate(pk) -> Certificate:
-    return Certificate.objects.select_for_update(of=("self",)).select_related("type").get(pk=pk)
+    return lock_row(Certificate.objects.select_related("type"), pk)
 
 
 def redeem_certificate(
@@ -523,7 +524,7 @@ def abonement_refusal(abonement: Abonement, company, today: datetime.date) -> Pr
 
 
 def _lock_abonement(pk) -> Abonement:
-    return Abonement.objects.select_for_update(of=("self",)).select_related("type").get(pk=pk)
+    return lock_row(Abonement.objects.select_related("type"), pk)
 
 
 def use_abonement(

@@ -17,14 +17,16 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import WEEKLY, rrule
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from frontdesk.catalog.models import Resource
 from frontdesk.core.audit import log_action
+from frontdesk.core.locking import lock_row, lock_rows
 from frontdesk.scheduling.availability import block_is_free, resource_saturation, to_minute
+from frontdesk.scheduling.locks import queue_bookings
 from frontdesk.scheduling.models import (
     Frequency,
     GroupEvent,
@@ -64,14 +66,11 @@ def seats_left(event) -> int:
 
 
 def _lock(specialist_id: int, resource_id: int | None) -> None:
-    """Queue concurrent bookings of the same specialist and room behind each other on
-    PostgreSQL, the rows `book_visit` locks too (primary-key order within each table). SQLite
-    needs nothing: the transaction began with the write lock."""
-    if connection.vendor != "postgresql":
-        return
-    list(Specialist.objects.select_for_update().filter(pk=specialist_id).values_list("pk", flat=True))
-    if resource_id:
-        list(Resource.objects.select_for_update().filter(pk=resource_id).values_list("pk", flat=True))
+    """Queue concurrent bookings of the same specialist and room behind each other: the rows
+    `book_visit` locks too."""
+    queue_bookings(
+        Specialist.objects.filter(pk=specialist_id), Resource.objects.filter(pk=resource_id) if resource_id else None
+    )
 
 
 def _why_busy(company, specialist_id, resource_id, start, end, tz) -> str:
@@ -206,7 +205,11 @@ def schedule_class(
 
 
 def _locked_event(event: GroupEvent) -> GroupEvent:
-    return GroupEvent.objects.select_for_update().select_related("company", "service").get(pk=event.pk)
+    # The branch's and the service's rows too: changes of a class queue behind the changes of the
+    # branch's records, which lock the branch's row.
+    return lock_row(
+        GroupEvent.objects.select_related("company", "service"), event.pk, of=("self", "company", "service")
+    )
 
 
 def add_participant(event: GroupEvent, client, *, source: str = RecordSource.ADMIN, created_by=None) -> Record:
@@ -255,7 +258,7 @@ def add_participant(event: GroupEvent, client, *, source: str = RecordSource.ADM
 
 
 def _locked_participant(record: Record) -> Record:
-    record = Record.objects.select_for_update().get(pk=record.pk)
+    record = lock_row(Record.objects, record.pk)
     if record.group_event_id is None:
         raise ValidationError(_("This record is not a place in a class."))
     return record
@@ -295,9 +298,9 @@ def cancel_class(event: GroupEvent) -> GroupEvent:
             return event
         event.status = GroupEventStatus.CANCELLED
         event.save()
-        for record in (
-            Record.objects.select_for_update().filter(group_event=event).exclude(status=RecordStatus.CANCELLED)
-        ):
+        for record in lock_rows(
+            Record.objects.filter(group_event=event).exclude(status=RecordStatus.CANCELLED)
+        ).values():
             record.status = RecordStatus.CANCELLED
             record.save()
         log_action(event, code="group_event.cancelled")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from frontdesk.catalog.models import Resource, Service
 from frontdesk.core.audit import log_action
+from frontdesk.core.locking import lock_row
 from frontdesk.scheduling.availability import (
     Placement,
     Query,
@@ -22,6 +24,7 @@ from frontdesk.scheduling.availability import (
     to_minute,
 )
 from frontdesk.scheduling.errors import BookingError, SlotTaken
+from frontdesk.scheduling.locks import queue_bookings
 from frontdesk.scheduling.models import (
     HOLDING_STATUSES,
     MAX_LENGTH,
@@ -61,23 +64,16 @@ def _lock_candidates(query: Query) -> None:
     """On PostgreSQL, queue concurrent bookings of the same specialists and resources behind
     each other (rows locked in primary-key order, so no deadlock); the exclusion constraint stays
     as the last line of defence. SQLite needs nothing: the transaction began with the write lock."""
-    if connection.vendor != "postgresql":
-        return
-    explicit = {s.specialist_id for s in query.segments if s.specialist_id}
+    chosen = Q(pk__in={s.specialist_id for s in query.segments if s.specialist_id})
     service_ids = [s.service_id for s in query.segments]
     if any(s.specialist_id is None for s in query.segments):
-        explicit |= set(
-            SpecialistService.objects.filter(
+        # Anyone who could be given the booking: a subquery, so SQLite runs nothing at all.
+        chosen |= Q(
+            pk__in=SpecialistService.objects.filter(
                 service_id__in=service_ids, specialist__companies=query.company
-            ).values_list("specialist_id", flat=True)
+            ).values("specialist_id")
         )
-    list(Specialist.objects.select_for_update().filter(pk__in=explicit).order_by("pk").values_list("pk", flat=True))
-    list(
-        Resource.objects.select_for_update()
-        .filter(services__in=service_ids)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    queue_bookings(Specialist.objects.filter(chosen), Resource.objects.filter(services__in=service_ids))
 
 
 def _forced_slot(query: Query, start: datetime.datetime) -> Slot:
@@ -271,7 +267,9 @@ def change_refusal(record: Record) -> str:
 def _locked(record: Record, *, guarded: bool = True) -> Record:
     """Re-read the record under a row lock (PostgreSQL) before deciding anything, and let the
     other modules' guards refuse the change."""
-    record = Record.objects.select_for_update().select_related("company").get(pk=record.pk)
+    # The branch's row too: changes of one branch's records queue behind each other (the
+    # resources they book have no exclusion constraint to fall back on).
+    record = lock_row(Record.objects.select_related("company"), record.pk, of=("self", "company"))
     for guard in _change_guards if guarded else ():
         guard(record)
     return record
@@ -285,8 +283,7 @@ def _place_record(record: Record, start, end, specialist_id, *, overbook: bool) 
     block_end = end + datetime.timedelta(minutes=buffer_after)
     _check_length(block_start, block_end)
     resource_ids = list(record.resource_bookings.values_list("resource_id", flat=True))
-    if connection.vendor == "postgresql":
-        list(Specialist.objects.select_for_update().filter(pk=specialist_id).values_list("pk", flat=True))
+    queue_bookings(Specialist.objects.filter(pk=specialist_id))
     free = block_is_free(record.company, specialist_id, block_start, block_end, resource_ids, (record.pk,))
     if not free and not overbook:
         raise BookingError("outside_work")
@@ -432,10 +429,7 @@ def change_record_services(record: Record, service_ids: list[int], *, overbook: 
             block_end = end + datetime.timedelta(minutes=last.buffer_after)
             _check_length(block_start, block_end)
             resource_ids = sorted({r.pk for pk in service_ids for r in services[pk].resources.all()})
-            if connection.vendor == "postgresql":
-                list(
-                    Specialist.objects.select_for_update().filter(pk=record.specialist_id).values_list("pk", flat=True)
-                )
+            queue_bookings(Specialist.objects.filter(pk=record.specialist_id))
             free = block_is_free(
                 record.company, record.specialist_id, block_start, block_end, resource_ids, (record.pk,)
             )
