@@ -42,7 +42,6 @@ from frontdesk.scheduling.models import Record, RecordSource, RecordStatus
 
 logger = logging.getLogger("frontdesk.notifications")
 
-UPCOMING = (RecordStatus.BOOKED, RecordStatus.CONFIRMED)
 ONLINE_SOURCES = (RecordSource.ONLINE, RecordSource.WIDGET, RecordSource.API)
 OPEN = (MessageStatus.PENDING, MessageStatus.SENDING)
 WATCHED_FIELDS = {"start", "status", "specialist", "specialist_id", "client", "client_id"}
@@ -161,7 +160,7 @@ def refresh_visit(visit_id, now=None) -> None:
 
 
 def _upcoming_records(visit_id):
-    return Record._base_manager.filter(visit_id=visit_id, status__in=UPCOMING).order_by("start", "id")
+    return Record._base_manager.filter(visit_id=visit_id, status__in=RecordStatus.UPCOMING).order_by("start", "id")
 
 
 def _recipients(company, client, config):
@@ -174,7 +173,7 @@ def _recipients(company, client, config):
 def visit_booked(record: Record, now=None) -> None:
     now = now or timezone.now()
     client = record.client
-    if client is None or record.status not in UPCOMING or record.start <= now:
+    if client is None or record.status not in RecordStatus.UPCOMING or record.start <= now:
         return
     company = record.company
     config = settings_for(company)
@@ -206,7 +205,7 @@ def visit_booked(record: Record, now=None) -> None:
 def visit_changed(record: Record, now=None) -> None:
     now = now or timezone.now()
     client = record.client
-    if client is None or record.status not in UPCOMING or record.start <= now or held(record.visit_id):
+    if client is None or record.status not in RecordStatus.UPCOMING or record.start <= now or held(record.visit_id):
         return
     company = record.company
     config = settings_for(company)
@@ -334,7 +333,7 @@ def _record_saved(sender, instance, created=False, raw=False, update_fields=None
     instance._notify_was = (instance.start, instance.status, instance.specialist_id)
     if created:
         visit_booked(instance)
-        if instance.source in ONLINE_SOURCES and instance.status in UPCOMING:
+        if instance.source in ONLINE_SOURCES and instance.status in RecordStatus.UPCOMING:
             from frontdesk.notifications.events import tell_staff_of_online_booking
 
             tell_staff_of_online_booking(instance)
@@ -346,7 +345,7 @@ def _record_saved(sender, instance, created=False, raw=False, update_fields=None
             visit_completed(instance)
         if instance.status == RecordStatus.CANCELLED:
             visit_cancelled(instance)
-        elif instance.status in UPCOMING and was_status not in UPCOMING:
+        elif instance.status in RecordStatus.UPCOMING and was_status not in RecordStatus.UPCOMING:
             visit_booked(instance)  # restored: confirm again only if never confirmed
     elif was_start != instance.start or was_specialist != instance.specialist_id:
         visit_changed(instance)

@@ -31,7 +31,7 @@ from frontdesk.finance.errors import FinanceError
 from frontdesk.finance.models import Sale, Transaction
 from frontdesk.finance.services import ZERO, lock_accounts, parse_amount, post_transaction
 from frontdesk.payments.models import FiscalSettings, OnlinePayment, OnlinePaymentStatus, PaymentSettings
-from frontdesk.payments.online import LIVE, give_back_online
+from frontdesk.payments.online import give_back_online
 from frontdesk.payments.providers import provider_for
 from frontdesk.scheduling.models import Record, RecordStatus, Visit
 
@@ -78,7 +78,7 @@ def _refunded_of(original_id) -> Subquery:
 def _candidates(payments):
     """The succeeded payments of `payments` that are not (or not all) owed to a visit's checkout,
     each annotated with what was given back of it (negative) and its visit's first start."""
-    live = Record.objects.filter(visit_id=OuterRef("visit_id")).exclude(status__in=LIVE)
+    live = Record.objects.filter(visit_id=OuterRef("visit_id")).exclude(status__in=RecordStatus.LOST)
     first_start = Record.objects.filter(visit_id=OuterRef("visit_id")).order_by("start").values("start")[:1]
     return (
         payments.filter(status=OnlinePaymentStatus.SUCCEEDED, transaction__isnull=False)

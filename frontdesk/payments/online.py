@@ -49,7 +49,6 @@ from frontdesk.scheduling.models import Record, RecordService, RecordStatus
 
 log = logging.getLogger(__name__)
 ORDER = {PrepaymentMode.OFF: 0, PrepaymentMode.ALLOWED: 1, PrepaymentMode.REQUIRED: 2}
-LIVE = (RecordStatus.CANCELLED, RecordStatus.NO_SHOW)
 
 
 def payments_enabled(settings: PaymentSettings) -> bool:
@@ -78,7 +77,7 @@ def prepayment_mode(company, pairs) -> str:
 
 
 def visit_mode(visit) -> str:
-    pairs = RecordService.objects.filter(record__visit=visit).exclude(record__status__in=LIVE)
+    pairs = RecordService.objects.filter(record__visit=visit).exclude(record__status__in=RecordStatus.LOST)
     return prepayment_mode(
         visit.company, [(line.service_id, line.record.specialist_id) for line in pairs.select_related("record")]
     )
@@ -87,7 +86,7 @@ def visit_mode(visit) -> str:
 def visit_amount(visit) -> Decimal:
     total = (
         RecordService.objects.filter(record__visit=visit)
-        .exclude(record__status__in=LIVE)
+        .exclude(record__status__in=RecordStatus.LOST)
         .aggregate(s=MoneySum("price"))["s"]
     )
     return to_money(total or 0)
@@ -235,7 +234,7 @@ def _take(payment: OnlinePayment, settings: PaymentSettings) -> None:
     payment.settled_at = timezone.now()
     payment.save(update_fields=["status", "transaction", "settled_at"])
     if not released:
-        Record.objects.filter(visit=payment.visit).exclude(status__in=LIVE).update(prepaid=True)
+        Record.objects.filter(visit=payment.visit).exclude(status__in=RecordStatus.LOST).update(prepaid=True)
         if payment.required:
             _refresh_messages(payment.visit_id)  # paid: now the booking is confirmed and reminded of
     # Money that came after the hold was released is kept on the account and shows in the log for
@@ -257,7 +256,7 @@ def _release(payment: OnlinePayment, *, reason: str) -> None:
     payment.settled_at = timezone.now()
     payment.save(update_fields=["status", "settled_at"])
     if payment.required:
-        for record in Record.objects.filter(visit=payment.visit).exclude(status__in=LIVE + (RecordStatus.COMPLETED,)):
+        for record in Record.objects.filter(visit=payment.visit, status__in=RecordStatus.UNFINISHED):
             try:
                 cancel_record(record)
             except BookingError:
@@ -325,7 +324,7 @@ def prepayment_state(visit) -> dict:
     payments = list(OnlinePayment.objects.filter(visit=visit).order_by("-created_at", "-id"))
     paid = next((p for p in payments if p.status == OnlinePaymentStatus.SUCCEEDED), None)
     waiting = next((p for p in payments if p.status == OnlinePaymentStatus.PENDING), None)
-    live = Record.objects.filter(visit=visit).exclude(status__in=LIVE + (RecordStatus.COMPLETED,)).exists()
+    live = Record.objects.filter(visit=visit, status__in=RecordStatus.UNFINISHED).exists()
     mode = visit_mode(visit) if live and paid is None else PrepaymentMode.OFF
     return {
         "mode": mode,

@@ -42,26 +42,18 @@ from frontdesk.scheduling.series import MAX_OCCURRENCES, Conflict, SeriesConflic
 from frontdesk.scheduling.waitlist import offer_freed_span
 from frontdesk.staff.models import Specialist, SpecialistService, WorkInterval
 
-# A participant whose record is in one of these statuses takes a place.
-SEAT_STATUSES = [
-    RecordStatus.BOOKED,
-    RecordStatus.CONFIRMED,
-    RecordStatus.ARRIVED,
-    RecordStatus.COMPLETED,
-    RecordStatus.NO_SHOW,
-]
 ATTENDANCE = [RecordStatus.BOOKED, RecordStatus.ARRIVED, RecordStatus.NO_SHOW]
 
 
 def with_seats(queryset):
     """Annotate events with `seats_taken` (one query for the whole list)."""
-    return queryset.annotate(seats_taken=Count("records", filter=Q(records__status__in=SEAT_STATUSES)))
+    return queryset.annotate(seats_taken=Count("records", filter=Q(records__status__in=RecordStatus.TAKING_A_SEAT)))
 
 
 def seats_left(event) -> int:
     taken = getattr(event, "seats_taken", None)
     if taken is None:
-        taken = event.records.filter(status__in=SEAT_STATUSES).count()
+        taken = event.records.filter(status__in=RecordStatus.TAKING_A_SEAT).count()
     return max(event.capacity - taken, 0)
 
 
@@ -221,7 +213,7 @@ def add_participant(event: GroupEvent, client, *, source: str = RecordSource.ADM
             raise ValidationError(_("This class is cancelled."))
         if event.end <= timezone.now():
             raise ValidationError(_("This class is already over."))
-        taken = Record.objects.filter(group_event=event, status__in=SEAT_STATUSES)
+        taken = Record.objects.filter(group_event=event, status__in=RecordStatus.TAKING_A_SEAT)
         if client is not None and taken.filter(client=client).exists():
             raise ValidationError(_("%(client)s is already in this class.") % {"client": client})
         if taken.count() >= event.capacity:

@@ -26,7 +26,6 @@ from frontdesk.scheduling.availability import (
 from frontdesk.scheduling.errors import BookingError, SlotTaken
 from frontdesk.scheduling.locks import queue_bookings
 from frontdesk.scheduling.models import (
-    HOLDING_STATUSES,
     MAX_LENGTH,
     Record,
     RecordService,
@@ -240,7 +239,6 @@ TRANSITIONS = {
     RecordStatus.NO_SHOW: {RecordStatus.BOOKED, RecordStatus.CONFIRMED},
     RecordStatus.CANCELLED: {RecordStatus.BOOKED},
 }
-MOVABLE = {RecordStatus.BOOKED, RecordStatus.CONFIRMED, RecordStatus.ARRIVED}
 
 
 # Checks other modules add on changing a booked record: the cash desk refuses changes to a visit
@@ -307,7 +305,7 @@ def move_record(record: Record, *, start: datetime.datetime, specialist=None, ov
     try:
         with transaction.atomic():
             record = _locked(record)
-            if record.status not in MOVABLE:
+            if record.status not in RecordStatus.UNFINISHED:
                 raise BookingError("not_movable")
             end = start + (record.end - record.start)
             specialist_id = getattr(specialist, "pk", specialist) or record.specialist_id
@@ -323,7 +321,7 @@ def resize_record(record: Record, *, end: datetime.datetime, overbook: bool = Fa
     try:
         with transaction.atomic():
             record = _locked(record)
-            if record.status not in MOVABLE:
+            if record.status not in RecordStatus.UNFINISHED:
                 raise BookingError("not_movable")
             if end <= record.start:
                 raise BookingError("end_before_start")
@@ -370,7 +368,7 @@ def set_record_status(record: Record, status: str) -> Record:
             ):
                 raise BookingError("outside_work")
             record.save()
-            record.resource_bookings.update(active=status in HOLDING_STATUSES)
+            record.resource_bookings.update(active=status in RecordStatus.HOLDING)
             if was_holding and not record.holds_time:
                 _offer_freed_time_later(record, record.block_start, record.block_end, record.specialist_id)
             return record
@@ -406,7 +404,7 @@ def change_record_services(record: Record, service_ids: list[int], *, overbook: 
     try:
         with transaction.atomic():
             record = _locked(record)
-            if record.status not in MOVABLE:
+            if record.status not in RecordStatus.UNFINISHED:
                 raise BookingError("not_movable")
             services = {
                 s.pk: s
@@ -460,7 +458,7 @@ def change_record_services(record: Record, service_ids: list[int], *, overbook: 
                     resource_id=resource_id,
                     block_start=block_start,
                     block_end=block_end,
-                    active=record.status in HOLDING_STATUSES,
+                    active=record.status in RecordStatus.HOLDING,
                 )
             if not free:
                 log_action(record, code="record.overbooked")
