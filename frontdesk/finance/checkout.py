@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from frontdesk.core.audit import log_action
 from frontdesk.core.locking import lock_row, lock_rows
-from frontdesk.core.money import MoneySum, to_money
+from frontdesk.core.money import MoneySum, format_money, to_money
 from frontdesk.finance.errors import FinanceError
 from frontdesk.finance.means import registered_means
 from frontdesk.finance.models import (
@@ -31,9 +31,6 @@ from frontdesk.finance.signals import money_moved, refund_posted, sale_opened, s
 from frontdesk.scheduling.errors import BookingError
 from frontdesk.scheduling.models import Record, RecordService, RecordStatus, Visit
 from frontdesk.staff.models import SpecialistService
-
-# Records in these statuses are not sold (the client did not come, or the record was cancelled).
-NOT_SOLD = (RecordStatus.CANCELLED, RecordStatus.NO_SHOW)
 
 
 @dataclass
@@ -55,7 +52,7 @@ def draft_lines(visit: Visit) -> list[LineDraft]:
     service's range, widened by the specialist's own prices and by the price booked."""
     lines = list(
         RecordService.objects.filter(record__visit=visit)
-        .exclude(record__status__in=NOT_SOLD)
+        .exclude(record__status__in=RecordStatus.LOST)
         .select_related("service", "record")
         .order_by("record__start", "record_id", "position")
     )
@@ -225,7 +222,7 @@ def checkout_visit(
                 raise FinanceError("already_checked_out")
             drafts = draft_lines(visit)
             if not drafts:
-                if Record.objects.filter(visit=visit).exclude(status__in=NOT_SOLD).exists():
+                if Record.objects.filter(visit=visit).exclude(status__in=RecordStatus.LOST).exists():
                     raise FinanceError("nothing_to_check_out")
                 raise FinanceError("visit_cancelled")
             known = {d.record_service.pk for d in drafts}
@@ -273,7 +270,7 @@ def checkout_visit(
             _take_means(sale, list(means), user)
             posted, change = _take_payments(sale, list(payments), cash_received, user, occurred_at)
             _settle(sale)
-            for record in lock_rows(Record.objects.filter(visit=visit).exclude(status__in=NOT_SOLD)).values():
+            for record in lock_rows(Record.objects.filter(visit=visit).exclude(status__in=RecordStatus.LOST)).values():
                 if record.status != RecordStatus.COMPLETED:
                     record.status = RecordStatus.COMPLETED
                     record.save(update_fields=["status", "updated_at"])
@@ -545,10 +542,9 @@ def client_debt(client) -> Decimal:
 def debt_badge(card) -> list:
     """The client card's red mark when the client owes the salon money."""
     from frontdesk.clients.card import Badge
-    from frontdesk.finance.templatetags.finance import money
 
     debt = client_debt(card.client)
     if not debt:
         return []
     currency = card.client.chain.currency_symbol if card.client.chain_id else ""
-    return [Badge(_("Debt %(amount)s") % {"amount": money(debt, currency)}, "danger", "debt")]
+    return [Badge(_("Debt %(amount)s") % {"amount": format_money(debt, currency)}, "danger", "debt")]

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from frontdesk.core import money
 from frontdesk.core.audit import log_action
 from frontdesk.core.locking import lock_first, lock_rows
 from frontdesk.core.money import MoneySum, to_money
@@ -34,16 +35,11 @@ ZERO = Decimal("0.00")
 
 # ---------------------------------------------------------------- amounts and items
 def parse_amount(value, *, allow_zero: bool = False) -> Decimal:
-    """An amount typed by a person: a comma works as the decimal point; rounded to kopecks."""
-    if isinstance(value, str):
-        value = value.strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    """An amount typed by a person (core.money.parse_amount); FinanceError says what is wrong."""
     try:
-        amount = to_money(value)
-    except ValueError:
-        raise FinanceError("not_an_amount") from None
-    if amount < 0 or (amount == 0 and not allow_zero):
-        raise FinanceError("amount_positive")
-    return amount
+        return money.parse_amount(value, allow_zero=allow_zero)
+    except money.AmountError as error:
+        raise FinanceError(error.code) from None
 
 
 def ensure_default_items(chain) -> None:
