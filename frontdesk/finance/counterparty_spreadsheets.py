@@ -8,7 +8,6 @@ file changes nothing. Headers may be Russian or English."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -60,23 +59,17 @@ def read_counterparties(data: bytes) -> sheets.Preview:
     """Check the workbook; write nothing. ValidationError for a file that is not a list of
     counterparties or is too long."""
     preview = sheets.Preview()
-    rows = sheets.read_sheet(data, max_rows=MAX_ROWS)
-    found = HEADERS.find_header(rows, required="name")
-    if found is None:
-        raise ValidationError(
-            _("The first row must hold the column headers; the column “Name” (“Название”) is missing.")
-        )
-    columns = found[1]
+    lines = HEADERS.read(
+        sheets.read_sheet(data, max_rows=MAX_ROWS),
+        required="name",
+        missing=_("The first row must hold the column headers; the column “Name” (“Название”) is missing."),
+    )
     existing = {c.pk: c for c in Counterparty.objects.all()}
     by_inn = {c.inn: c for c in existing.values() if c.inn}
     seen_ids, seen_inns = set(), set()
-    for number, values in rows[1:]:
-        cells = HEADERS.values(values, columns)
-
-        def get(key, cells=cells):
-            return sheets.text(cells.get(key))
-
-        report = sheets.RowReport(number=number, label=get("name") or "—")
+    for line in lines:
+        get = line.text
+        report = sheets.RowReport(number=line.number, label=get("name") or "—")
         preview.rows.append(report)
         current = None
         raw_id = get("id")
@@ -95,7 +88,7 @@ def read_counterparties(data: bytes) -> sheets.Preview:
                 % {"value": get("kind")}
             )
         kind = KIND_WORDS.get(kind_text) or (current.kind if current else CounterpartyKind.LEGAL)
-        values_in = {"kind": kind, **{key: get(key) if key in columns else None for key in FIELDS}}
+        values_in = {"kind": kind, **{key: get(key) if key in line else None for key in FIELDS}}
         if current is None and values_in["inn"]:
             current = by_inn.get(values_in["inn"])
         # Columns missing from the file keep what is stored.

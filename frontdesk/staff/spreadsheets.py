@@ -83,24 +83,20 @@ def export_staff(company: Company, language: str) -> bytes:
 def read_staff(data: bytes, chain) -> sheets.Preview:
     """The dry run of a staff file; ValidationError for a file that is not a staff list."""
     preview = sheets.Preview()
-    rows = sheets.read_sheet(data)
-    found = STAFF_HEADERS.find_header(rows, required="name")
-    if found is None:
-        raise ValidationError(_("The first row must hold the column headers; the column “Name” (“Имя”) is missing."))
-    columns = found[1]
+    lines = STAFF_HEADERS.read(
+        sheets.read_sheet(data),
+        required="name",
+        missing=_("The first row must hold the column headers; the column “Name” (“Имя”) is missing."),
+    )
     companies = {c.name.strip().lower(): c for c in Company.objects.filter(is_active=True)}
     positions: dict[str, list[Position]] = {}
     for position in Position.objects.all():
         positions.setdefault(position.title.strip().lower(), []).append(position)
     existing = {s.pk: s for s in Specialist.objects.select_related("position").prefetch_related("companies")}
     seen_ids = set()
-    for number, values in rows[1:]:
-        cells = STAFF_HEADERS.values(values, columns)
-
-        def get(key, cells=cells):
-            return sheets.text(cells.get(key))
-
-        report = sheets.RowReport(number=number, label=get("name") or "—")
+    for line in lines:
+        get = line.text
+        report = sheets.RowReport(number=line.number, label=get("name") or "—")
         preview.rows.append(report)
         data = {}
         raw_id = get("id")

@@ -5,7 +5,7 @@ what it saves); reading a workbook safely, finding the header row, parsing cells
 report of the dry run, the preview page and writing a workbook are here, once:
 
 - `reading`: `read_sheet` (xlsx, bounded), `read_table` (xlsx or csv as text), `Columns` (headers
-  matched by their Russian and English synonyms).
+  matched by their Russian and English synonyms; `Columns.read` gives the data rows as `Line`s).
 - `cells`: text, number, yes/no, money, date and phone of one cell.
 - `report`: `RowReport` and `Preview`, the dry run's verdict on every row.
 - `writing`: `Sheet` and `write_workbook` for exports; `xlsx_response` to send one.
@@ -23,7 +23,7 @@ from frontdesk.core.spreadsheets.cells import (
     text,
     yes_no,
 )
-from frontdesk.core.spreadsheets.reading import XLSX_TYPE, Columns, normalize_header, read_sheet, read_table
+from frontdesk.core.spreadsheets.reading import XLSX_TYPE, Columns, Line, normalize_header, read_sheet, read_table
 from frontdesk.core.spreadsheets.report import CREATE, ERROR, UNCHANGED, UPDATE, Preview, RowReport
 from frontdesk.core.spreadsheets.writing import Sheet, header_widths, write_workbook, xlsx_response
 
@@ -34,6 +34,7 @@ __all__ = [
     "UPDATE",
     "XLSX_TYPE",
     "Columns",
+    "Line",
     "Preview",
     "RowReport",
     "Sheet",

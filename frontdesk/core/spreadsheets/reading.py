@@ -135,7 +135,27 @@ class Columns:
                 return position, found
         return None
 
+    def read(self, rows, *, required: str, missing: str, within: int = 1) -> list[Line]:
+        """The data rows of `read_sheet` below the header, each as a `Line`. Raises
+        ValidationError(missing) when none of the first `within` rows names `required`."""
+        found = self.find_header(rows, required=required, within=within)
+        if found is None:
+            raise ValidationError(missing)
+        position, columns = found
+        return [Line(number, self.values(cells, columns)) for number, cells in rows[position + 1 :]]
+
     @staticmethod
     def values(cells, found: dict[str, int]) -> dict:
         """Key -> the raw cell of one row (None where the row is shorter)."""
         return {key: cells[index] if index < len(cells) else None for key, index in found.items()}
+
+
+class Line(dict):
+    """One data row: key -> raw cell for the columns the file has, and its line number."""
+
+    def __init__(self, number: int, values: dict):
+        super().__init__(values)
+        self.number = number
+
+    def text(self, key: str) -> str:
+        return text(self.get(key))
