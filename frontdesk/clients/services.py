@@ -14,6 +14,7 @@ from frontdesk.clients.stats import refresh_client_stats
 from frontdesk.core.audit import log_action
 from frontdesk.core.models import Event, EventAction
 from frontdesk.core.phones import normalize_phone
+from frontdesk.core.spreadsheets import cell_date
 
 
 def find_or_create_client(*, chain, phone: str, name: str = "", email: str = "") -> Client:
@@ -56,7 +57,7 @@ def clean_custom_values(chain, values: dict, definitions=None) -> dict:
                 cleaned[field.key] = raw.isoformat()
                 continue
             try:
-                cleaned[field.key] = parse_date(text).isoformat()
+                cleaned[field.key] = cell_date(text).isoformat()
             except ValueError:
                 errors.append(_("%(field)s: “%(value)s” is not a date.") % {"field": field.label, "value": text})
         elif field.kind == FieldKind.CHOICE:
@@ -71,17 +72,6 @@ def clean_custom_values(chain, values: dict, definitions=None) -> dict:
     if errors:
         raise ValidationError(errors)
     return cleaned
-
-
-def parse_date(text: str) -> datetime.date:
-    """A date as people and spreadsheets write it: 2024-03-15, 15.03.2024, 15/03/2024, 15.03.24."""
-    text = text.strip()
-    for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d.%m.%y", "%d-%m-%Y", "%Y-%m-%d %H:%M:%S"):
-        try:
-            return datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
 
 
 # ---------------------------------------------------------------- categories

@@ -6,7 +6,7 @@ import io
 from openpyxl import Workbook, load_workbook
 
 from frontdesk.core.models import Event
-from frontdesk.staff import excel, services
+from frontdesk.staff import services, spreadsheets
 from frontdesk.staff.models import Specialist, WorkInterval
 from frontdesk.staff.tests.factories import make_position, make_specialist, month_days
 from frontdesk.testing.fixtures import client_for
@@ -41,7 +41,7 @@ def test_staff_export_then_import_changes_nothing(tenant_a, alice):
     events = Event.objects.count()
     response = _upload(client, f"/c/{tenant_a.company.pk}/staff/import/", exported)
     assert 'data-testid="bad-row"' not in response.content.decode()
-    preview = excel.read_staff(exported, tenant_a.chain)
+    preview = spreadsheets.read_staff(exported, tenant_a.chain)
     assert preview.ok and preview.count_unchanged == 2
     response = client.post(f"/c/{tenant_a.company.pk}/staff/import/", {"confirm": "1"})
     assert response.status_code == 302
@@ -121,7 +121,7 @@ def test_schedule_export_then_import_changes_nothing(tenant_a, alice):
     assert sheet.cell(2, 3).value == "10:00-14:00, 15:00-19:00"
     before = sorted(WorkInterval.objects.values_list("specialist_id", "date", "start", "end"))
     events = Event.objects.count()
-    preview = excel.read_schedule(exported, tenant_a.company)
+    preview = spreadsheets.read_schedule(exported, tenant_a.company)
     assert preview.ok and preview.count_unchanged == 2
     _upload(client, f"/c/{tenant_a.company.pk}/schedule/import/", exported)
     assert client.post(f"/c/{tenant_a.company.pk}/schedule/import/", {"confirm": "1"}).status_code == 302

@@ -3,57 +3,28 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-MONEY_FORMAT = "#,##0.00"
+from frontdesk.core import spreadsheets as sheets
 
 
-class Sheet:
-    def __init__(self, title: str, headers: list[str]):
-        self.title, self.headers, self.rows = title, headers, []
-
-    def add(self, *values):
-        # Labels of choices are lazy translations: Excel needs the text itself.
-        self.rows.append([str(v) if isinstance(v, Promise) else v for v in values])
+def _sheet(title: str, headers: list) -> sheets.Sheet:
+    """A report sheet: header kept in view, columns as wide as their headers, amounts as money."""
+    return sheets.Sheet(title, headers, [], widths=sheets.header_widths(headers), freeze="A2", money=True)
 
 
-def workbook(sheets: list[Sheet]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook()
-    book.remove(book.active)
-    for sheet in sheets:
-        ws = book.create_sheet(sheet.title[:31])
-        ws.append(sheet.headers)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in sheet.rows:
-            ws.append(row)
-        for column in ws.iter_cols(min_row=2):
-            for cell in column:
-                if cell.data_type == "n" and not isinstance(cell.value, int):
-                    cell.number_format = MONEY_FORMAT
-        for index, header in enumerate(sheet.headers, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = max(12, min(40, len(str(header)) + 4))
-        ws.freeze_panes = "A2"
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+def workbook(report_sheets: list[sheets.Sheet]) -> bytes:
+    return sheets.write_workbook(report_sheets)
 
 
 def _local(moment, tz) -> str:
     return timezone.localtime(moment, tz).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
-def cash_sheets(report) -> list[Sheet]:
+def cash_sheets(report) -> list[sheets.Sheet]:
     methods = report.methods
-    accounts = Sheet(
+    accounts = _sheet(
         _("Cash report %(day)s") % {"day": report.day.isoformat()},
         [_("Branch"), _("Account"), _("At the start of the day")]
         + [_("In: %(method)s") % {"method": label} for _m, label in methods]
@@ -77,7 +48,7 @@ def cash_sheets(report) -> list[Sheet]:
         *report.out_by_method.values(),
         report.closing,
     )
-    shifts = Sheet(
+    shifts = _sheet(
         _("Shifts"),
         [
             _("Branch"),
@@ -105,8 +76,8 @@ def cash_sheets(report) -> list[Sheet]:
     return [accounts, shifts]
 
 
-def items_sheets(report) -> list[Sheet]:
-    sheet = Sheet(
+def items_sheets(report) -> list[sheets.Sheet]:
+    sheet = _sheet(
         _("By payment item"),
         [_("Type"), _("Payment item"), _("Transactions"), _("In"), _("Out"), _("Net")],
     )
@@ -121,8 +92,8 @@ def items_sheets(report) -> list[Sheet]:
     return [sheet]
 
 
-def methods_sheets(report) -> list[Sheet]:
-    sheet = Sheet(_("By payment method"), [_("Payment method"), _("Transactions"), _("In"), _("Out"), _("Net")])
+def methods_sheets(report) -> list[sheets.Sheet]:
+    sheet = _sheet(_("By payment method"), [_("Payment method"), _("Transactions"), _("In"), _("Out"), _("Net")])
     for line in report.lines:
         sheet.add(line.label, line.count, line.money_in, line.money_out, line.net)
     sheet.add(_("Total"), None, report.total_in, report.total_out, report.total)
@@ -131,8 +102,8 @@ def methods_sheets(report) -> list[Sheet]:
     return [sheet]
 
 
-def debts_sheets(report, tz) -> list[Sheet]:
-    sheet = Sheet(
+def debts_sheets(report, tz) -> list[sheets.Sheet]:
+    sheet = _sheet(
         _("Debts"),
         [_("Branch"), _("Visit"), _("Client"), _("Phone"), _("Total"), _("Paid"), _("Refunded"), _("Owed")],
     )
@@ -151,8 +122,10 @@ def debts_sheets(report, tz) -> list[Sheet]:
     return [sheet]
 
 
-def refunds_sheets(report, tz) -> list[Sheet]:
-    refunds = Sheet(_("Refunds"), [_("Branch"), _("Time"), _("Client"), _("Account"), _("Payment method"), _("Amount")])
+def refunds_sheets(report, tz) -> list[sheets.Sheet]:
+    refunds = _sheet(
+        _("Refunds"), [_("Branch"), _("Time"), _("Client"), _("Account"), _("Payment method"), _("Amount")]
+    )
     for row in report.refunds:
         client = row.client
         refunds.add(
@@ -164,7 +137,7 @@ def refunds_sheets(report, tz) -> list[Sheet]:
             -row.amount,
         )
     refunds.add(_("Total"), "", "", "", "", report.refund_total)
-    cancelled = Sheet(_("Cancellations"), [_("Branch"), _("Time"), _("Client"), _("Specialist"), _("Status")])
+    cancelled = _sheet(_("Cancellations"), [_("Branch"), _("Time"), _("Client"), _("Specialist"), _("Status")])
     for record in report.cancelled:
         cancelled.add(
             record.company.name,

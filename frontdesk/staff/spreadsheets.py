@@ -9,27 +9,21 @@ stored are left alone. Headers may be Russian or English.
 from __future__ import annotations
 
 import datetime
-import io
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from frontdesk.catalog.models import Position
 from frontdesk.core import audit
+from frontdesk.core import spreadsheets as sheets
 from frontdesk.core.models import EventAction
-from frontdesk.core.phones import normalize_phone
 from frontdesk.staff import schedules, services
 from frontdesk.staff.models import Specialist, SpecialistService
 from frontdesk.tenancy.models import Company
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # column key -> (English header, Russian header)
 STAFF_COLUMNS = {
@@ -44,96 +38,18 @@ STAFF_COLUMNS = {
     "description": ("About", "О сотруднике"),
 }
 SCHEDULE_FIXED = {"id": ("ID", "ID"), "name": ("Specialist", "Сотрудник")}
-YES = {"yes", "да", "1", "true", "+", "y", "д"}
-NO = {"no", "нет", "0", "false", "-", "n", "н", ""}
-
-
-@dataclass
-class RowReport:
-    row: int
-    label: str
-    status: str = "unchanged"  # new, changed, unchanged, error
-    errors: list[str] = field(default_factory=list)
-    data: dict = field(default_factory=dict)
-
-
-@dataclass
-class Preview:
-    rows: list[RowReport] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)  # problems of the file as a whole
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and not any(r.errors for r in self.rows)
-
-    @property
-    def bad_rows(self) -> list[RowReport]:
-        return [r for r in self.rows if r.errors]
-
-    def count(self, status: str) -> int:
-        return sum(1 for r in self.rows if r.status == status and not r.errors)
-
-    @property
-    def count_new(self) -> int:
-        return self.count("new")
-
-    @property
-    def count_changed(self) -> int:
-        return self.count("changed")
-
-    @property
-    def count_unchanged(self) -> int:
-        return self.count("unchanged")
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+STAFF_HEADERS = sheets.Columns(STAFF_COLUMNS)
+SCHEDULE_HEADERS = sheets.Columns(SCHEDULE_FIXED)
 
 
 def _language_index(language: str) -> int:
     return 1 if (language or "").startswith("ru") else 0
 
 
-def _header_map(cells, columns) -> dict[str, int]:
-    names = {}
-    for key, headers in columns.items():
-        for header in headers:
-            names[header.lower()] = key
-    found = {}
-    for index, cell in enumerate(cells):
-        key = names.get(_text(cell).lower())
-        if key and key not in found:
-            found[key] = index
-    return found
-
-
-def _workbook_bytes(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _open(data: bytes):
-    try:
-        return load_workbook(io.BytesIO(data), data_only=True, read_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        return None
-
-
 # ---------------------------------------------------------------- staff
 def export_staff(company: Company, language: str) -> bytes:
     """The specialists of the branch (dismissed ones too? no: only working ones) with positions."""
     lang = _language_index(language)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Сотрудники" if lang else "Staff"
-    sheet.append([headers[lang] for headers in STAFF_COLUMNS.values()])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
     specialists = (
         Specialist.objects.filter(companies=company, is_dismissed=False)
         .select_related("position")
@@ -141,54 +57,46 @@ def export_staff(company: Company, language: str) -> bytes:
         .order_by("sort_order", "name", "id")
     )
     yes, no = ("да", "нет") if lang else ("yes", "no")
-    for s in specialists:
-        sheet.append(
-            [
-                s.pk,
-                s.name,
-                s.position.title if s.position else "",
-                s.specialization,
-                s.phone,
-                s.email,
-                ", ".join(sorted(c.name for c in s.companies.all())),
-                yes if s.hidden_online else no,
-                s.description,
-            ]
-        )
-    for index, width in enumerate([8, 28, 24, 24, 16, 28, 36, 12, 40], start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    return _workbook_bytes(workbook)
+    rows = [
+        [
+            s.pk,
+            s.name,
+            s.position.title if s.position else "",
+            s.specialization,
+            s.phone,
+            s.email,
+            ", ".join(sorted(c.name for c in s.companies.all())),
+            yes if s.hidden_online else no,
+            s.description,
+        ]
+        for s in specialists
+    ]
+    sheet = sheets.Sheet(
+        "Сотрудники" if lang else "Staff",
+        [headers[lang] for headers in STAFF_COLUMNS.values()],
+        rows,
+        widths=[8, 28, 24, 24, 16, 28, 36, 12, 40],
+    )
+    return sheets.write_workbook([sheet])
 
 
-def read_staff(data: bytes, chain) -> Preview:
-    preview = Preview()
-    workbook = _open(data)
-    if workbook is None:
-        preview.errors.append(_("This is not an Excel workbook (.xlsx)."))
-        return preview
-    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
-    if not rows:
-        preview.errors.append(_("The sheet is empty."))
-        return preview
-    columns = _header_map(rows[0], STAFF_COLUMNS)
-    if "name" not in columns:
-        preview.errors.append(_("The first row must hold the column headers; the column “Name” (“Имя”) is missing."))
-        return preview
+def read_staff(data: bytes, chain) -> sheets.Preview:
+    """The dry run of a staff file; ValidationError for a file that is not a staff list."""
+    preview = sheets.Preview()
+    lines = STAFF_HEADERS.read(
+        sheets.read_sheet(data),
+        required="name",
+        missing=_("The first row must hold the column headers; the column “Name” (“Имя”) is missing."),
+    )
     companies = {c.name.strip().lower(): c for c in Company.objects.filter(is_active=True)}
     positions: dict[str, list[Position]] = {}
     for position in Position.objects.all():
         positions.setdefault(position.title.strip().lower(), []).append(position)
     existing = {s.pk: s for s in Specialist.objects.select_related("position").prefetch_related("companies")}
     seen_ids = set()
-    for number, values in enumerate(rows[1:], start=2):
-
-        def get(key, values=values):
-            index = columns.get(key)
-            return _text(values[index]) if index is not None and index < len(values) else ""
-
-        if not any(_text(v) for v in values):
-            continue
-        report = RowReport(row=number, label=get("name") or "—")
+    for line in lines:
+        get = line.text
+        report = sheets.RowReport(number=line.number, label=get("name") or "—")
         preview.rows.append(report)
         data = {}
         raw_id = get("id")
@@ -232,31 +140,26 @@ def read_staff(data: bytes, chain) -> Preview:
                 data["position"] = preferred[0]
         data["specialization"] = get("specialization")[:255]
         data["description"] = get("description")
-        phone = get("phone")
         data["phone"] = ""
-        if phone:
-            try:
-                data["phone"] = normalize_phone(phone)
-            except ValidationError as error:
-                report.errors.append(error.messages[0])
+        try:
+            data["phone"] = sheets.phone(get("phone"))
+        except ValidationError as error:
+            report.errors.append(error.messages[0])
         data["email"] = get("email")
         if data["email"]:
             try:
                 validate_email(data["email"])
             except ValidationError:
                 report.errors.append(_("“%(email)s” is not an email address.") % {"email": data["email"]})
-        hidden = get("hidden_online").lower()
-        if hidden in YES:
-            data["hidden_online"] = True
-        elif hidden in NO:
-            data["hidden_online"] = False
-        else:
-            report.errors.append(_("“%(value)s” is not yes or no.") % {"value": hidden})
+        try:
+            data["hidden_online"] = bool(sheets.yes_no(get("hidden_online")))
+        except ValueError:
+            report.errors.append(_("“%(value)s” is not yes or no.") % {"value": get("hidden_online").lower()})
         report.data = data
         if report.errors:
-            report.status = "error"
+            report.status = sheets.ERROR
         elif specialist is None:
-            report.status = "new"
+            report.status = sheets.CREATE
         else:
             data["specialist"] = specialist
             same = (
@@ -269,7 +172,7 @@ def read_staff(data: bytes, chain) -> Preview:
                 and specialist.hidden_online == data["hidden_online"]
                 and {c.pk for c in specialist.companies.all()} == {c.pk for c in branches}
             )
-            report.status = "unchanged" if same else "changed"
+            report.status = sheets.UNCHANGED if same else sheets.UPDATE
     return preview
 
 
@@ -277,7 +180,7 @@ STAFF_FIELDS = ("name", "specialization", "description", "phone", "email", "hidd
 
 
 @transaction.atomic
-def apply_staff(preview: Preview, chain) -> int:
+def apply_staff(preview: sheets.Preview, chain) -> int:
     """Write a clean preview with bulk queries (a few dozen for thousands of rows); returns how
     many specialists were created or changed. The preview was read inside this request from
     the network's own branches and positions, so what `save_specialist` checks holds already."""
@@ -286,21 +189,18 @@ def apply_staff(preview: Preview, chain) -> int:
     created, changed, log = [], [], []
     branches: dict[int, set[int]] = {}
     for report in preview.rows:
-        if report.status not in ("new", "changed"):
+        if report.status not in (sheets.CREATE, sheets.UPDATE):
             continue
         data = report.data
         specialist = data.get("specialist") or Specialist(chain=chain)
-        before = {name: audit._plain(getattr(specialist, name)) for name in STAFF_FIELDS}
+        before = audit.field_values(specialist, STAFF_FIELDS)
         for name in STAFF_FIELDS:
             setattr(specialist, name, data[name])
         (changed if specialist.pk else created).append(specialist)
         branches[id(specialist)] = {company.pk for company in data["companies"]}
         if specialist.pk:
-            diff = {
-                name: [before[name], audit._plain(getattr(specialist, name))]
-                for name in STAFF_FIELDS
-                if before[name] != audit._plain(getattr(specialist, name))
-            }
+            after = audit.field_values(specialist, STAFF_FIELDS)
+            diff = {name: [before[name], after[name]] for name in STAFF_FIELDS if before[name] != after[name]}
             log.append((specialist, EventAction.CHANGED, "staff.import", diff))
     Specialist.objects.bulk_create(created, batch_size=500)
     if changed:
@@ -339,76 +239,55 @@ def apply_staff(preview: Preview, chain) -> int:
 # ---------------------------------------------------------------- schedules
 def export_schedule(company: Company, date_from: datetime.date, date_to: datetime.date, language: str) -> bytes:
     lang = _language_index(language)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "График" if lang else "Schedule"
     days = schedules.date_range(date_from, date_to)
-    sheet.append([SCHEDULE_FIXED["id"][lang], SCHEDULE_FIXED["name"][lang], *days])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        if isinstance(cell.value, datetime.date):
-            cell.number_format = "DD.MM.YYYY"
     specialists = list(
         Specialist.objects.filter(companies=company, is_dismissed=False).order_by("sort_order", "name", "id")
     )
     plans = services.day_plans(company, [s.pk for s in specialists], date_from, date_to)
     off = "выходной" if lang else "day off"
+    rows = []
     for s in specialists:
         plan = plans.get(s.pk, {})
-        sheet.append([s.pk, s.name, *[schedules.format_day(plan.get(day, [])) or off for day in days]])
-    sheet.column_dimensions["B"].width = 28
-    for index in range(3, len(days) + 3):
-        sheet.column_dimensions[get_column_letter(index)].width = 13
-    sheet.freeze_panes = "C2"
-    return _workbook_bytes(workbook)
+        rows.append([s.pk, s.name, *[schedules.format_day(plan.get(day, [])) or off for day in days]])
+    sheet = sheets.Sheet(
+        "График" if lang else "Schedule",
+        [SCHEDULE_FIXED["id"][lang], SCHEDULE_FIXED["name"][lang], *days],
+        rows,
+        # The ID column keeps the default width; the name is wide, each day fits "10:00-19:00".
+        widths=[None, 28, *[13] * len(days)],
+        freeze="C2",
+    )
+    return sheets.write_workbook([sheet])
 
 
-def _header_date(value):
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = _text(value)
-    for fmt in ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%y"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def read_schedule(data: bytes, company: Company) -> Preview:
-    """One row per specialist, one column per date; every bad cell is reported as e.g. “D5”."""
-    preview = Preview()
-    workbook = _open(data)
-    if workbook is None:
-        preview.errors.append(_("This is not an Excel workbook (.xlsx)."))
-        return preview
-    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
-    if not rows:
-        preview.errors.append(_("The sheet is empty."))
-        return preview
-    header = rows[0]
-    columns = _header_map(header, SCHEDULE_FIXED)
+def read_schedule(data: bytes, company: Company) -> sheets.Preview:
+    """One row per specialist, one column per date; every bad cell is reported as e.g. “D5”.
+    ValidationError (every reason) for a file that is not a schedule."""
+    preview = sheets.Preview()
+    rows = sheets.read_sheet(data)
+    header = rows[0][1]
+    columns = SCHEDULE_HEADERS.match(header)
     if "name" not in columns and "id" not in columns:
-        preview.errors.append(_("The first row must hold the headers “ID” and “Specialist” (“Сотрудник”)."))
-        return preview
-    date_columns = {}
+        raise ValidationError(_("The first row must hold the headers “ID” and “Specialist” (“Сотрудник”)."))
+    date_columns, problems = {}, []
     for index, value in enumerate(header):
         if index in columns.values() or value is None:
             continue
-        day = _header_date(value)
-        if day is None:
-            preview.errors.append(
-                _("The header “%(value)s” in column %(column)s is not a date.")
-                % {"value": _text(value), "column": get_column_letter(index + 1)}
-            )
-        else:
+        try:
+            day = sheets.cell_date(value)
+        except ValueError:
+            day = None
+        if day is not None:
             date_columns[index] = day
+        else:
+            problems.append(
+                _("The header “%(value)s” in column %(column)s is not a date.")
+                % {"value": sheets.text(value), "column": get_column_letter(index + 1)}
+            )
     if not date_columns:
-        preview.errors.append(_("The first row has no dates."))
-    if preview.errors:
-        return preview
+        problems.append(_("The first row has no dates."))
+    if problems:
+        raise ValidationError(problems)
     staff = list(Specialist.objects.filter(companies=company))
     by_id = {s.pk: s for s in staff}
     by_name: dict[str, list] = {}
@@ -417,12 +296,10 @@ def read_schedule(data: bytes, company: Company) -> Preview:
     days = sorted(date_columns.values())
     current = services.day_plans(company, [s.pk for s in staff], days[0], days[-1])
     seen = set()
-    for number, values in enumerate(rows[1:], start=2):
-        if not any(_text(v) for v in values):
-            continue
-        name = _text(values[columns["name"]]) if "name" in columns and columns["name"] < len(values) else ""
-        raw_id = _text(values[columns["id"]]) if "id" in columns and columns["id"] < len(values) else ""
-        report = RowReport(row=number, label=name or raw_id)
+    for number, values in rows[1:]:
+        cells = SCHEDULE_HEADERS.values(values, columns)
+        name, raw_id = sheets.text(cells.get("name")), sheets.text(cells.get("id"))
+        report = sheets.RowReport(number=number, label=name or raw_id)
         preview.rows.append(report)
         specialist = None
         if raw_id:
@@ -445,21 +322,21 @@ def read_schedule(data: bytes, company: Company) -> Preview:
             cell = f"{get_column_letter(index + 1)}{number}"
             value = values[index] if index < len(values) else None
             try:
-                plan = schedules.parse_day(_text(value))
+                plan = schedules.parse_day(sheets.text(value))
             except ValidationError as error:
                 report.errors.append(f"{cell} ({day:%d.%m.%Y}): {error.messages[0]}")
                 continue
             if plan != current.get(specialist.pk, {}).get(day, []):
                 changes[day] = plan
         report.data = {"specialist": specialist, "changes": changes}
-        report.status = "error" if report.errors else ("changed" if changes else "unchanged")
+        report.status = sheets.ERROR if report.errors else (sheets.UPDATE if changes else sheets.UNCHANGED)
     return preview
 
 
-def apply_schedule(preview: Preview, company: Company) -> int:
+def apply_schedule(preview: sheets.Preview, company: Company) -> int:
     if not preview.ok:
         raise ValidationError(_("The file has errors; nothing was imported."))
-    changes = {r.data["specialist"].pk: r.data["changes"] for r in preview.rows if r.status == "changed"}
+    changes = {r.data["specialist"].pk: r.data["changes"] for r in preview.rows if r.status == sheets.UPDATE}
     if not changes:
         return 0
     services.set_days(company, changes)

@@ -8,20 +8,12 @@ file changes nothing. Headers may be Russian or English."""
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass, field
-
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
+from frontdesk.core import spreadsheets as sheets
 from frontdesk.finance.forms import CounterpartyForm
 from frontdesk.finance.models import Counterparty, CounterpartyKind
-
-# The preview and the reading of a cell are the staff import's: one shape of import preview.
-from frontdesk.staff.excel import Preview, _text
 
 # column key -> (English header, Russian header)
 COLUMNS = {
@@ -46,76 +38,38 @@ KINDS = {
     CounterpartyKind.LEGAL: ("legal", "legal entity", "юрлицо", "юр. лицо", "юридическое лицо", "company"),
 }
 KIND_WORDS = {word: kind for kind, words in KINDS.items() for word in words}
+HEADERS = sheets.Columns(COLUMNS)
 MAX_ROWS = 5000
-
-
-@dataclass
-class RowReport:
-    row: int
-    label: str
-    status: str = "unchanged"  # new, changed, unchanged
-    errors: list[str] = field(default_factory=list)
-    pk: int | None = None
-    data: dict = field(default_factory=dict)
+WIDTHS = [8, 10, 36, 14, 12, 28, 12, 24, 24, 24, 16, 28, 40, 40]
 
 
 def export_counterparties(language: str) -> bytes:
     """Every counterparty of the network (archived ones too, marked by nothing: the archive is
     not part of the file and an import leaves it alone)."""
     lang = 1 if (language or "").startswith("ru") else 0
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Контрагенты" if lang else "Counterparties"
-    sheet.append([headers[lang] for headers in COLUMNS.values()])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for c in Counterparty.objects.order_by("name", "id"):
-        sheet.append([c.pk, KINDS[c.kind][2 if lang else 0]] + [getattr(c, key) for key in FIELDS])
-    for index, width in enumerate([8, 10, 36, 14, 12, 28, 12, 24, 24, 24, 16, 28, 40, 40], start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    rows = (
+        [c.pk, KINDS[c.kind][2 if lang else 0]] + [getattr(c, key) for key in FIELDS]
+        for c in Counterparty.objects.order_by("name", "id")
+    )
+    headers = [headers[lang] for headers in COLUMNS.values()]
+    return sheets.write_workbook([sheets.Sheet("Контрагенты" if lang else "Counterparties", headers, rows, WIDTHS)])
 
 
-def read_counterparties(data: bytes) -> Preview:
-    """Check the workbook; write nothing."""
-    preview = Preview()
-    try:
-        book = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        preview.errors.append(_("This is not an Excel workbook (.xlsx)."))
-        return preview
-    rows = list(book.worksheets[0].iter_rows(values_only=True))
-    if not rows:
-        preview.errors.append(_("The sheet is empty."))
-        return preview
-    names = {header.lower(): key for key, headers in COLUMNS.items() for header in headers}
-    columns = {}
-    for index, cell in enumerate(rows[0]):
-        key = names.get(_text(cell).lower())
-        if key and key not in columns:
-            columns[key] = index
-    if "name" not in columns:
-        preview.errors.append(
-            _("The first row must hold the column headers; the column “Name” (“Название”) is missing.")
-        )
-        return preview
-    if len(rows) - 1 > MAX_ROWS:
-        preview.errors.append(_("At most %(count)s rows at a time.") % {"count": MAX_ROWS})
-        return preview
+def read_counterparties(data: bytes) -> sheets.Preview:
+    """Check the workbook; write nothing. ValidationError for a file that is not a list of
+    counterparties or is too long."""
+    preview = sheets.Preview()
+    lines = HEADERS.read(
+        sheets.read_sheet(data, max_rows=MAX_ROWS),
+        required="name",
+        missing=_("The first row must hold the column headers; the column “Name” (“Название”) is missing."),
+    )
     existing = {c.pk: c for c in Counterparty.objects.all()}
     by_inn = {c.inn: c for c in existing.values() if c.inn}
     seen_ids, seen_inns = set(), set()
-    for number, values in enumerate(rows[1:], start=2):
-
-        def get(key, values=values):
-            index = columns.get(key)
-            return _text(values[index]) if index is not None and index < len(values) else ""
-
-        if not any(_text(v) for v in values):
-            continue
-        report = RowReport(row=number, label=get("name") or "—")
+    for line in lines:
+        get = line.text
+        report = sheets.RowReport(number=line.number, label=get("name") or "—")
         preview.rows.append(report)
         current = None
         raw_id = get("id")
@@ -134,7 +88,7 @@ def read_counterparties(data: bytes) -> Preview:
                 % {"value": get("kind")}
             )
         kind = KIND_WORDS.get(kind_text) or (current.kind if current else CounterpartyKind.LEGAL)
-        values_in = {"kind": kind, **{key: get(key) if key in columns else None for key in FIELDS}}
+        values_in = {"kind": kind, **{key: get(key) if key in line else None for key in FIELDS}}
         if current is None and values_in["inn"]:
             current = by_inn.get(values_in["inn"])
         # Columns missing from the file keep what is stored.
@@ -154,26 +108,25 @@ def read_counterparties(data: bytes) -> Preview:
             if cleaned["inn"] in seen_inns:
                 report.errors.append(_("INN %(inn)s is already in a row above.") % {"inn": cleaned["inn"]})
             seen_inns.add(cleaned["inn"])
-        report.pk = current.pk if current else None
-        report.data = cleaned
+        report.data = {"pk": current.pk if current else None, "values": cleaned}
         if current is None:
-            report.status = "new"
+            report.status = sheets.CREATE
         elif any(stored[key] != value for key, value in cleaned.items()):
-            report.status = "changed"
+            report.status = sheets.UPDATE
     return preview
 
 
-def apply_counterparties(preview: Preview, chain) -> int:
+def apply_counterparties(preview: sheets.Preview, chain) -> int:
     """Write a clean preview; returns how many counterparties were added or changed."""
     if not preview.ok:
         raise ValueError("a preview with errors is never applied")
     written = 0
     with transaction.atomic():
         for row in preview.rows:
-            if row.status == "new":
-                Counterparty.objects.create(chain=chain, **row.data)
-            elif row.status == "changed":
-                Counterparty.objects.filter(pk=row.pk).update(**row.data)
+            if row.status == sheets.CREATE:
+                Counterparty.objects.create(chain=chain, **row.data["values"])
+            elif row.status == sheets.UPDATE:
+                Counterparty.objects.filter(pk=row.data["pk"]).update(**row.data["values"])
             else:
                 continue
             written += 1
