@@ -6,7 +6,7 @@ import secrets
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,6 +17,7 @@ from frontdesk.accounts.permissions import Level, Section
 from frontdesk.catalog import services, spreadsheets
 from frontdesk.catalog.forms import CategoryForm, ImportForm, PositionForm, ResourceForm, ServiceForm
 from frontdesk.catalog.models import Position, Resource, Service, ServiceCategory
+from frontdesk.catalog.performers import performed_by_someone
 from frontdesk.core import spreadsheets as sheets
 from frontdesk.core.spreadsheets import views as sheets_views
 from frontdesk.tenancy.permissions import section_required
@@ -35,26 +36,12 @@ def _catalogue(company_id):
 # --- The catalogue -------------------------------------------------------------------------
 
 
-def _performed_by_someone():
-    """True when a working (not dismissed) specialist of the service's branch performs it: a
-    subquery in the same query as the services, so the page's query count does not grow."""
-    from frontdesk.staff.models import SpecialistService  # staff builds on the catalogue, not back
-
-    return Exists(
-        SpecialistService.objects.filter(
-            service=OuterRef("pk"),
-            specialist__is_dismissed=False,
-            specialist__companies=OuterRef("company_id"),
-        )
-    )
-
-
 @section_required(Section.SETTINGS, Level.VIEW)
 def catalogue(request, company_id):
     company = request.company
     active_services = (
         Service.objects.filter(is_archived=False)
-        .annotate(has_performer=_performed_by_someone())
+        .annotate(has_performer=performed_by_someone())
         .prefetch_related("resources")
     )
     categories = list(

@@ -10,7 +10,6 @@ from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.core.models import ChainScopedModel
@@ -173,10 +172,6 @@ class Client(ChainScopedModel):
     @property
     def phone_display(self) -> str:
         return format_phone(self.phone)
-
-    @cached_property
-    def extra_phones_display(self) -> list[str]:
-        return [format_phone(p) for p in self.extra_phones or []]
 
 
 def _private_storage():

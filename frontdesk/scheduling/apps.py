@@ -11,7 +11,7 @@ class SchedulingConfig(AppConfig):
         from frontdesk.accounts.permissions import Section
         from frontdesk.core.navigation import NavItem, register
         from frontdesk.scheduling import demo  # noqa: F401  (registers the demo step)
-        from frontdesk.scheduling.menu_classes import register_menu
+        from frontdesk.scheduling.classes_menu import register_menu
 
         register(NavItem("journal", _("Journal"), "calendar3", "journal:page", Section.JOURNAL, order=10))
         register_menu()

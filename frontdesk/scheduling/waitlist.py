@@ -13,15 +13,13 @@ import datetime
 import logging
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import formats, timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from frontdesk.core.audit import log_action
-from frontdesk.core.phones import format_phone
 from frontdesk.core.scopes import scope
 from frontdesk.scheduling.availability import Query, Segment, ServiceUnavailable, find_slots, to_minute
 from frontdesk.scheduling.errors import BookingError
@@ -179,29 +177,6 @@ def _queue_offer(entry: WaitlistEntry) -> None:
         {"service": entry.service.title, "date": f"{local:%d.%m.%Y}", "time": f"{local:%H:%M}"},
         f"{entry.pk}:{entry.offered_start.isoformat()}",
     )
-
-
-def offer_text(entry: WaitlistEntry) -> str:
-    """The SMS text of an offer, in the site's language (the outbox now renders the network's
-    "waiting list" template instead; kept for callers that show the text)."""
-    company = entry.company
-    local = entry.offered_start.astimezone(ZoneInfo(company.timezone))
-    with translation.override(settings.LANGUAGE_CODE):
-        params = {
-            "branch": company.name,
-            "service": entry.service.title,
-            "date": formats.date_format(local.date(), "SHORT_DATE_FORMAT"),
-            "time": f"{local:%H:%M}",
-            "phone": format_phone(company.phone) if company.phone else "",
-        }
-        if company.phone:
-            return (
-                _("%(branch)s: a time has freed up for “%(service)s”: %(date)s at %(time)s. Call %(phone)s to book it.")
-                % params
-            )
-        return (
-            _("%(branch)s: a time has freed up for “%(service)s”: %(date)s at %(time)s. Call us to book it.") % params
-        )
 
 
 def book_offer(entry: WaitlistEntry, *, created_by=None) -> list[Record]:

@@ -181,7 +181,7 @@ ROUTES_OUTSIDE_BACKOFFICE = {
     "tenancy:home",
     "accounts:login",
     "accounts:logout",
-    "accounts:signup",
+    "tenancy:signup",
     "accounts:profile",
     "accounts:confirm_email",
     "accounts:resend_confirmation",

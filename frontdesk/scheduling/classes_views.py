@@ -20,8 +20,8 @@ from frontdesk.clients.services import find_or_create_client
 from frontdesk.core.scopes import scope, scopes_disabled
 from frontdesk.scheduling import classes as class_services
 from frontdesk.scheduling import feeds, waitlist
+from frontdesk.scheduling.classes_forms import ClassForm, NewClientForm, WaitlistForm
 from frontdesk.scheduling.errors import BookingError
-from frontdesk.scheduling.forms_classes import ClassForm, NewClientForm, WaitlistForm
 from frontdesk.scheduling.models import (
     CalendarFeed,
     GroupEvent,

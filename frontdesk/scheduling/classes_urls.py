@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontdesk.scheduling import views_classes as views
+from frontdesk.scheduling import classes_views as views
 
 app_name = "classes"
 

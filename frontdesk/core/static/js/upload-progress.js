@@ -1,5 +1,5 @@
 /* Upload progress for an import form sent with htmx (`data-upload-progress`, `hx-indicator`
-   pointing at templates/includes/upload_progress.html): the bytes sent, then "checking" while
+   pointing at core/templates/includes/upload_progress.html): the bytes sent, then "checking" while
    the server reads the file. */
 (function () {
   "use strict";
