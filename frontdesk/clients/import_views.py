@@ -65,7 +65,7 @@ def import_check(request, company_id, client_import_id):
                 job.errors = []
                 job.save(update_fields=["status", "errors"])
                 return render(request, "clients/import_run.html", {"job": job})
-    bad = spreadsheets.check_rows(job) if job.status == ImportStatus.CHECKED else []
+    preview = spreadsheets.check_rows(job) if job.status == ImportStatus.CHECKED else None
     columns = [
         (index, header, job.mapping.get(str(index), ""), [row[index] for row in job.rows[:3]])
         for index, header in enumerate(job.headers)
@@ -78,9 +78,8 @@ def import_check(request, company_id, client_import_id):
             "columns": columns,
             "targets": targets,
             "options": options,
-            "bad": bad[:500],
-            "bad_count": len(bad),
-            "checked": job.status == ImportStatus.CHECKED,
+            "preview": preview,
+            "bad_count": len(preview.bad_rows) if preview else 0,
         },
     )
 

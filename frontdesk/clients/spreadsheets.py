@@ -3,7 +3,7 @@
 Import is three steps: `read_table` turns an .xlsx or .csv (UTF-8 or CP1251, comma or semicolon,
 detected) into headers and rows, and `guess_mapping` recognises the usual headers of other
 systems' exports (YCLIENTS, Altegio, Excel lists in Russian or English). `check_rows` is the dry
-run: every bad row with its number and the reason, nothing written. `import_chunk` then writes
+run: a `Preview` of every bad row with its number and reasons, nothing written. `import_chunk` then writes
 the next chunk of rows, each row on its own (a bad row never stops the rest), and records how far
 it got, so a large file shows progress and an interrupted import resumes where it stopped.
 """
@@ -34,6 +34,7 @@ from frontdesk.core.phones import format_phone
 
 MAX_ROWS = 100_000
 CHUNK = 500
+SHOWN_BAD_ROWS = 500
 
 # Import targets: key -> label shown in the mapping step.
 TARGETS = {
@@ -242,24 +243,37 @@ def parse_row(values: dict, *, chain, definitions) -> dict:
     return out
 
 
-def check_rows(job: ClientImport) -> list[tuple[int, str]]:
-    """The dry run: (row number in the file, reason) for every bad row; writes nothing."""
+def check_rows(job: ClientImport) -> sheets.Preview:
+    """The dry run: every bad row with its number in the file and its reasons; writes nothing.
+
+    The preview holds only the bad rows: whether a good row adds a client or updates one is
+    decided when it is imported, by the duplicate policy. The page lists the first
+    SHOWN_BAD_ROWS of them; the count is of all."""
+    preview = sheets.Preview(show_at_most=SHOWN_BAD_ROWS)
     if "phone" not in job.mapping.values():
-        return [(1, _("No column is mapped to the phone."))]
+        preview.rows.append(_bad_row(1, {}, [_("No column is mapped to the phone.")]))
+        return preview
     definitions = list(CustomField.objects.filter(chain=job.chain_id))
-    bad, seen = [], {}
+    seen = {}
     for number, row in enumerate(job.rows, start=2):
+        values = _row_values(job, row)
         try:
-            parsed = parse_row(_row_values(job, row), chain=job.chain_id, definitions=definitions)
+            parsed = parse_row(values, chain=job.chain_id, definitions=definitions)
         except ValidationError as error:
-            bad.append((number, " ".join(error.messages)))
+            preview.rows.append(_bad_row(number, values, error.messages))
             continue
         phone = parsed.get("phone")
         if phone in seen:
-            bad.append((number, _("The same phone as row %(row)s.") % {"row": seen[phone]}))
+            preview.rows.append(_bad_row(number, values, [_("The same phone as row %(row)s.") % {"row": seen[phone]}]))
         else:
             seen[phone] = number
-    return bad
+    return preview
+
+
+def _bad_row(number: int, values: dict, errors: list[str]) -> sheets.RowReport:
+    """A bad row, labelled by the name the file gives it, else by its phone."""
+    name = values.get("name") or " ".join(filter(None, [values.get("first_name"), values.get("last_name")]))
+    return sheets.RowReport(number, name or values.get("phone") or "—", sheets.ERROR, list(errors))
 
 
 def import_chunk(job: ClientImport, size: int = CHUNK) -> ClientImport:

@@ -12,7 +12,6 @@ from frontdesk.accounts.permissions import Level, Section
 from frontdesk.core import spreadsheets as sheets
 from frontdesk.core.spreadsheets import views as sheets_views
 from frontdesk.finance import counterparty_spreadsheets
-from frontdesk.staff.forms import ImportForm
 from frontdesk.tenancy.permissions import section_required
 
 SESSION_KEY = "finance_counterparty_import"
@@ -28,7 +27,7 @@ def counterparty_export(request, company_id):
 def counterparty_import(request, company_id):
     return sheets_views.import_page(
         request,
-        form_class=ImportForm,
+        form_class=sheets.UploadForm,
         read=counterparty_spreadsheets.read_counterparties,
         apply=partial(counterparty_spreadsheets.apply_counterparties, chain=request.chain),
         session_key=SESSION_KEY,

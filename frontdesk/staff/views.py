@@ -16,7 +16,7 @@ from frontdesk.accounts.permissions import Level, Section
 from frontdesk.core import spreadsheets as sheets
 from frontdesk.core.spreadsheets import views as sheets_views
 from frontdesk.staff import grid, schedules, services, spreadsheets
-from frontdesk.staff.forms import AbsenceForm, ApplyTemplateForm, ImportForm, SpecialistForm, TemplateForm
+from frontdesk.staff.forms import AbsenceForm, ApplyTemplateForm, SpecialistForm, TemplateForm
 from frontdesk.staff.models import Absence, ScheduleTemplate, Specialist
 from frontdesk.tenancy.permissions import any_member, section_required
 
@@ -410,7 +410,7 @@ def _import(request, company_id, kind):
         apply = partial(spreadsheets.apply_schedule, company=request.company)
     return sheets_views.import_page(
         request,
-        form_class=ImportForm,
+        form_class=sheets.UploadForm,
         read=read,
         apply=apply,
         session_key=f"staff_import_{kind}",

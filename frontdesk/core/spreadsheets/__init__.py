@@ -9,6 +9,7 @@ report of the dry run, the preview page and writing a workbook are here, once:
 - `cells`: text, number, yes/no, money, date and phone of one cell.
 - `report`: `RowReport` and `Preview`, the dry run's verdict on every row.
 - `writing`: `Sheet` and `write_workbook` for exports; `xlsx_response` to send one.
+- `forms`: `UploadForm`, the upload field (accepted endings and size limit as parameters).
 - `views`: `import_page`, the upload → preview → confirm flow, with the shared template
   `core/import_preview.html`.
 """
@@ -23,6 +24,7 @@ from frontdesk.core.spreadsheets.cells import (
     text,
     yes_no,
 )
+from frontdesk.core.spreadsheets.forms import UploadForm
 from frontdesk.core.spreadsheets.reading import XLSX_TYPE, Columns, Line, normalize_header, read_sheet, read_table
 from frontdesk.core.spreadsheets.report import CREATE, ERROR, UNCHANGED, UPDATE, Preview, RowReport
 from frontdesk.core.spreadsheets.writing import Sheet, header_widths, write_workbook, xlsx_response
@@ -32,6 +34,7 @@ __all__ = [
     "ERROR",
     "UNCHANGED",
     "UPDATE",
+    "UploadForm",
     "XLSX_TYPE",
     "Columns",
     "Line",

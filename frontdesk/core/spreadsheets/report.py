@@ -23,11 +23,19 @@ class RowReport:
 
 @dataclass
 class Preview:
+    """The rows of the dry run. `show_at_most` bounds how many bad rows the page lists (a long
+    file may have thousands); `bad_rows` and the counts always hold them all."""
+
     rows: list = field(default_factory=list)
+    show_at_most: int | None = None
 
     @property
     def bad_rows(self) -> list:
         return [row for row in self.rows if row.errors]
+
+    @property
+    def shown_bad_rows(self) -> list:
+        return self.bad_rows[: self.show_at_most]
 
     @property
     def ok(self) -> bool:

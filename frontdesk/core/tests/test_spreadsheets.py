@@ -6,7 +6,6 @@ import io
 from decimal import Decimal
 
 import pytest
-from django import forms
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.exceptions import ValidationError
@@ -16,7 +15,6 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from frontdesk.core import spreadsheets as sheets
-from frontdesk.core.forms import BootstrapFormMixin
 from frontdesk.core.spreadsheets import views as sheets_views
 
 
@@ -126,10 +124,6 @@ def test_a_workbook_is_written_with_a_bold_header_widths_and_amounts():
 
 
 # ---------------------------------------------------------------- the import page
-class UploadForm(BootstrapFormMixin, forms.Form):
-    file = forms.FileField()
-
-
 def _read(data):
     preview = sheets.Preview()
     rows = sheets.read_sheet(data)
@@ -162,7 +156,7 @@ def page():
         MessageMiddleware(lambda r: None).process_request(request)
         return sheets_views.import_page(
             request,
-            form_class=UploadForm,
+            form_class=sheets.UploadForm,
             read=_read,
             apply=lambda preview: written.extend(preview.rows) or len(preview.rows),
             session_key="test_import",
@@ -200,3 +194,22 @@ def test_a_file_that_is_not_a_list_is_refused_whole(page):
     assert 'data-testid="import-file-error"' in html and "No column Name." in html
     assert 'data-testid="import-preview"' not in html
     assert page(confirm="1").status_code == 302 and page.written == []
+
+
+def test_the_upload_form_refuses_a_file_too_large_or_of_another_kind():
+    class Workbooks(sheets.UploadForm):
+        extensions = (".xlsx", ".csv")
+        max_mb = 1
+        wrong_type = "Upload an .xlsx or .csv file."
+
+    def errors(name, size):
+        form = Workbooks(files={"file": SimpleUploadedFile(name, b"x" * size)})
+        return form.errors.get("file", [])
+
+    assert errors("list.CSV", 10) == [] and errors("list.xlsx", 1024 * 1024) == []
+    assert errors("list.xlsx", 1024 * 1024 + 1) == ["The file is too large: at most 1 MB."]
+    assert errors("list.pdf", 10) == ["Upload an .xlsx or .csv file."]
+    assert sheets.UploadForm(files={"file": SimpleUploadedFile("list.xls", b"x")}).errors["file"] == [
+        "Upload an Excel workbook (.xlsx). Save other formats as .xlsx first."
+    ]
+    assert 'accept=".xlsx,.csv"' in str(Workbooks()["file"])
