@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from frontdesk.clients.models import Client, ClientFile, ClientStats, ClientWord, CustomField, FieldKind
-from frontdesk.clients.stats import refresh_client_stats
+from frontdesk.clients.signals import client_merged
 from frontdesk.core.audit import log_action
 from frontdesk.core.models import Event, EventAction
 from frontdesk.core.phones import normalize_phone
@@ -135,7 +135,7 @@ def merge_clients(target: Client, source: Client) -> Client:
                 moved[model._meta.label_lower] = rows.update(**{source_col: target.pk})
                 continue
             if not (relation.one_to_many or relation.one_to_one) or model in (ClientStats, ClientWord):
-                continue  # the cached totals are recomputed below, not moved; the words are the card's own
+                continue  # the totals are recomputed (client_merged), not moved; the words are the card's own
             field_name = relation.field.name
             rows = model._base_manager.filter(**{field_name: source.pk})
             if model is Client:  # clients this duplicate recommended; never a client its own referrer
@@ -159,8 +159,9 @@ def merge_clients(target: Client, source: Client) -> Client:
         source_repr, source_pk = str(source), source.pk
         source.delete()
         target.save()
-        # Records moved by a queryset update send no signals: recompute the target's totals here.
-        refresh_client_stats([target.pk])
+        # Rows moved by a queryset update send no model signals: the apps above that keep figures
+        # of the client (the journal: its totals) hear it here, in this transaction.
+        client_merged.send(client=target, merged_client_id=source_pk)
         log_action(
             target,
             code="client.merged",

@@ -29,6 +29,7 @@ from frontdesk.finance.services import ZERO, Payment, item_by_code, lock_account
 from frontdesk.finance.signals import money_moved, refund_posted, sale_opened, sale_settled
 from frontdesk.scheduling.errors import BookingError
 from frontdesk.scheduling.models import Record, RecordService, RecordStatus, Visit
+from frontdesk.scheduling.services import complete_visit
 from frontdesk.staff.models import SpecialistService
 
 # Records in these statuses are not sold (the client did not come, or the record was cancelled).
@@ -272,10 +273,7 @@ def checkout_visit(
             _take_means(sale, list(means), user)
             posted, change = _take_payments(sale, list(payments), cash_received, user, occurred_at)
             _settle(sale)
-            for record in Record.objects.select_for_update().filter(visit=visit).exclude(status__in=NOT_SOLD):
-                if record.status != RecordStatus.COMPLETED:
-                    record.status = RecordStatus.COMPLETED
-                    record.save(update_fields=["status", "updated_at"])
+            complete_visit(visit)
             log_action(sale, code="sale.checked_out", changes={"total": [None, str(sale.total)]})
             if posted or advance:
                 money_moved.send(

@@ -13,12 +13,12 @@ class NotificationsConfig(AppConfig):
         from frontdesk.core.navigation import NavItem, SettingsTab, register, register_settings_tab
         from frontdesk.notifications import (
             demo,  # noqa: F401  (registers the demo step)
-            outbox,
+            scheduling_listeners,
             templating,
         )
         from frontdesk.notifications.timeline import messages_for_card
 
-        outbox.connect()
+        scheduling_listeners.connect()
         templating.connect()
         register(NavItem("messages", _("Messages"), "chat-dots", "notifications:log", Section.CLIENTS, order=25))
         register_settings_tab(

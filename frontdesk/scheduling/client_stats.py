@@ -1,11 +1,14 @@
 """Per-client totals (visits, no-shows, spend, first and last visit, usual interval) kept in
 `ClientStats`, so that the client list filters and sorts through indexes.
 
-One place keeps them: `refresh_client_stats(client_ids)` recomputes the rows of the given clients
-from their records with two aggregate queries and writes them in the caller's transaction. It is
-called by signals on `Record` and `RecordService` (every way a record is booked, moved, changes
-status or client, or its lines change goes through a model save or delete), and by the merge,
-which moves records with a queryset update. `manage.py verify_client_stats` recomputes all and
+The table belongs to the client base (`frontdesk.clients`), but the totals are counted from the
+records, which the journal owns; the client base may not read them (it sits below). So the
+journal keeps the table: `refresh_client_stats(client_ids)` recomputes the rows of the given
+clients from their records with two aggregate queries and writes them in the caller's
+transaction. It runs on every event the journal sends about a record (`signals.py`: every way a
+record is booked, moved, changes status or client, or its lines change goes through a model save
+or delete, and each becomes an event) and on `clients.client_merged` (the merge moves records
+with a queryset update, which sends no event). `manage.py verify_client_stats` recomputes all and
 reports (or fixes) differences.
 """
 
@@ -16,24 +19,29 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import Count, Max, Min, Q
-from django.db.models.signals import post_delete, post_init, post_save
 
 from frontdesk.clients.models import Client, ClientStats
 from frontdesk.clients.models import Client as _Client
 from frontdesk.clients.models import ClientStats as _ClientStats
+from frontdesk.clients.signals import client_merged
 from frontdesk.core.money import MoneySum
-from frontdesk.scheduling.models import Record, RecordService, RecordStatus
+from frontdesk.scheduling.models import Record, RecordStatus
 from frontdesk.scheduling.models import Record as _Record
 from frontdesk.scheduling.models import RecordService as _RecordService
+from frontdesk.scheduling.signals import (
+    record_booked,
+    record_client_changed,
+    record_deleted,
+    record_lines_changed,
+    record_moved,
+    record_status_changed,
+)
 
 COMPLETED = RecordStatus.COMPLETED
 LOST_MIN_VISITS = 3
 LOST_FACTOR = 1.5
 BATCH = 2000
 FIELDS = ("visits", "no_shows", "spend", "first_visit", "last_visit", "interval_days", "lost_after")
-# A record save that changes only these fields cannot change the totals.
-RECORD_FIELDS_THAT_COUNT = {"status", "client", "client_id", "start", "visit", "visit_id"}
-LINE_FIELDS_THAT_COUNT = {"price", "record", "record_id"}
 
 
 def compute_stats(client_ids: Iterable[int], apps=None) -> dict[int, ClientStats]:
@@ -149,36 +157,34 @@ def verify(chain_id: int | None = None, *, fix: bool = False) -> list[tuple[int,
 
 
 # ---------------------------------------------------------------- keeping it up to date
-def _remember_client(sender, instance, **kwargs):
-    instance._stats_client_id = instance.__dict__.get("client_id")
+# Inside the transaction of the change: the totals are never seen out of step with the records.
+def _record_changed(record, **previous):
+    refresh_client_stats([record.client_id])
 
 
-def _record_saved(sender, instance, raw=False, update_fields=None, **kwargs):
-    if raw or (update_fields is not None and not RECORD_FIELDS_THAT_COUNT & set(update_fields)):
-        return
-    refresh_client_stats({instance.client_id, getattr(instance, "_stats_client_id", None)})
-    instance._stats_client_id = instance.client_id
+def _client_changed(record, previous_client_id):
+    refresh_client_stats([record.client_id, previous_client_id])
 
 
-def _record_deleted(sender, instance, **kwargs):
-    refresh_client_stats({instance.client_id, getattr(instance, "_stats_client_id", None)})
-
-
-def _line_changed(sender, instance, raw=False, update_fields=None, **kwargs):
-    if raw or (update_fields is not None and not LINE_FIELDS_THAT_COUNT & set(update_fields)):
-        return
-    record = instance._state.fields_cache.get("record")
+def _line_changed(line):
+    record = line._state.fields_cache.get("record")
     if record is not None:
         client_id = record.client_id
     else:
-        client_id = Record._base_manager.filter(pk=instance.record_id).values_list("client_id", flat=True).first()
+        client_id = Record._base_manager.filter(pk=line.record_id).values_list("client_id", flat=True).first()
     if client_id is not None:
         refresh_client_stats([client_id])
 
 
+def _clients_merged(client, merged_client_id):
+    # The merge moved the duplicate's records to `client` with a queryset update: no record event.
+    refresh_client_stats([client.pk])
+
+
 def connect() -> None:
-    post_init.connect(_remember_client, sender=Record, dispatch_uid="client_stats_remember")
-    post_save.connect(_record_saved, sender=Record, dispatch_uid="client_stats_record_saved")
-    post_delete.connect(_record_deleted, sender=Record, dispatch_uid="client_stats_record_deleted")
-    post_save.connect(_line_changed, sender=RecordService, dispatch_uid="client_stats_line_saved")
-    post_delete.connect(_line_changed, sender=RecordService, dispatch_uid="client_stats_line_deleted")
+    """Called once, from SchedulingConfig.ready()."""
+    for event in (record_booked, record_moved, record_status_changed, record_deleted):
+        event.listen(_record_changed)
+    record_client_changed.listen(_client_changed)
+    record_lines_changed.listen(_line_changed)
+    client_merged.listen(_clients_merged)

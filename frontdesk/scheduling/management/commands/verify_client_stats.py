@@ -4,7 +4,7 @@ with --fix, store the recomputed values. Exit status 1 when differences were fou
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from frontdesk.clients import stats
+from frontdesk.scheduling import client_stats as stats
 
 
 class Command(BaseCommand):
