@@ -17,9 +17,9 @@ class PaymentsConfig(AppConfig):
         from frontdesk.payments.online import attach_advances, awaits_prepayment, refund_online_payments
         from frontdesk.payments.receipts import receipt_for_money
 
-        money_moved.connect(receipt_for_money, dispatch_uid="payments_receipt_for_money")
-        sale_opened.connect(attach_advances, dispatch_uid="payments_attach_advances")
-        refund_posted.connect(refund_online_payments, dispatch_uid="payments_refund_online_payments")
+        money_moved.listen(receipt_for_money)
+        sale_opened.listen(attach_advances)
+        refund_posted.listen(refund_online_payments)
         register_gate(awaits_prepayment)
 
         from frontdesk.core.panels import register_panel

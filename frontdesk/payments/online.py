@@ -24,7 +24,7 @@ from frontdesk.core.audit import log_action
 from frontdesk.core.money import MoneySum, to_money
 from frontdesk.core.scopes import scope, scopes_disabled
 from frontdesk.finance.errors import FinanceError
-from frontdesk.finance.models import PaymentMethod
+from frontdesk.finance.models import PaymentMethod, Transaction
 from frontdesk.finance.services import item_by_code, lock_accounts, post_transaction
 from frontdesk.payments.models import (
     FiscalSettings,
@@ -350,14 +350,12 @@ def visit_advance(visit) -> Decimal:
     return to_money(total or 0)
 
 
-def attach_advances(sender, sale, **kwargs):
-    """The finance signal `sale_opened`: count the visit's online prepayments as paid on its sale
+def attach_advances(sale):
+    """Listens to `finance.sale_opened`: count the visit's online prepayments as paid on its sale
     (their transactions now point at the sale; the amounts and the account do not change). An
     advance larger than the sale (a discount given after prepaying) is counted whole: the sale is
     then paid with money to spare, and the rest is refunded from «Prepayments to settle»
     (frontdesk.payments.advances) instead of vanishing."""
-    from frontdesk.finance.models import Transaction
-
     rows = list(
         _countable_advances(sale.visit_id).select_for_update(of=("self",)).values_list("transaction_id", "amount")
     )
@@ -376,8 +374,8 @@ def refund_key(payment: OnlinePayment, original, refunded_before) -> str:
     return str(uuid.uuid5(payment.idempotency_key, f"refund:{original.pk}:{to_money(refunded_before)}"))
 
 
-def refund_online_payments(sender, sale, refunds, **kwargs):
-    """The finance signal `refund_posted` (last in the refund's transaction, under the sale's
+def refund_online_payments(sale, refunds):
+    """Listens to `finance.refund_posted` (last in the refund's transaction, under the sale's
     lock): give each refunded part of an online payment back through its provider and record the
     provider's refund. Any refusal raises FinanceError, which rolls the whole refund back."""
     online = {
