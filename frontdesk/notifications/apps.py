@@ -17,8 +17,13 @@ class NotificationsConfig(AppConfig):
             templating,
         )
         from frontdesk.notifications.timeline import messages_for_card
+        from frontdesk.payments.online import awaits_prepayment
+        from frontdesk.payments.signals import prepayment_held, prepayment_paid
 
         outbox.connect()
+        outbox.register_gate(awaits_prepayment)
+        prepayment_held.listen(outbox.on_prepayment_held)
+        prepayment_paid.listen(outbox.on_prepayment_paid)
         templating.connect()
         register(NavItem("messages", _("Messages"), "chat-dots", "notifications:log", Section.CLIENTS, order=25))
         register_settings_tab(

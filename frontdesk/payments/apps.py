@@ -9,18 +9,16 @@ class PaymentsConfig(AppConfig):
 
     def ready(self):
         from frontdesk.finance.signals import money_moved, refund_posted, sale_opened
-        from frontdesk.notifications.outbox import register_gate
         from frontdesk.payments import (
             atol,  # noqa: F401  (registers the ATOL Online driver)
             demo,  # noqa: F401  (registers the demo step)
         )
-        from frontdesk.payments.online import attach_advances, awaits_prepayment, refund_online_payments
+        from frontdesk.payments.online import attach_advances, refund_online_payments
         from frontdesk.payments.receipts import receipt_for_money
 
         money_moved.listen(receipt_for_money)
         sale_opened.listen(attach_advances)
         refund_posted.listen(refund_online_payments)
-        register_gate(awaits_prepayment)
 
         from frontdesk.core.panels import register_panel
         from frontdesk.payments.advance_views import client_money_panel, record_panel, sale_panel

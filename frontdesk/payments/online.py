@@ -43,6 +43,7 @@ from frontdesk.payments.providers import (
     WebhookEvent,
     provider_for,
 )
+from frontdesk.payments.signals import prepayment_held, prepayment_paid
 from frontdesk.scheduling.errors import BookingError
 from frontdesk.scheduling.models import Record, RecordService, RecordStatus
 
@@ -119,21 +120,15 @@ def open_prepayment(visit, *, required: bool, return_url: str = "") -> OnlinePay
         )
         if required:
             log_action(visit, code="visit.prepayment_held", changes={"amount": [None, str(amount)]})
-            _refresh_messages(visit.pk)  # no confirmation or reminder until it is paid
+            prepayment_held.send(payment=payment)  # no confirmation or reminder until it is paid
             transaction.on_commit(lambda: schedule_release(payment))
         return payment
 
 
 def awaits_prepayment(visit_id) -> bool:
-    """The notifications' gate: a visit whose required prepayment is not paid yet is not
+    """The notifications' gate (registered by notifications): a visit whose required prepayment is not paid yet is not
     confirmed or reminded of (it may still be released)."""
     return OnlinePayment.unscoped.filter(visit_id=visit_id, required=True, status=OnlinePaymentStatus.PENDING).exists()
-
-
-def _refresh_messages(visit_id) -> None:
-    from frontdesk.notifications.outbox import refresh_visit
-
-    refresh_visit(visit_id)
 
 
 def schedule_release(payment: OnlinePayment) -> None:
@@ -236,8 +231,7 @@ def _take(payment: OnlinePayment, settings: PaymentSettings) -> None:
     payment.save(update_fields=["status", "transaction", "settled_at"])
     if not released:
         Record.objects.filter(visit=payment.visit).exclude(status__in=LIVE).update(prepaid=True)
-        if payment.required:
-            _refresh_messages(payment.visit_id)  # paid: now the booking is confirmed and reminded of
+        prepayment_paid.send(payment=payment)  # a required one: now the booking is confirmed and reminded
     # Money that came after the hold was released is kept on the account and shows in the log for
     # the administrator to refund or to book the client again.
     log_action(
