@@ -312,22 +312,6 @@ def deliver_waiting(older_than_seconds: int = 60) -> int:
     return len(ids)
 
 
-def receipt_email_from(request) -> str:
-    """The address the client asked the receipt to go to (the checkout's tick and field); a
-    malformed address is refused before any money moves."""
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_email
-
-    if request.POST.get("send_receipt") != "1":
-        return ""
-    email = request.POST.get("receipt_email", "").strip()
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise ValidationError(_("Enter the email address to send the receipt to.")) from None
-    return email
-
-
 def _advance_document(payment, amount: Decimal, fiscal: FiscalSettings, *, operation: str, kind: str):
     """The 54-FZ receipt of an online prepayment's money: the booked services, paid (or given
     back) in advance by card. A refund uses the same lines and the same «prepayment» attribute as
