@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from frontdesk.booking import errors  # noqa: F401  (registers the booking messages)
@@ -315,6 +317,12 @@ def link_for(visit) -> BookingLink:
     except BookingLink.DoesNotExist:
         link, _created = BookingLink.objects.get_or_create(visit=visit, defaults={"chain_id": visit.chain_id})
         return link
+
+
+def self_service_url(visit) -> str:
+    """The full address of the visit's own page (cancel, move, pay): the `link` variable of the
+    notifications' messages (registered in BookingConfig.ready)."""
+    return django_settings.SITE_URL.rstrip("/") + reverse("booking:my", kwargs={"token": link_for(visit).token})
 
 
 # --- Settings ------------------------------------------------------------------------------

@@ -22,8 +22,10 @@ from frontdesk.booking.forms import BookingForm
 from frontdesk.booking.models import Channel, OnlineBookingSettings, StepOrder
 from frontdesk.booking.phone_codes import confirmed_phone, phone_token, request_code, verify_code
 from frontdesk.booking.public import PASSTHROUGH, public_booking
+from frontdesk.clients.models import Client
 from frontdesk.core.middleware import client_ip
 from frontdesk.core.phones import normalize_phone
+from frontdesk.notifications.telegram import deep_link
 from frontdesk.payments.models import PrepaymentMode
 from frontdesk.payments.online import (
     booking_mode,
@@ -574,9 +576,6 @@ def pay_booking(request, token):
 
 def _telegram_link(company, phone: str) -> str:
     """The deep link that links the client's Telegram chat to their card ('' without a bot)."""
-    from frontdesk.clients.models import Client
-    from frontdesk.notifications.telegram import deep_link
-
     client = Client.objects.filter(chain_id=company.chain_id, phone=phone, erased_at__isnull=True).first()
     return deep_link(company, client) if client is not None else ""
 

@@ -9,6 +9,8 @@ one; names starting with an underscore are refused by the engine itself).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
 from django.template.base import VariableDoesNotExist
 from django.utils import translation
@@ -58,6 +60,22 @@ VARIABLES = {
     "item": gettext_lazy("card, certificate or abonement"),
     "expires": gettext_lazy("date it expires"),
 }
+
+
+# Variables of a visit's messages whose value a module above notifications knows: name ->
+# `provider(visit) -> str`, registered from that module's AppConfig.ready() (booking: `link`, the
+# client's self-service page). Only names of VARIABLES; unregistered ones render empty.
+_visit_variables: dict[str, Callable[..., str]] = {}
+
+
+def register_visit_variable(name: str, provider: Callable[..., str]) -> None:
+    if name not in VARIABLES:
+        raise ValueError(f"{name!r} is not a template variable (add it to VARIABLES first)")
+    _visit_variables[name] = provider
+
+
+def visit_variable_providers() -> dict[str, Callable[..., str]]:
+    return dict(_visit_variables)
 
 
 class TemplateError(Exception):
