@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from frontdesk.booking import errors  # noqa: F401  (registers the booking messages)
 from frontdesk.booking.models import BookingLink, BookingSource, Channel, OnlineBookingSettings
+from frontdesk.booking.signals import booked_online
 from frontdesk.catalog.models import Service
 from frontdesk.clients.services import find_or_create_client
 from frontdesk.scheduling.availability import (
@@ -213,7 +214,7 @@ def book_class(*, company, event_id: int, name: str, phone: str, email: str = ""
 
 def _remember_origin(company, visit, origin: Origin) -> BookingLink:
     link = BookingLink.objects.create(visit=visit, chain_id=company.chain_id)
-    BookingSource.objects.create(
+    source = BookingSource.objects.create(
         visit=visit,
         chain_id=company.chain_id,
         channel=origin.channel,
@@ -222,6 +223,7 @@ def _remember_origin(company, visit, origin: Origin) -> BookingLink:
         utm_campaign=origin.utm_campaign[:100],
         referrer=origin.referrer[:500],
     )
+    booked_online.send(visit=visit, source=source)
     return link
 
 

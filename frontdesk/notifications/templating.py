@@ -242,15 +242,7 @@ def template_for(chain_id: int, event: str, channel: str, language: str) -> Mess
     return template
 
 
-def _chain_created(sender, instance, created=False, raw=False, **kwargs):
-    if created and not raw:
-        ensure_default_templates(instance.pk)
-
-
-def connect() -> None:
-    """Every new network starts with its templates in every language."""
-    from django.db.models.signals import post_save
-
-    from frontdesk.tenancy.models import Chain
-
-    post_save.connect(_chain_created, sender=Chain, dispatch_uid="notify_default_templates")
+def give_default_templates(chain) -> None:
+    """Listens to `tenancy.chain_created`: every new network starts with its templates in every
+    language, in the transaction that created it."""
+    ensure_default_templates(chain.pk)
