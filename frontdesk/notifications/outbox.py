@@ -130,7 +130,7 @@ def _visit_messages(visit_id):
 
 
 # Gates hold a visit's messages back: `gate(visit_id) -> bool`, True while the client must not be
-# told yet. Registered by other apps in their ready() (payments: an unpaid required prepayment).
+# told yet. Registered in ready() (notifications registers payments' unpaid required prepayment).
 _gates: list = []
 HELD = gettext_noop("waiting for the prepayment")
 
@@ -156,6 +156,19 @@ def refresh_visit(visit_id, now=None) -> None:
     first = _upcoming_records(visit_id).select_related("company", "client", "visit").first()
     if first is not None:
         visit_booked(first, now)
+
+
+def on_prepayment_held(payment) -> None:
+    """Listens to `payments.prepayment_held`, in the booking's transaction: the visit's gate just
+    closed, so nothing of it is confirmed or reminded of until it is paid."""
+    refresh_visit(payment.visit_id)
+
+
+def on_prepayment_paid(payment) -> None:
+    """Listens to `payments.prepayment_paid`, in the webhook's transaction: a required
+    prepayment paid opens the visit's gate (one that was not required never closed it)."""
+    if payment.required:
+        refresh_visit(payment.visit_id)
 
 
 def _upcoming_records(visit_id):
