@@ -13,6 +13,7 @@ class NotificationsConfig(AppConfig):
         from frontdesk.core.navigation import NavItem, SettingsTab, register, register_settings_tab
         from frontdesk.notifications import (
             demo,  # noqa: F401  (registers the demo step)
+            outbox,
             scheduling_listeners,
             templating,
         )
