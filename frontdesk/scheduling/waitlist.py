@@ -165,8 +165,6 @@ def _offer(company, specialist_id, start, end) -> WaitlistEntry | None:
     return None
 
 
-
-
 def book_offer(entry: WaitlistEntry, *, created_by=None) -> list[Record]:
     """Book the offered time for the client in one click. If the time was taken meanwhile the
     entry goes back to waiting and BookingError explains why."""
