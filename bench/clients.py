@@ -32,8 +32,8 @@ from frontdesk.accounts.models import Membership, User  # noqa: E402
 from frontdesk.accounts.permissions import Role  # noqa: E402
 from frontdesk.catalog.models import Service, ServiceCategory  # noqa: E402
 from frontdesk.clients.models import Client, ClientCategory, ClientWord, name_words  # noqa: E402
-from frontdesk.clients.stats import refresh_client_stats  # noqa: E402
 from frontdesk.core.scopes import scopes_disabled  # noqa: E402
+from frontdesk.scheduling.client_stats import refresh_client_stats  # noqa: E402
 from frontdesk.scheduling.models import Record, RecordService, RecordStatus, Visit  # noqa: E402
 from frontdesk.staff.models import Specialist  # noqa: E402
 from frontdesk.tenancy.models import Chain, Company  # noqa: E402

@@ -72,7 +72,9 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # Every app keeps its own templates (frontdesk/<app>/templates/); the project-wide pages
+        # (base.html, the error pages, includes/) live in frontdesk/core/templates/.
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -172,8 +174,8 @@ USE_TZ = True
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Every app keeps its own static files (frontdesk/<app>/static/), found by the app finder.
 STATICFILES_DIRS = [
-    BASE_DIR / "static",
     # Front-end packages installed by npm (package-lock.json); served by us, never by a CDN.
     ("vendor/bootstrap", BASE_DIR / "node_modules/bootstrap/dist"),
     ("vendor/bootstrap-icons", BASE_DIR / "node_modules/bootstrap-icons/font"),

@@ -23,6 +23,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # A file, not shared-cache memory: concurrency tests need SQLite's real locking (WAL, IMMEDIATE).
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-frontdesk.sqlite3")}  # noqa: F405
 
-# Serve static files straight from the finders (node_modules, static/) without collectstatic.
+# Serve static files straight from the finders (node_modules, the apps' static/) without collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True

@@ -24,7 +24,7 @@ urlpatterns = [
     path("api/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("accounts/", include("frontdesk.accounts.urls")),
-    path("", include("frontdesk.scheduling.urls_classes")),
+    path("", include("frontdesk.scheduling.classes_urls")),
     path("i18n/setlang/", set_language_view, name="set_language"),
     path("admin/", admin.site.urls),
 ]

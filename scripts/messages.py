@@ -32,7 +32,7 @@ def extract() -> None:
         ]
         for locale in LOCALES:
             args += ["-l", locale]
-        for pattern in IGNORE + (["static/vendor/*"] if domain == "djangojs" else []):
+        for pattern in IGNORE:
             args += ["--ignore", pattern]
         subprocess.run(args, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
 

@@ -8,7 +8,6 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
-    path("signup/", views.signup_view, name="signup"),
     path("profile/", views.profile_view, name="profile"),
     path("confirm-email/<str:token>/", views.confirm_email_view, name="confirm_email"),
     path("confirm-email-again/", views.resend_confirmation_view, name="resend_confirmation"),

@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
@@ -25,7 +25,6 @@ from frontdesk.accounts.models import Invitation, User
 from frontdesk.core.forms import BootstrapFormMixin
 from frontdesk.core.ratelimit import ratelimit
 from frontdesk.core.scopes import scope
-from frontdesk.tenancy.services import sign_up
 
 
 def _activate_language(request, response, language):
@@ -64,41 +63,6 @@ def logout_view(request):
     logout(request)
     messages.info(request, _("You have logged out."))
     return redirect("accounts:login")
-
-
-@ratelimit("signup", limit=10, window=3600)
-def signup_view(request):
-    if request.user.is_authenticated:
-        return redirect("tenancy:home")
-    form = SignUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            user, company = sign_up(
-                company_name=data["company_name"],
-                name=data["name"],
-                phone=data["phone"],
-                email=data["email"],
-                password=data["password"],
-                language=translation.get_language() or "ru",
-            )
-        except IntegrityError:
-            # A concurrent sign-up with the same email or phone won the unique constraint.
-            if (
-                User.objects.filter(email__iexact=data["email"]).exists()
-                or User.objects.filter(phone=data["phone"]).exists()
-            ):
-                form.add_error(
-                    None, _("An account with this email or phone already exists. Log in or reset the password.")
-                )
-                return render(request, "accounts/signup.html", {"form": form})
-            raise
-        login(request, user, backend="frontdesk.accounts.backends.EmailOrPhoneBackend")
-        messages.success(
-            request, _("Welcome to Frontdesk! We sent a confirmation link to %(email)s.") % {"email": user.email}
-        )
-        return redirect("tenancy:onboarding", company_id=company.pk)
-    return render(request, "accounts/signup.html", {"form": form})
 
 
 def confirm_email_view(request, token):

@@ -6,13 +6,16 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from frontdesk.booking import errors  # noqa: F401  (registers the booking messages)
 from frontdesk.booking.models import BookingLink, BookingSource, Channel, OnlineBookingSettings
+from frontdesk.booking.signals import booked_online
 from frontdesk.catalog.models import Service
 from frontdesk.clients.services import find_or_create_client
 from frontdesk.scheduling.availability import (
@@ -210,7 +213,7 @@ def book_class(*, company, event_id: int, name: str, phone: str, email: str = ""
 
 def _remember_origin(company, visit, origin: Origin) -> BookingLink:
     link = BookingLink.objects.create(visit=visit, chain_id=company.chain_id)
-    BookingSource.objects.create(
+    source = BookingSource.objects.create(
         visit=visit,
         chain_id=company.chain_id,
         channel=origin.channel,
@@ -219,6 +222,7 @@ def _remember_origin(company, visit, origin: Origin) -> BookingLink:
         utm_campaign=origin.utm_campaign[:100],
         referrer=origin.referrer[:500],
     )
+    booked_online.send(visit=visit, source=source)
     return link
 
 
@@ -314,6 +318,12 @@ def link_for(visit) -> BookingLink:
     except BookingLink.DoesNotExist:
         link, _created = BookingLink.objects.get_or_create(visit=visit, defaults={"chain_id": visit.chain_id})
         return link
+
+
+def self_service_url(visit) -> str:
+    """The full address of the visit's own page (cancel, move, pay): the `link` variable of the
+    notifications' messages (registered in BookingConfig.ready)."""
+    return django_settings.SITE_URL.rstrip("/") + reverse("booking:my", kwargs={"token": link_for(visit).token})
 
 
 # --- Settings ------------------------------------------------------------------------------

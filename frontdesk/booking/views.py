@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,14 +22,19 @@ from frontdesk.booking.forms import BookingForm
 from frontdesk.booking.models import Channel, OnlineBookingSettings, StepOrder
 from frontdesk.booking.phone_codes import confirmed_phone, phone_token, request_code, verify_code
 from frontdesk.booking.public import PASSTHROUGH, public_booking
+from frontdesk.clients.models import Client
 from frontdesk.core.middleware import client_ip
 from frontdesk.core.phones import normalize_phone
+from frontdesk.notifications.telegram import deep_link
+from frontdesk.payments.models import PrepaymentMode
 from frontdesk.payments.online import (
     booking_mode,
     confirmation_url,
     hold_for_prepayment,
+    open_prepayment,
     prepayment_mode,
     prepayment_state,
+    visit_mode,
 )
 from frontdesk.scheduling.availability import Segment, ServiceUnavailable, group_by_local_date
 from frontdesk.scheduling.errors import BookingError, SlotTaken
@@ -551,11 +556,26 @@ def my_move(request, token):
     return render(request, "booking/move.html", context)
 
 
+@public_booking
+def pay_booking(request, token):
+    """«Pay online» on a booking's page: start (or resume) its payment and go to the provider."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    visit = request.booking_link.visit
+    mode = visit_mode(visit)
+    if mode == PrepaymentMode.OFF:
+        raise Http404
+    back = request.build_absolute_uri(f"/my/{request.booking_link.token}/")
+    # The waiting hold of an online booking is resumed as it is. Otherwise the booking was made
+    # without a hold (by the salon, through the API): paying from its page is a plain prepayment,
+    # never a hold that would release a booking the client was already told about.
+    payment = open_prepayment(visit, required=False, return_url=back)
+    url = confirmation_url(payment) if payment else ""
+    return redirect(url or back)
+
+
 def _telegram_link(company, phone: str) -> str:
     """The deep link that links the client's Telegram chat to their card ('' without a bot)."""
-    from frontdesk.clients.models import Client
-    from frontdesk.notifications.telegram import deep_link
-
     client = Client.objects.filter(chain_id=company.chain_id, phone=phone, erased_at__isnull=True).first()
     return deep_link(company, client) if client is not None else ""
 

@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from frontdesk.catalog.models import Position, Resource, Service, ServiceCategory
 from frontdesk.catalog.services import MAX_BUFFER_MINUTES
 from frontdesk.core.forms import BootstrapFormMixin
+from frontdesk.core.spreadsheets.forms import UploadForm
 
 IMAGE_MAX_BYTES = 2 * 1024 * 1024
-IMPORT_MAX_BYTES = 10 * 1024 * 1024
 
 
 class CategoryForm(BootstrapFormMixin, forms.ModelForm):
@@ -155,23 +155,12 @@ class ResourceForm(BootstrapFormMixin, forms.ModelForm):
             )
 
 
-class ImportForm(BootstrapFormMixin, forms.Form):
-    file = forms.FileField(
-        label=_("Excel file (.xlsx)"),
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-        ),
-    )
+class ImportForm(UploadForm):
+    extensions = (".xlsx", ".xlsm")
+    max_mb = 10
+
     create_missing = forms.BooleanField(
         label=_("Create missing categories"),
         required=False,
         help_text=_("Otherwise a row with a category that does not exist yet is reported as an error."),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > IMPORT_MAX_BYTES:
-            raise ValidationError(_("The file must be at most 10 MB."))
-        if not upload.name.lower().endswith((".xlsx", ".xlsm")):
-            raise ValidationError(_("Upload an Excel workbook (.xlsx). Save other formats as .xlsx first."))
-        return upload

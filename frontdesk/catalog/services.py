@@ -8,7 +8,6 @@ that records, sales and the event log keep pointing at what was sold.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -279,8 +278,3 @@ def set_resource_archived(resource: Resource, archived: bool) -> None:
     if resource.is_archived != archived:
         resource.is_archived = archived
         resource.save()
-
-
-def price_range(price_min: Decimal, price_max: Decimal) -> tuple[Decimal, Decimal | None]:
-    """(price, None) for a fixed price, (from, to) for a range."""
-    return (price_min, None) if price_min == price_max else (price_min, price_max)

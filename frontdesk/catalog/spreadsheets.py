@@ -11,9 +11,7 @@ importing a file just exported changes nothing.
 from __future__ import annotations
 
 import datetime
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -25,11 +23,12 @@ from django.utils.translation import gettext_lazy
 
 from frontdesk.catalog.models import MAX_DURATION_MINUTES, Service, ServiceCategory
 from frontdesk.catalog.services import MIN_DURATION_MINUTES
-from frontdesk.core.audit import _plain, log_action
+from frontdesk.core import audit
+from frontdesk.core import spreadsheets as sheets
+from frontdesk.core.audit import log_action
 from frontdesk.core.context import current_actor
 from frontdesk.core.locking import lock_first
 from frontdesk.core.models import Event, EventAction
-from frontdesk.core.money import to_money
 
 MAX_ROWS = 20_000
 MAX_CATEGORY_LENGTH = ServiceCategory._meta.get_field("title").max_length
@@ -58,21 +57,10 @@ HEADER_ALIASES = {
     "capacity": ["capacity", "places", "seats", "вместимость", "места", "мест", "количество мест", "кол во мест"],
     "description": ["description", "описание", "комментарий"],
 }
+HEADERS = sheets.Columns(HEADER_ALIASES)
 REQUIRED = ("category", "title", "duration")
 FIELDS = ("duration", "price_min", "price_max", "online_booking", "is_group", "capacity", "description")
-TRUE_WORDS = {"yes", "y", "true", "1", "+", "on", "да", "д", "вкл", "истина", "x", "✓"}
-FALSE_WORDS = {"no", "n", "false", "0", "-", "off", "нет", "н", "выкл", "ложь"}
-
-
-def _header_key(text) -> str:
-    text = str(text or "").casefold().replace("ё", "е")
-    text = re.sub(r"\(.*?\)", " ", text)  # "Duration (min)" -> "duration"
-    text = text.split(",")[0]  # "Длительность, мин" -> "длительность"
-    text = re.sub(r"[^\w]+", " ", text)
-    return " ".join(text.split())
-
-
-_HEADER_LOOKUP = {_header_key(alias): key for key, aliases in HEADER_ALIASES.items() for alias in aliases}
+EXPORT_WIDTHS = [24, 40, 14, 12, 12, 14, 10, 10, 50]
 
 
 def _yes_no(value: bool) -> str:
@@ -88,77 +76,57 @@ def _number(amount: Decimal):
 
 def export_services(company) -> bytes:
     """An xlsx of the branch's active services, category by category, in the catalogue's order."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = str(_("Services"))[:31]
-    sheet.append([str(label) for label in COLUMNS.values()])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
     services = (
         Service.objects.filter(company=company, is_archived=False, category__is_archived=False)
         .select_related("category")
         .order_by("category__sort_order", "category__title", "category_id", "sort_order", "title", "id")
     )
-    for service in services:
-        sheet.append(
-            [
-                service.category.title,
-                service.title,
-                service.duration,
-                _number(service.price_min),
-                _number(service.price_max),
-                _yes_no(service.online_booking),
-                _yes_no(service.is_group),
-                service.capacity,
-                service.description or None,
-            ]
-        )
-    for letter, width in zip("ABCDEFGHI", (24, 40, 14, 12, 12, 14, 10, 10, 50), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    rows = (
+        [
+            service.category.title,
+            service.title,
+            service.duration,
+            _number(service.price_min),
+            _number(service.price_max),
+            _yes_no(service.online_booking),
+            _yes_no(service.is_group),
+            service.capacity,
+            service.description or None,
+        ]
+        for service in services
+    )
+    sheet = sheets.Sheet(_("Services"), list(COLUMNS.values()), rows, widths=EXPORT_WIDTHS, freeze="A2")
+    return sheets.write_workbook([sheet])
 
 
 # --- Reading -------------------------------------------------------------------------------
 
 
 @dataclass
-class Row:
-    """One line of the file, its values cleaned (JSON-friendly) or the reasons it is bad."""
+class Row(sheets.RowReport):
+    """One line of the file, its values cleaned (JSON-friendly) in `data`, or the reasons it is
+    bad; its status is create, update, unchanged or error."""
 
-    number: int
     category: str = ""
     title: str = ""
-    values: dict = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
-    status: str = ""  # create, update, unchanged, error
     new_category: bool = False
     changed: list[str] = field(default_factory=list)
 
+    @property
+    def values(self) -> dict:
+        return self.data
+
     def to_json(self) -> list:
-        return [self.number, self.category, self.title, self.values]
+        return [self.number, self.category, self.title, self.data]
 
     @classmethod
     def from_json(cls, data) -> Row:
         number, category, title, values = data
-        return cls(number=number, category=category, title=title, values=dict(values))
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split()) if not isinstance(value, str) else value.strip()
+        return cls(number=number, category=category, title=title, data=dict(values))
 
 
 def _parse_minutes(value, label, errors):
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if sheets.is_blank(value):
         return None
     if isinstance(value, datetime.time):
         return value.hour * 60 + value.minute
@@ -167,33 +135,30 @@ def _parse_minutes(value, label, errors):
     if isinstance(value, bool):
         errors.append(_("%(column)s is not a number of minutes.") % {"column": label})
         return None
-    if isinstance(value, (int, float, Decimal)):
-        number = Decimal(str(value))
-    else:
-        text = str(value).strip().casefold()
-        match = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
+    if isinstance(value, str):
+        match = re.fullmatch(r"(\d{1,2}):(\d{2})", value.strip())
         if match:
             return int(match[1]) * 60 + int(match[2])
-        text = re.sub(r"\s*(мин\.?|min\.?|minutes|минут[аы]?)$", "", text)
-        try:
-            number = Decimal(text.replace(",", "."))
-        except ArithmeticError:
-            errors.append(_("%(column)s is not a number: “%(value)s”.") % {"column": label, "value": value})
-            return None
-    if not number.is_finite() or number != number.to_integral_value():
+        value = re.sub(r"\s*(мин\.?|min\.?|minutes|минут[аы]?)$", "", value.strip().casefold())
+    try:
+        number = sheets.number(value)
+    except ValueError:
+        errors.append(_("%(column)s is not a number: “%(value)s”.") % {"column": label, "value": value})
+        return None
+    if number != number.to_integral_value():
         errors.append(_("%(column)s must be a whole number of minutes.") % {"column": label})
         return None
     return int(number)
 
 
 def _parse_count(value, label, errors):
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
     try:
-        number = Decimal(_text(value).replace(",", ".")) if not isinstance(value, bool) else None
-    except ArithmeticError:
-        number = None
-    if number is None or not number.is_finite() or number != number.to_integral_value() or number < 1:
+        number = sheets.number(value)
+    except ValueError:
+        number = Decimal(0)
+    if number is None:
+        return None
+    if number != number.to_integral_value() or number < 1:
         errors.append(
             _("%(column)s must be a whole number from 1, not “%(value)s”.") % {"column": label, "value": value}
         )
@@ -201,58 +166,39 @@ def _parse_count(value, label, errors):
     return int(number)
 
 
-def _multiline(value) -> str:
-    return "\n".join(line.rstrip() for line in str(value).replace("\r\n", "\n").split("\n")).strip()
-
-
 def _parse_money(value, label, errors):
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        errors.append(_("%(column)s is not an amount.") % {"column": label})
-        return None
-    if isinstance(value, (int, float, Decimal)):
-        text = repr(value) if isinstance(value, float) else str(value)
-    else:
-        text = re.sub(r"[\s\u00a0\u202f]", "", str(value)).casefold()
-        text = re.sub(r"(₽|руб\.?|р\.?|rub|rur|\$|€)$", "", text)
-        if "," in text and "." not in text:
-            text = text.replace(",", ".")
     try:
-        amount = to_money(text)
+        amount = sheets.money(value)
     except ValueError:
-        errors.append(_("%(column)s is not an amount: “%(value)s”.") % {"column": label, "value": value})
+        if isinstance(value, bool):
+            errors.append(_("%(column)s is not an amount.") % {"column": label})
+        else:
+            errors.append(_("%(column)s is not an amount: “%(value)s”.") % {"column": label, "value": value})
         return None
-    if amount < 0:
+    if amount is not None and amount < 0:
         errors.append(_("%(column)s cannot be negative.") % {"column": label})
         return None
     return amount
 
 
 def _parse_bool(value, label, errors):
-    if value is None or (isinstance(value, str) and not value.strip()):
+    try:
+        return sheets.yes_no(value)
+    except ValueError:
+        errors.append(_("%(column)s must be “yes” or “no”, not “%(value)s”.") % {"column": label, "value": value})
         return None
-    if isinstance(value, bool):
-        return value
-    text = _text(value).casefold()
-    if text in TRUE_WORDS:
-        return True
-    if text in FALSE_WORDS:
-        return False
-    errors.append(_("%(column)s must be “yes” or “no”, not “%(value)s”.") % {"column": label, "value": value})
-    return None
 
 
 def _clean_row(number: int, cells: dict, columns: set[str]) -> Row:
     row = Row(number=number)
     errors = row.errors
-    row.category = _text(cells.get("category"))[:MAX_CATEGORY_LENGTH]
-    row.title = _text(cells.get("title"))
+    row.category = sheets.text(cells.get("category"))[:MAX_CATEGORY_LENGTH]
+    row.title = sheets.text(cells.get("title"))
     if not row.title:
         errors.append(_("The service title is empty."))
     elif len(row.title) > MAX_TITLE_LENGTH:
         errors.append(_("The service title is longer than %(max)d characters.") % {"max": MAX_TITLE_LENGTH})
-    values = row.values
+    values = row.data
     label = COLUMNS["duration"]
     known = len(errors)
     duration = _parse_minutes(cells.get("duration"), label, errors)
@@ -289,85 +235,44 @@ def _clean_row(number: int, cells: dict, columns: set[str]) -> Row:
         values["capacity"] = 1
     if "description" in columns:
         description = cells.get("description")
-        values["description"] = "" if description is None else _multiline(description)
+        values["description"] = "" if description is None else sheets.multiline(description)
     return row
 
 
 def read_workbook(data) -> list[Row]:
-    """Read the first sheet of an xlsx (bytes or a file). Raises ValidationError for a file that is
-    not a spreadsheet, has no recognisable header or is too long; bad rows come back as rows."""
-    from openpyxl import load_workbook
-
-    stream = io.BytesIO(data) if isinstance(data, bytes) else data
-    try:
-        workbook = load_workbook(stream, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        raise ValidationError(_("This file is not an Excel workbook (.xlsx)."))
-    except Exception:  # openpyxl raises its own exception types for damaged workbooks
-        raise ValidationError(_("This Excel file could not be read; save it again as .xlsx and retry."))
-    try:
-        sheet = workbook.worksheets[0]
-        lines = sheet.iter_rows(values_only=True)
-        header, number = None, 0
-        for number, cells in enumerate(lines, start=1):
-            keys = [_HEADER_LOOKUP.get(_header_key(cell)) for cell in cells]
-            if "title" in keys:
-                header = keys
-                break
-            if number >= 10:
-                break
-        if header is None:
-            raise ValidationError(
-                _("No header row found. The first row must name the columns: %(columns)s.")
-                % {"columns": ", ".join(str(label) for label in COLUMNS.values())}
-            )
-        missing = [str(COLUMNS[key]) for key in REQUIRED if key not in header]
-        if missing:
-            raise ValidationError(_("The file has no column %(columns)s.") % {"columns": ", ".join(missing)})
-        columns = {key for key in header if key}
-        rows = []
-        for line, cells in enumerate(lines, start=number + 1):
-            if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
-                continue
-            if len(rows) >= MAX_ROWS:
-                raise ValidationError(_("The file has more than %(max)d rows; split it.") % {"max": MAX_ROWS})
-            values = {key: cell for key, cell in zip(header, cells, strict=False) if key}
-            rows.append(_clean_row(line, values, columns))
-    finally:
-        workbook.close()
-    return rows
+    """Read the first sheet of an xlsx (bytes or a file); the header may be any of the first ten
+    rows. Raises ValidationError for a file that is not a spreadsheet, has no recognisable header
+    or is too long; bad rows come back as rows."""
+    lines = sheets.read_sheet(data, max_rows=MAX_ROWS)
+    found = HEADERS.find_header(lines, required="title", within=10)
+    if found is None:
+        raise ValidationError(
+            _("No header row found. The first row must name the columns: %(columns)s.")
+            % {"columns": ", ".join(str(label) for label in COLUMNS.values())}
+        )
+    position, header = found
+    missing = [str(COLUMNS[key]) for key in REQUIRED if key not in header]
+    if missing:
+        raise ValidationError(_("The file has no column %(columns)s.") % {"columns": ", ".join(missing)})
+    return [_clean_row(number, HEADERS.values(cells, header), set(header)) for number, cells in lines[position + 1 :]]
 
 
 # --- Planning ------------------------------------------------------------------------------
 
 
 @dataclass
-class Plan:
-    rows: list[Row]
-    create_missing: bool
+class Plan(sheets.Preview):
+    create_missing: bool = False
     new_categories: list[str] = field(default_factory=list)
     existing_categories: dict = field(default_factory=dict)  # casefolded title -> ServiceCategory
     existing_services: dict = field(default_factory=dict)  # (category id, casefolded title) -> Service
 
-    def count(self, status: str) -> int:
-        return sum(1 for row in self.rows if row.status == status)
-
     @property
     def errors(self) -> list[Row]:
-        return [row for row in self.rows if row.status == "error"]
-
-    @property
-    def changes(self) -> int:
-        return self.count("create") + self.count("update")
+        return self.bad_rows
 
     def summary(self) -> dict:
-        return {
-            "created": self.count("create"),
-            "updated": self.count("update"),
-            "unchanged": self.count("unchanged"),
-            "errors": self.count("error"),
-            "new_categories": len(self.new_categories),
-        }
+        return {**super().summary(), "new_categories": len(self.new_categories)}
 
 
 def _fold(text: str) -> str:
@@ -394,6 +299,7 @@ def plan_import(company, rows: list[Row], *, create_missing: bool) -> Plan:
     for row in rows:
         if not row.category and create_missing:
             row.category = uncategorised
+        row.label = f"{row.category} · {row.title}" if row.category else row.title
         category_key = _fold(row.category)
         if not row.category:
             row.errors.append(_("The category is empty; fill it in or tick “create missing categories”."))
@@ -416,17 +322,17 @@ def plan_import(company, rows: list[Row], *, create_missing: bool) -> Plan:
             else:
                 seen[key] = row.number
         if row.errors:
-            row.status = "error"
+            row.status = sheets.ERROR
             continue
         category = plan.existing_categories.get(category_key)
         service = plan.existing_services.get((category.pk, _fold(row.title))) if category else None
         if service is None:
-            row.status = "create"
+            row.status = sheets.CREATE
             continue
         if service.title != row.title:
             row.changed.append("title")
         row.changed += [key for key in FIELDS if key in row.values and row.values[key] != _stored(service, key)]
-        row.status = "update" if row.changed else "unchanged"
+        row.status = sheets.UPDATE if row.changed else sheets.UNCHANGED
     plan.new_categories = list(new_categories.values())
     return plan
 
@@ -465,7 +371,7 @@ def apply_import(company, rows: list[Row], *, create_missing: bool) -> Plan:
     to_create, to_update, update_fields, changes = [], [], set(), {}
     for row in plan.rows:
         category = plan.existing_categories[_fold(row.category)]
-        if row.status == "create":
+        if row.status == sheets.CREATE:
             service = Service(company=company, chain_id=company.chain_id, category=category, title=row.title)
             _apply_values(service, row.values)
             service.sort_order = next_order.get(category.pk, 0)
@@ -473,13 +379,14 @@ def apply_import(company, rows: list[Row], *, create_missing: bool) -> Plan:
             if not service.is_group:
                 service.capacity = 1
             to_create.append(service)
-        elif row.status == "update":
+        elif row.status == sheets.UPDATE:
             service = plan.existing_services[(category.pk, _fold(row.title))]
-            before = {key: _plain(getattr(service, key)) for key in row.changed}
+            before = audit.field_values(service, row.changed)
             service.title = row.title
             _apply_values(service, {key: row.values[key] for key in row.changed if key in row.values})
             update_fields.update(row.changed)
-            changes[service.pk] = {key: [before[key], _plain(getattr(service, key))] for key in row.changed}
+            after = audit.field_values(service, row.changed)
+            changes[service.pk] = {key: [before[key], after[key]] for key in row.changed}
             to_update.append(service)
     Service.objects.bulk_create(to_create, batch_size=500)
     if to_update:
@@ -508,7 +415,8 @@ def _log_bulk(company, created, updated, changes) -> None:
             object_id=str(service.pk or ""),
             object_repr=str(service)[:255],
             changes={
-                key: [None, _plain(getattr(service, key))] for key in ("category_id", "title", *FIELDS, "sort_order")
+                key: [None, value]
+                for key, value in audit.field_values(service, ("category_id", "title", *FIELDS, "sort_order")).items()
             },
         )
         for service in created

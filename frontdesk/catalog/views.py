@@ -6,8 +6,8 @@ import secrets
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Prefetch
-from django.http import HttpResponse, JsonResponse
+from django.db.models import Count, Prefetch
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,9 @@ from frontdesk.accounts.permissions import Level, Section
 from frontdesk.catalog import services, spreadsheets
 from frontdesk.catalog.forms import CategoryForm, ImportForm, PositionForm, ResourceForm, ServiceForm
 from frontdesk.catalog.models import Position, Resource, Service, ServiceCategory
+from frontdesk.catalog.performers import performed_by_someone
+from frontdesk.core import spreadsheets as sheets
+from frontdesk.core.spreadsheets import views as sheets_views
 from frontdesk.tenancy.permissions import section_required
 
 IMPORT_SESSION_KEY = "catalog_import"
@@ -33,26 +36,12 @@ def _catalogue(company_id):
 # --- The catalogue -------------------------------------------------------------------------
 
 
-def _performed_by_someone():
-    """True when a working (not dismissed) specialist of the service's branch performs it: a
-    subquery in the same query as the services, so the page's query count does not grow."""
-    from frontdesk.staff.models import SpecialistService  # staff builds on the catalogue, not back
-
-    return Exists(
-        SpecialistService.objects.filter(
-            service=OuterRef("pk"),
-            specialist__is_dismissed=False,
-            specialist__companies=OuterRef("company_id"),
-        )
-    )
-
-
 @section_required(Section.SETTINGS, Level.VIEW)
 def catalogue(request, company_id):
     company = request.company
     active_services = (
         Service.objects.filter(is_archived=False)
-        .annotate(has_performer=_performed_by_someone())
+        .annotate(has_performer=performed_by_someone())
         .prefetch_related("resources")
     )
     categories = list(
@@ -352,11 +341,10 @@ def resource_restore(request, company_id, resource_id):
 
 @section_required(Section.SETTINGS, Level.VIEW)
 def export(request, company_id):
-    data = spreadsheets.export_services(request.company)
     stamp = timezone.localdate().isoformat()
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="services-{request.company.pk}-{stamp}.xlsx"'
-    return response
+    return sheets.xlsx_response(
+        spreadsheets.export_services(request.company), f"services-{request.company.pk}-{stamp}.xlsx"
+    )
 
 
 @section_required(Section.SETTINGS, Level.EDIT)
@@ -373,7 +361,7 @@ def import_upload(request, company_id):
             form.add_error("file", exc)
         else:
             plan = spreadsheets.plan_import(request.company, rows, create_missing=create_missing)
-            context.update(plan=plan, summary=plan.summary(), filename=form.cleaned_data["file"].name)
+            context.update(plan=plan, preview=plan, summary=plan.summary(), filename=form.cleaned_data["file"].name)
             request.session.pop(IMPORT_SESSION_KEY, None)
             if not plan.errors and plan.changes:
                 token = secrets.token_urlsafe(16)
@@ -385,8 +373,7 @@ def import_upload(request, company_id):
                     "rows": [row.to_json() for row in rows],
                 }
                 context["token"] = token
-    template = "catalog/import_preview.html" if request.htmx else "catalog/import.html"
-    return render(request, template, context)
+    return sheets_views.render_preview(request, "catalog/import.html", context, partial="catalog/import_preview.html")
 
 
 @section_required(Section.SETTINGS, Level.EDIT)

@@ -9,8 +9,6 @@ class ClientsConfig(AppConfig):
 
     def ready(self):
         from frontdesk.accounts.permissions import Section
-        from frontdesk.clients import stats
         from frontdesk.core.navigation import NavItem, register
 
-        stats.connect()
         register(NavItem("clients", _("Clients"), "person-lines-fill", "clients:list", Section.CLIENTS, order=20))

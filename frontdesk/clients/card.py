@@ -8,13 +8,12 @@ loyalty, notifications) register their own source in their AppConfig.ready():
     register_timeline_source("messages", messages_for_card)
 
 Every source runs a fixed number of queries, so the card costs the same for 3 visits or 300.
+The records and their totals come from the journal, above the client base (`clients/records.py`).
 """
 
 from __future__ import annotations
 
 import datetime
-import statistics
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,8 +23,8 @@ from django.utils.translation import gettext as _
 
 from frontdesk.accounts.permissions import Level
 from frontdesk.clients.models import Client
+from frontdesk.clients.records import CardRecord, Totals, record_reader
 from frontdesk.core.models import Event, EventAction
-from frontdesk.scheduling.models import Record, RecordService, RecordStatus
 
 
 @dataclass
@@ -41,21 +40,6 @@ class TimelineEntry:
     lines: list[tuple[str, Decimal]] = field(default_factory=list)
     total: Decimal | None = None
     branch: str = ""
-
-
-@dataclass
-class Totals:
-    visits: int = 0
-    no_shows: int = 0
-    cancelled: int = 0
-    spend: Decimal = Decimal("0")
-    average_check: Decimal | None = None
-    first_visit: datetime.datetime | None = None
-    last_visit: datetime.datetime | None = None
-    usual_interval_days: float | None = None
-    favourite_specialist: str = ""
-    favourite_services: list[str] = field(default_factory=list)
-    upcoming: int = 0
 
 
 # key -> (source, the section whose VIEW right a reader needs to see what it adds, or None)
@@ -86,29 +70,6 @@ def register_badge_source(key: str, source: Callable[[ClientCard], list[Badge]],
     _badge_sources[key] = (source, section)
 
 
-@dataclass(slots=True)
-class CardRecord:
-    """A record as the card shows it: plain values rather than model instances, since a regular's
-    card reads hundreds of records with their lines and builds nothing it does not show."""
-
-    id: int
-    visit_id: int
-    status: str
-    start: datetime.datetime
-    comment: str
-    branch: str
-    specialist: str
-    lines: list[tuple[str, Decimal]] = field(default_factory=list)  # (service title, price)
-
-    @property
-    def status_label(self) -> str:
-        return RecordStatus(self.status).label if self.status in RecordStatus.values else self.status
-
-    @property
-    def total(self) -> Decimal:
-        return sum((price for _title, price in self.lines), Decimal("0"))
-
-
 class ClientCard:
     """`viewer`: the membership reading the card; what other modules add is shown only to a
     reader with the right to view their section (None: everything, as for the client's own data
@@ -122,52 +83,12 @@ class ClientCard:
 
     @cached_property
     def records(self) -> list[CardRecord]:
-        """Every record of the client, newest first, with specialist, branch and service lines:
-        two queries of the columns shown, whatever the number of visits."""
-        records = [
-            CardRecord(*row)
-            for row in Record.objects.filter(client=self.client)
-            .order_by("-start", "-id")
-            .values_list("id", "visit_id", "status", "start", "comment", "company__name", "specialist__name")
-        ]
-        by_id = {record.id: record for record in records}
-        for record_id, title, price in (
-            RecordService.objects.filter(record__client=self.client)
-            .order_by("position", "id")
-            .values_list("record_id", "service__title", "price")
-        ):
-            record = by_id.get(record_id)
-            if record is not None:
-                record.lines.append((title, price))
-        return records
+        """Every record of the client, newest first, with specialist, branch and service lines."""
+        return record_reader().card_records(self.client)
 
     @cached_property
     def totals(self) -> Totals:
-        totals = Totals()
-        done = [r for r in self.records if r.status == RecordStatus.COMPLETED]
-        totals.no_shows = sum(r.status == RecordStatus.NO_SHOW for r in self.records)
-        totals.cancelled = sum(r.status == RecordStatus.CANCELLED for r in self.records)
-        totals.upcoming = sum(r.start > self.now and r.status not in RecordStatus.LOST for r in self.records)
-        # A visit may hold several records (two specialists one after the other): count it once,
-        # at its first record's start.
-        visit_starts: dict[int, datetime.datetime] = {}
-        for record in done:
-            if record.visit_id not in visit_starts or record.start < visit_starts[record.visit_id]:
-                visit_starts[record.visit_id] = record.start
-        totals.visits = len(visit_starts)
-        totals.spend = sum((price for r in done for _title, price in r.lines), Decimal("0"))
-        if totals.visits:
-            totals.average_check = (totals.spend / totals.visits).quantize(Decimal("0.01"))
-            starts = sorted(visit_starts.values())
-            totals.first_visit, totals.last_visit = starts[0], starts[-1]
-            gaps = [(b - a).total_seconds() / 86400 for a, b in zip(starts, starts[1:], strict=False)]
-            if gaps:
-                totals.usual_interval_days = round(statistics.median(gaps), 1)
-            specialists = Counter(r.specialist for r in done)
-            totals.favourite_specialist = specialists.most_common(1)[0][0]
-            services = Counter(title for r in done for title, _price in r.lines)
-            totals.favourite_services = [name for name, _n in services.most_common(3)]
-        return totals
+        return record_reader().card_totals(self.records, self.now)
 
     @cached_property
     def is_lost(self) -> bool:
@@ -194,19 +115,8 @@ class ClientCard:
 
 
 # ---------------------------------------------------------------- the sources
-STATUS_ICONS = {
-    RecordStatus.BOOKED: "calendar-event",
-    RecordStatus.CONFIRMED: "calendar-check",
-    RecordStatus.ARRIVED: "door-open",
-    RecordStatus.COMPLETED: "check-circle",
-    RecordStatus.NO_SHOW: "person-x",
-    RecordStatus.CANCELLED: "x-circle",
-}
-
-
 def _records_source(card: ClientCard) -> list[TimelineEntry]:
     entries = []
-    labels = dict(RecordStatus.choices)
     no_title = _("Record")
     for record in card.records:
         entries.append(
@@ -214,10 +124,10 @@ def _records_source(card: ClientCard) -> list[TimelineEntry]:
                 kind="record",
                 at=record.start,
                 title=", ".join(title for title, _price in record.lines) or no_title,
-                icon=STATUS_ICONS.get(record.status, "calendar"),
+                icon=record.icon,
                 text=record.comment,
                 status=record.status,
-                status_label=labels.get(record.status, record.status),
+                status_label=record.status_label,
                 who=record.specialist,
                 lines=record.lines,
                 total=record.total,

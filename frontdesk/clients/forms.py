@@ -18,6 +18,7 @@ from frontdesk.clients.models import (
 from frontdesk.clients.services import clean_custom_values
 from frontdesk.core.forms import BootstrapFormMixin, PhoneField
 from frontdesk.core.phones import normalize_phone
+from frontdesk.core.spreadsheets.forms import UploadForm
 from frontdesk.staff.models import Specialist
 from frontdesk.tenancy.models import Company
 
@@ -319,17 +320,12 @@ class SegmentForm(BootstrapFormMixin, forms.Form):
     name = forms.CharField(label=_("Segment name"), max_length=100)
 
 
-class ImportUploadForm(BootstrapFormMixin, forms.Form):
-    file = forms.FileField(label=_("File"), help_text=_("Excel (.xlsx) or CSV in UTF-8 or Windows-1251."))
+class ImportUploadForm(UploadForm):
+    extensions = (".xlsx", ".csv", ".txt")
+    max_mb = 20
+    wrong_type = _("Upload an .xlsx or .csv file.")
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        name = upload.name.lower()
-        if not name.endswith((".xlsx", ".csv", ".txt")):
-            raise ValidationError(_("Upload an .xlsx or .csv file."))
-        if upload.size > 20 * 1024 * 1024:
-            raise ValidationError(_("The file is too large: at most %(mb)s MB."), params={"mb": 20})
-        return upload
+    file = forms.FileField(label=_("File"), help_text=_("Excel (.xlsx) or CSV in UTF-8 or Windows-1251."))
 
 
 class ImportOptionsForm(BootstrapFormMixin, forms.Form):

@@ -10,7 +10,6 @@ from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.core.models import ChainScopedModel
@@ -174,10 +173,6 @@ class Client(ChainScopedModel):
     def phone_display(self) -> str:
         return format_phone(self.phone)
 
-    @cached_property
-    def extra_phones_display(self) -> list[str]:
-        return [format_phone(p) for p in self.extra_phones or []]
-
 
 def _private_storage():
     # Client files are personal data: kept outside MEDIA_ROOT (which the embedded set-up serves
@@ -314,8 +309,9 @@ class ClientStats(models.Model):
     """A cache of each client's totals from our own records, so that the list can filter and sort
     by them through indexes instead of adding up two million records on every page.
 
-    Kept in the same transaction as the change by `frontdesk.clients.stats` (signals on records
-    and their service lines, and the merge), and checked by `manage.py verify_client_stats`.
+    Kept in the same transaction as the change by the journal, which owns the records
+    (`frontdesk.scheduling.client_stats`: its record events and `clients.client_merged`), and
+    checked by `manage.py verify_client_stats`.
     Not a business record of its own: no event log, no scoped manager (read through `Client`)."""
 
     client = models.OneToOneField(Client, on_delete=models.CASCADE, primary_key=True, related_name="stats")

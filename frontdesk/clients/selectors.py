@@ -36,11 +36,10 @@ from django.utils import timezone
 
 from frontdesk.accounts.permissions import Level, Section
 from frontdesk.clients.models import Client, ClientStats, ClientWord
+from frontdesk.clients.records import record_reader
 from frontdesk.core.phones import format_phone
 from frontdesk.core.scopes import current_chain_id
-from frontdesk.scheduling.models import Record, RecordService, RecordStatus
 
-COMPLETED = RecordStatus.COMPLETED
 # RFM: recency in days (score 3 if at most the first, 2 if at most the second) and frequency in
 # visits (3 from the first, 2 from the second). Money is scored by the network's own tertiles.
 RECENCY_DAYS = (60, 180)
@@ -54,7 +53,7 @@ def visible_clients(request) -> QuerySet:
     queryset = Client.objects.all()
     membership = request.membership
     if membership.own_records_only:
-        queryset = queryset.filter(Exists(Record.objects.filter(client=OuterRef("pk"), specialist__user=request.user)))
+        queryset = queryset.filter(record_reader().has_record_with(request.user))
     return queryset
 
 
@@ -424,21 +423,19 @@ def apply_filters(
         where(Q(sms_consent=False, email_consent=False))
     if data.get("bday_from") and data.get("bday_to"):
         where(birthday_condition(data["bday_from"], data["bday_to"]))
-    record_filter = {}
-    if data.get("specialist"):
-        record_filter["specialist"] = data["specialist"]
-    if data.get("branch"):
-        record_filter["company"] = data["branch"]
-    if record_filter:
-        records = Record.objects.filter(**record_filter).order_by().values("client_id")
+    # The records are the journal's (above the client base): it gives the subqueries.
+    if data.get("specialist") or data.get("branch"):
+        records = record_reader().record_clients(
+            specialist=data.get("specialist") or None, company=data.get("branch") or None
+        )
         where(*_clients_of(records, records, walkable))
         if stats_counted is not None:
             stats_counted = stats_counted.filter(client_id__in=records)
     if data.get("service"):
-        lines = RecordService.objects.filter(service=data["service"]).order_by()
-        where(*_clients_of(lines.values("record__client_id"), lines.values("id"), walkable))
+        clients, lines = record_reader().service_clients(data["service"])
+        where(*_clients_of(clients, lines, walkable))
         if stats_counted is not None:
-            stats_counted = stats_counted.filter(client_id__in=lines.values("record__client_id"))
+            stats_counted = stats_counted.filter(client_id__in=clients)
     tz = timezone.get_current_timezone()
 
     def day_start(day: datetime.date) -> datetime.datetime:

@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from frontdesk.clients.models import Client, ClientFile, ClientStats, ClientWord, CustomField, FieldKind
-from frontdesk.clients.stats import refresh_client_stats
+from frontdesk.clients.signals import client_merged
 from frontdesk.core.audit import log_action
 from frontdesk.core.locking import lock_row, lock_rows
 from frontdesk.core.models import Event, EventAction
 from frontdesk.core.phones import normalize_phone
+from frontdesk.core.spreadsheets import cell_date
 
 
 def find_or_create_client(*, chain, phone: str, name: str = "", email: str = "") -> Client:
@@ -57,7 +58,7 @@ def clean_custom_values(chain, values: dict, definitions=None) -> dict:
                 cleaned[field.key] = raw.isoformat()
                 continue
             try:
-                cleaned[field.key] = parse_date(text).isoformat()
+                cleaned[field.key] = cell_date(text).isoformat()
             except ValueError:
                 errors.append(_("%(field)s: “%(value)s” is not a date.") % {"field": field.label, "value": text})
         elif field.kind == FieldKind.CHOICE:
@@ -72,17 +73,6 @@ def clean_custom_values(chain, values: dict, definitions=None) -> dict:
     if errors:
         raise ValidationError(errors)
     return cleaned
-
-
-def parse_date(text: str) -> datetime.date:
-    """A date as people and spreadsheets write it: 2024-03-15, 15.03.2024, 15/03/2024, 15.03.24."""
-    text = text.strip()
-    for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d.%m.%y", "%d-%m-%Y", "%Y-%m-%d %H:%M:%S"):
-        try:
-            return datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
 
 
 # ---------------------------------------------------------------- categories
@@ -144,7 +134,7 @@ def merge_clients(target: Client, source: Client) -> Client:
                 moved[model._meta.label_lower] = rows.update(**{source_col: target.pk})
                 continue
             if not (relation.one_to_many or relation.one_to_one) or model in (ClientStats, ClientWord):
-                continue  # the cached totals are recomputed below, not moved; the words are the card's own
+                continue  # the totals are recomputed (client_merged), not moved; the words are the card's own
             field_name = relation.field.name
             rows = model._base_manager.filter(**{field_name: source.pk})
             if model is Client:  # clients this duplicate recommended; never a client its own referrer
@@ -168,8 +158,9 @@ def merge_clients(target: Client, source: Client) -> Client:
         source_repr, source_pk = str(source), source.pk
         source.delete()
         target.save()
-        # Records moved by a queryset update send no signals: recompute the target's totals here.
-        refresh_client_stats([target.pk])
+        # Rows moved by a queryset update send no model signals: the apps above that keep figures
+        # of the client (the journal: its totals) hear it here, in this transaction.
+        client_merged.send(client=target, merged_client_id=source_pk)
         log_action(
             target,
             code="client.merged",

@@ -3,27 +3,21 @@
 Import is three steps: `read_table` turns an .xlsx or .csv (UTF-8 or CP1251, comma or semicolon,
 detected) into headers and rows, and `guess_mapping` recognises the usual headers of other
 systems' exports (YCLIENTS, Altegio, Excel lists in Russian or English). `check_rows` is the dry
-run: every bad row with its number and the reason, nothing written. `import_chunk` then writes
+run: a `Preview` of every bad row with its number and reasons, nothing written. `import_chunk` then writes
 the next chunk of rows, each row on its own (a bad row never stops the rest), and records how far
 it got, so a large file shows progress and an interrupted import resumes where it stopped.
 """
 
 from __future__ import annotations
 
-import csv
-import datetime
-import io
 import json
 import re
-import zipfile
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
 
 from frontdesk.clients.models import (
     Client,
@@ -34,13 +28,14 @@ from frontdesk.clients.models import (
     Gender,
     ImportStatus,
 )
-from frontdesk.clients.services import clean_custom_values, parse_date
+from frontdesk.clients.services import clean_custom_values
+from frontdesk.core import spreadsheets as sheets
 from frontdesk.core.locking import lock_row
-from frontdesk.core.money import to_money
-from frontdesk.core.phones import format_phone, normalize_phone
+from frontdesk.core.phones import format_phone
 
 MAX_ROWS = 100_000
 CHUNK = 500
+SHOWN_BAD_ROWS = 500
 
 # Import targets: key -> label shown in the mapping step.
 TARGETS = {
@@ -111,81 +106,26 @@ HEADER_ALIASES = {
     "sms_consent": ["согласие на смс", "смс рассылка", "sms consent", "sms marketing"],
     "email_consent": ["согласие на email", "email рассылка", "email consent", "email marketing"],
 }
-_ALIAS_INDEX = {alias: key for key, aliases in HEADER_ALIASES.items() for alias in aliases}
-
-
-def _normal_header(text) -> str:
-    text = str(text or "").strip().lower().replace("ё", "е")
-    text = re.sub(r"[^\w%]+", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+HEADERS = sheets.Columns(HEADER_ALIASES)
 
 
 def guess_mapping(headers: list[str], custom_keys=()) -> dict[str, str]:
-    """Column index (as str) -> target, for the headers it recognises; each target once."""
+    """Column index (as str) -> target, for the headers it recognises; each target once. A
+    custom field's key counts as its header, after the usual names and before their prefixes."""
     mapping, used = {}, set()
-    custom = {_normal_header(k): f"custom:{k}" for k in custom_keys}
+    custom = {sheets.normalize_header(k): f"custom:{k}" for k in custom_keys}
     for index, header in enumerate(headers):
-        normal = _normal_header(header)
-        target = _ALIAS_INDEX.get(normal) or custom.get(normal)
-        if target is None:
-            # "Телефон (моб.)", "Дата рождения клиента": the longest alias the header starts with.
-            prefixes = [a for a in _ALIAS_INDEX if len(a) > 3 and normal.startswith(a + " ")]
-            if prefixes:
-                target = _ALIAS_INDEX[max(prefixes, key=len)]
+        normal = sheets.normalize_header(header)
+        target = HEADERS.lookup.get(normal) or custom.get(normal) or HEADERS.key_for(header)
         if target and target not in used:
             mapping[str(index)] = target
             used.add(target)
     return mapping
 
 
-# ---------------------------------------------------------------- reading files
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(" ")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def read_table(name: str, data: bytes) -> tuple[list[str], list[list[str]]]:
     """Headers and rows (all cells as text) of an .xlsx or .csv file; ValidationError if unreadable."""
-    if name.lower().endswith(".xlsx") or data[:2] == b"PK":
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-            raise ValidationError(_("The file is not an Excel workbook (.xlsx).")) from None
-        sheet = workbook.worksheets[0]
-        rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        workbook.close()
-    else:
-        rows = _read_csv(data)
-    rows = [row for row in rows if any(cell for cell in row)]
-    if not rows:
-        raise ValidationError(_("The file is empty."))
-    if len(rows) - 1 > MAX_ROWS:
-        raise ValidationError(_("The file has more than %(n)s rows; split it into parts.") % {"n": MAX_ROWS})
-    headers = [str(h) for h in rows[0]]
-    width = len(headers)
-    body = [(row + [""] * width)[:width] for row in rows[1:]]
-    return headers, body
-
-
-def _read_csv(data: bytes) -> list[list[str]]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("cp1251", errors="replace")
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    if first_line.count("\t") > max(first_line.count(";"), first_line.count(",")):
-        delimiter = "\t"
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    return sheets.read_table(name, data, max_rows=MAX_ROWS)
 
 
 def create_import(*, chain, user, name: str, data: bytes) -> ClientImport:
@@ -214,7 +154,6 @@ _GENDERS = {
     "m": Gender.MALE,
     "male": Gender.MALE,
 }
-_YES = {"1", "да", "yes", "y", "true", "+", "есть", "x"}
 
 
 def _row_values(job: ClientImport, row: list[str]) -> dict:
@@ -233,7 +172,7 @@ def parse_row(values: dict, *, chain, definitions) -> dict:
     name = values.get("name") or " ".join(filter(None, [values.get("first_name"), values.get("last_name")]))
     out["name"] = re.sub(r"\s+", " ", name).strip()[:150]
     try:
-        out["phone"] = normalize_phone(values["phone"]) if values.get("phone") else ""
+        out["phone"] = sheets.phone(values.get("phone"))
     except ValidationError as error:
         errors.extend(error.messages)
     if not out["name"] and not out.get("phone"):
@@ -242,7 +181,7 @@ def parse_row(values: dict, *, chain, definitions) -> dict:
         errors.append(_("No phone: the phone is how a client is found again."))
     if values.get("extra_phone"):
         try:
-            out["extra_phones"] = [normalize_phone(values["extra_phone"])]
+            out["extra_phones"] = [sheets.phone(values["extra_phone"])]
         except ValidationError as error:
             errors.extend(error.messages)
     email = values.get("email", "")
@@ -253,7 +192,7 @@ def parse_row(values: dict, *, chain, definitions) -> dict:
             out["email"] = email.lower()
     if values.get("birthday"):
         try:
-            out["birthday"] = parse_date(values["birthday"].split(" ")[0])
+            out["birthday"] = sheets.cell_date(values["birthday"])
         except ValueError:
             errors.append(_("“%(value)s” is not a date.") % {"value": values["birthday"]})
     if values.get("gender"):
@@ -264,11 +203,11 @@ def parse_row(values: dict, *, chain, definitions) -> dict:
             out["gender"] = gender
     if values.get("discount"):
         try:
-            discount = Decimal(values["discount"].replace("%", "").replace(",", ".").strip())
-            if not discount.is_finite() or not 0 <= discount <= 100:
-                raise InvalidOperation
+            discount = sheets.number(values["discount"].replace("%", ""))
+            if discount is None or not 0 <= discount <= 100:
+                raise ValueError(discount)
             out["discount"] = discount
-        except InvalidOperation:
+        except ValueError:
             errors.append(
                 _("The discount must be a number from 0 to 100, not “%(value)s”.") % {"value": values["discount"]}
             )
@@ -278,19 +217,22 @@ def parse_row(values: dict, *, chain, definitions) -> dict:
         out["categories"] = [c.strip()[:80] for c in re.split(r"[,;]", values["categories"]) if c.strip()]
     if values.get("visits"):
         try:
-            out["imported_visits"] = int(Decimal(values["visits"].replace(" ", "").replace(",", ".")))
+            out["imported_visits"] = int(sheets.number(values["visits"]))
             if out["imported_visits"] < 0:
-                raise InvalidOperation
-        except (InvalidOperation, ValueError):
+                raise ValueError(values["visits"])
+        except ValueError:
             errors.append(_("Visits must be a whole number, not “%(value)s”.") % {"value": values["visits"]})
     if values.get("spend"):
         try:
-            out["imported_spend"] = to_money(re.sub(r"[^\d,.\-]", "", values["spend"]).replace(",", "."))
+            out["imported_spend"] = sheets.money(values["spend"])
         except ValueError:
             errors.append(_("“%(value)s” is not an amount.") % {"value": values["spend"]})
     for key in ("sms_consent", "email_consent"):
         if values.get(key):
-            out[key] = values[key].strip().lower() in _YES
+            try:
+                out[key] = bool(sheets.yes_no(values[key]))
+            except ValueError:
+                out[key] = False  # a word that is not a yes is not a consent
     custom = {k.split(":", 1)[1]: v for k, v in values.items() if k.startswith("custom:") and v}
     if custom:
         try:
@@ -302,24 +244,37 @@ def parse_row(values: dict, *, chain, definitions) -> dict:
     return out
 
 
-def check_rows(job: ClientImport) -> list[tuple[int, str]]:
-    """The dry run: (row number in the file, reason) for every bad row; writes nothing."""
+def check_rows(job: ClientImport) -> sheets.Preview:
+    """The dry run: every bad row with its number in the file and its reasons; writes nothing.
+
+    The preview holds only the bad rows: whether a good row adds a client or updates one is
+    decided when it is imported, by the duplicate policy. The page lists the first
+    SHOWN_BAD_ROWS of them; the count is of all."""
+    preview = sheets.Preview(show_at_most=SHOWN_BAD_ROWS)
     if "phone" not in job.mapping.values():
-        return [(1, _("No column is mapped to the phone."))]
+        preview.rows.append(_bad_row(1, {}, [_("No column is mapped to the phone.")]))
+        return preview
     definitions = list(CustomField.objects.filter(chain=job.chain_id))
-    bad, seen = [], {}
+    seen = {}
     for number, row in enumerate(job.rows, start=2):
+        values = _row_values(job, row)
         try:
-            parsed = parse_row(_row_values(job, row), chain=job.chain_id, definitions=definitions)
+            parsed = parse_row(values, chain=job.chain_id, definitions=definitions)
         except ValidationError as error:
-            bad.append((number, " ".join(error.messages)))
+            preview.rows.append(_bad_row(number, values, error.messages))
             continue
         phone = parsed.get("phone")
         if phone in seen:
-            bad.append((number, _("The same phone as row %(row)s.") % {"row": seen[phone]}))
+            preview.rows.append(_bad_row(number, values, [_("The same phone as row %(row)s.") % {"row": seen[phone]}]))
         else:
             seen[phone] = number
-    return bad
+    return preview
+
+
+def _bad_row(number: int, values: dict, errors: list[str]) -> sheets.RowReport:
+    """A bad row, labelled by the name the file gives it, else by its phone."""
+    name = values.get("name") or " ".join(filter(None, [values.get("first_name"), values.get("last_name")]))
+    return sheets.RowReport(number, name or values.get("phone") or "—", sheets.ERROR, list(errors))
 
 
 def import_chunk(job: ClientImport, size: int = CHUNK) -> ClientImport:
@@ -403,34 +358,30 @@ EXPORT_COLUMNS = [
 def export_clients(clients, *, tz) -> bytes:
     """An .xlsx of the clients (a queryset annotated by selectors.with_stats, categories
     prefetched), with headers the import recognises, so the file goes back in unchanged."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(_("Clients")))
-    sheet.append([str(label) for _key, label in EXPORT_COLUMNS])
     yes, no = str(_("yes")), str(_("no"))
-    for client in clients.iterator(chunk_size=2000) if not clients._prefetch_related_lookups else clients:
-        sheet.append(
-            [
-                client.name,
-                format_phone(client.phone),
-                ", ".join(format_phone(p) for p in client.extra_phones or []),
-                client.email,
-                client.get_gender_display() if client.gender else "",
-                client.birthday.strftime("%d.%m.%Y") if client.birthday else "",
-                ", ".join(c.title for c in client.categories.all()),
-                client.get_importance_display() if client.importance else "",
-                float(client.discount),
-                client.get_source_display() if client.source else "",
-                yes if client.sms_consent else no,
-                yes if client.email_consent else no,
-                client.comment,
-                client.visits_count,
-                float(client.spend),
-                client.last_visit.astimezone(tz).strftime("%d.%m.%Y") if client.last_visit else "",
-            ]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    rows = (
+        [
+            client.name,
+            format_phone(client.phone),
+            ", ".join(format_phone(p) for p in client.extra_phones or []),
+            client.email,
+            client.get_gender_display() if client.gender else "",
+            client.birthday.strftime("%d.%m.%Y") if client.birthday else "",
+            ", ".join(c.title for c in client.categories.all()),
+            client.get_importance_display() if client.importance else "",
+            float(client.discount),
+            client.get_source_display() if client.source else "",
+            yes if client.sms_consent else no,
+            yes if client.email_consent else no,
+            client.comment,
+            client.visits_count,
+            float(client.spend),
+            client.last_visit.astimezone(tz).strftime("%d.%m.%Y") if client.last_visit else "",
+        ]
+        for client in (clients.iterator(chunk_size=2000) if not clients._prefetch_related_lookups else clients)
+    )
+    headers = [label for _key, label in EXPORT_COLUMNS]
+    return sheets.write_workbook([sheets.Sheet(_("Clients"), headers, rows)])
 
 
 def personal_data(client: Client, card) -> bytes:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontdesk.clients import views, views_import
+from frontdesk.clients import import_views, views
 
 app_name = "clients"
 
@@ -20,9 +20,9 @@ urlpatterns = [
     path(C + "categories/<int:client_category_id>/delete/", views.category_delete, name="category_delete"),
     path(C + "fields/", views.custom_fields, name="fields"),
     path(C + "fields/<int:custom_field_id>/delete/", views.custom_field_delete, name="field_delete"),
-    path(C + "import/", views_import.import_upload, name="import"),
-    path(C + "import/<int:client_import_id>/", views_import.import_check, name="import_check"),
-    path(C + "import/<int:client_import_id>/step/", views_import.import_step, name="import_step"),
+    path(C + "import/", import_views.import_upload, name="import"),
+    path(C + "import/<int:client_import_id>/", import_views.import_check, name="import_check"),
+    path(C + "import/<int:client_import_id>/step/", import_views.import_step, name="import_step"),
     path(C + "<int:client_id>/", views.client_card, name="card"),
     path(C + "<int:client_id>/edit/", views.client_edit, name="edit"),
     path(C + "<int:client_id>/notes/", views.note_add, name="note_add"),

@@ -86,6 +86,12 @@ def created_changes(instance) -> dict:
     }
 
 
+def field_values(instance, names) -> dict:
+    """The named fields as the log keeps them: compare two snapshots around a bulk update, which
+    skips the save signals, to log what it changed."""
+    return {name: _plain(getattr(instance, name)) for name in names}
+
+
 def log_actions(entries) -> list[Event]:
     """Write many lines at once — for bulk queries, which skip the save signals. `entries` are
     (instance, action, code, changes) tuples; the instances must have their primary keys."""

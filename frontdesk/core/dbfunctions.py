@@ -54,15 +54,3 @@ class EpochMinuteCeil(_IntegerFunc):
     """The same, rounded up: an end that is not on a whole minute still blocks that minute."""
 
     name = "epoch_minute_ceil"
-
-
-class EpochDay(_IntegerFunc):
-    """A date as days since 1970-01-01."""
-
-    name = "epoch_day"
-
-
-class MinuteOfDay(_IntegerFunc):
-    """A time of day as minutes after midnight."""
-
-    name = "minute_of_day"

@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from frontdesk.core.audit import log_action
-from frontdesk.core.locking import lock_row, lock_rows
+from frontdesk.core.locking import lock_row
 from frontdesk.core.money import MoneySum, format_money, to_money
 from frontdesk.finance.errors import FinanceError
 from frontdesk.finance.means import registered_means
@@ -30,6 +30,7 @@ from frontdesk.finance.services import ZERO, Payment, item_by_code, lock_account
 from frontdesk.finance.signals import money_moved, refund_posted, sale_opened, sale_settled
 from frontdesk.scheduling.errors import BookingError
 from frontdesk.scheduling.models import Record, RecordService, RecordStatus, Visit
+from frontdesk.scheduling.services import complete_visit
 from frontdesk.staff.models import SpecialistService
 
 
@@ -265,21 +266,18 @@ def checkout_visit(
                     for position, d in enumerate(drafts)
                 ]
             )
-            sale_opened.send(Sale, sale=sale)
+            sale_opened.send(sale=sale)
             advance = _settle(sale).paid
             _take_means(sale, list(means), user)
             posted, change = _take_payments(sale, list(payments), cash_received, user, occurred_at)
             _settle(sale)
-            for record in lock_rows(Record.objects.filter(visit=visit).exclude(status__in=RecordStatus.LOST)).values():
-                if record.status != RecordStatus.COMPLETED:
-                    record.status = RecordStatus.COMPLETED
-                    record.save(update_fields=["status", "updated_at"])
+            complete_visit(visit)
             log_action(sale, code="sale.checked_out", changes={"total": [None, str(sale.total)]})
             if posted or advance:
                 money_moved.send(
-                    Sale, sale=sale, transactions=posted, operation="sell", kind="checkout", receipt_email=receipt_email
+                    sale=sale, transactions=posted, operation="sell", kind="checkout", receipt_email=receipt_email
                 )
-            sale_settled.send(Sale, sale=sale, kind="checkout")
+            sale_settled.send(sale=sale, kind="checkout")
             return CheckoutResult(sale, change, posted)
     except IntegrityError:
         # The unique sale per visit caught a racing checkout the lock did not (SQLite has no row
@@ -310,10 +308,8 @@ def pay_sale(
         _settle(sale)
         log_action(sale, code="sale.paid", changes={"paid": [None, str(sale.paid)]})
         if posted:
-            money_moved.send(
-                Sale, sale=sale, transactions=posted, operation="sell", kind="debt", receipt_email=receipt_email
-            )
-        sale_settled.send(Sale, sale=sale, kind="debt")
+            money_moved.send(sale=sale, transactions=posted, operation="sell", kind="debt", receipt_email=receipt_email)
+        sale_settled.send(sale=sale, kind="debt")
         return CheckoutResult(sale, change, posted)
 
 
@@ -399,9 +395,9 @@ def sell_at_counter(
         log_action(sale, code="sale.sold", changes={"total": [None, str(sale.total)]})
         if posted:
             money_moved.send(
-                Sale, sale=sale, transactions=posted, operation="sell", kind="counter", receipt_email=receipt_email
+                sale=sale, transactions=posted, operation="sell", kind="counter", receipt_email=receipt_email
             )
-        sale_settled.send(Sale, sale=sale, kind="counter")
+        sale_settled.send(sale=sale, kind="counter")
         return CheckoutResult(sale, change, posted)
 
 
@@ -440,7 +436,7 @@ def refund_means(payment: MeansPayment, amount=None, *, user=None) -> MeansPayme
         )
         _settle(sale)
         log_action(sale, code="sale.refunded", changes={"refunded": [None, str(amount)], "means": [None, payment.code]})
-        sale_settled.send(Sale, sale=sale, kind="refund")
+        sale_settled.send(sale=sale, kind="refund")
         return back
 
 
@@ -469,7 +465,7 @@ def refund_sale(
     to: from `payment` if given, otherwise from the latest payments first. `amount=None` refunds
     everything that is left. A cash refund needs the cash in the desk. Logged on the sale.
 
-    Money paid online goes back through the payment provider (a `refund_posted` receiver), asked
+    Money paid online goes back through the payment provider (a `finance.refund_posted` listener), asked
     last, under the sale's lock: two refunds of one payment queue here, and the second sees what
     the first gave back. A provider's refusal rolls everything back."""
     with transaction.atomic():
@@ -508,10 +504,10 @@ def refund_sale(
         _settle(sale)
         log_action(sale, code="sale.refunded", changes={"refunded": [None, str(amount)]})
         money_moved.send(
-            Sale, sale=sale, transactions=posted, operation="sell_refund", kind="refund", receipt_email=receipt_email
+            sale=sale, transactions=posted, operation="sell_refund", kind="refund", receipt_email=receipt_email
         )
-        sale_settled.send(Sale, sale=sale, kind="refund")
-        refund_posted.send(Sale, sale=sale, refunds=pairs)
+        sale_settled.send(sale=sale, kind="refund")
+        refund_posted.send(sale=sale, refunds=pairs)
         return posted
 
 
@@ -520,7 +516,7 @@ def resettle_sale(sale: Sale, *, kind: str = "refund") -> Sale:
     pages (the rest of an online prepayment refunded from «Prepayments to settle»). The caller
     holds the sale's lock, inside its transaction; loyalty hears of it as of any refund."""
     _settle(sale)
-    sale_settled.send(Sale, sale=sale, kind=kind)
+    sale_settled.send(sale=sale, kind=kind)
     return sale
 
 

@@ -1,7 +1,8 @@
-"""What the loyalty modules plug into the checkout: the means a sale can be paid with besides
-money (bonuses, gift certificates, abonements), the discounts they offer, and the products they
-sell at the counter. Finance knows nothing about their rules; each module registers an object
-here in its AppConfig.ready and keeps its own ledger.
+"""What the modules above finance plug into the checkout: the means a sale can be paid with
+besides money (bonuses, gift certificates, abonements), the discounts they offer, the products
+they sell at the counter, and money paid in advance (online prepayments). Finance knows nothing
+about their rules; each module registers an object here in its AppConfig.ready and keeps its own
+ledger.
 
 A means is asked for `options` (what this client has that can pay this sale) and may be typed
 in by code (`find`); when the administrator pays with one, `spend` runs inside the checkout's
@@ -11,6 +12,7 @@ without the other."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -166,6 +168,24 @@ def means_options(draft: SaleDraft) -> list[MeansOption]:
     for means in registered_means().values():
         options.extend(means.options(draft))
     return options
+
+
+# ---------------------------------------------------------------- advances
+# Money the client paid for a visit before its checkout (an online prepayment). A listener of
+# `finance.sale_opened` attaches it to the sale; until the sale exists, the checkout page asks
+# each registered `source(visit) -> Decimal` how much of it the checkout will count.
+_ADVANCES: list[Callable[..., Decimal]] = []
+
+
+def register_advance(source: Callable[..., Decimal]) -> Callable[..., Decimal]:
+    if source not in _ADVANCES:
+        _ADVANCES.append(source)
+    return source
+
+
+def visit_advance(visit) -> Decimal:
+    """What the visit's checkout will count as paid in advance (zero when nothing is)."""
+    return to_money(sum((source(visit) for source in _ADVANCES), ZERO))
 
 
 # ---------------------------------------------------------------- discounts

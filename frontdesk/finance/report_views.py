@@ -5,19 +5,18 @@ finance section; the whole network (scope=network) only for those who see every 
 import datetime
 
 from django import forms
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from frontdesk.accounts.permissions import Level, Role, Section
-from frontdesk.finance import report_xlsx, reports
+from frontdesk.core.spreadsheets import xlsx_response
+from frontdesk.finance import report_spreadsheets, reports
 from frontdesk.tenancy.models import Company
 from frontdesk.tenancy.permissions import section_required
 
 MAX_DAYS = 366
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def sees_network(request) -> bool:
@@ -84,9 +83,7 @@ def _month(request) -> dict:
 
 def _xlsx(request, name, data, sheets):
     stamp = "-".join(str(v) for k, v in data.items() if k in ("day", "first", "last"))
-    response = HttpResponse(report_xlsx.workbook(sheets), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}-{request.company.pk}-{stamp}.xlsx"'
-    return response
+    return xlsx_response(report_spreadsheets.workbook(sheets), f"{name}-{request.company.pk}-{stamp}.xlsx")
 
 
 def _page(request, template, tab, form, report, **extra):
@@ -111,7 +108,7 @@ def cash(request, company_id):
     form, data = _read(request, DayForm, {"day": _today(request).isoformat()})
     report = reports.cash_report(_companies(request, data), data["day"], request.company.tz) if data else None
     if report and request.GET.get("format") == "xlsx":
-        return _xlsx(request, "cash-report", data, report_xlsx.cash_sheets(report))
+        return _xlsx(request, "cash-report", data, report_spreadsheets.cash_sheets(report))
     return _page(request, "finance/reports/cash.html", "cash", form, report)
 
 
@@ -122,7 +119,7 @@ def items(request, company_id):
     if data:
         report = reports.items_report(_companies(request, data), data["first"], data["last"], request.company.tz)
     if report and request.GET.get("format") == "xlsx":
-        return _xlsx(request, "items-report", data, report_xlsx.items_sheets(report))
+        return _xlsx(request, "items-report", data, report_spreadsheets.items_sheets(report))
     return _page(request, "finance/reports/items.html", "items", form, report)
 
 
@@ -133,7 +130,7 @@ def methods(request, company_id):
     if data:
         report = reports.methods_report(_companies(request, data), data["first"], data["last"], request.company.tz)
     if report and request.GET.get("format") == "xlsx":
-        return _xlsx(request, "methods-report", data, report_xlsx.methods_sheets(report))
+        return _xlsx(request, "methods-report", data, report_spreadsheets.methods_sheets(report))
     return _page(request, "finance/reports/methods.html", "methods", form, report)
 
 
@@ -144,7 +141,7 @@ def debts(request, company_id):
     if data:
         report = reports.debts_report(_companies(request, data), data["first"], data["last"], request.company.tz)
     if report and request.GET.get("format") == "xlsx":
-        return _xlsx(request, "debts-report", data, report_xlsx.debts_sheets(report, request.company.tz))
+        return _xlsx(request, "debts-report", data, report_spreadsheets.debts_sheets(report, request.company.tz))
     return _page(request, "finance/reports/debts.html", "debts", form, report, limit=reports.LIST_LIMIT)
 
 
@@ -155,5 +152,5 @@ def refunds(request, company_id):
     if data:
         report = reports.refunds_report(_companies(request, data), data["first"], data["last"], request.company.tz)
     if report and request.GET.get("format") == "xlsx":
-        return _xlsx(request, "refunds-report", data, report_xlsx.refunds_sheets(report, request.company.tz))
+        return _xlsx(request, "refunds-report", data, report_spreadsheets.refunds_sheets(report, request.company.tz))
     return _page(request, "finance/reports/refunds.html", "refunds", form, report, limit=reports.LIST_LIMIT)

@@ -259,10 +259,6 @@ def open_shift(account: Account, *, user=None) -> CashShift:
             raise FinanceError("shift_open", account=account.title) from None
 
 
-def current_shift(account: Account) -> CashShift | None:
-    return CashShift.objects.filter(account=account, closed_at__isnull=True).first()
-
-
 def close_shift(account: Account, counted, *, user=None, comment: str = "") -> CashShift:
     """Close the open shift with the money counted in the drawer. The discrepancy (counted minus
     the ledger's balance) is recorded on the shift; the ledger itself is not changed."""

@@ -8,10 +8,8 @@ class LoyaltyConfig(AppConfig):
     verbose_name = _("Loyalty")
 
     def ready(self):
-        from django.db.models.signals import post_save
-
         from frontdesk.accounts.permissions import Section
-        from frontdesk.booking.models import BookingSource
+        from frontdesk.booking.signals import booked_online
         from frontdesk.clients.card import register_badge_source, register_timeline_source
         from frontdesk.core.navigation import NavItem, register
         from frontdesk.loyalty import card_block, checkout, demo, services  # noqa: F401  (registers the demo step)
@@ -25,6 +23,4 @@ class LoyaltyConfig(AppConfig):
         register_hourly("loyalty.daily", run_daily)
         card_block.register()
         checkout.connect()
-        post_save.connect(
-            services.on_booking_source_saved, sender=BookingSource, dispatch_uid="loyalty_referral_from_booking"
-        )
+        booked_online.listen(services.on_booked_online)

@@ -4,8 +4,8 @@
   checkout pre-fills the best one (rules.py states which applies);
 - `BonusMeans` lets the client pay part of a check with bonuses (up to the programme's % of the
   check), writing a redemption linked to the sale under the card's lock; a refund gives them back;
-- `sale_opened` marks the referrer's one-time referral discount used by the sale that applies it;
-- `sale_settled` accrues bonuses on the money paid, takes them back proportionally on a refund,
+- `finance.sale_opened` marks the referrer's one-time referral discount used by the sale that applies it;
+- `finance.sale_settled` accrues bonuses on the money paid, takes them back proportionally on a refund,
   moves statuses and rewards referrals (services.settle_sale).
 """
 
@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from frontdesk.core.money import to_money
+from frontdesk.finance import means
+from frontdesk.finance.signals import sale_opened, sale_settled
 from frontdesk.loyalty import ledger, rules, services
 from frontdesk.loyalty.errors import LoyaltyError
 from frontdesk.loyalty.models import BonusOperation, OperationKind, ProgrammeKind
@@ -44,8 +46,6 @@ def redeem_limit(card, company_id, total) -> Decimal:
 
 
 def _means_classes():
-    from frontdesk.finance import means
-
     class BonusMeans(means.PaymentMeans):
         code = BONUS_CODE
         label = gettext_lazy("Bonuses")
@@ -124,21 +124,18 @@ def _means_classes():
     return BonusMeans, LoyaltyDiscounts
 
 
-def on_sale_settled(sender, sale, kind="checkout", **kwargs):
-    services.settle_sale(sale, kind, user=kwargs.get("user"))
+def on_sale_settled(sale, kind):
+    services.settle_sale(sale, kind)
 
 
-def on_sale_opened(sender, sale, **kwargs):
+def on_sale_opened(sale):
     services.use_referrer_discount(sale)
 
 
 def connect() -> None:
     """Register with the finance seam (AppConfig.ready)."""
-    from frontdesk.finance import means
-    from frontdesk.finance.signals import sale_opened, sale_settled
-
     bonus_means, discounts = _means_classes()
     means.register_means(bonus_means())
     means.register_discount(discounts())
-    sale_settled.connect(on_sale_settled, dispatch_uid="loyalty_sale_settled")
-    sale_opened.connect(on_sale_opened, dispatch_uid="loyalty_sale_opened")
+    sale_settled.listen(on_sale_settled)
+    sale_opened.listen(on_sale_opened)

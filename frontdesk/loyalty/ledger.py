@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from frontdesk.core.locking import lock_row
@@ -204,7 +203,3 @@ def bonus_programme_of(card, company_id=None):
     if company_id is not None:
         programmes = [p for p in programmes if p.valid_in(company_id)]
     return programmes[0] if programmes else None
-
-
-def sale_operations(sale) -> list[BonusOperation]:
-    return list(BonusOperation.objects.filter(Q(sale=sale)).order_by("created_at", "id"))

@@ -14,6 +14,8 @@ from django.utils import timezone
 from frontdesk.core.audit import log_action
 from frontdesk.core.locking import lock_first
 from frontdesk.core.money import MoneySum, to_money
+from frontdesk.finance.checkout import refund_means
+from frontdesk.finance.models import MeansPayment, Sale, Transaction
 from frontdesk.loyalty import ledger, rules
 from frontdesk.loyalty.errors import LoyaltyError
 from frontdesk.loyalty.models import (
@@ -106,8 +108,6 @@ def card_by_code(code: str) -> Card | None:
 def refer(newcomer, code: str) -> Referral:
     """Record that the newcomer came on the recommendation of the card with this code. Only a
     client with no paid visit yet can be a newcomer, once; nobody recommends themselves."""
-    from frontdesk.finance.models import Sale
-
     card = card_by_code(code)
     if card is None:
         raise LoyaltyError("bad_code")
@@ -143,8 +143,6 @@ def refer_quietly(newcomer, code: str) -> Referral | None:
 def _money_paid(sale) -> Decimal:
     """The real money on the sale, net of refunds: bonuses, certificates and abonements are not
     money the client paid now, and earn nothing."""
-    from frontdesk.finance.models import Transaction
-
     total = Transaction.objects.filter(sale=sale).aggregate(total=MoneySum("amount"))["total"]
     return to_money(total or 0)
 
@@ -154,9 +152,6 @@ def _return_redemptions(sale, user) -> None:
     of a check paid 700 in money and 300 in bonuses, refunding 350 returns 150 bonuses. Through
     finance's refund of the means payment, so the sale's ledger shows it too; a return already
     made by hand at the desk counts."""
-    from frontdesk.finance.checkout import refund_means
-    from frontdesk.finance.models import MeansPayment, Transaction
-
     money = Transaction.objects.filter(sale=sale)
     paid_in = to_money(money.filter(amount__gt=0).aggregate(t=MoneySum("amount"))["t"] or 0)
     given_back = -to_money(money.filter(amount__lt=0).aggregate(t=MoneySum("amount"))["t"] or 0)
@@ -399,13 +394,11 @@ def refresh_statuses(card, company=None) -> list[Membership]:
     return changed
 
 
-def on_booking_source_saved(sender, instance, created, raw=False, **kwargs):
-    """An online booking that came with ?ref=<a client's referral code>: the booking's client is a
-    newcomer recommended by that client (the parameter also carries the widget's page address,
-    which matches no code and changes nothing)."""
-    if not created or raw or not instance.referrer:
+def on_booked_online(visit, source):
+    """Listens to `booking.booked_online`, in the booking's transaction. A booking that came with
+    ?ref=<a client's referral code>: the booking's client is a newcomer recommended by that client
+    (the parameter also carries the widget's page address, which matches no code and changes
+    nothing)."""
+    if not source.referrer or visit.client_id is None:
         return
-    visit = instance.visit
-    if visit.client_id is None:
-        return
-    refer_quietly(visit.client, instance.referrer)
+    refer_quietly(visit.client, source.referrer)

@@ -14,12 +14,19 @@ class NotificationsConfig(AppConfig):
         from frontdesk.notifications import (
             demo,  # noqa: F401  (registers the demo step)
             outbox,
+            scheduling_listeners,
             templating,
         )
         from frontdesk.notifications.timeline import messages_for_card
+        from frontdesk.payments.online import awaits_prepayment
+        from frontdesk.payments.signals import prepayment_held, prepayment_paid
+        from frontdesk.tenancy.signals import chain_created
 
-        outbox.connect()
-        templating.connect()
+        scheduling_listeners.connect()
+        outbox.register_gate(awaits_prepayment)
+        prepayment_held.listen(outbox.on_prepayment_held)
+        prepayment_paid.listen(outbox.on_prepayment_paid)
+        chain_created.listen(templating.give_default_templates)
         register(NavItem("messages", _("Messages"), "chat-dots", "notifications:log", Section.CLIENTS, order=25))
         register_settings_tab(
             SettingsTab("notifications", _("Notifications"), "notifications:settings", Section.SETTINGS, order=40)

@@ -1,10 +1,11 @@
 """Writing the outbox: which messages a change of a booking causes, written in the same
 transaction as the change (DESIGN.md invariant 5).
 
-Every way a record is booked, moved, cancelled or restored goes through a model save (the same
-fact the client statistics lean on, clients/stats.py), so signals on `Record` see them all: the
-journal, online booking, the API, classes and the waiting list. The handlers run inside the
-caller's transaction: a booking that rolls back leaves no message behind.
+The journal announces every way a record is booked, moved, cancelled or restored as an event
+(`frontdesk/scheduling/signals.py` turns every save of a record into one, whatever the path: the
+journal, online booking, the API, classes and the waiting list); `scheduling_listeners.py` hears
+them inside the caller's transaction and calls the functions here: a booking that rolls back
+leaves no message behind.
 
 - a new record of a client in the future: one confirmation per channel for its visit;
 - a record moved (time or specialist): one "changed" message (none while the confirmation is
@@ -25,7 +26,6 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.signals import post_init, post_save
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -38,13 +38,11 @@ from frontdesk.notifications.models import (
     MessageStatus,
     OptOut,
 )
-from frontdesk.scheduling.models import Record, RecordSource, RecordStatus
+from frontdesk.scheduling.models import Record, RecordStatus
 
 logger = logging.getLogger("frontdesk.notifications")
 
-ONLINE_SOURCES = (RecordSource.ONLINE, RecordSource.WIDGET, RecordSource.API)
 OPEN = (MessageStatus.PENDING, MessageStatus.SENDING)
-WATCHED_FIELDS = {"start", "status", "specialist", "specialist_id", "client", "client_id"}
 
 
 def settings_for(company) -> ChannelSettings:
@@ -131,7 +129,7 @@ def _visit_messages(visit_id):
 
 
 # Gates hold a visit's messages back: `gate(visit_id) -> bool`, True while the client must not be
-# told yet. Registered by other apps in their ready() (payments: an unpaid required prepayment).
+# told yet. Registered in ready() (notifications registers payments' unpaid required prepayment).
 _gates: list = []
 HELD = gettext_noop("waiting for the prepayment")
 
@@ -157,6 +155,19 @@ def refresh_visit(visit_id, now=None) -> None:
     first = _upcoming_records(visit_id).select_related("company", "client", "visit").first()
     if first is not None:
         visit_booked(first, now)
+
+
+def on_prepayment_held(payment) -> None:
+    """Listens to `payments.prepayment_held`, in the booking's transaction: the visit's gate just
+    closed, so nothing of it is confirmed or reminded of until it is paid."""
+    refresh_visit(payment.visit_id)
+
+
+def on_prepayment_paid(payment) -> None:
+    """Listens to `payments.prepayment_paid`, in the webhook's transaction: a required
+    prepayment paid opens the visit's gate (one that was not required never closed it)."""
+    if payment.required:
+        refresh_visit(payment.visit_id)
 
 
 def _upcoming_records(visit_id):
@@ -315,43 +326,3 @@ def sync_reminders(visit_id, company, client, config=None, now=None) -> None:
             visit_start=first.start,
             reminder_hours=hours,
         )
-
-
-# ---------------------------------------------------------------- signals on Record
-def _remember(sender, instance, **kwargs):
-    instance._notify_was = (
-        instance.__dict__.get("start"),
-        instance.__dict__.get("status"),
-        instance.__dict__.get("specialist_id"),
-    )
-
-
-def _record_saved(sender, instance, created=False, raw=False, update_fields=None, **kwargs):
-    if raw or (update_fields is not None and not WATCHED_FIELDS & set(update_fields)):
-        return
-    was_start, was_status, was_specialist = getattr(instance, "_notify_was", (None, None, None))
-    instance._notify_was = (instance.start, instance.status, instance.specialist_id)
-    if created:
-        visit_booked(instance)
-        if instance.source in ONLINE_SOURCES and instance.status in RecordStatus.UPCOMING:
-            from frontdesk.notifications.events import tell_staff_of_online_booking
-
-            tell_staff_of_online_booking(instance)
-        return
-    if was_status != instance.status:
-        if instance.status == RecordStatus.COMPLETED:
-            from frontdesk.notifications.events import visit_completed
-
-            visit_completed(instance)
-        if instance.status == RecordStatus.CANCELLED:
-            visit_cancelled(instance)
-        elif instance.status in RecordStatus.UPCOMING and was_status not in RecordStatus.UPCOMING:
-            visit_booked(instance)  # restored: confirm again only if never confirmed
-    elif was_start != instance.start or was_specialist != instance.specialist_id:
-        visit_changed(instance)
-    sync_reminders(instance.visit_id, instance.company, instance.client)
-
-
-def connect() -> None:
-    post_init.connect(_remember, sender=Record, dispatch_uid="notify_remember_record")
-    post_save.connect(_record_saved, sender=Record, dispatch_uid="notify_record_saved")

@@ -9,6 +9,8 @@ one; names starting with an underscore are refused by the engine itself).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
 from django.template.base import VariableDoesNotExist
 from django.utils import translation
@@ -58,6 +60,22 @@ VARIABLES = {
     "item": gettext_lazy("card, certificate or abonement"),
     "expires": gettext_lazy("date it expires"),
 }
+
+
+# Variables of a visit's messages whose value a module above notifications knows: name ->
+# `provider(visit) -> str`, registered from that module's AppConfig.ready() (booking: `link`, the
+# client's self-service page). Only names of VARIABLES; unregistered ones render empty.
+_visit_variables: dict[str, Callable[..., str]] = {}
+
+
+def register_visit_variable(name: str, provider: Callable[..., str]) -> None:
+    if name not in VARIABLES:
+        raise ValueError(f"{name!r} is not a template variable (add it to VARIABLES first)")
+    _visit_variables[name] = provider
+
+
+def visit_variable_providers() -> dict[str, Callable[..., str]]:
+    return dict(_visit_variables)
 
 
 class TemplateError(Exception):
@@ -224,15 +242,7 @@ def template_for(chain_id: int, event: str, channel: str, language: str) -> Mess
     return template
 
 
-def _chain_created(sender, instance, created=False, raw=False, **kwargs):
-    if created and not raw:
-        ensure_default_templates(instance.pk)
-
-
-def connect() -> None:
-    """Every new network starts with its templates in every language."""
-    from django.db.models.signals import post_save
-
-    from frontdesk.tenancy.models import Chain
-
-    post_save.connect(_chain_created, sender=Chain, dispatch_uid="notify_default_templates")
+def give_default_templates(chain) -> None:
+    """Listens to `tenancy.chain_created`: every new network starts with its templates in every
+    language, in the transaction that created it."""
+    ensure_default_templates(chain.pk)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontdesk.notifications import views, views_mailings
+from frontdesk.notifications import mailings_views, views
 
 app_name = "notifications"
 
@@ -28,25 +28,25 @@ urlpatterns = [
     path("c/<int:company_id>/settings/notifications/reset/", views.channel_settings_reset, name="settings_reset"),
     path("c/<int:company_id>/settings/notifications/test/", views.channel_test, name="settings_test"),
     path("c/<int:company_id>/settings/notifications/telegram/", views.telegram_connect, name="settings_telegram"),
-    path("c/<int:company_id>/messages/mailings/", views_mailings.mailing_list, name="mailings"),
-    path("c/<int:company_id>/messages/mailings/new/", views_mailings.mailing_new, name="mailing_new"),
-    path("c/<int:company_id>/messages/mailings/<int:mailing_id>/", views_mailings.mailing_detail, name="mailing"),
+    path("c/<int:company_id>/messages/mailings/", mailings_views.mailing_list, name="mailings"),
+    path("c/<int:company_id>/messages/mailings/new/", mailings_views.mailing_new, name="mailing_new"),
+    path("c/<int:company_id>/messages/mailings/<int:mailing_id>/", mailings_views.mailing_detail, name="mailing"),
     path(
-        "c/<int:company_id>/messages/mailings/<int:mailing_id>/edit/", views_mailings.mailing_edit, name="mailing_edit"
+        "c/<int:company_id>/messages/mailings/<int:mailing_id>/edit/", mailings_views.mailing_edit, name="mailing_edit"
     ),
     path(
         "c/<int:company_id>/messages/mailings/<int:mailing_id>/progress/",
-        views_mailings.mailing_progress,
+        mailings_views.mailing_progress,
         name="mailing_progress",
     ),
     path(
-        "c/<int:company_id>/messages/mailings/<int:mailing_id>/send/", views_mailings.mailing_send, name="mailing_send"
+        "c/<int:company_id>/messages/mailings/<int:mailing_id>/send/", mailings_views.mailing_send, name="mailing_send"
     ),
     path(
         "c/<int:company_id>/messages/mailings/<int:mailing_id>/cancel/",
-        views_mailings.mailing_cancel,
+        mailings_views.mailing_cancel,
         name="mailing_cancel",
     ),
-    path("u/<str:token>/", views_mailings.unsubscribe_page, name="unsubscribe"),
-    path("telegram/<int:chain_id>/webhook/", views_mailings.telegram_webhook, name="telegram_webhook"),
+    path("u/<str:token>/", mailings_views.unsubscribe_page, name="unsubscribe"),
+    path("telegram/<int:chain_id>/webhook/", mailings_views.telegram_webhook, name="telegram_webhook"),
 ]

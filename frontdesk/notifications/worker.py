@@ -28,7 +28,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
@@ -46,7 +45,7 @@ from frontdesk.notifications.models import (
     MessageStatus,
 )
 from frontdesk.notifications.outbox import address, marketing_allowed, opted_out, settings_for, wake_worker
-from frontdesk.notifications.templating import TemplateError, render_text, template_for
+from frontdesk.notifications.templating import TemplateError, render_text, template_for, visit_variable_providers
 from frontdesk.scheduling.models import Record, RecordStatus
 
 logger = logging.getLogger("frontdesk.notifications")
@@ -133,9 +132,8 @@ def stale_reason(message: Message, now: datetime.datetime) -> str:
 
 
 def visit_variables(message: Message) -> dict[str, str]:
-    """The template's variables for a visit: plain strings only."""
-    from frontdesk.booking.services import link_for
-
+    """The template's variables for a visit: plain strings only (those other modules provide,
+    such as booking's `link`, from `templating.register_visit_variable`)."""
     company = message.company
     records = list(
         Record._base_manager.filter(visit_id=message.visit_id)
@@ -151,7 +149,10 @@ def visit_variables(message: Message) -> dict[str, str]:
             specialists.append(record.specialist.name)
         for line in record.lines.all():
             services.append(line.service.title)
-    link = link_for(shown[0].visit) if shown else None
+    visit = shown[0].visit if shown else None
+    provided = {
+        name: provide(visit) if visit is not None else "" for name, provide in visit_variable_providers().items()
+    }
     return {
         "client_name": message.client.name if message.client else "",
         "date": f"{local:%d.%m.%Y}" if local else "",
@@ -161,7 +162,7 @@ def visit_variables(message: Message) -> dict[str, str]:
         "branch": company.name,
         "branch_address": ", ".join(part for part in (company.city, company.address) if part),
         "branch_phone": company.phone,
-        "link": settings.SITE_URL.rstrip("/") + reverse("booking:my", kwargs={"token": link.token}) if link else "",
+        **provided,
         "hours": str(message.reminder_hours or ""),
     }
 

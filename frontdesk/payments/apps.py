@@ -8,23 +8,25 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Receipts and online payments")
 
     def ready(self):
+        from frontdesk.finance.means import register_advance
         from frontdesk.finance.signals import money_moved, refund_posted, sale_opened
-        from frontdesk.notifications.outbox import register_gate
         from frontdesk.payments import (
             atol,  # noqa: F401  (registers the ATOL Online driver)
             demo,  # noqa: F401  (registers the demo step)
         )
-        from frontdesk.payments.online import attach_advances, awaits_prepayment, refund_online_payments
+        from frontdesk.payments.online import attach_advances, refund_online_payments, visit_advance
         from frontdesk.payments.receipts import receipt_for_money
 
-        money_moved.connect(receipt_for_money, dispatch_uid="payments_receipt_for_money")
-        sale_opened.connect(attach_advances, dispatch_uid="payments_attach_advances")
-        refund_posted.connect(refund_online_payments, dispatch_uid="payments_refund_online_payments")
-        register_gate(awaits_prepayment)
+        money_moved.listen(receipt_for_money)
+        sale_opened.listen(attach_advances)
+        refund_posted.listen(refund_online_payments)
+        register_advance(visit_advance)
 
         from frontdesk.core.panels import register_panel
         from frontdesk.payments.advance_views import client_money_panel, record_panel, sale_panel
+        from frontdesk.payments.views import sale_receipts_panel
 
         register_panel("journal.record", "payments", record_panel)
         register_panel("finance.client_money", "payments", client_money_panel)
         register_panel("finance.sale", "payments", sale_panel)
+        register_panel("finance.sale_documents", "payments", sale_receipts_panel)

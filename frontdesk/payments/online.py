@@ -25,7 +25,7 @@ from frontdesk.core.locking import lock_first, lock_rows
 from frontdesk.core.money import MoneySum, to_money
 from frontdesk.core.scopes import scope, scopes_disabled
 from frontdesk.finance.errors import FinanceError
-from frontdesk.finance.models import PaymentMethod
+from frontdesk.finance.models import PaymentMethod, Transaction
 from frontdesk.finance.services import item_by_code, lock_accounts, post_transaction
 from frontdesk.payments.models import (
     FiscalSettings,
@@ -44,6 +44,7 @@ from frontdesk.payments.providers import (
     WebhookEvent,
     provider_for,
 )
+from frontdesk.payments.signals import prepayment_held, prepayment_paid
 from frontdesk.scheduling.errors import BookingError
 from frontdesk.scheduling.models import Record, RecordService, RecordStatus
 
@@ -117,21 +118,15 @@ def open_prepayment(visit, *, required: bool, return_url: str = "") -> OnlinePay
         )
         if required:
             log_action(visit, code="visit.prepayment_held", changes={"amount": [None, str(amount)]})
-            _refresh_messages(visit.pk)  # no confirmation or reminder until it is paid
+            prepayment_held.send(payment=payment)  # no confirmation or reminder until it is paid
             transaction.on_commit(lambda: schedule_release(payment))
         return payment
 
 
 def awaits_prepayment(visit_id) -> bool:
-    """The notifications' gate: a visit whose required prepayment is not paid yet is not
+    """The notifications' gate (registered by notifications): a visit whose required prepayment is not paid yet is not
     confirmed or reminded of (it may still be released)."""
     return OnlinePayment.unscoped.filter(visit_id=visit_id, required=True, status=OnlinePaymentStatus.PENDING).exists()
-
-
-def _refresh_messages(visit_id) -> None:
-    from frontdesk.notifications.outbox import refresh_visit
-
-    refresh_visit(visit_id)
 
 
 def schedule_release(payment: OnlinePayment) -> None:
@@ -235,8 +230,7 @@ def _take(payment: OnlinePayment, settings: PaymentSettings) -> None:
     payment.save(update_fields=["status", "transaction", "settled_at"])
     if not released:
         Record.objects.filter(visit=payment.visit).exclude(status__in=RecordStatus.LOST).update(prepaid=True)
-        if payment.required:
-            _refresh_messages(payment.visit_id)  # paid: now the booking is confirmed and reminded of
+        prepayment_paid.send(payment=payment)  # a required one: now the booking is confirmed and reminded
     # Money that came after the hold was released is kept on the account and shows in the log for
     # the administrator to refund or to book the client again.
     log_action(
@@ -350,14 +344,12 @@ def visit_advance(visit) -> Decimal:
     return to_money(total or 0)
 
 
-def attach_advances(sender, sale, **kwargs):
-    """The finance signal `sale_opened`: count the visit's online prepayments as paid on its sale
+def attach_advances(sale):
+    """Listens to `finance.sale_opened`: count the visit's online prepayments as paid on its sale
     (their transactions now point at the sale; the amounts and the account do not change). An
     advance larger than the sale (a discount given after prepaying) is counted whole: the sale is
     then paid with money to spare, and the rest is refunded from «Prepayments to settle»
     (frontdesk.payments.advances) instead of vanishing."""
-    from frontdesk.finance.models import Transaction
-
     rows = [(p.transaction_id, p.amount) for p in lock_rows(_countable_advances(sale.visit_id)).values()]
     if not rows:
         return
@@ -374,8 +366,8 @@ def refund_key(payment: OnlinePayment, original, refunded_before) -> str:
     return str(uuid.uuid5(payment.idempotency_key, f"refund:{original.pk}:{to_money(refunded_before)}"))
 
 
-def refund_online_payments(sender, sale, refunds, **kwargs):
-    """The finance signal `refund_posted` (last in the refund's transaction, under the sale's
+def refund_online_payments(sale, refunds):
+    """Listens to `finance.refund_posted` (last in the refund's transaction, under the sale's
     lock): give each refunded part of an online payment back through its provider and record the
     provider's refund. Any refusal raises FinanceError, which rolls the whole refund back."""
     online = {

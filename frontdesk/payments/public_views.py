@@ -1,6 +1,7 @@
-"""Public endpoints of online payments: the provider's webhook, the built-in test provider's
-confirmation page, and «pay online» from a booking's own page. None needs a login; each finds its
-network from what the URL names and answers 404 (or 400 for a webhook) for anything else."""
+"""Public endpoints of online payments: the provider's webhook and the built-in test provider's
+confirmation page («pay online» from a booking's own page is booking's, `booking.views.pay_booking`).
+Neither needs a login; each finds its network from what the URL names and answers 404 (or 400 for
+a webhook) for anything else."""
 
 import logging
 
@@ -9,12 +10,11 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 
-from frontdesk.booking.public import public_booking
 from frontdesk.core.ratelimit import ratelimit
 from frontdesk.core.scopes import scope, scopes_disabled
 from frontdesk.finance.errors import FinanceError
 from frontdesk.payments.models import OnlinePaymentStatus, PaymentSettings, TestProviderPayment
-from frontdesk.payments.online import confirmation_url, handle_webhook, open_prepayment, visit_mode
+from frontdesk.payments.online import handle_webhook
 from frontdesk.payments.providers import (
     SIGNATURE_HEADER,
     InvalidWebhook,
@@ -81,23 +81,3 @@ def test_pay(request, payment_id):
                 return redirect(row.return_url)
             row.refresh_from_db()
         return render(request, "payments/test_pay.html", {"row": row})
-
-
-@public_booking
-def pay_booking(request, token):
-    """«Pay online» on a booking's page: start (or resume) its payment and go to the provider."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    visit = request.booking_link.visit
-    from frontdesk.payments.models import PrepaymentMode
-
-    mode = visit_mode(visit)
-    if mode == PrepaymentMode.OFF:
-        raise Http404
-    back = request.build_absolute_uri(f"/my/{request.booking_link.token}/")
-    # The waiting hold of an online booking is resumed as it is. Otherwise the booking was made
-    # without a hold (by the salon, through the API): paying from its page is a plain prepayment,
-    # never a hold that would release a booking the client was already told about.
-    payment = open_prepayment(visit, required=False, return_url=back)
-    url = confirmation_url(payment) if payment else ""
-    return redirect(url or back)

@@ -1,7 +1,7 @@
 """Receipts for the money a branch takes and gives back.
 
-The receipt is written in the transaction that moves the money (the finance signal
-`money_moved`), so it exists exactly when the money does — never lost with a rolled-back
+The receipt is written in the transaction that moves the money (the finance event
+`finance.money_moved`), so it exists exactly when the money does — never lost with a rolled-back
 checkout, never missing after a committed one. After the commit a task hands it to the
 branch's register; the register answers the same external id with the same fiscal document,
 so a retried delivery (a crashed worker, the `deliver_receipts` command) never prints twice.
@@ -160,8 +160,9 @@ def write_receipt(company, document: ReceiptDocument, *, total, fiscal, transact
     return receipt
 
 
-def receipt_for_money(sender, sale, transactions, operation, kind, receipt_email="", **kwargs):
-    """The finance signal's receiver: one receipt for each operation that moved money."""
+def receipt_for_money(sale, transactions, operation, kind, receipt_email):
+    """Listens to `finance.money_moved`, in its transaction: one receipt for each operation that
+    moved money."""
     fiscal = FiscalSettings.for_company(sale.company)
     if register_for(sale.company, fiscal) is None:
         return None
@@ -309,22 +310,6 @@ def deliver_waiting(older_than_seconds: int = 60) -> int:
     for receipt_id in ids:
         deliver_receipt(receipt_id)
     return len(ids)
-
-
-def receipt_email_from(request) -> str:
-    """The address the client asked the receipt to go to (the checkout's tick and field); a
-    malformed address is refused before any money moves."""
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_email
-
-    if request.POST.get("send_receipt") != "1":
-        return ""
-    email = request.POST.get("receipt_email", "").strip()
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise ValidationError(_("Enter the email address to send the receipt to.")) from None
-    return email
 
 
 def _advance_document(payment, amount: Decimal, fiscal: FiscalSettings, *, operation: str, kind: str):

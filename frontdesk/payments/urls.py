@@ -15,8 +15,7 @@ urlpatterns = [
     path(F + "receipts/settings/", views.settings_page, name="settings"),
     path(F + "prepayments/", advance_views.prepayments, name="prepayments"),
     path(F + "prepayments/<int:online_payment_id>/refund/", advance_views.prepayment_refund, name="prepayment_refund"),
-    # Public: the provider's webhook, the test provider's page, «pay online» from a booking.
+    # Public: the provider's webhook, the test provider's page («pay online» is booking:pay_booking).
     path("payments/webhook/<int:branch_id>/", public_views.webhook, name="webhook"),
     path("payments/test/<str:payment_id>/", public_views.test_pay, name="test_pay"),
-    path("my/<str:token>/pay/", public_views.pay_booking, name="pay_booking"),
 ]

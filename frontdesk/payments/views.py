@@ -9,6 +9,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from frontdesk.accounts.permissions import Level, Section
@@ -25,7 +26,7 @@ from frontdesk.payments.models import (
     PrepaymentRule,
     ReceiptStatus,
 )
-from frontdesk.payments.receipts import deliver_receipt, email_receipt, receipt_context
+from frontdesk.payments.receipts import deliver_receipt, email_receipt, receipt_context, sale_receipts
 from frontdesk.staff.models import Specialist
 from frontdesk.tenancy.permissions import section_required
 
@@ -58,6 +59,15 @@ def receipts(request, company_id):
             "can_edit": _can_edit(request),
             "currency": request.chain.currency_symbol,
         },
+    )
+
+
+def sale_receipts_panel(request, sale=None, currency="", **kwargs) -> str:
+    """The sale page's slot «finance.sale_documents»: the receipts of the sale, oldest first."""
+    if sale is None:
+        return ""
+    return render_to_string(
+        "payments/_sale_receipts.html", {"receipts": sale_receipts(sale), "currency": currency}, request=request
     )
 
 

@@ -4,7 +4,6 @@ timeline, the journal's record dialog, the public booking pages. All read-only."
 from __future__ import annotations
 
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -238,10 +237,6 @@ def booking_client_panel(request, company=None, phone_token=None, **kwargs) -> s
     if not rows:
         return ""
     return render_to_string("prepaid/_booking_abonements.html", {"rows": rows}, request=request)
-
-
-def certificate_url(company, certificate) -> str:
-    return reverse("prepaid:certificate", kwargs={"company_id": company.pk, "certificate_id": certificate.pk})
 
 
 def sale_panel(request, sale=None, **kwargs) -> str:

@@ -1,7 +1,7 @@
 """Certificates and abonements at the cash desk, through finance's seam (frontdesk.finance.means):
 
 - the counter sells them (`ProductProvider`s "certificate" and "abonement"); when a counter sale
-  settles (`sale_settled`, kind "counter") each paid line issues its certificate or abonement,
+  settles (`finance.sale_settled`, kind "counter") each paid line issues its certificate or abonement,
   once per line whatever is sent twice;
 - the checkout pays with them (`PaymentMeans` "certificate" and "abonement"): a certificate is
   offered when the client holds it, or found by the code typed at the desk in any branch where
@@ -27,6 +27,7 @@ from frontdesk.finance.means import (
     register_means,
     register_products,
 )
+from frontdesk.finance.models import SaleStatus
 from frontdesk.finance.signals import sale_settled
 from frontdesk.prepaid import services
 from frontdesk.prepaid.errors import PrepaidError
@@ -273,13 +274,11 @@ class AbonementProducts(ProductProvider):
         return [Product(self.kind, f"{ABONEMENT_REF}{t.pk}", t.title, t.price) for t in rows if _allowed(t, company)]
 
 
-def issue_for_counter_sale(sender, sale, kind, **kwargs) -> None:
+def issue_for_counter_sale(sale, kind) -> None:
     """Issue what a counter sale sold; when such a sale is refunded in full, cancel what is left
-    on what it issued. Inside the sale's transaction: a refusal (an abonement with no client)
-    rolls the whole sale back with its message."""
+    on what it issued. Listens to `finance.sale_settled` inside the sale's transaction: a refusal
+    (an abonement with no client) rolls the whole sale back with its message."""
     if kind == "refund":
-        from frontdesk.finance.models import SaleStatus
-
         if sale.visit_id is None and sale.status == SaleStatus.REFUNDED:
             services.cancel_sold(sale)
         return
@@ -319,4 +318,4 @@ def register() -> None:
     register_means(AbonementMeans())
     register_products(CertificateProducts())
     register_products(AbonementProducts())
-    sale_settled.connect(issue_for_counter_sale, dispatch_uid="prepaid_issue_for_counter_sale")
+    sale_settled.listen(issue_for_counter_sale)

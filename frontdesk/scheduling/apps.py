@@ -10,8 +10,16 @@ class SchedulingConfig(AppConfig):
     def ready(self):
         from frontdesk.accounts.permissions import Section
         from frontdesk.core.navigation import NavItem, register
-        from frontdesk.scheduling import demo  # noqa: F401  (registers the demo step)
-        from frontdesk.scheduling.menu_classes import register_menu
+        from frontdesk.scheduling import (
+            client_records,
+            client_stats,
+            demo,  # noqa: F401  (registers the demo step)
+            signals,
+        )
+        from frontdesk.scheduling.classes_menu import register_menu
 
+        signals.connect()  # every save of a record becomes an event, heard from here on
+        client_stats.connect()
+        client_records.connect()
         register(NavItem("journal", _("Journal"), "calendar3", "journal:page", Section.JOURNAL, order=10))
         register_menu()

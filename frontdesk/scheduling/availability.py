@@ -160,10 +160,6 @@ def _ceil_minute(moment: datetime.datetime) -> int:
 MAX_BLOCK_MINUTES = int(MAX_LENGTH.total_seconds()) // 60
 
 
-def _epoch_day(day: datetime.date) -> int:
-    return (day - datetime.date(1970, 1, 1)).days
-
-
 class _LocalClock:
     """Turns (day number, minute of day) of a branch's wall clock into UTC minutes, converting
     each distinct pair once: a whole staff on the same shifts costs a handful of conversions."""

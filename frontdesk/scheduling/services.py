@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from frontdesk.catalog.models import Resource, Service
 from frontdesk.core.audit import log_action
-from frontdesk.core.locking import lock_row
+from frontdesk.core.locking import lock_row, lock_rows
 from frontdesk.scheduling.availability import (
     Placement,
     Query,
@@ -385,6 +385,24 @@ def _offer_freed_time_later(record: Record, start, end, specialist_id) -> None:
 
 def cancel_record(record: Record) -> Record:
     return set_record_status(record, RecordStatus.CANCELLED)
+
+
+def complete_visit(visit: Visit) -> list[Record]:
+    """Mark the visit's records completed: the last step of its checkout, in the checkout's
+    transaction (it refuses to run outside one). Returns the records it completed.
+
+    Guarantees: the records are locked (primary-key order) and re-read first; cancelled and
+    no-show records stay as they are, completed ones are not saved again; each completion is a
+    model save, so it is announced like any status change (`scheduling.record_status_changed`).
+    The change guards are not asked, as before this service existed: the change they refuse — to
+    a visit that is checked out — is this checkout itself, whose sale already exists. Nor do the
+    status transitions of `set_record_status` apply: a visit is checked out from booked,
+    confirmed or arrived alike, and a completed record still holds its time."""
+    records = lock_rows(Record.objects.filter(visit=visit, status__in=RecordStatus.UNFINISHED))
+    for record in records.values():
+        record.status = RecordStatus.COMPLETED
+        record.save(update_fields=["status", "updated_at"])
+    return list(records.values())
 
 
 def set_record_comment(record: Record, comment: str) -> Record:

@@ -1,7 +1,8 @@
 """The waiting list («лист ожидания»): clients who want a service, maybe with a given specialist,
 in a window of days and hours. When a record or a class gives its time back (cancelled, moved
-away), the oldest matching entry that now fits is offered that time by a message through the
-notification outbox (SMS, or the branch's other channels).
+away), the oldest matching entry that now fits is offered that time: the offer is announced
+(`scheduling.waitlist_offered`) in its transaction, and the notifications app writes the message
+to the client into its outbox (SMS, or the branch's other channels).
 
 The offer is a suggestion, not a hold: the time stays free for anyone until the administrator
 books it for the client (`book_offer`), which goes through `book_visit` like every booking.
@@ -13,20 +14,19 @@ import datetime
 import logging
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import formats, timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from frontdesk.core.audit import log_action
 from frontdesk.core.locking import lock_row
-from frontdesk.core.phones import format_phone
 from frontdesk.core.scopes import scope
 from frontdesk.scheduling.availability import Query, Segment, ServiceUnavailable, find_slots, to_minute
 from frontdesk.scheduling.errors import BookingError
 from frontdesk.scheduling.models import Record, RecordSource, WaitlistEntry, WaitlistStatus
+from frontdesk.scheduling.signals import waitlist_offered
 
 logger = logging.getLogger("frontdesk.waitlist")
 
@@ -163,48 +163,9 @@ def _offer(company, specialist_id, start, end) -> WaitlistEntry | None:
             entry.offered_at = timezone.now()
             entry.save()
             log_action(entry, code="waitlist.offered", changes={"offered_start": offered.isoformat()})
-            _queue_offer(entry)
+            waitlist_offered.send(entry=entry)
         return entry
     return None
-
-
-def _queue_offer(entry: WaitlistEntry) -> None:
-    """The offer goes through the notification outbox, in the offer's transaction: sent once by
-    the worker on the branch's channels, with the network's "waiting list" template, retried if
-    the gateway is down, and seen in the message log."""
-    from frontdesk.notifications.events import queue_event
-
-    local = entry.offered_start.astimezone(ZoneInfo(entry.company.timezone))
-    queue_event(
-        entry.company,
-        entry.client,
-        "waitlist_offer",
-        {"service": entry.service.title, "date": f"{local:%d.%m.%Y}", "time": f"{local:%H:%M}"},
-        f"{entry.pk}:{entry.offered_start.isoformat()}",
-    )
-
-
-def offer_text(entry: WaitlistEntry) -> str:
-    """The SMS text of an offer, in the site's language (the outbox now renders the network's
-    "waiting list" template instead; kept for callers that show the text)."""
-    company = entry.company
-    local = entry.offered_start.astimezone(ZoneInfo(company.timezone))
-    with translation.override(settings.LANGUAGE_CODE):
-        params = {
-            "branch": company.name,
-            "service": entry.service.title,
-            "date": formats.date_format(local.date(), "SHORT_DATE_FORMAT"),
-            "time": f"{local:%H:%M}",
-            "phone": format_phone(company.phone) if company.phone else "",
-        }
-        if company.phone:
-            return (
-                _("%(branch)s: a time has freed up for “%(service)s”: %(date)s at %(time)s. Call %(phone)s to book it.")
-                % params
-            )
-        return (
-            _("%(branch)s: a time has freed up for “%(service)s”: %(date)s at %(time)s. Call us to book it.") % params
-        )
 
 
 def book_offer(entry: WaitlistEntry, *, created_by=None) -> list[Record]:

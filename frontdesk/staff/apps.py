@@ -9,8 +9,12 @@ class StaffConfig(AppConfig):
 
     def ready(self):
         from frontdesk.accounts.permissions import Section
+        from frontdesk.catalog.performers import register_performed_by
         from frontdesk.core.navigation import NavItem, register
         from frontdesk.staff import demo  # noqa: F401  (registers the demo step)
+        from frontdesk.staff.services import working_specialist_performs
+
+        register_performed_by(working_specialist_performs)
 
         register(NavItem("staff", _("Staff"), "people", "staff:list", Section.SETTINGS, order=300))
         # Every member may open it: managers land on the grid, a specialist sees their own days.

@@ -17,7 +17,6 @@ from frontdesk.staff.services import ServiceChoice
 from frontdesk.tenancy.models import Company, Weekday
 
 PHOTO_MAX_BYTES = 2 * 1024 * 1024
-IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
 
 class PositionSelect(forms.Select):
@@ -307,15 +306,3 @@ class AbsenceForm(BootstrapFormMixin, forms.Form):
         if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_to"] < cleaned["date_from"]:
             raise ValidationError(_("The end date is before the start date."))
         return cleaned
-
-
-class ImportForm(BootstrapFormMixin, forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > IMPORT_MAX_BYTES:
-            raise ValidationError(_("The file must be at most 5 MB."))
-        if not upload.name.lower().endswith(".xlsx"):
-            raise ValidationError(_("Upload an .xlsx file (Excel or LibreOffice Calc)."))
-        return upload

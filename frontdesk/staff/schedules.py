@@ -95,10 +95,6 @@ def short_label(plan: Sequence[Interval]) -> str:
 
 
 # ---------------------------------------------------------------- validation
-def _minutes(value: datetime.time) -> int:
-    return value.hour * 60 + value.minute
-
-
 def validate_day(intervals: Iterable[Interval]) -> DayPlan:
     """Return the day's intervals sorted, or raise ValidationError (translated) when an interval
     is off the 5-minute grid, empty, inverted or crosses midnight, or when two overlap."""

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from frontdesk.accounts.models import Membership
@@ -22,6 +23,18 @@ from frontdesk.staff.models import Absence, ScheduleTemplate, Specialist, Specia
 from frontdesk.tenancy.models import Company, OpeningHours
 
 MAX_RANGE_DAYS = 366
+
+
+def working_specialist_performs() -> Exists:
+    """True when a working (not dismissed) specialist of the service's branch performs it: the
+    catalogue's "nobody performs it" warning (registered in StaffConfig.ready())."""
+    return Exists(
+        SpecialistService.objects.filter(
+            service=OuterRef("pk"),
+            specialist__is_dismissed=False,
+            specialist__companies=OuterRef("company_id"),
+        )
+    )
 
 
 @dataclass

@@ -1,11 +1,11 @@
-import base64
 import datetime
 from collections import defaultdict
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
+from django.http import HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from frontdesk.accounts.permissions import Level, Section
-from frontdesk.staff import excel, grid, schedules, services
-from frontdesk.staff.forms import AbsenceForm, ApplyTemplateForm, ImportForm, SpecialistForm, TemplateForm
+from frontdesk.core import spreadsheets as sheets
+from frontdesk.core.spreadsheets import views as sheets_views
+from frontdesk.staff import grid, schedules, services, spreadsheets
+from frontdesk.staff.forms import AbsenceForm, ApplyTemplateForm, SpecialistForm, TemplateForm
 from frontdesk.staff.models import Absence, ScheduleTemplate, Specialist
 from frontdesk.tenancy.permissions import any_member, section_required
 
@@ -385,67 +387,36 @@ my_schedule.frontdesk_nav = "schedule"
 
 
 # ---------------------------------------------------------------- Excel
-def _xlsx(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=excel.XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @section_required(Section.SETTINGS, Level.VIEW)
 def staff_export(request, company_id):
-    return _xlsx(excel.export_staff(request.company, get_language()), f"staff-{request.company.pk}.xlsx")
+    data = spreadsheets.export_staff(request.company, get_language())
+    return sheets.xlsx_response(data, f"staff-{request.company.pk}.xlsx")
 
 
 @section_required(Section.SETTINGS, Level.VIEW)
 def schedule_export(request, company_id):
     first = grid.parse_month(request.GET.get("month"), _today(request.company))
-    data = excel.export_schedule(request.company, *grid.month_bounds(first), get_language())
-    return _xlsx(data, f"schedule-{request.company.pk}-{first:%Y-%m}.xlsx")
+    data = spreadsheets.export_schedule(request.company, *grid.month_bounds(first), get_language())
+    return sheets.xlsx_response(data, f"schedule-{request.company.pk}-{first:%Y-%m}.xlsx")
 
 
 def _import(request, company_id, kind):
-    """Upload → preview (every bad row with its reason) → confirm. The uploaded file waits in the
-    session between the two steps, so nothing is written before the confirmation."""
-    key = f"staff_import_{kind}"
-    read = (
-        (lambda data: excel.read_staff(data, request.chain))
-        if kind == "staff"
-        else (lambda data: excel.read_schedule(data, request.company))
-    )
-    form = ImportForm(request.POST or None, request.FILES or None)
-    preview = None
-    if request.method == "POST" and request.POST.get("confirm"):
-        stored = request.session.get(key)
-        if not stored:
-            messages.error(request, _("Upload the file again: the preview has expired."))
-            return redirect(request.path)
-        preview = read(base64.b64decode(stored))
-        if preview.ok:
-            try:
-                if kind == "staff":
-                    count = excel.apply_staff(preview, request.chain)
-                else:
-                    count = excel.apply_schedule(preview, request.company)
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                request.session.pop(key, None)
-                messages.success(request, _("Imported: %(count)s changes.") % {"count": count})
-                return redirect("staff:list" if kind == "staff" else "staff:schedule", company_id=company_id)
-        form = ImportForm()
-    elif request.method == "POST" and form.is_valid():
-        data = form.cleaned_data["file"].read()
-        preview = read(data)
-        if preview.ok:
-            request.session[key] = base64.b64encode(data).decode()
-        else:
-            request.session.pop(key, None)
-    # The preview comes back into the page when the form was sent by htmx with upload progress.
-    template = "staff/_import_preview.html" if request.htmx and not request.POST.get("confirm") else "staff/import.html"
-    return render(
+    """Upload → preview (every bad row with its reason) → confirm; see `core.spreadsheets.views`."""
+    if kind == "staff":
+        read = partial(spreadsheets.read_staff, chain=request.chain)
+        apply = partial(spreadsheets.apply_staff, chain=request.chain)
+    else:
+        read = partial(spreadsheets.read_schedule, company=request.company)
+        apply = partial(spreadsheets.apply_schedule, company=request.company)
+    return sheets_views.import_page(
         request,
-        template,
-        {"form": form, "preview": preview, "kind": kind, "staff_tab": "staff" if kind == "staff" else "schedule"},
+        form_class=sheets.UploadForm,
+        read=read,
+        apply=apply,
+        session_key=f"staff_import_{kind}",
+        page="staff/import.html",
+        done=lambda: redirect("staff:list" if kind == "staff" else "staff:schedule", company_id=company_id),
+        context={"kind": kind, "staff_tab": "staff" if kind == "staff" else "schedule"},
     )
 
 

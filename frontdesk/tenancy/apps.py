@@ -10,6 +10,9 @@ class TenancyConfig(AppConfig):
     def ready(self):
         from frontdesk.accounts.permissions import Section
         from frontdesk.core.navigation import NavItem, SettingsTab, register, register_settings_tab
+        from frontdesk.tenancy import signals
+
+        signals.connect()
 
         register(NavItem("overview", _("Overview"), "speedometer2", "tenancy:dashboard", None, order=0, exact=True))
         register(

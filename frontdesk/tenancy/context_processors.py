@@ -1,5 +1,5 @@
-from frontdesk.core.navigation import active_key, items_for, settings_tabs_for
 from frontdesk.core.scopes import scopes_disabled
+from frontdesk.tenancy.navigation import active_key, items_for, settings_tabs_for
 
 
 def backoffice(request):

@@ -6,6 +6,8 @@ app_name = "tenancy"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Sign-up creates a network, so it lives here; it keeps its place among the account pages.
+    path("accounts/signup/", views.signup_view, name="signup"),
     path("c/<int:company_id>/", views.dashboard, name="dashboard"),
     path("c/<int:company_id>/onboarding/", views.onboarding, name="onboarding"),
     path("c/<int:company_id>/settings/", views.settings_company, name="settings_company"),

@@ -181,7 +181,7 @@ ROUTES_OUTSIDE_BACKOFFICE = {
     "tenancy:home",
     "accounts:login",
     "accounts:logout",
-    "accounts:signup",
+    "tenancy:signup",
     "accounts:profile",
     "accounts:confirm_email",
     "accounts:resend_confirmation",
@@ -205,7 +205,7 @@ ROUTES_OUTSIDE_BACKOFFICE = {
     # frontdesk/payments/tests/test_online.py.
     "payments:webhook",
     "payments:test_pay",
-    "payments:pay_booking",
+    "booking:pay_booking",
     # The loyalty QR code on the counter: the branch in the URL decides the scope, the phone is
     # confirmed by SMS; tested in frontdesk/loyalty/tests/test_public.py.
     "loyalty:join",

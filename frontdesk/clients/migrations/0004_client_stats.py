@@ -4,7 +4,7 @@ import django.db.models.deletion
 import frontdesk.core.money
 from django.db import migrations, models
 
-from frontdesk.clients.stats import backfill
+from frontdesk.scheduling.client_stats import backfill
 
 
 class Migration(migrations.Migration):

@@ -13,11 +13,11 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from frontdesk.clients import stats
 from frontdesk.clients.models import Client, ClientStats
 from frontdesk.clients.services import merge_clients
 from frontdesk.clients.tests.factories import make_client, make_record, make_service, make_specialist
 from frontdesk.core.scopes import scope
+from frontdesk.scheduling import client_stats as stats
 from frontdesk.scheduling.availability import Segment
 from frontdesk.scheduling.models import Record, RecordStatus
 from frontdesk.scheduling.services import TRANSITIONS, book_visit, move_record, set_record_status

@@ -262,7 +262,7 @@ def test_import_dry_run_lists_bad_rows_and_then_imports_the_good_ones(tenant_a, 
     page = browser.post(
         url("import_check", company, client_import_id=job.pk), {**mapping, "on_duplicate": "update", "start": "0"}
     )
-    assert [n for n, _reason in page.context["bad"]] == [3, 4]
+    assert [row.number for row in page.context["preview"].bad_rows] == [3, 4]
     assert Client.objects.count() == 1  # the dry run wrote nothing
     browser.post(
         url("import_check", company, client_import_id=job.pk), {**mapping, "on_duplicate": "update", "start": "1"}

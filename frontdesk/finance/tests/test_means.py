@@ -90,7 +90,7 @@ def test_a_visit_paid_partly_from_the_wallet_and_partly_in_cash(branch, wallet, 
     company, desk, bank, client, visit = branch
     wallet.balances[client.pk] = Decimal("1000")
     settled = []
-    sale_settled.connect(receiver := lambda sender, sale, kind, **kw: settled.append(kind), weak=False)
+    sale_settled.listen(receiver := lambda sale, kind: settled.append(kind))
     try:
         result = checkout_visit(
             visit,
@@ -99,7 +99,7 @@ def test_a_visit_paid_partly_from_the_wallet_and_partly_in_cash(branch, wallet, 
             user=amy,
         )
     finally:
-        sale_settled.disconnect(receiver)
+        sale_settled.forget(receiver)
     sale = result.sale
     assert (sale.paid, sale.status) == (Decimal("3000.00"), SaleStatus.PAID)
     assert balance(desk) == Decimal("2000.00")  # only the money went into an account
@@ -182,7 +182,7 @@ def certificates():
 def test_a_certificate_is_sold_at_the_counter_into_the_certificates_item(branch, amy):
     company, desk, bank, client, visit = branch
     settled = []
-    sale_settled.connect(receiver := lambda sender, sale, kind, **kw: settled.append((kind, sale.pk)), weak=False)
+    sale_settled.listen(receiver := lambda sale, kind: settled.append((kind, sale.pk)))
     try:
         result = sell_at_counter(
             company,
@@ -192,7 +192,7 @@ def test_a_certificate_is_sold_at_the_counter_into_the_certificates_item(branch,
             user=amy,
         )
     finally:
-        sale_settled.disconnect(receiver)
+        sale_settled.forget(receiver)
     sale = result.sale
     assert sale.visit is None and sale.status == SaleStatus.PAID and settled == [("counter", sale.pk)]
     assert Transaction.objects.get(sale=sale).item.code == "certificates"

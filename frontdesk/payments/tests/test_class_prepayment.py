@@ -123,7 +123,7 @@ def test_an_allowed_prepayment_of_a_class_books_at_once_and_offers_to_pay(yoga):
     assert not OnlinePayment.objects.exists()
     my = Client().get(response["Location"])
     assert my.status_code == 200
-    assert reverse("payments:pay_booking", args=[response["Location"].split("/")[2]]) in my.content.decode()
+    assert reverse("booking:pay_booking", args=[response["Location"].split("/")[2]]) in my.content.decode()
 
 
 def test_a_class_without_a_rule_takes_no_prepayment(yoga):

@@ -193,7 +193,7 @@ def test_an_allowed_prepayment_is_offered_on_the_booking_page_without_a_hold(bra
     assert payment is None
     page = Client().get(reverse("booking:my", args=[link.token]) + "?lang=en")
     assert "Pay online" in page.content.decode()
-    go = Client().post(reverse("payments:pay_booking", args=[link.token]))
+    go = Client().post(reverse("booking:pay_booking", args=[link.token]))
     payment = OnlinePayment.objects.get(visit=records[0].visit)
     assert go["Location"] == reverse("payments:test_pay", args=[payment.provider_payment_id])
     assert not payment.required and payment.hold_until is None

@@ -259,12 +259,12 @@ def test_a_retry_after_a_crash_before_our_commit_reuses_the_key_and_refunds_once
     def crash(**kwargs):
         raise RuntimeError("the process died after YooKassa answered")
 
-    refund_posted.connect(crash, dispatch_uid="test_crash")  # after the provider's receiver
+    refund_posted.listen(crash)  # after the provider's listener
     try:
         with pytest.raises(RuntimeError):
             refund_sale(sale, "700", payment=payment.transaction)
     finally:
-        refund_posted.disconnect(dispatch_uid="test_crash")
+        refund_posted.forget(crash)
     assert yookassa.refunded(payment.provider_payment_id) == 700  # the money went back…
     assert not Transaction.objects.filter(amount__lt=0).exists()  # …and our commit never happened
 

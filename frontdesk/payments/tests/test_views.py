@@ -74,7 +74,7 @@ def test_a_specialist_cannot_change_the_payment_settings(tenant_a, sam):
 
 def test_public_payment_pages_do_not_exist_for_unknown_ids(tenant_a):
     assert Client().get(reverse("payments:test_pay", args=["test-nope"])).status_code == 404
-    assert Client().post(reverse("payments:pay_booking", args=["forged-token"])).status_code == 404
+    assert Client().post(reverse("booking:pay_booking", args=["forged-token"])).status_code == 404
 
 
 def test_the_sale_page_lists_its_receipts_and_a_debt_payment_can_email_its_own(

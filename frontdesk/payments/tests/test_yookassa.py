@@ -128,7 +128,7 @@ def test_when_yookassa_is_down_the_booking_stands_and_its_page_offers_to_pay(bra
     assert url == "" and payment.provider_payment_id == ""
     assert Record.objects.get(pk=records[0].pk).status == RecordStatus.BOOKED
     # «Pay online» on the booking's page asks again with the same key.
-    response = Client().post(reverse("payments:pay_booking", args=[link.token]))
+    response = Client().post(reverse("booking:pay_booking", args=[link.token]))
     assert response.status_code == 302 and response["Location"].startswith(yookassa.url + "/checkout/")
     assert OnlinePayment.objects.count() == 1
 
