@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from frontdesk.accounts.models import Invitation, Membership, User
 from frontdesk.accounts.permissions import ROLE_OWN_ONLY_DEFAULT, Role
+from frontdesk.core.locking import lock_first, lock_row
 from frontdesk.core.sms import send_sms
 
 EMAIL_CONFIRM_SALT = "frontdesk.accounts.confirm-email"
@@ -58,7 +59,7 @@ def confirm_email(token: str) -> User:
     except signing.BadSignature:
         raise ValidationError(_("This confirmation link is not valid.")) from None
     with transaction.atomic():
-        user = User.objects.select_for_update().filter(pk=data.get("u")).first()
+        user = lock_first(User.objects.filter(pk=data.get("u")))
         if user is None or (user.email or "").lower() != (data.get("e") or "").lower():
             raise ValidationError(_("This confirmation link is not valid."))
         if user.email_confirmed_at is None:
@@ -122,7 +123,7 @@ def invite_member(
 def accept_invitation(invitation: Invitation, user: User) -> Membership:
     """Give `user` the invited role. Safe against a double click: the invitation is locked."""
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        invitation = lock_row(Invitation.objects, invitation.pk)
         if not invitation.is_usable:
             raise ValidationError(_("This invitation has already been used or has expired."))
         if Membership.objects.filter(user=user).exists():

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from frontdesk.booking.models import PhoneCode
+from frontdesk.core.locking import lock_first
 from frontdesk.core.phones import normalize_phone
 from frontdesk.core.sms import send_sms
 
@@ -56,7 +57,7 @@ def request_code(company, phone: str, ip: str | None) -> PhoneCode:
     with transaction.atomic():
         # On SQLite the transaction holds the write lock; on PostgreSQL the branch row is locked:
         # concurrent requests count one after another, so a burst cannot slip past a limit.
-        type(company).unscoped.select_for_update().filter(pk=company.pk).first()
+        lock_first(type(company).unscoped.filter(pk=company.pk))
         last = PhoneCode.objects.filter(chain_id=company.chain_id, phone=phone).order_by("-created_at").first()
         if last is not None and (now - last.created_at).total_seconds() < rules["cooldown"]:
             wait = int(rules["cooldown"] - (now - last.created_at).total_seconds()) + 1
@@ -112,11 +113,10 @@ def verify_code(company, phone: str, code: str) -> str:
     rules = limits()
     error = None
     with transaction.atomic():
-        row = (
-            PhoneCode.objects.select_for_update()
-            .filter(chain_id=company.chain_id, company=company, phone=phone, confirmed_at__isnull=True)
-            .order_by("-created_at")
-            .first()
+        row = lock_first(
+            PhoneCode.objects.filter(
+                chain_id=company.chain_id, company=company, phone=phone, confirmed_at__isnull=True
+            ).order_by("-created_at")
         )
         if row is None:
             error = ValidationError(_("Ask for a code first."), code="no_code")

@@ -29,7 +29,6 @@ from frontdesk.scheduling.availability import (
 from frontdesk.scheduling.classes import add_participant
 from frontdesk.scheduling.errors import BookingError, SlotTaken
 from frontdesk.scheduling.models import (
-    HOLDING_STATUSES,
     GroupEvent,
     GroupEventStatus,
     Record,
@@ -175,7 +174,7 @@ def class_sessions(company, date_from: datetime.date, date_to: datetime.date, ev
             start__lt=start_to,
         )
         .select_related("service", "specialist")
-        .annotate(taken=Count("records", filter=Q(records__status__in=HOLDING_STATUSES)))
+        .annotate(taken=Count("records", filter=Q(records__status__in=RecordStatus.HOLDING)))
         .order_by("start", "id")
     )
     if event_id is not None:
@@ -197,7 +196,7 @@ def book_class(*, company, event_id: int, name: str, phone: str, email: str = ""
         if sessions[0].seats_left <= 0:
             raise BookingError("class_full")
         client = find_or_create_client(chain=company.chain, phone=phone, name=name, email=email)
-        if event.records.filter(client=client, status__in=HOLDING_STATUSES).exists():
+        if event.records.filter(client=client, status__in=RecordStatus.HOLDING).exists():
             raise BookingError("class_joined")
         try:
             # The one path that gives a place in a class: it locks the class and counts seats.
@@ -242,7 +241,7 @@ def changeable(visit, records=None, now=None) -> bool:
     """Whether the client may still cancel or move the visit: every record is booked or
     confirmed and the first starts later than the branch's cancellation deadline."""
     records = records if records is not None else visit_records(visit)
-    if not records or any(r.status not in (RecordStatus.BOOKED, RecordStatus.CONFIRMED) for r in records):
+    if not records or any(r.status not in RecordStatus.UPCOMING for r in records):
         return False
     settings = OnlineBookingSettings.for_company(visit.company)
     now = now or timezone.now()

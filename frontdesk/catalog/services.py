@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from frontdesk.catalog.models import MAX_DURATION_MINUTES, Position, Resource, Service, ServiceCategory
 from frontdesk.core.audit import log_action
+from frontdesk.core.locking import lock_row
 from frontdesk.core.money import to_money
 
 MIN_DURATION_MINUTES = 5
@@ -62,7 +63,7 @@ def save_category(category: ServiceCategory) -> ServiceCategory:
 def archive_category(category: ServiceCategory) -> None:
     """Archive an empty category. One that still has active services is refused, so that no
     active service is left in a folder nobody sees."""
-    category = ServiceCategory.objects.select_for_update().get(pk=category.pk)
+    category = lock_row(ServiceCategory.objects, category.pk)
     active = category.services.filter(is_archived=False).count()
     if active:
         raise ValidationError(
@@ -79,7 +80,7 @@ def archive_category(category: ServiceCategory) -> None:
 
 @transaction.atomic
 def restore_category(category: ServiceCategory) -> None:
-    category = ServiceCategory.objects.select_for_update().get(pk=category.pk)
+    category = lock_row(ServiceCategory.objects, category.pk)
     if not category.is_archived:
         return
     category.is_archived = False
@@ -158,7 +159,7 @@ def save_service(service: Service, resources: Iterable[Resource] | None = None) 
 
 @transaction.atomic
 def archive_service(service: Service) -> None:
-    service = Service.objects.select_for_update().get(pk=service.pk)
+    service = lock_row(Service.objects, service.pk)
     if not service.is_archived:
         service.is_archived = True
         service.save()
@@ -166,7 +167,9 @@ def archive_service(service: Service) -> None:
 
 @transaction.atomic
 def restore_service(service: Service) -> None:
-    service = Service.objects.select_for_update().select_related("category").get(pk=service.pk)
+    # The category's row too, as always: archiving the category counts its active services under
+    # that lock, so a service cannot come back into a category being archived.
+    service = lock_row(Service.objects.select_related("category"), service.pk, of=("self", "category"))
     if not service.is_archived:
         return
     service.is_archived = False
@@ -243,7 +246,7 @@ def save_position(position: Position) -> Position:
 
 @transaction.atomic
 def set_position_archived(position: Position, archived: bool) -> None:
-    position = Position.objects.select_for_update().get(pk=position.pk)
+    position = lock_row(Position.objects, position.pk)
     if position.is_archived == archived:
         return
     position.is_archived = archived
@@ -271,7 +274,7 @@ def save_resource(resource: Resource, services: Iterable[Service] | None = None)
 
 @transaction.atomic
 def set_resource_archived(resource: Resource, archived: bool) -> None:
-    resource = Resource.objects.select_for_update().get(pk=resource.pk)
+    resource = lock_row(Resource.objects, resource.pk)
     if resource.is_archived != archived:
         resource.is_archived = archived
         resource.save()

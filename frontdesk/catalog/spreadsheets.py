@@ -27,6 +27,7 @@ from frontdesk.core import audit
 from frontdesk.core import spreadsheets as sheets
 from frontdesk.core.audit import log_action
 from frontdesk.core.context import current_actor
+from frontdesk.core.locking import lock_first
 from frontdesk.core.models import Event, EventAction
 
 MAX_ROWS = 20_000
@@ -349,7 +350,7 @@ def apply_import(company, rows: list[Row], *, create_missing: bool) -> Plan:
     """Write a confirmed import. Plans again first (inside the transaction, so the picture cannot
     change underneath); if any row is bad now, raises ValidationError and writes nothing."""
     # Lock the branch's catalogue against a second import running at the same time.
-    ServiceCategory.objects.select_for_update().filter(company=company).exists()
+    lock_first(ServiceCategory.objects.filter(company=company))
     plan = plan_import(company, rows, create_missing=create_missing)
     if plan.errors:
         raise ValidationError(

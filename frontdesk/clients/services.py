@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from frontdesk.clients.models import Client, ClientFile, ClientStats, ClientWord, CustomField, FieldKind
 from frontdesk.clients.signals import client_merged
 from frontdesk.core.audit import log_action
+from frontdesk.core.locking import lock_row, lock_rows
 from frontdesk.core.models import Event, EventAction
 from frontdesk.core.phones import normalize_phone
 from frontdesk.core.spreadsheets import cell_date
@@ -114,9 +115,7 @@ def merge_clients(target: Client, source: Client) -> Client:
         raise ValidationError(_("Clients of different networks cannot be merged."), code="chain")
     with transaction.atomic():
         # Lock both cards in primary-key order, then re-read them.
-        locked = {
-            c.pk: c for c in Client.objects.select_for_update().filter(pk__in=[target.pk, source.pk]).order_by("pk")
-        }
+        locked = lock_rows(Client.objects.filter(pk__in=[target.pk, source.pk]))
         if len(locked) != 2:
             raise ValidationError(_("One of the clients no longer exists."), code="gone")
         target, source = locked[target.pk], locked[source.pk]
@@ -236,7 +235,7 @@ def erase_client(client: Client) -> Client:
     go; records, visits and money rows stay (the accounts must still add up), now pointing to
     an anonymous card. The event log keeps that it happened, not what was there."""
     with transaction.atomic():
-        client = Client.objects.select_for_update().get(pk=client.pk)
+        client = lock_row(Client.objects, client.pk)
         file_ids = [str(pk) for pk in client.files.values_list("pk", flat=True)]
         note_ids = [str(pk) for pk in client.notes.values_list("pk", flat=True)]
         for stored in client.files.all():
@@ -317,7 +316,7 @@ def create_client(*, chain, name: str = "", phone: str = "", email: str = "", co
 def update_client(client: Client, **changes) -> Client:
     """Change a card's name, phone, email or comment; the phone stays unique in the network."""
     with transaction.atomic():
-        client = Client.objects.select_for_update().get(pk=client.pk)
+        client = lock_row(Client.objects, client.pk)
         current = {"name": client.name, "phone": client.phone, "email": client.email}
         current.update({k: v for k, v in changes.items() if k in current and v is not None})
         fields = _clean_client_fields(client.chain_id, exclude_pk=client.pk, **current)

@@ -30,6 +30,7 @@ from frontdesk.clients.models import (
 )
 from frontdesk.clients.services import clean_custom_values
 from frontdesk.core import spreadsheets as sheets
+from frontdesk.core.locking import lock_row
 from frontdesk.core.phones import format_phone
 
 MAX_ROWS = 100_000
@@ -279,7 +280,7 @@ def _bad_row(number: int, values: dict, errors: list[str]) -> sheets.RowReport:
 def import_chunk(job: ClientImport, size: int = CHUNK) -> ClientImport:
     """Import the next `size` rows of the job; bad rows are recorded and skipped."""
     with transaction.atomic():
-        job = ClientImport.objects.select_for_update().get(pk=job.pk)
+        job = lock_row(ClientImport.objects, job.pk)
         if job.status == ImportStatus.DONE:
             return job
         job.status = ImportStatus.RUNNING

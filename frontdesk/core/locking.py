@@ -10,9 +10,10 @@ locks the rows the check reads first, then re-reads and re-checks (STYLE.md, exa
   here refuses to run outside `transaction.atomic()`.
 - On SQLite there are no row locks: every write transaction of Frontdesk begins IMMEDIATE and so
   already holds the database's write lock (DESIGN.md, invariant 1). `lock_keys` then asks nothing
-  of the database; `lock_rows` and `lock_row` still re-read the rows, which the caller needs.
+  of the database; `lock_rows`, `lock_row` and `lock_first` still re-read the rows, which the caller needs.
 - On PostgreSQL a query that joins the nullable side of an outer join cannot lock it: `FOR UPDATE
-  OF` the main table is used whenever the query follows relations (`select_related`).
+  OF` the main table is used whenever the query follows relations (`select_related`, or a filter
+  across a relation). A caller that means to lock a joined row too names it: `of=("self", "company")`.
 """
 
 from __future__ import annotations
@@ -41,22 +42,40 @@ def _require_transaction(queryset: QuerySet) -> QuerySet:
     return queryset
 
 
-def _for_update(queryset: QuerySet) -> QuerySet:
-    if queryset.query.select_related:
+def _joins(queryset: QuerySet) -> bool:
+    query = queryset.query
+    if query.select_related:
+        return True
+    base = query.base_table if query.alias_map else None
+    return any(count for alias, count in query.alias_refcount.items() if alias != base)
+
+
+def _for_update(queryset: QuerySet, of: tuple[str, ...] | None) -> QuerySet:
+    if of:
+        return queryset.select_for_update(of=of)
+    if _joins(queryset):
         return queryset.select_for_update(of=("self",))
     return queryset.select_for_update()
 
 
-def lock_rows(queryset: QuerySet[M]) -> dict[int, M]:
+def lock_rows(queryset: QuerySet[M], *, of: tuple[str, ...] | None = None) -> dict[int, M]:
     """Lock the rows of `queryset` in primary-key order and return them, re-read, by primary key."""
     queryset = _require_transaction(queryset)
-    return {row.pk: row for row in _for_update(queryset).order_by("pk")}
+    return {row.pk: row for row in _for_update(queryset, of).order_by("pk")}
 
 
-def lock_row(queryset: QuerySet[M], pk) -> M:
+def lock_row(queryset: QuerySet[M], pk, *, of: tuple[str, ...] | None = None) -> M:
     """Lock one row and return it re-read (`DoesNotExist` when it is not in `queryset`)."""
     queryset = _require_transaction(queryset)
-    return _for_update(queryset).get(pk=pk)
+    return _for_update(queryset, of).get(pk=pk)
+
+
+def lock_first(queryset: QuerySet[M], *, of: tuple[str, ...] | None = None) -> M | None:
+    """Lock the first row of `queryset` (in its order, else by primary key) and return it re-read,
+    or None when there is none; for a row found by what it holds (the open shift of a cash desk,
+    the payment a webhook names) rather than by its key. Only that one row is locked."""
+    queryset = _require_transaction(queryset)
+    return _for_update(queryset, of).first()
 
 
 def lock_keys(queryset: QuerySet) -> list:

@@ -1,10 +1,15 @@
-"""One money type and one rounding rule for the whole product: `Decimal`, never float."""
+"""One money type and one rounding rule for the whole product: `Decimal`, never float. Amounts
+typed by people are read here (`parse_amount`) and shown here (`format_money`), for the pages,
+the services' messages and the templates alike."""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import models
+from django.utils.formats import number_format
 
 MONEY_PLACES = Decimal("0.01")
+# The largest amount a MoneyField (14 digits, 2 of them kopecks) can hold.
+MAX_AMOUNT = Decimal("999999999999.99")
 
 
 def to_money(value) -> Decimal:
@@ -17,7 +22,45 @@ def to_money(value) -> Decimal:
         raise ValueError(f"Not an amount: {value!r}") from exc
     if not amount.is_finite():
         raise ValueError(f"Not an amount: {value!r}")
-    return amount.quantize(MONEY_PLACES, rounding=ROUND_HALF_UP)
+    try:
+        return amount.quantize(MONEY_PLACES, rounding=ROUND_HALF_UP)
+    except InvalidOperation as exc:  # more digits than a Decimal computes with (1e30)
+        raise ValueError(f"Not an amount: {value!r}") from exc
+
+
+class AmountError(ValueError):
+    """An amount typed by a person that cannot be taken. `code` is "not_an_amount" (not a number,
+    or more than a MoneyField holds) or "amount_positive" (below zero, or zero where it is not
+    allowed): the keys of the apps' translated messages, which each app raises as its own error."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def parse_amount(value, *, allow_zero: bool = False) -> Decimal:
+    """An amount typed by a person: spaces (also no-break ones) are ignored and a comma works as
+    the decimal point; rounded to kopecks. Between zero (only with `allow_zero`) and MAX_AMOUNT,
+    or AmountError."""
+    if isinstance(value, str):
+        value = value.strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    try:
+        amount = to_money(value)
+    except ValueError:
+        raise AmountError("not_an_amount") from None
+    if amount > MAX_AMOUNT:
+        raise AmountError("not_an_amount")
+    if amount < 0 or (amount == 0 and not allow_zero):
+        raise AmountError("amount_positive")
+    return amount
+
+
+def format_money(value, currency: str = "") -> str:
+    """“1 500,00 ₽”: always kopecks, grouped thousands, in the reader's locale; "" for no value."""
+    if value in (None, ""):
+        return ""
+    text = number_format(Decimal(value), decimal_pos=2, use_l10n=True, force_grouping=True)
+    return f"{text}\u00a0{currency}" if currency else text
 
 
 class MoneyField(models.DecimalField):

@@ -13,7 +13,8 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from frontdesk.core.audit import log_action
-from frontdesk.core.money import MoneySum, to_money
+from frontdesk.core.locking import lock_row
+from frontdesk.core.money import MoneySum, format_money, to_money
 from frontdesk.finance.errors import FinanceError
 from frontdesk.finance.means import registered_means
 from frontdesk.finance.models import (
@@ -31,9 +32,6 @@ from frontdesk.scheduling.errors import BookingError
 from frontdesk.scheduling.models import Record, RecordService, RecordStatus, Visit
 from frontdesk.scheduling.services import complete_visit
 from frontdesk.staff.models import SpecialistService
-
-# Records in these statuses are not sold (the client did not come, or the record was cancelled).
-NOT_SOLD = (RecordStatus.CANCELLED, RecordStatus.NO_SHOW)
 
 
 @dataclass
@@ -55,7 +53,7 @@ def draft_lines(visit: Visit) -> list[LineDraft]:
     service's range, widened by the specialist's own prices and by the price booked."""
     lines = list(
         RecordService.objects.filter(record__visit=visit)
-        .exclude(record__status__in=NOT_SOLD)
+        .exclude(record__status__in=RecordStatus.LOST)
         .select_related("service", "record")
         .order_by("record__start", "record_id", "position")
     )
@@ -220,12 +218,12 @@ def checkout_visit(
     discount = parse_amount(discount, allow_zero=True)
     try:
         with transaction.atomic():
-            visit = Visit.objects.select_for_update().get(pk=visit.pk)
+            visit = lock_row(Visit.objects, visit.pk)
             if Sale.objects.filter(visit=visit).exists():
                 raise FinanceError("already_checked_out")
             drafts = draft_lines(visit)
             if not drafts:
-                if Record.objects.filter(visit=visit).exclude(status__in=NOT_SOLD).exists():
+                if Record.objects.filter(visit=visit).exclude(status__in=RecordStatus.LOST).exists():
                     raise FinanceError("nothing_to_check_out")
                 raise FinanceError("visit_cancelled")
             known = {d.record_service.pk for d in drafts}
@@ -298,7 +296,7 @@ def pay_sale(
 ) -> CheckoutResult:
     """Pay (part of) what is still due on a sale: the client's debt."""
     with transaction.atomic():
-        sale = Sale.objects.select_for_update().get(pk=sale.pk)
+        sale = lock_row(Sale.objects, sale.pk)
         if sale.total - sale.paid - sale.refunded <= 0:
             raise FinanceError("nothing_due")
         typed = [p for p in payments if parse_amount(p.amount, allow_zero=True) > 0]
@@ -386,7 +384,7 @@ def sell_at_counter(
                 for position, (line, price) in enumerate(zip(lines, prices, strict=True))
             ]
         )
-        sale = Sale.objects.select_for_update().get(pk=sale.pk)
+        sale = lock_row(Sale.objects, sale.pk)
         _take_means(sale, list(means), user)
         posted, change = _take_payments(
             sale, list(payments), cash_received, user, item_code=ITEM_OF_KIND[next(iter(kinds))]
@@ -412,7 +410,7 @@ def refund_means(payment: MeansPayment, amount=None, *, user=None) -> MeansPayme
     """Give a payment by a loyalty means back to its balance (bonuses back to the card, money back
     onto the certificate, the visit back onto the abonement). `amount=None` gives back all that is left."""
     with transaction.atomic():
-        sale = Sale.objects.select_for_update().get(pk=payment.sale_id)
+        sale = lock_row(Sale.objects, payment.sale_id)
         payment = MeansPayment.objects.get(pk=payment.pk, sale=sale, amount__gt=0)
         left = means_refundable(payment)
         if left <= 0:
@@ -471,7 +469,7 @@ def refund_sale(
     last, under the sale's lock: two refunds of one payment queue here, and the second sees what
     the first gave back. A provider's refusal rolls everything back."""
     with transaction.atomic():
-        sale = Sale.objects.select_for_update().get(pk=sale.pk)
+        sale = lock_row(Sale.objects, sale.pk)
         payments = sale_payments(sale)
         if payment is not None:
             payments = [p for p in payments if p.pk == payment.pk]
@@ -540,10 +538,9 @@ def client_debt(client) -> Decimal:
 def debt_badge(card) -> list:
     """The client card's red mark when the client owes the salon money."""
     from frontdesk.clients.card import Badge
-    from frontdesk.finance.templatetags.finance import money
 
     debt = client_debt(card.client)
     if not debt:
         return []
     currency = card.client.chain.currency_symbol if card.client.chain_id else ""
-    return [Badge(_("Debt %(amount)s") % {"amount": money(debt, currency)}, "danger", "debt")]
+    return [Badge(_("Debt %(amount)s") % {"amount": format_money(debt, currency)}, "danger", "debt")]

@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from frontdesk.accounts.permissions import Level, Section
+from frontdesk.core.money import format_money
 from frontdesk.finance.checkout import (
     MeansUse,
     checkout_visit,
@@ -38,7 +39,6 @@ from frontdesk.finance.means import (
 )
 from frontdesk.finance.models import MeansPayment, PaymentMethod, Sale, Transaction
 from frontdesk.finance.services import ZERO, Payment, parse_amount
-from frontdesk.finance.templatetags.finance import money
 from frontdesk.scheduling.models import Visit
 from frontdesk.tenancy.permissions import section_required
 
@@ -114,7 +114,9 @@ def _taken(request, rows) -> dict:
 
 def _with_change(request, text: str, result) -> str:
     if result.change:
-        text += " " + _("Change due: %(amount)s.") % {"amount": money(result.change, request.chain.currency_symbol)}
+        text += " " + _("Change due: %(amount)s.") % {
+            "amount": format_money(result.change, request.chain.currency_symbol)
+        }
     return text
 
 
@@ -203,7 +205,7 @@ def checkout(request, company_id, visit_id):
             text = _with_change(request, _("The visit is checked out."), result)
             if result.sale.debt:
                 text += " " + _("Still due: %(amount)s.") % {
-                    "amount": money(result.sale.debt, request.chain.currency_symbol)
+                    "amount": format_money(result.sale.debt, request.chain.currency_symbol)
                 }
             messages.success(request, text)
             return redirect(back) if back else _to_sale(request, result.sale, "")
@@ -327,7 +329,9 @@ def sale_refund(request, company_id, sale_id):
     except ValidationError as exc:
         return sale_detail(request, company_id, sale_id, error=" ".join(exc.messages), status=400)
     total = -sum((r.amount for r in refunds), Decimal(0))
-    messages.success(request, _("Refunded %(amount)s.") % {"amount": money(total, request.chain.currency_symbol)})
+    messages.success(
+        request, _("Refunded %(amount)s.") % {"amount": format_money(total, request.chain.currency_symbol)}
+    )
     return redirect("finance:sale", company_id=request.company.pk, sale_id=sale.pk)
 
 
@@ -350,7 +354,7 @@ def sale_refund_means(request, company_id, sale_id):
     messages.success(
         request,
         _("Given back to “%(means)s”: %(amount)s.")
-        % {"means": payment.label or payment.code, "amount": money(-back.amount, request.chain.currency_symbol)},
+        % {"means": payment.label or payment.code, "amount": format_money(-back.amount, request.chain.currency_symbol)},
     )
     return redirect("finance:sale", company_id=request.company.pk, sale_id=sale.pk)
 
@@ -429,8 +433,8 @@ def sell(request, company_id):
                             _("The price of “%(product)s” must be between %(min)s and %(max)s.")
                             % {
                                 "product": product.title,
-                                "min": money(product.price_min),
-                                "max": money(product.price_max),
+                                "min": format_money(product.price_min),
+                                "max": format_money(product.price_max),
                             }
                         )
                 lines += [CounterLine(product.kind, product.ref, product.title, price)] * quantity

@@ -14,8 +14,6 @@ from frontdesk.core.money import to_money
 from frontdesk.finance.models import Sale, SaleStatus
 from frontdesk.scheduling.models import Record, RecordStatus
 
-UPCOMING = (RecordStatus.BOOKED, RecordStatus.CONFIRMED)
-NOT_SOLD = (RecordStatus.CANCELLED, RecordStatus.NO_SHOW)
 SHOWN = 50  # a client with more open visits than this has a problem the reports show better
 
 
@@ -33,8 +31,8 @@ def visits_to_check_out(client, company, now) -> list[OpenVisit]:
     time is past) and have no sale yet; cancelled and no-show records are not sold. Two queries."""
     records = (
         Record.objects.filter(company=company, client=client, visit__sale__isnull=True)
-        .exclude(status__in=NOT_SOLD)
-        .filter(~Q(status__in=UPCOMING) | Q(start__lt=now))
+        .exclude(status__in=RecordStatus.LOST)
+        .filter(~Q(status__in=RecordStatus.UPCOMING) | Q(start__lt=now))
         .select_related("specialist")
         .prefetch_related("lines__service")
         .order_by("-start", "-id")

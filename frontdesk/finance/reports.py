@@ -392,7 +392,7 @@ def refunds_report(companies, first, last, tz) -> RefundsReport:
         company__in=companies,
         start__gte=start,
         start__lt=end,
-        status__in=[RecordStatus.CANCELLED, RecordStatus.NO_SHOW],
+        status__in=RecordStatus.LOST,
     )
     counts = lost.aggregate(
         cancelled=Count("id", filter=Q(status=RecordStatus.CANCELLED)),

@@ -12,7 +12,9 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from frontdesk.core import money
 from frontdesk.core.audit import log_action
+from frontdesk.core.locking import lock_first, lock_rows
 from frontdesk.core.money import MoneySum, to_money
 from frontdesk.finance.errors import FinanceError
 from frontdesk.finance.models import (
@@ -33,16 +35,11 @@ ZERO = Decimal("0.00")
 
 # ---------------------------------------------------------------- amounts and items
 def parse_amount(value, *, allow_zero: bool = False) -> Decimal:
-    """An amount typed by a person: a comma works as the decimal point; rounded to kopecks."""
-    if isinstance(value, str):
-        value = value.strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    """An amount typed by a person (core.money.parse_amount); FinanceError says what is wrong."""
     try:
-        amount = to_money(value)
-    except ValueError:
-        raise FinanceError("not_an_amount") from None
-    if amount < 0 or (amount == 0 and not allow_zero):
-        raise FinanceError("amount_positive")
-    return amount
+        return money.parse_amount(value, allow_zero=allow_zero)
+    except money.AmountError as error:
+        raise FinanceError(error.code) from None
 
 
 def ensure_default_items(chain) -> None:
@@ -89,10 +86,8 @@ def balances(accounts) -> dict[int, Decimal]:
 def lock_accounts(*accounts) -> dict[int, Account]:
     """Lock the accounts' rows in primary-key order (no deadlock between two transfers in opposite
     directions) and return them re-read. On SQLite the IMMEDIATE transaction already holds the
-    write lock, and select_for_update is a no-op."""
-    ids = sorted({getattr(a, "pk", a) for a in accounts})
-    locked = {a.pk: a for a in Account.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
-    return locked
+    write lock."""
+    return lock_rows(Account.objects.filter(pk__in={getattr(a, "pk", a) for a in accounts}))
 
 
 def _check_method(account: Account, method: str) -> None:
@@ -270,7 +265,7 @@ def close_shift(account: Account, counted, *, user=None, comment: str = "") -> C
     counted = parse_amount(counted, allow_zero=True)
     with transaction.atomic():
         account = lock_accounts(account)[account.pk]
-        shift = CashShift.objects.select_for_update().filter(account=account, closed_at__isnull=True).first()
+        shift = lock_first(CashShift.objects.filter(account=account, closed_at__isnull=True))
         if shift is None:
             raise FinanceError("shift_not_open", account=account.title)
         expected = balance(account)

@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from frontdesk.core.locking import lock_row
 from frontdesk.core.money import MoneySum, to_money
 from frontdesk.loyalty.errors import LoyaltyError
 from frontdesk.loyalty.models import BonusOperation, Card, OperationKind
@@ -28,8 +29,7 @@ def lock_card(card) -> Card:
     """Lock the card's row until the end of the transaction (SQLite: the transaction already
     holds the write lock). Every change of the balance goes through here first: two cashiers
     spending one balance at once are served one after the other, and the second sees the first."""
-    card_id = getattr(card, "pk", card)
-    return Card.objects.select_for_update().get(pk=card_id)
+    return lock_row(Card.objects, getattr(card, "pk", card))
 
 
 def balance(card) -> Decimal:

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from frontdesk.core.audit import log_action
+from frontdesk.core.locking import lock_first
 from frontdesk.core.money import MoneySum, to_money
 from frontdesk.finance.checkout import refund_means
 from frontdesk.finance.models import MeansPayment, Sale, Transaction
@@ -53,7 +54,7 @@ def issue_card(client, *, programmes, company=None, via=IssuedVia.HAND, user=Non
             if not programme.valid_in(company.pk):
                 raise LoyaltyError("programme_elsewhere", programme=programme.title)
     with transaction.atomic():
-        card = Card.objects.select_for_update().filter(client=client).first()
+        card = lock_first(Card.objects.filter(client=client))
         if card is None:
             card = _create_card(client, company, via, user)
             log_action(card, code="loyalty.card_issued", changes={"number": [None, card.number]})
@@ -272,11 +273,12 @@ def _reward_referral(sale, user) -> list[BonusOperation]:
     certificate bought at the counter is not a visit)."""
     if sale.visit_id is None or (sale.paid <= 0 and _money_paid(sale) <= 0):
         return []
-    referral = (
-        Referral.objects.select_for_update()
-        .select_related("referrer_card", "newcomer")
-        .filter(newcomer_id=sale.client_id, rewarded_at__isnull=True)
-        .first()
+    # The referrer's card and the newcomer's client rows too: their bonuses are credited below.
+    referral = lock_first(
+        Referral.objects.select_related("referrer_card", "newcomer").filter(
+            newcomer_id=sale.client_id, rewarded_at__isnull=True
+        ),
+        of=("self", "referrer_card", "newcomer"),
     )
     if referral is None:
         return []
@@ -348,9 +350,7 @@ def use_referrer_discount(sale) -> Referral | None:
         raise LoyaltyError("referral_discount_used") from None
     # The referral's own row only: the card and the sale joined in need no lock (and PostgreSQL
     # refuses FOR UPDATE on the nullable side of an outer join).
-    referral = (
-        Referral.objects.select_for_update(of=("self",)).filter(pk=pk, referrer_card__client_id=sale.client_id).first()
-    )
+    referral = lock_first(Referral.objects.filter(pk=pk, referrer_card__client_id=sale.client_id))
     if referral is None or not referral.discount_waiting_for(sale):
         raise LoyaltyError("referral_discount_used")
     referral.discount_sale = sale

@@ -42,7 +42,6 @@ from frontdesk.scheduling.models import Record, RecordStatus
 
 logger = logging.getLogger("frontdesk.notifications")
 
-UPCOMING = (RecordStatus.BOOKED, RecordStatus.CONFIRMED)
 OPEN = (MessageStatus.PENDING, MessageStatus.SENDING)
 
 
@@ -172,7 +171,7 @@ def on_prepayment_paid(payment) -> None:
 
 
 def _upcoming_records(visit_id):
-    return Record._base_manager.filter(visit_id=visit_id, status__in=UPCOMING).order_by("start", "id")
+    return Record._base_manager.filter(visit_id=visit_id, status__in=RecordStatus.UPCOMING).order_by("start", "id")
 
 
 def _recipients(company, client, config):
@@ -185,7 +184,7 @@ def _recipients(company, client, config):
 def visit_booked(record: Record, now=None) -> None:
     now = now or timezone.now()
     client = record.client
-    if client is None or record.status not in UPCOMING or record.start <= now:
+    if client is None or record.status not in RecordStatus.UPCOMING or record.start <= now:
         return
     company = record.company
     config = settings_for(company)
@@ -217,7 +216,7 @@ def visit_booked(record: Record, now=None) -> None:
 def visit_changed(record: Record, now=None) -> None:
     now = now or timezone.now()
     client = record.client
-    if client is None or record.status not in UPCOMING or record.start <= now or held(record.visit_id):
+    if client is None or record.status not in RecordStatus.UPCOMING or record.start <= now or held(record.visit_id):
         return
     company = record.company
     config = settings_for(company)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from frontdesk.notifications.events import queue_event, tell_staff_of_online_booking, visit_completed
-from frontdesk.notifications.outbox import UPCOMING, sync_reminders, visit_booked, visit_cancelled, visit_changed
+from frontdesk.notifications.outbox import sync_reminders, visit_booked, visit_cancelled, visit_changed
 from frontdesk.scheduling.models import RecordSource, RecordStatus
 from frontdesk.scheduling.signals import (
     record_booked,
@@ -33,7 +33,7 @@ ONLINE_SOURCES = (RecordSource.ONLINE, RecordSource.WIDGET, RecordSource.API)
 
 def _booked(record) -> None:
     visit_booked(record)
-    if record.source in ONLINE_SOURCES and record.status in UPCOMING:
+    if record.source in ONLINE_SOURCES and record.status in RecordStatus.UPCOMING:
         tell_staff_of_online_booking(record)
 
 
@@ -42,7 +42,7 @@ def _status_changed(record, previous_status) -> None:
         visit_completed(record)
     if record.status == RecordStatus.CANCELLED:
         visit_cancelled(record)
-    elif record.status in UPCOMING and previous_status not in UPCOMING:
+    elif record.status in RecordStatus.UPCOMING and previous_status not in RecordStatus.UPCOMING:
         visit_booked(record)  # restored: confirm again only if never confirmed
     sync_reminders(record.visit_id, record.company, record.client)
 

@@ -44,7 +44,7 @@ from frontdesk.notifications.models import (
     MessageEvent,
     MessageStatus,
 )
-from frontdesk.notifications.outbox import UPCOMING, address, marketing_allowed, opted_out, settings_for, wake_worker
+from frontdesk.notifications.outbox import address, marketing_allowed, opted_out, settings_for, wake_worker
 from frontdesk.notifications.templating import TemplateError, render_text, template_for, visit_variable_providers
 from frontdesk.scheduling.models import Record, RecordStatus
 
@@ -107,7 +107,7 @@ def stale_reason(message: Message, now: datetime.datetime) -> str:
     if message.event == MessageEvent.THANKS:
         done = any(r.status == RecordStatus.COMPLETED for r in records)
         return "" if done else gettext_noop("the visit is no longer completed")
-    upcoming = [r for r in records if r.status in UPCOMING]
+    upcoming = [r for r in records if r.status in RecordStatus.UPCOMING]
     if message.event == MessageEvent.CANCELLED:
         return gettext_noop("the visit was restored") if upcoming else ""
     if not upcoming:
@@ -121,7 +121,7 @@ def stale_reason(message: Message, now: datetime.datetime) -> str:
         # A repeating booking is confirmed once, by its first upcoming visit (each visit still
         # gets its own reminders). The series is known only after commit, hence here.
         first = (
-            Record._base_manager.filter(series_id=series_id, status__in=UPCOMING)
+            Record._base_manager.filter(series_id=series_id, status__in=RecordStatus.UPCOMING)
             .order_by("start", "id")
             .values_list("visit_id", flat=True)
             .first()
@@ -141,7 +141,7 @@ def visit_variables(message: Message) -> dict[str, str]:
         .prefetch_related("lines__service")
         .order_by("start", "id")
     )
-    shown = [r for r in records if r.status in UPCOMING] or records
+    shown = [r for r in records if r.status in RecordStatus.UPCOMING] or records
     local = shown[0].start.astimezone(company.tz) if shown else None
     specialists, services = [], []
     for record in shown:

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from frontdesk.accounts.permissions import Level, Section
+from frontdesk.core.money import format_money
 from frontdesk.finance.client_money import safe_next
-from frontdesk.finance.templatetags.finance import money
 from frontdesk.payments import advances
 from frontdesk.payments.models import OnlinePayment
 from frontdesk.tenancy.permissions import section_required
@@ -65,7 +65,7 @@ def prepayment_refund(request, company_id, online_payment_id):
             messages.success(
                 request,
                 _("Refunded %(amount)s of the prepayment to the payer's card.")
-                % {"amount": money(-row.amount, request.chain.currency_symbol)},
+                % {"amount": format_money(-row.amount, request.chain.currency_symbol)},
             )
             return redirect(back or reverse("payments:prepayments", kwargs={"company_id": request.company.pk}))
     elif request.method != "GET":

@@ -24,13 +24,14 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from frontdesk.core.audit import log_action
+from frontdesk.core.locking import lock_first, lock_row
 from frontdesk.core.models import Event
 from frontdesk.core.money import MoneyField, MoneySum, to_money
 from frontdesk.finance.errors import FinanceError
 from frontdesk.finance.models import Sale, Transaction
 from frontdesk.finance.services import ZERO, lock_accounts, parse_amount, post_transaction
 from frontdesk.payments.models import FiscalSettings, OnlinePayment, OnlinePaymentStatus, PaymentSettings
-from frontdesk.payments.online import LIVE, give_back_online
+from frontdesk.payments.online import give_back_online
 from frontdesk.payments.providers import provider_for
 from frontdesk.scheduling.models import Record, RecordStatus, Visit
 
@@ -77,7 +78,7 @@ def _refunded_of(original_id) -> Subquery:
 def _candidates(payments):
     """The succeeded payments of `payments` that are not (or not all) owed to a visit's checkout,
     each annotated with what was given back of it (negative) and its visit's first start."""
-    live = Record.objects.filter(visit_id=OuterRef("visit_id")).exclude(status__in=LIVE)
+    live = Record.objects.filter(visit_id=OuterRef("visit_id")).exclude(status__in=RecordStatus.LOST)
     first_start = Record.objects.filter(visit_id=OuterRef("visit_id")).order_by("start").values("start")[:1]
     return (
         payments.filter(status=OnlinePaymentStatus.SUCCEEDED, transaction__isnull=False)
@@ -186,14 +187,15 @@ def refund_prepayment(payment: OnlinePayment, amount=None, *, user=None) -> Tran
     as for a refund at the cash desk (docs/payments.md): the idempotency key depends on what was
     given back before, which is only true while we hold it."""
     with transaction.atomic():
-        Visit.objects.select_for_update().filter(pk=payment.visit_id).first()
-        payment = (
-            OnlinePayment.objects.select_for_update(of=("self",))
-            .select_related("company__chain", "visit__client", "transaction")
-            .get(pk=payment.pk, company=payment.company_id)
+        lock_first(Visit.objects.filter(pk=payment.visit_id))
+        payment = lock_row(
+            OnlinePayment.objects.select_related("company__chain", "visit__client", "transaction").filter(
+                company=payment.company_id
+            ),
+            payment.pk,
         )
         original = payment.transaction
-        sale = Sale.objects.select_for_update().get(pk=original.sale_id) if original and original.sale_id else None
+        sale = lock_row(Sale.objects, original.sale_id) if original and original.sale_id else None
         offer = offer_for(payment)
         if offer is None:
             if original is not None and payment.status == OnlinePaymentStatus.SUCCEEDED:

@@ -21,6 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from frontdesk.core import http
+from frontdesk.core.locking import lock_first
 from frontdesk.payments.fiscal import (
     DRIVERS,
     FiscalAnswer,
@@ -224,7 +225,7 @@ class AtolRegister(FiscalRegister):
 
     def close_shift(self, cashier: str = "") -> FiscalShift | None:
         with transaction.atomic():
-            shift = FiscalShift.objects.select_for_update().filter(pk=getattr(self._open(), "pk", None)).first()
+            shift = lock_first(FiscalShift.objects.filter(pk=getattr(self._open(), "pk", None)))
             if shift is None:
                 return None
             printed = FiscalReceipt.objects.filter(

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from frontdesk.core.locking import lock_first
 from frontdesk.core.money import to_money
 from frontdesk.payments.models import FiscalDriver, FiscalShift, TestRegisterDocument
 
@@ -166,7 +167,7 @@ class TestRegister(FiscalRegister):
 
     def close_shift(self, cashier: str = "") -> FiscalShift:
         with transaction.atomic():
-            shift = FiscalShift.objects.select_for_update().filter(pk=getattr(self._open(), "pk", None)).first()
+            shift = lock_first(FiscalShift.objects.filter(pk=getattr(self._open(), "pk", None)))
             if shift is None:
                 return None
             docs = TestRegisterDocument.objects.filter(company=self.company, shift_number=shift.number)

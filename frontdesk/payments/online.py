@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from frontdesk.core.audit import log_action
+from frontdesk.core.locking import lock_first, lock_rows
 from frontdesk.core.money import MoneySum, to_money
 from frontdesk.core.scopes import scope, scopes_disabled
 from frontdesk.finance.errors import FinanceError
@@ -49,7 +50,6 @@ from frontdesk.scheduling.models import Record, RecordService, RecordStatus
 
 log = logging.getLogger(__name__)
 ORDER = {PrepaymentMode.OFF: 0, PrepaymentMode.ALLOWED: 1, PrepaymentMode.REQUIRED: 2}
-LIVE = (RecordStatus.CANCELLED, RecordStatus.NO_SHOW)
 
 
 def payments_enabled(settings: PaymentSettings) -> bool:
@@ -78,7 +78,7 @@ def prepayment_mode(company, pairs) -> str:
 
 
 def visit_mode(visit) -> str:
-    pairs = RecordService.objects.filter(record__visit=visit).exclude(record__status__in=LIVE)
+    pairs = RecordService.objects.filter(record__visit=visit).exclude(record__status__in=RecordStatus.LOST)
     return prepayment_mode(
         visit.company, [(line.service_id, line.record.specialist_id) for line in pairs.select_related("record")]
     )
@@ -87,7 +87,7 @@ def visit_mode(visit) -> str:
 def visit_amount(visit) -> Decimal:
     total = (
         RecordService.objects.filter(record__visit=visit)
-        .exclude(record__status__in=LIVE)
+        .exclude(record__status__in=RecordStatus.LOST)
         .aggregate(s=MoneySum("price"))["s"]
     )
     return to_money(total or 0)
@@ -97,9 +97,7 @@ def open_prepayment(visit, *, required: bool, return_url: str = "") -> OnlinePay
     """The visit's payment waiting to be paid (a new one, or the one already waiting). Call it in
     the booking's transaction. None when there is nothing to pay."""
     with transaction.atomic():
-        waiting = (
-            OnlinePayment.objects.select_for_update().filter(visit=visit, status=OnlinePaymentStatus.PENDING).first()
-        )
+        waiting = lock_first(OnlinePayment.objects.filter(visit=visit, status=OnlinePaymentStatus.PENDING))
         if waiting is not None:
             return waiting
         if OnlinePayment.objects.filter(visit=visit, status=OnlinePaymentStatus.SUCCEEDED).exists():
@@ -194,11 +192,12 @@ def settle_payment(company, settings: PaymentSettings, event: WebhookEvent) -> O
     """Apply a verified event once. A replay, or a second webhook racing the first, finds the
     payment already settled under the row's lock and changes nothing."""
     with transaction.atomic():
-        payment = (
-            OnlinePayment.objects.select_for_update()
-            .select_related("visit")
-            .filter(company=company, provider=settings.provider, provider_payment_id=event.payment_id)
-            .first()
+        # The visit's row too: a checkout of the visit (which locks it) waits for the settlement.
+        payment = lock_first(
+            OnlinePayment.objects.select_related("visit").filter(
+                company=company, provider=settings.provider, provider_payment_id=event.payment_id
+            ),
+            of=("self", "visit"),
         )
         if payment is None:
             raise InvalidWebhook("unknown payment")
@@ -230,7 +229,7 @@ def _take(payment: OnlinePayment, settings: PaymentSettings) -> None:
     payment.settled_at = timezone.now()
     payment.save(update_fields=["status", "transaction", "settled_at"])
     if not released:
-        Record.objects.filter(visit=payment.visit).exclude(status__in=LIVE).update(prepaid=True)
+        Record.objects.filter(visit=payment.visit).exclude(status__in=RecordStatus.LOST).update(prepaid=True)
         prepayment_paid.send(payment=payment)  # a required one: now the booking is confirmed and reminded
     # Money that came after the hold was released is kept on the account and shows in the log for
     # the administrator to refund or to book the client again.
@@ -251,7 +250,7 @@ def _release(payment: OnlinePayment, *, reason: str) -> None:
     payment.settled_at = timezone.now()
     payment.save(update_fields=["status", "settled_at"])
     if payment.required:
-        for record in Record.objects.filter(visit=payment.visit).exclude(status__in=LIVE + (RecordStatus.COMPLETED,)):
+        for record in Record.objects.filter(visit=payment.visit, status__in=RecordStatus.UNFINISHED):
             try:
                 cancel_record(record)
             except BookingError:
@@ -264,7 +263,8 @@ def release_hold(payment_id: int, now=None) -> bool:
     """Release one unpaid hold whose time is up. True when it was released by this call."""
     now = now or timezone.now()
     with transaction.atomic():
-        payment = OnlinePayment.objects.select_for_update().select_related("visit").filter(pk=payment_id).first()
+        # The visit's row too: a checkout of the visit (which locks it) waits for the release.
+        payment = lock_first(OnlinePayment.objects.select_related("visit").filter(pk=payment_id), of=("self", "visit"))
         if (
             payment is None
             or payment.status != OnlinePaymentStatus.PENDING
@@ -318,7 +318,7 @@ def prepayment_state(visit) -> dict:
     payments = list(OnlinePayment.objects.filter(visit=visit).order_by("-created_at", "-id"))
     paid = next((p for p in payments if p.status == OnlinePaymentStatus.SUCCEEDED), None)
     waiting = next((p for p in payments if p.status == OnlinePaymentStatus.PENDING), None)
-    live = Record.objects.filter(visit=visit).exclude(status__in=LIVE + (RecordStatus.COMPLETED,)).exists()
+    live = Record.objects.filter(visit=visit, status__in=RecordStatus.UNFINISHED).exists()
     mode = visit_mode(visit) if live and paid is None else PrepaymentMode.OFF
     return {
         "mode": mode,
@@ -350,9 +350,7 @@ def attach_advances(sale):
     advance larger than the sale (a discount given after prepaying) is counted whole: the sale is
     then paid with money to spare, and the rest is refunded from «Prepayments to settle»
     (frontdesk.payments.advances) instead of vanishing."""
-    rows = list(
-        _countable_advances(sale.visit_id).select_for_update(of=("self",)).values_list("transaction_id", "amount")
-    )
+    rows = [(p.transaction_id, p.amount) for p in lock_rows(_countable_advances(sale.visit_id)).values()]
     if not rows:
         return
     Transaction.objects.filter(pk__in=[pk for pk, _a in rows], sale__isnull=True).update(sale=sale)

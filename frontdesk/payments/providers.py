@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from frontdesk.core import http
+from frontdesk.core.locking import lock_first
 from frontdesk.core.money import to_money
 from frontdesk.payments.models import (
     OnlinePaymentStatus,
@@ -177,11 +178,7 @@ class TestProvider(PaymentProvider):
         key, amount = str(idempotency_key), to_money(amount)
         with transaction.atomic():
             # The payment's row is the lock two refunds of it queue on, as at a real acquirer.
-            payment = (
-                TestProviderPayment.objects.select_for_update()
-                .filter(company=self.company, payment_id=payment_id)
-                .first()
-            )
+            payment = lock_first(TestProviderPayment.objects.filter(company=self.company, payment_id=payment_id))
             if payment is None:
                 raise RefundRefused(_("The test provider has no such payment."))
             known = TestProviderRefund.objects.filter(company=self.company, idempotency_key=key).first()

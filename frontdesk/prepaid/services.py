@@ -18,7 +18,8 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from frontdesk.core.audit import log_action
-from frontdesk.core.money import MoneySum, to_money
+from frontdesk.core.locking import lock_row
+from frontdesk.core.money import AmountError, MoneySum, parse_amount, to_money
 from frontdesk.prepaid import codes
 from frontdesk.prepaid.errors import PrepaidError
 from frontdesk.prepaid.models import (
@@ -47,15 +48,11 @@ def _user(user):
 
 
 def parse_money(value, *, allow_zero=False) -> Decimal:
-    if isinstance(value, str):
-        value = value.strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    """An amount typed by a person (core.money.parse_amount); any refusal asks for a positive one."""
     try:
-        amount = to_money(value)
-    except ValueError:
+        return parse_amount(value, allow_zero=allow_zero)
+    except AmountError:
         raise PrepaidError("amount_positive") from None
-    if amount < 0 or (amount == 0 and not allow_zero):
-        raise PrepaidError("amount_positive")
-    return amount
 
 
 def _allowed_in(type_, company) -> bool:
@@ -192,7 +189,7 @@ def certificate_refusal(certificate: Certificate, company, today: datetime.date)
 
 
 def _lock_certificate(pk) -> Certificate:
-    return Certificate.objects.select_for_update(of=("self",)).select_related("type").get(pk=pk)
+    return lock_row(Certificate.objects.select_related("type"), pk)
 
 
 def redeem_certificate(
@@ -523,7 +520,7 @@ def abonement_refusal(abonement: Abonement, company, today: datetime.date) -> Pr
 
 
 def _lock_abonement(pk) -> Abonement:
-    return Abonement.objects.select_for_update(of=("self",)).select_related("type").get(pk=pk)
+    return lock_row(Abonement.objects.select_related("type"), pk)
 
 
 def use_abonement(

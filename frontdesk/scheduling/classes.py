@@ -17,14 +17,16 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import WEEKLY, rrule
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from frontdesk.catalog.models import Resource
 from frontdesk.core.audit import log_action
+from frontdesk.core.locking import lock_row, lock_rows
 from frontdesk.scheduling.availability import block_is_free, resource_saturation, to_minute
+from frontdesk.scheduling.locks import queue_bookings
 from frontdesk.scheduling.models import (
     Frequency,
     GroupEvent,
@@ -40,38 +42,27 @@ from frontdesk.scheduling.series import MAX_OCCURRENCES, Conflict, SeriesConflic
 from frontdesk.scheduling.waitlist import offer_freed_span
 from frontdesk.staff.models import Specialist, SpecialistService, WorkInterval
 
-# A participant whose record is in one of these statuses takes a place.
-SEAT_STATUSES = [
-    RecordStatus.BOOKED,
-    RecordStatus.CONFIRMED,
-    RecordStatus.ARRIVED,
-    RecordStatus.COMPLETED,
-    RecordStatus.NO_SHOW,
-]
 ATTENDANCE = [RecordStatus.BOOKED, RecordStatus.ARRIVED, RecordStatus.NO_SHOW]
 
 
 def with_seats(queryset):
     """Annotate events with `seats_taken` (one query for the whole list)."""
-    return queryset.annotate(seats_taken=Count("records", filter=Q(records__status__in=SEAT_STATUSES)))
+    return queryset.annotate(seats_taken=Count("records", filter=Q(records__status__in=RecordStatus.TAKING_A_SEAT)))
 
 
 def seats_left(event) -> int:
     taken = getattr(event, "seats_taken", None)
     if taken is None:
-        taken = event.records.filter(status__in=SEAT_STATUSES).count()
+        taken = event.records.filter(status__in=RecordStatus.TAKING_A_SEAT).count()
     return max(event.capacity - taken, 0)
 
 
 def _lock(specialist_id: int, resource_id: int | None) -> None:
-    """Queue concurrent bookings of the same specialist and room behind each other on
-    PostgreSQL, the rows `book_visit` locks too (primary-key order within each table). SQLite
-    needs nothing: the transaction began with the write lock."""
-    if connection.vendor != "postgresql":
-        return
-    list(Specialist.objects.select_for_update().filter(pk=specialist_id).values_list("pk", flat=True))
-    if resource_id:
-        list(Resource.objects.select_for_update().filter(pk=resource_id).values_list("pk", flat=True))
+    """Queue concurrent bookings of the same specialist and room behind each other: the rows
+    `book_visit` locks too."""
+    queue_bookings(
+        Specialist.objects.filter(pk=specialist_id), Resource.objects.filter(pk=resource_id) if resource_id else None
+    )
 
 
 def _why_busy(company, specialist_id, resource_id, start, end, tz) -> str:
@@ -206,7 +197,11 @@ def schedule_class(
 
 
 def _locked_event(event: GroupEvent) -> GroupEvent:
-    return GroupEvent.objects.select_for_update().select_related("company", "service").get(pk=event.pk)
+    # The branch's and the service's rows too: changes of a class queue behind the changes of the
+    # branch's records, which lock the branch's row.
+    return lock_row(
+        GroupEvent.objects.select_related("company", "service"), event.pk, of=("self", "company", "service")
+    )
 
 
 def add_participant(event: GroupEvent, client, *, source: str = RecordSource.ADMIN, created_by=None) -> Record:
@@ -218,7 +213,7 @@ def add_participant(event: GroupEvent, client, *, source: str = RecordSource.ADM
             raise ValidationError(_("This class is cancelled."))
         if event.end <= timezone.now():
             raise ValidationError(_("This class is already over."))
-        taken = Record.objects.filter(group_event=event, status__in=SEAT_STATUSES)
+        taken = Record.objects.filter(group_event=event, status__in=RecordStatus.TAKING_A_SEAT)
         if client is not None and taken.filter(client=client).exists():
             raise ValidationError(_("%(client)s is already in this class.") % {"client": client})
         if taken.count() >= event.capacity:
@@ -255,7 +250,7 @@ def add_participant(event: GroupEvent, client, *, source: str = RecordSource.ADM
 
 
 def _locked_participant(record: Record) -> Record:
-    record = Record.objects.select_for_update().get(pk=record.pk)
+    record = lock_row(Record.objects, record.pk)
     if record.group_event_id is None:
         raise ValidationError(_("This record is not a place in a class."))
     return record
@@ -295,9 +290,9 @@ def cancel_class(event: GroupEvent) -> GroupEvent:
             return event
         event.status = GroupEventStatus.CANCELLED
         event.save()
-        for record in (
-            Record.objects.select_for_update().filter(group_event=event).exclude(status=RecordStatus.CANCELLED)
-        ):
+        for record in lock_rows(
+            Record.objects.filter(group_event=event).exclude(status=RecordStatus.CANCELLED)
+        ).values():
             record.status = RecordStatus.CANCELLED
             record.save()
         log_action(event, code="group_event.cancelled")

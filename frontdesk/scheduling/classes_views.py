@@ -147,7 +147,7 @@ def class_detail(request, company_id, class_id):
     event = _event(request, class_id)
     participants = list(Record.objects.filter(group_event=event).select_related("client"))
     participants.sort(key=lambda r: (r.status == RecordStatus.CANCELLED, r.pk))
-    taken = sum(1 for r in participants if r.status in class_services.SEAT_STATUSES)
+    taken = sum(1 for r in participants if r.status in RecordStatus.TAKING_A_SEAT)
     query = request.GET.get("q", "").strip()
     found = []
     if query and _can_edit(request):

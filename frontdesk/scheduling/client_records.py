@@ -50,9 +50,7 @@ class JournalRecords(RecordReader):
         done = [r for r in records if r.status == RecordStatus.COMPLETED]
         totals.no_shows = sum(r.status == RecordStatus.NO_SHOW for r in records)
         totals.cancelled = sum(r.status == RecordStatus.CANCELLED for r in records)
-        totals.upcoming = sum(
-            r.start > now and r.status not in (RecordStatus.CANCELLED, RecordStatus.NO_SHOW) for r in records
-        )
+        totals.upcoming = sum(r.start > now and r.status not in RecordStatus.LOST for r in records)
         # A visit may hold several records (two specialists one after the other): count it once,
         # at its first record's start.
         visit_starts: dict[int, datetime.datetime] = {}

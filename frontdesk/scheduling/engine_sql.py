@@ -15,7 +15,7 @@ from django.db import connection
 from frontdesk.catalog.models import Service
 from frontdesk.core.dbfunctions import sql_expression
 from frontdesk.core.scopes import current_chain_id
-from frontdesk.scheduling.models import HOLDING_STATUSES, GroupEvent, GroupEventStatus, Record
+from frontdesk.scheduling.models import GroupEvent, GroupEventStatus, Record, RecordStatus
 from frontdesk.staff.models import Absence, Specialist, SpecialistService, WorkInterval
 
 
@@ -133,7 +133,7 @@ def busy_blocks(specialist_ids, lowest_start, window_start, window_end, ignore_r
         f"{_col('r', 'block_start')} >= %s AND {_col('r', 'block_start')} < %s AND {_col('r', 'block_end')} > %s"
     )
     params.extend([_dt(lowest_start), _dt(window_end), _dt(window_start)])
-    where.append(_in(_col("r", "status"), [str(s) for s in HOLDING_STATUSES], params))
+    where.append(_in(_col("r", "status"), [str(s) for s in RecordStatus.HOLDING], params))
     where.append(f"{_col('r', 'overbooked')} = %s AND {_col('r', 'group_event_id')} IS NULL")
     params.append(False)
     if ignore_record_ids:

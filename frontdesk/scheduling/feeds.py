@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 
 from frontdesk.scheduling.classes import with_seats
 from frontdesk.scheduling.models import (
-    HOLDING_STATUSES,
     CalendarFeed,
     GroupEvent,
     GroupEventStatus,
     Record,
     RecordService,
+    RecordStatus,
     overlapping,
 )
 
@@ -74,7 +74,7 @@ def render_feed(feed: CalendarFeed, now: datetime.datetime | None = None) -> byt
 
     records = (
         overlapping(
-            Record.objects.filter(specialist=specialist, status__in=HOLDING_STATUSES, group_event__isnull=True),
+            Record.objects.filter(specialist=specialist, status__in=RecordStatus.HOLDING, group_event__isnull=True),
             since,
             until,
         )

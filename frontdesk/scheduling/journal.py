@@ -21,7 +21,6 @@ from frontdesk.clients.models import Client
 from frontdesk.clients.selectors import phone_digits, quick_search
 from frontdesk.core.phones import format_phone
 from frontdesk.scheduling.models import (
-    HOLDING_STATUSES,
     SOURCE_COLOURS,
     GroupEvent,
     GroupEventStatus,
@@ -31,7 +30,7 @@ from frontdesk.scheduling.models import (
     RecordStatus,
     overlapping,
 )
-from frontdesk.scheduling.services import MOVABLE, TRANSITIONS
+from frontdesk.scheduling.services import TRANSITIONS
 from frontdesk.staff.models import Absence, Specialist, SpecialistService, WorkInterval
 
 # The longest range one request may ask for (a month view plus its spill-over weeks).
@@ -225,7 +224,7 @@ def record_event(record: Record, tz: ZoneInfo, can_edit: bool) -> dict:
         "start": local_iso(record.start, tz),
         "end": local_iso(record.end, tz),
         "title": (client.name or format_phone(client.phone)) if client else _("No client"),
-        "editable": can_edit and record.status in MOVABLE,
+        "editable": can_edit and record.status in RecordStatus.UNFINISHED,
         "classNames": [f"fd-status-{record.status}"] + (["fd-overbooked"] if record.overbooked else []),
         "extendedProps": {
             "kind": "record",
@@ -256,7 +255,7 @@ def _group_events(company, day_from, day_to, viewer: Viewer, specialist_id=None)
     qs = (
         overlapping(GroupEvent.objects.filter(company=company, status=GroupEventStatus.SCHEDULED), start, end)
         .select_related("service")
-        .annotate(taken=Count("records", filter=Q(records__status__in=HOLDING_STATUSES)))
+        .annotate(taken=Count("records", filter=Q(records__status__in=RecordStatus.HOLDING)))
     )
     if viewer.own_only:
         qs = qs.filter(specialist_id=viewer.specialist_id) if viewer.specialist_id else qs.none()
@@ -373,7 +372,7 @@ def status_actions(record: Record) -> list[tuple[str, str, str]]:
         if status == RecordStatus.COMPLETED:
             continue
         if status == RecordStatus.BOOKED:
-            if record.status in (RecordStatus.CANCELLED, RecordStatus.NO_SHOW):
+            if record.status in RecordStatus.LOST:
                 label, colour = _("Restore"), "secondary"
             else:
                 label, colour = _("Back to “booked”"), "secondary"

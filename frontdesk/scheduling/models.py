@@ -23,6 +23,22 @@ class RecordStatus(models.TextChoices):
     NO_SHOW = "no_show", _("No-show")
     CANCELLED = "cancelled", _("Cancelled")
 
+    # The groups of statuses (HOLDING, TAKING_A_SEAT, UNFINISHED, UPCOMING, LOST) are set right
+    # below the class, where its members exist; code uses them instead of lists of its own.
+
+
+# A record in one of these holds its time: the specialist's and the resources' (invariant 1).
+RecordStatus.HOLDING = (RecordStatus.BOOKED, RecordStatus.CONFIRMED, RecordStatus.ARRIVED, RecordStatus.COMPLETED)
+# A participant of a class in one of these takes a place, also one who did not come.
+RecordStatus.TAKING_A_SEAT = (*RecordStatus.HOLDING, RecordStatus.NO_SHOW)
+# Not over yet: the client is still to come or is here. Such a record may still be moved.
+RecordStatus.UNFINISHED = (RecordStatus.BOOKED, RecordStatus.CONFIRMED, RecordStatus.ARRIVED)
+# The client is still to come.
+RecordStatus.UPCOMING = (RecordStatus.BOOKED, RecordStatus.CONFIRMED)
+# The visit does not take place: cancelled, or the client did not come. Nothing is sold or
+# prepaid for such a record.
+RecordStatus.LOST = (RecordStatus.CANCELLED, RecordStatus.NO_SHOW)
+
 
 # No record or class is longer than this (the services refuse longer ones). It bounds from below
 # the index range a "what overlaps this window" query scans, which would otherwise run from the
@@ -33,10 +49,6 @@ MAX_LENGTH = datetime.timedelta(hours=28)
 def overlapping(queryset, start, end):
     """The rows of `queryset` (records or classes, with `start`/`end`) that overlap [start, end)."""
     return queryset.filter(start__gte=start - MAX_LENGTH, start__lt=end, end__gt=start)
-
-
-# Statuses in which a record holds its time.
-HOLDING_STATUSES = [RecordStatus.BOOKED, RecordStatus.CONFIRMED, RecordStatus.ARRIVED, RecordStatus.COMPLETED]
 
 
 class RecordSource(models.TextChoices):
@@ -196,7 +208,7 @@ class Record(CompanyScopedModel):
 
     @property
     def holds_time(self) -> bool:
-        return self.status in HOLDING_STATUSES and not self.overbooked and self.group_event_id is None
+        return self.status in RecordStatus.HOLDING and not self.overbooked and self.group_event_id is None
 
     @property
     def colour(self) -> str:

@@ -24,7 +24,7 @@ from frontdesk.core.audit import log_action
 from frontdesk.scheduling.availability import Segment
 from frontdesk.scheduling.errors import BookingError, SlotTaken
 from frontdesk.scheduling.models import Frequency, Record, RecordSeries, RecordSource, RecordStatus
-from frontdesk.scheduling.services import MOVABLE, book_visit, move_record, set_record_status
+from frontdesk.scheduling.services import book_visit, move_record, set_record_status
 from frontdesk.staff.models import WorkInterval
 
 # A guard against a typo that would book a thousand visits: a year of weekly visits fits.
@@ -207,7 +207,7 @@ def move_occurrences(record: Record, *, start: datetime.datetime, which: str = O
     re-checked; if any collides nothing moves and SeriesConflict lists the dates."""
     tz = ZoneInfo(record.company.timezone)
     shift = start.astimezone(tz).replace(tzinfo=None) - record.start.astimezone(tz).replace(tzinfo=None)
-    targets = [t for t in _targets(record, which) if t.status in MOVABLE]
+    targets = [t for t in _targets(record, which) if t.status in RecordStatus.UNFINISHED]
     # Move the ones furthest along the shift first, so that an occurrence never collides with a
     # sister occurrence that is about to leave the same time.
     targets.sort(key=lambda t: t.start, reverse=shift > datetime.timedelta(0))

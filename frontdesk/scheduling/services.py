@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from frontdesk.catalog.models import Resource, Service
 from frontdesk.core.audit import log_action
-from frontdesk.core.locking import lock_rows
+from frontdesk.core.locking import lock_row, lock_rows
 from frontdesk.scheduling.availability import (
     Placement,
     Query,
@@ -23,8 +24,8 @@ from frontdesk.scheduling.availability import (
     to_minute,
 )
 from frontdesk.scheduling.errors import BookingError, SlotTaken
+from frontdesk.scheduling.locks import queue_bookings
 from frontdesk.scheduling.models import (
-    HOLDING_STATUSES,
     MAX_LENGTH,
     Record,
     RecordService,
@@ -62,23 +63,16 @@ def _lock_candidates(query: Query) -> None:
     """On PostgreSQL, queue concurrent bookings of the same specialists and resources behind
     each other (rows locked in primary-key order, so no deadlock); the exclusion constraint stays
     as the last line of defence. SQLite needs nothing: the transaction began with the write lock."""
-    if connection.vendor != "postgresql":
-        return
-    explicit = {s.specialist_id for s in query.segments if s.specialist_id}
+    chosen = Q(pk__in={s.specialist_id for s in query.segments if s.specialist_id})
     service_ids = [s.service_id for s in query.segments]
     if any(s.specialist_id is None for s in query.segments):
-        explicit |= set(
-            SpecialistService.objects.filter(
+        # Anyone who could be given the booking: a subquery, so SQLite runs nothing at all.
+        chosen |= Q(
+            pk__in=SpecialistService.objects.filter(
                 service_id__in=service_ids, specialist__companies=query.company
-            ).values_list("specialist_id", flat=True)
+            ).values("specialist_id")
         )
-    list(Specialist.objects.select_for_update().filter(pk__in=explicit).order_by("pk").values_list("pk", flat=True))
-    list(
-        Resource.objects.select_for_update()
-        .filter(services__in=service_ids)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    queue_bookings(Specialist.objects.filter(chosen), Resource.objects.filter(services__in=service_ids))
 
 
 def _forced_slot(query: Query, start: datetime.datetime) -> Slot:
@@ -245,7 +239,6 @@ TRANSITIONS = {
     RecordStatus.NO_SHOW: {RecordStatus.BOOKED, RecordStatus.CONFIRMED},
     RecordStatus.CANCELLED: {RecordStatus.BOOKED},
 }
-MOVABLE = {RecordStatus.BOOKED, RecordStatus.CONFIRMED, RecordStatus.ARRIVED}
 
 
 # Checks other modules add on changing a booked record: the cash desk refuses changes to a visit
@@ -272,7 +265,9 @@ def change_refusal(record: Record) -> str:
 def _locked(record: Record, *, guarded: bool = True) -> Record:
     """Re-read the record under a row lock (PostgreSQL) before deciding anything, and let the
     other modules' guards refuse the change."""
-    record = Record.objects.select_for_update().select_related("company").get(pk=record.pk)
+    # The branch's row too: changes of one branch's records queue behind each other (the
+    # resources they book have no exclusion constraint to fall back on).
+    record = lock_row(Record.objects.select_related("company"), record.pk, of=("self", "company"))
     for guard in _change_guards if guarded else ():
         guard(record)
     return record
@@ -286,8 +281,7 @@ def _place_record(record: Record, start, end, specialist_id, *, overbook: bool) 
     block_end = end + datetime.timedelta(minutes=buffer_after)
     _check_length(block_start, block_end)
     resource_ids = list(record.resource_bookings.values_list("resource_id", flat=True))
-    if connection.vendor == "postgresql":
-        list(Specialist.objects.select_for_update().filter(pk=specialist_id).values_list("pk", flat=True))
+    queue_bookings(Specialist.objects.filter(pk=specialist_id))
     free = block_is_free(record.company, specialist_id, block_start, block_end, resource_ids, (record.pk,))
     if not free and not overbook:
         raise BookingError("outside_work")
@@ -311,7 +305,7 @@ def move_record(record: Record, *, start: datetime.datetime, specialist=None, ov
     try:
         with transaction.atomic():
             record = _locked(record)
-            if record.status not in MOVABLE:
+            if record.status not in RecordStatus.UNFINISHED:
                 raise BookingError("not_movable")
             end = start + (record.end - record.start)
             specialist_id = getattr(specialist, "pk", specialist) or record.specialist_id
@@ -327,7 +321,7 @@ def resize_record(record: Record, *, end: datetime.datetime, overbook: bool = Fa
     try:
         with transaction.atomic():
             record = _locked(record)
-            if record.status not in MOVABLE:
+            if record.status not in RecordStatus.UNFINISHED:
                 raise BookingError("not_movable")
             if end <= record.start:
                 raise BookingError("end_before_start")
@@ -374,7 +368,7 @@ def set_record_status(record: Record, status: str) -> Record:
             ):
                 raise BookingError("outside_work")
             record.save()
-            record.resource_bookings.update(active=status in HOLDING_STATUSES)
+            record.resource_bookings.update(active=status in RecordStatus.HOLDING)
             if was_holding and not record.holds_time:
                 _offer_freed_time_later(record, record.block_start, record.block_end, record.specialist_id)
             return record
@@ -404,9 +398,7 @@ def complete_visit(visit: Visit) -> list[Record]:
     a visit that is checked out — is this checkout itself, whose sale already exists. Nor do the
     status transitions of `set_record_status` apply: a visit is checked out from booked,
     confirmed or arrived alike, and a completed record still holds its time."""
-    records = lock_rows(
-        Record.objects.filter(visit=visit, status__in=HOLDING_STATUSES).exclude(status=RecordStatus.COMPLETED)
-    )
+    records = lock_rows(Record.objects.filter(visit=visit, status__in=RecordStatus.UNFINISHED))
     for record in records.values():
         record.status = RecordStatus.COMPLETED
         record.save(update_fields=["status", "updated_at"])
@@ -430,7 +422,7 @@ def change_record_services(record: Record, service_ids: list[int], *, overbook: 
     try:
         with transaction.atomic():
             record = _locked(record)
-            if record.status not in MOVABLE:
+            if record.status not in RecordStatus.UNFINISHED:
                 raise BookingError("not_movable")
             services = {
                 s.pk: s
@@ -453,10 +445,7 @@ def change_record_services(record: Record, service_ids: list[int], *, overbook: 
             block_end = end + datetime.timedelta(minutes=last.buffer_after)
             _check_length(block_start, block_end)
             resource_ids = sorted({r.pk for pk in service_ids for r in services[pk].resources.all()})
-            if connection.vendor == "postgresql":
-                list(
-                    Specialist.objects.select_for_update().filter(pk=record.specialist_id).values_list("pk", flat=True)
-                )
+            queue_bookings(Specialist.objects.filter(pk=record.specialist_id))
             free = block_is_free(
                 record.company, record.specialist_id, block_start, block_end, resource_ids, (record.pk,)
             )
@@ -487,7 +476,7 @@ def change_record_services(record: Record, service_ids: list[int], *, overbook: 
                     resource_id=resource_id,
                     block_start=block_start,
                     block_end=block_end,
-                    active=record.status in HOLDING_STATUSES,
+                    active=record.status in RecordStatus.HOLDING,
                 )
             if not free:
                 log_action(record, code="record.overbooked")

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from frontdesk.core.audit import log_action
+from frontdesk.core.locking import lock_row
 from frontdesk.core.scopes import scope
 from frontdesk.scheduling.availability import Query, Segment, ServiceUnavailable, find_slots, to_minute
 from frontdesk.scheduling.errors import BookingError
@@ -148,10 +149,12 @@ def _offer(company, specialist_id, start, end) -> WaitlistEntry | None:
         if offered is None:
             continue
         with transaction.atomic():
-            entry = (
-                WaitlistEntry.objects.select_for_update()
-                .select_related("company", "client", "service")
-                .get(pk=entry.pk)
+            # The branch's, client's and service's rows too: an offer queues behind the changes
+            # of the branch's records, which lock the branch's row.
+            entry = lock_row(
+                WaitlistEntry.objects.select_related("company", "client", "service"),
+                entry.pk,
+                of=("self", "company", "client", "service"),
             )
             if entry.status != WaitlistStatus.WAITING:
                 continue  # someone else offered or cancelled it meanwhile
@@ -171,7 +174,11 @@ def book_offer(entry: WaitlistEntry, *, created_by=None) -> list[Record]:
     from frontdesk.scheduling.services import book_visit
 
     with transaction.atomic():
-        entry = WaitlistEntry.objects.select_for_update().select_related("company", "client").get(pk=entry.pk)
+        # The branch's and the client's rows too: the booking queues behind the changes of the
+        # branch's records, which lock the branch's row.
+        entry = lock_row(
+            WaitlistEntry.objects.select_related("company", "client"), entry.pk, of=("self", "company", "client")
+        )
         if entry.status != WaitlistStatus.OFFERED or entry.offered_start is None:
             raise ValidationError(_("This entry has no offered time to book."))
         try:
@@ -201,7 +208,7 @@ def book_offer(entry: WaitlistEntry, *, created_by=None) -> list[Record]:
 
 def cancel_entry(entry: WaitlistEntry) -> WaitlistEntry:
     with transaction.atomic():
-        entry = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
+        entry = lock_row(WaitlistEntry.objects, entry.pk)
         if entry.status in (WaitlistStatus.WAITING, WaitlistStatus.OFFERED):
             entry.status = WaitlistStatus.CANCELLED
             entry.save()

@@ -12,7 +12,7 @@ from frontdesk.accounts.permissions import Level, Section
 from frontdesk.api.auth import require_user
 from frontdesk.api.routing import company_or_404, route
 from frontdesk.api.wire import ApiError, invalid, json_body, ok, parse_date, query_ids, to_int
-from frontdesk.scheduling.models import HOLDING_STATUSES, Record
+from frontdesk.scheduling.models import Record, RecordStatus
 from frontdesk.staff.models import Absence, Specialist
 from frontdesk.staff.schedules import parse_time
 from frontdesk.staff.services import day_plans, set_days
@@ -92,7 +92,7 @@ def _schedule(company, staff_ids, date_from, date_to, with_busy: bool):
         start = datetime.datetime.combine(date_from, datetime.time(), tzinfo=tz)
         end = datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time(), tzinfo=tz)
         for pk, specialist_id, rec_start, rec_end in Record.objects.filter(
-            Q(company=company), specialist_id__in=ids, status__in=HOLDING_STATUSES, start__lt=end, end__gt=start
+            Q(company=company), specialist_id__in=ids, status__in=RecordStatus.HOLDING, start__lt=end, end__gt=start
         ).values_list("pk", "specialist_id", "start", "end"):
             local_start, local_end = rec_start.astimezone(tz), rec_end.astimezone(tz)
             busy.setdefault((specialist_id, local_start.date()), []).append(

@@ -1,18 +1,16 @@
 from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.utils.formats import number_format
+
+from frontdesk.core.money import format_money
 
 register = template.Library()
 
 
 @register.filter
 def money(value, currency=""):
-    """“1 500,00 ₽”: always kopecks, grouped thousands, in the reader's locale."""
-    if value in (None, ""):
-        return ""
-    text = number_format(Decimal(value), decimal_pos=2, use_l10n=True, force_grouping=True)
-    return f"{text}\u00a0{currency}" if currency else text
+    """`{{ amount|money:currency }}`: core.money.format_money, for the templates."""
+    return format_money(value, currency)
 
 
 @register.filter
