@@ -31,3 +31,16 @@ class PaymentsConfig(AppConfig):
         register_panel("finance.sale", "payments", sale_panel)
         register_panel("finance.sale_documents", "payments", sale_receipts_panel)
         register_row_panel("finance.sale_refund", "payments", online_refund_notes)
+
+        from frontdesk.finance.tabs import FinanceTab, register_finance_tab
+
+        register_finance_tab(
+            FinanceTab(
+                "prepayments",
+                _("Prepayments to settle"),
+                "payments:prepayments",
+                order=60,
+                testid="finance-prepayments",
+            )
+        )
+        register_finance_tab(FinanceTab("receipts", _("Receipts"), "payments:receipts", order=70))
