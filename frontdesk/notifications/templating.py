@@ -78,6 +78,22 @@ def visit_variable_providers() -> dict[str, Callable[..., str]]:
     return dict(_visit_variables)
 
 
+# Variables of a branch's messages that are about no visit (mailings) whose value a module above
+# notifications knows: name -> `provider(company) -> str` (booking: `link`, the branch's booking
+# page). The same rules as for the visit variables.
+_branch_variables: dict[str, Callable[..., str]] = {}
+
+
+def register_branch_variable(name: str, provider: Callable[..., str]) -> None:
+    if name not in VARIABLES:
+        raise ValueError(f"{name!r} is not a template variable (add it to VARIABLES first)")
+    _branch_variables[name] = provider
+
+
+def branch_variable_providers() -> dict[str, Callable[..., str]]:
+    return dict(_branch_variables)
+
+
 class TemplateError(Exception):
     pass
 
