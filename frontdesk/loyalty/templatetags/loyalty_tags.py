@@ -11,18 +11,6 @@ def issue_choices(company):
     return [p for p in Programme.objects.filter(is_active=True).prefetch_related("branches") if p.valid_in(company.pk)]
 
 
-@register.inclusion_tag("loyalty/_my_records.html")
-def my_loyalty(company, phone):
-    """On the client's «my bookings» page: the card's bonuses and discount."""
-    from frontdesk.clients.models import Client
-    from frontdesk.loyalty.card_block import summary
-
-    client = Client.objects.filter(chain_id=company.chain_id, phone=phone).first()
-    if client is None:
-        return {}
-    return summary(client)
-
-
 @register.filter
 def plain_percent(value) -> str:
     """12.50 → 12.5 and 10.00 → 10, in the page's number format."""
