@@ -1,5 +1,7 @@
 from django import template
 
+from frontdesk.clients.models import Client
+from frontdesk.loyalty.card_block import summary
 from frontdesk.loyalty.models import Programme
 
 register = template.Library()
@@ -14,9 +16,6 @@ def issue_choices(company):
 @register.inclusion_tag("loyalty/_my_records.html")
 def my_loyalty(company, phone):
     """On the client's «my bookings» page: the card's bonuses and discount."""
-    from frontdesk.clients.models import Client
-    from frontdesk.loyalty.card_block import summary
-
     client = Client.objects.filter(chain_id=company.chain_id, phone=phone).first()
     if client is None:
         return {}
