@@ -9,6 +9,7 @@ from frontdesk.accounts.permissions import Level, Section
 from frontdesk.api.forms import PartnerTokenForm
 from frontdesk.api.models import PartnerToken
 from frontdesk.api.services import issue_partner_token, revoke_partner_token
+from frontdesk.api.wire import error_response, not_found
 from frontdesk.tenancy.permissions import section_required
 
 SESSION_KEY = "api_new_token"
@@ -50,6 +51,4 @@ def token_revoke(request, company_id, token_id):
 def api_not_found(request, rest=""):
     """Any other path under /api/: a JSON 404 in the YCLIENTS error body. Being a route, it also
     keeps APPEND_SLASH from ever answering an API path with a redirect."""
-    from frontdesk.api.wire import error_response, not_found
-
     return error_response(not_found(_("No such API method.")))

@@ -35,6 +35,7 @@ from django.db.models.lookups import In, LessThan
 from django.utils import timezone
 
 from frontdesk.accounts.permissions import Level, Section
+from frontdesk.clients.forms import ClientFilterForm
 from frontdesk.clients.models import Client, ClientStats, ClientWord
 from frontdesk.clients.records import record_reader
 from frontdesk.core.phones import format_phone
@@ -489,8 +490,6 @@ def filtered_clients(filters: dict | None, *, chain, now: datetime.datetime | No
     them), by the list's own ClientFilterForm + apply_filters, unordered. A filter that no longer
     validates (a deleted category, say) is left out, as the list does."""
     from django.http import QueryDict
-
-    from frontdesk.clients.forms import ClientFilterForm
 
     params = QueryDict(mutable=True)
     for key, values in (filters or {}).items():

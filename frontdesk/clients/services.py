@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from frontdesk.clients.models import Client, ClientFile, ClientStats, ClientWord, CustomField, FieldKind
+from frontdesk.clients.models import MAX_FILE_SIZE, Client, ClientFile, ClientStats, ClientWord, CustomField, FieldKind
 from frontdesk.clients.signals import client_merged
 from frontdesk.core.audit import log_action
 from frontdesk.core.locking import lock_row, lock_rows
@@ -270,8 +270,6 @@ def erase_client(client: Client) -> Client:
 
 
 def save_file(client: Client, upload, *, kind: str, title: str, user) -> ClientFile:
-    from frontdesk.clients.models import MAX_FILE_SIZE
-
     if upload.size > MAX_FILE_SIZE:
         raise ValidationError(
             _("The file is too large: at most %(mb)s MB.") % {"mb": MAX_FILE_SIZE // (1024 * 1024)}, code="size"

@@ -9,12 +9,8 @@ for the next one, which is what `make run` does on a laptop without cron)."""
 
 from __future__ import annotations
 
-import datetime
 import logging
 from collections.abc import Callable
-
-from django.core.cache import cache
-from django.utils import timezone
 
 logger = logging.getLogger("frontdesk.periodic")
 
@@ -39,19 +35,3 @@ def run_hourly_jobs() -> dict[str, object]:
             logger.exception("The hourly job %s failed", key)
             results[key] = "failed"
     return results
-
-
-def schedule_next_hourly_run(now: datetime.datetime | None = None) -> None:
-    """Ask the task worker to run the jobs again at the next full hour. The cache key lets one run
-    per hour be enqueued however many processes ask; a doubled run writes nothing twice anyway."""
-    from frontdesk.core.tasks import hourly_jobs_task
-
-    now = now or timezone.now()
-    next_hour = now.replace(minute=0, second=0, microsecond=0) + datetime.timedelta(hours=1)
-    if not cache.add(f"hourly-jobs:{next_hour:%Y%m%d%H}", 1, timeout=2 * 3600):
-        return
-    try:
-        if hourly_jobs_task.get_backend().supports_defer:
-            hourly_jobs_task.using(run_after=next_hour).enqueue()
-    except Exception:  # cron (`manage.py run_hourly_jobs`) does the same
-        logger.exception("Could not enqueue the hourly jobs")

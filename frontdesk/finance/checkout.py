@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from frontdesk.clients.card import Badge
 from frontdesk.core.audit import log_action
 from frontdesk.core.locking import lock_row
 from frontdesk.core.money import MoneySum, format_money, to_money
@@ -537,8 +538,6 @@ def client_debt(client) -> Decimal:
 
 def debt_badge(card) -> list:
     """The client card's red mark when the client owes the salon money."""
-    from frontdesk.clients.card import Badge
-
     debt = client_debt(card.client)
     if not debt:
         return []

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 
 from frontdesk.core.money import MoneyField, MoneySum, to_money
 from frontdesk.finance import checkpoints
+from frontdesk.finance.means import registered_means
 from frontdesk.finance.models import (
     TRANSFER_CODE,
     Account,
@@ -282,8 +283,6 @@ def methods_report(companies, first, last, tz) -> MethodsReport:
 
 
 def _means_lines(companies, start, end) -> list[MethodLine]:
-    from frontdesk.finance.means import registered_means
-
     known = registered_means()
     lines = []
     for row in (

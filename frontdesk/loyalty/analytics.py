@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.core.money import MoneySum, to_money
+from frontdesk.finance.models import Sale
 from frontdesk.loyalty.models import BonusOperation, Card, OperationKind, Referral
 
 
@@ -87,8 +88,6 @@ def _bonuses(period: Period):
 
 
 def _revenue(period: Period):
-    from frontdesk.finance.models import Sale
-
     sales = Sale.objects.filter(_in(period), paid__gt=0)
     members = Card.objects.values("client_id")
     by_members = to_money(sales.filter(client__in=members).aggregate(t=MoneySum("paid"))["t"] or 0)

@@ -17,10 +17,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from frontdesk.core.audit import log_action
 from frontdesk.core.locking import lock_row
 from frontdesk.core.money import MoneySum, to_money
 from frontdesk.loyalty.errors import LoyaltyError
-from frontdesk.loyalty.models import BonusOperation, Card, OperationKind
+from frontdesk.loyalty.models import BonusOperation, Card, OperationKind, ProgrammeKind
 
 ZERO = Decimal("0.00")
 
@@ -180,8 +181,6 @@ def adjust(card, amount, *, reason: str, user=None, company=None) -> BonusOperat
     amount = to_money(amount)
     if amount == 0:
         raise LoyaltyError("amount_positive")
-    from frontdesk.core.audit import log_action
-
     with transaction.atomic():
         card = lock_card(card)
         if amount > 0:
@@ -197,8 +196,6 @@ def adjust(card, amount, *, reason: str, user=None, company=None) -> BonusOperat
 
 def bonus_programme_of(card, company_id=None):
     """The card's bonus programme (the one whose lifetime its manual and welcome bonuses take)."""
-    from frontdesk.loyalty.models import ProgrammeKind
-
     programmes = [p for p in card.programmes.all() if p.kind == ProgrammeKind.BONUS and p.is_active]
     if company_id is not None:
         programmes = [p for p in programmes if p.valid_in(company_id)]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from frontdesk.core.models import ChainScopedModel
 from frontdesk.core.money import MoneyField
+from frontdesk.finance.models import SaleStatus
 
 PERCENT = {
     "max_digits": 5,
@@ -299,8 +300,6 @@ class Referral(ChainScopedModel):
     def discount_waiting_for(self, sale=None) -> bool:
         """The referrer's discount is granted and not used by a sale other than `sale` (a sale
         refunded whole gives it back)."""
-        from frontdesk.finance.models import SaleStatus
-
         if not self.rewarded_at or self.referrer_discount <= 0:
             return False
         used = self.discount_sale

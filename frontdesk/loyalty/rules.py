@@ -21,7 +21,9 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from frontdesk.catalog.models import Service
 from frontdesk.core.money import MoneySum, to_money
+from frontdesk.finance.models import Sale, SaleLine
 from frontdesk.loyalty.models import Basis, Card, Programme, ProgrammeKind, Referral, Tier
 
 ZERO = Decimal("0.00")
@@ -35,8 +37,6 @@ def tier_for(tiers, value) -> Tier | None:
 
 
 def _paid_sales(client, programme: Programme, now=None):
-    from frontdesk.finance.models import Sale
-
     # Visits only: a certificate or an abonement bought at the counter is counted when its money
     # pays for a visit, not a second time when it is bought.
     sales = Sale.objects.filter(client=client, paid__gt=0, visit__isnull=False)
@@ -113,8 +113,6 @@ def _line_service(line):
 
 
 def _categories(service_ids) -> dict[int, int]:
-    from frontdesk.catalog.models import Service
-
     return dict(Service.objects.filter(pk__in=[s for s in service_ids if s]).values_list("pk", "category_id"))
 
 
@@ -145,8 +143,6 @@ def tier_discount(lines, tier: Tier) -> Decimal:
 
 
 def _qualifying_visits(client, programme: Programme, exclude_sale=None) -> int:
-    from frontdesk.finance.models import SaleLine
-
     rows = SaleLine.objects.filter(sale__client=client, sale__paid__gt=0, sale__visit__isnull=False)
     if exclude_sale is not None:
         rows = rows.exclude(sale=exclude_sale)
@@ -220,8 +216,6 @@ def offers(draft, now=None) -> list[Offer]:
 
 def _newcomer_offer(client, company_id, draft, exclude) -> list[Offer]:
     """A newcomer who came on a recommendation gets the programme's discount on the first paid visit."""
-    from frontdesk.finance.models import Sale
-
     referral = Referral.objects.filter(newcomer=client, rewarded_at__isnull=True).first()
     if referral is None:
         return []

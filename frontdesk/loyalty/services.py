@@ -29,6 +29,7 @@ from frontdesk.loyalty.models import (
     Referral,
 )
 from frontdesk.loyalty.notify import BONUS_ACCRUED, STATUS_CHANGED, notify
+from frontdesk.loyalty.rules import REFERRER_SOURCE
 
 ZERO = Decimal("0.00")
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -339,8 +340,6 @@ def use_referrer_discount(sale) -> Referral | None:
     `sale_opened`); the referral's row is locked and re-read, so two checkouts at once cannot both
     use one discount — the later one is refused and nothing of it is saved. A sale refunded whole
     gives the discount back (Referral.discount_waiting_for)."""
-    from frontdesk.loyalty.rules import REFERRER_SOURCE
-
     source = sale.discount_source or ""
     if not source.startswith(REFERRER_SOURCE) or sale.discount <= 0:
         return None

@@ -2,9 +2,9 @@
 
 from django_tasks import task
 
+from frontdesk.loyalty.daily import run_daily
+
 
 @task()
 def loyalty_daily_task() -> dict:
-    from frontdesk.loyalty.daily import run_daily
-
     return run_daily()

@@ -21,6 +21,7 @@ from frontdesk.accounts.permissions import Level, Section
 from frontdesk.clients.models import Client
 from frontdesk.finance.report_views import PeriodForm, sees_network
 from frontdesk.loyalty import analytics, ledger, services
+from frontdesk.loyalty.card_block import summary
 from frontdesk.loyalty.errors import MESSAGES, LoyaltyError
 from frontdesk.loyalty.forms import AdjustForm, CategoryRateFormSet, IssueForm, ProgrammeForm, TierFormSet
 from frontdesk.loyalty.models import BonusOperation, Card, IssuedVia, Programme, ProgrammeKind, Referral
@@ -116,8 +117,6 @@ def card_detail(request, company_id, card_id, *, adjust_form=None, status=200):
     card = _card(request, card_id)
     operations = BonusOperation.objects.filter(card=card).select_related("company", "created_by", "sale")
     page = Paginator(operations, PAGE_SIZE).get_page(request.GET.get("page"))
-    from frontdesk.loyalty.card_block import summary
-
     return render(
         request,
         "loyalty/card.html",

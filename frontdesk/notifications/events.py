@@ -16,6 +16,11 @@ import logging
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from frontdesk.accounts.models import Membership
+from frontdesk.accounts.permissions import Role
+from frontdesk.clients.models import Client
+from frontdesk.clients.selectors import lost_condition
+from frontdesk.core.scopes import scope
 from frontdesk.notifications.models import (
     CALLED_EVENTS,
     MARKETING_EVENTS,
@@ -31,6 +36,8 @@ from frontdesk.notifications.outbox import (
     settings_for,
     wake_worker,
 )
+from frontdesk.scheduling.models import Record
+from frontdesk.tenancy.models import Chain, Company
 
 logger = logging.getLogger("frontdesk.notifications")
 
@@ -135,9 +142,6 @@ def tell_staff_of_online_booking(record) -> int:
     the branch's settings say. The specialist by email (their card's, else their login's); the
     administrators in the branch's Telegram chat when Telegram is on and a chat is set, else each
     by email."""
-    from frontdesk.accounts.models import Membership
-    from frontdesk.accounts.permissions import Role
-
     company = record.company
     config = settings_for(company)
     notice = config.staff_notice
@@ -184,8 +188,6 @@ def tell_staff_of_online_booking(record) -> int:
 # ---------------------------------------------------------------- daily
 def home_branches(chain_id: int, client_ids) -> dict[int, int]:
     """{client id: the branch of their latest record}; clients without records are left out."""
-    from frontdesk.scheduling.models import Record
-
     out = {}
     rows = (
         Record._base_manager.filter(chain_id=chain_id, client_id__in=list(client_ids))
@@ -203,11 +205,6 @@ def queue_daily_messages(now: datetime.datetime | None = None) -> int:
     win-back by the client and the day and not repeated within the branch's gap. A birthday is
     greeted at the branch's hour in its time zone (written now, due then). A client belongs to
     the branch of their latest record, else to the network's first branch."""
-    from frontdesk.clients.models import Client
-    from frontdesk.clients.selectors import lost_condition
-    from frontdesk.core.scopes import scope
-    from frontdesk.tenancy.models import Chain, Company
-
     now = now or timezone.now()
     written = 0
     for chain in Chain.objects.all():

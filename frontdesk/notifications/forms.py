@@ -14,8 +14,9 @@ from frontdesk.notifications.models import (
     MessageStatus,
     MessageTemplate,
 )
+from frontdesk.notifications.services import clean_recipient
 from frontdesk.notifications.templating import TemplateError, compile_text
-from frontdesk.scheduling.models import GroupEvent
+from frontdesk.scheduling.models import GroupEvent, GroupEventStatus
 from frontdesk.staff.models import Specialist
 
 SECRETS = ("sms_secret", "telegram_token")
@@ -91,8 +92,6 @@ class TestSendForm(BootstrapFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        from frontdesk.notifications.services import clean_recipient
-
         if data.get("channel") and data.get("recipient"):
             try:
                 data["recipient"] = clean_recipient(data["channel"], data["recipient"])
@@ -154,8 +153,6 @@ class MailingForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, company, selection=None, **kwargs):
         super().__init__(*args, **kwargs)
         from django.utils import timezone
-
-        from frontdesk.scheduling.models import GroupEventStatus
 
         self.company = company
         self.selection = selection or {}

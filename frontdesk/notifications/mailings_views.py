@@ -21,6 +21,7 @@ from frontdesk.core.ratelimit import ratelimit
 from frontdesk.notifications import mailings, telegram, unsubscribe
 from frontdesk.notifications.forms import MailingForm, ScheduleForm
 from frontdesk.notifications.models import AudienceKind, Mailing, MailingStatus
+from frontdesk.tenancy.models import Chain
 from frontdesk.tenancy.permissions import section_required
 
 
@@ -211,8 +212,6 @@ def telegram_webhook(request, chain_id):
         return HttpResponse(status=400)
     if not isinstance(update, dict):
         return HttpResponse(status=400)
-    from frontdesk.tenancy.models import Chain
-
     if not Chain.objects.filter(pk=chain_id).exists():
         return HttpResponse(status=404)
     reply = telegram.handle_update(chain_id, update)

@@ -93,7 +93,7 @@ def wake_worker(at: datetime.datetime | None = None) -> None:
         return
 
     def enqueue():
-        from frontdesk.notifications.tasks import deliver_due_messages
+        from frontdesk.notifications.tasks import deliver_due_messages  # inside: tasks -> worker -> outbox
 
         try:
             if at is not None and at > timezone.now():

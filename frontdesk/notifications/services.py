@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from frontdesk.core.audit import log_action
 from frontdesk.core.phones import normalize_phone
 from frontdesk.notifications.models import ChannelKind, ChannelSettings, Message, MessageEvent, MessageTemplate, OptOut
 from frontdesk.notifications.templating import default_text, render_text, sample_variables
@@ -80,8 +81,6 @@ def restore_default(template: MessageTemplate) -> MessageTemplate:
 def set_receiving(client, channel: str, receive: bool) -> None:
     """Whether the client gets booking messages on the channel; the worker checks it before each
     message, so pending reminders stop too. Written to the client's event log."""
-    from frontdesk.core.audit import log_action
-
     with transaction.atomic():
         if receive:
             changed = OptOut.objects.filter(client=client, channel=channel).delete()[0] > 0

@@ -5,6 +5,7 @@ import logging
 
 from django_tasks import task
 
+from frontdesk.core.tasks import hourly_jobs_task
 from frontdesk.notifications.worker import deliver_due
 
 logger = logging.getLogger("frontdesk.notifications")
@@ -18,6 +19,4 @@ def deliver_due_messages() -> int:
 @task()
 def queue_daily_messages_task() -> dict:
     """Kept for runs an earlier version already queued: it now hands over to the hourly jobs."""
-    from frontdesk.core.tasks import hourly_jobs_task
-
     return hourly_jobs_task.call()

@@ -22,7 +22,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from frontdesk.clients.models import Client
 from frontdesk.core import http
+from frontdesk.core.audit import log_action
+from frontdesk.notifications.models import ChannelSettings, ClientTelegram, OptOut
+from frontdesk.notifications.outbox import settings_for
 
 LINK_SALT = "frontdesk.notifications.telegram.link"
 WEBHOOK_SALT = "frontdesk.notifications.telegram.webhook"
@@ -40,8 +44,6 @@ def link_token(client) -> str:
 
 
 def client_for_link_token(token: str, chain_id: int):
-    from frontdesk.clients.models import Client
-
     match = TOKEN_RE.match(token or "")
     if not match:
         return None
@@ -53,8 +55,6 @@ def client_for_link_token(token: str, chain_id: int):
 
 def deep_link(company, client) -> str:
     """The link the client's self-service page shows ('' when the branch has no bot)."""
-    from frontdesk.notifications.outbox import settings_for
-
     config = settings_for(company)
     if not (config.telegram_enabled and config.telegram_bot_name and config.telegram_token):
         return ""
@@ -90,9 +90,6 @@ def register_webhook(config) -> str:
 
 def link_chat(client, chat_id: str) -> None:
     """Store the chat on the client (a client re-linking from another chat moves it there)."""
-    from frontdesk.core.audit import log_action
-    from frontdesk.notifications.models import ClientTelegram, OptOut
-
     with transaction.atomic():
         ClientTelegram.unscoped.update_or_create(
             client_id=client.pk, defaults={"chain_id": client.chain_id, "chat_id": chat_id}
@@ -106,8 +103,6 @@ def handle_update(chain_id: int, update: dict) -> str | None:
     language of messages), or None."""
     from django.utils import translation
 
-    from frontdesk.notifications.models import ChannelSettings
-
     language = (
         ChannelSettings.unscoped.filter(chain_id=chain_id, company__isnull=True)
         .values_list("language", flat=True)
@@ -120,8 +115,6 @@ def handle_update(chain_id: int, update: dict) -> str | None:
 
 def _handle(chain_id: int, update: dict) -> str | None:
     from django.utils.translation import gettext as _
-
-    from frontdesk.notifications.models import ClientTelegram, OptOut
 
     message = update.get("message") or {}
     text = (message.get("text") or "").strip()

@@ -12,6 +12,9 @@ from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 
+from frontdesk.clients.models import Client
+from frontdesk.core.audit import log_action
+
 SALT = "frontdesk.notifications.unsubscribe"
 
 
@@ -27,8 +30,6 @@ def unsubscribe_url(client) -> str:
 
 def client_for_token(token: str):
     """The client the token names, or None for a forged, damaged or stale token."""
-    from frontdesk.clients.models import Client
-
     try:
         client_id, chain_id = signing.loads(token, salt=SALT)
     except (signing.BadSignature, ValueError, TypeError):
@@ -39,9 +40,6 @@ def client_for_token(token: str):
 def withdraw_email_consent(client) -> bool:
     """The client no longer gets marketing email; True if it changed anything. Written to the
     client's event log like a change made on the card."""
-    from frontdesk.clients.models import Client
-    from frontdesk.core.audit import log_action
-
     with transaction.atomic():
         changed = Client.unscoped.filter(pk=client.pk, email_consent=True).update(email_consent=False)
         if changed:

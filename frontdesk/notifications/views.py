@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from frontdesk.accounts.permissions import Level, Section
+from frontdesk.clients.selectors import visible_clients
+from frontdesk.core.http import HttpError
 from frontdesk.notifications import services
 from frontdesk.notifications.forms import ChannelSettingsForm, MessageFilterForm, MessageTemplateForm, TestSendForm
 from frontdesk.notifications.models import (
@@ -23,6 +25,8 @@ from frontdesk.notifications.models import (
     MessageStatus,
     MessageTemplate,
 )
+from frontdesk.notifications.outbox import settings_for
+from frontdesk.notifications.telegram import register_webhook
 from frontdesk.notifications.templating import (
     VARIABLES,
     TemplateError,
@@ -267,10 +271,6 @@ def channel_test(request, company_id):
 @require_POST
 def telegram_connect(request, company_id):
     """Register the network's bot webhook with Telegram, so clients can link their chats."""
-    from frontdesk.core.http import HttpError
-    from frontdesk.notifications.outbox import settings_for
-    from frontdesk.notifications.telegram import register_webhook
-
     config = settings_for(request.company)
     if not config.telegram_token:
         messages.error(request, _("Enter the bot token first."))
@@ -288,8 +288,6 @@ def telegram_connect(request, company_id):
 @section_required(Section.CLIENTS, Level.EDIT)
 def client_channel(request, company_id, client_id):
     """Stop (or resume) booking messages to a client on one channel."""
-    from frontdesk.clients.selectors import visible_clients
-
     client = visible_clients(request).filter(pk=client_id).first()
     if client is None:
         raise Http404

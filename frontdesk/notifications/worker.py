@@ -33,6 +33,7 @@ from django.utils.translation import gettext_noop
 
 from frontdesk.core.scopes import scope
 from frontdesk.notifications.channels import DeliveryError, channel_for
+from frontdesk.notifications.mailings import client_variables, mailing_text, queue_due_mailings, unsubscribe_footer
 from frontdesk.notifications.models import (
     MARKETING_EVENTS,
     VISIT_EVENTS,
@@ -46,6 +47,7 @@ from frontdesk.notifications.models import (
 )
 from frontdesk.notifications.outbox import address, marketing_allowed, opted_out, settings_for, wake_worker
 from frontdesk.notifications.templating import TemplateError, render_text, template_for, visit_variable_providers
+from frontdesk.notifications.unsubscribe import unsubscribe_url
 from frontdesk.scheduling.models import Record, RecordStatus
 
 logger = logging.getLogger("frontdesk.notifications")
@@ -171,9 +173,6 @@ def render_message(message: Message) -> tuple[str, str]:
     """(subject, body) of a message: a mailing's own text, else the network's template for the
     event; TemplateError if the template is switched off or broken. Marketing email ends with
     the client's unsubscribe link, an SMS mailing with the opt-out hint."""
-    from frontdesk.notifications.mailings import client_variables, mailing_text, unsubscribe_footer
-    from frontdesk.notifications.unsubscribe import unsubscribe_url
-
     client = message.client
     marketing_email = message.event in MARKETING_EVENTS and message.channel == ChannelKind.EMAIL and client
     link = unsubscribe_url(client) if marketing_email else ""
@@ -334,8 +333,6 @@ def check_deliveries(now: datetime.datetime | None = None, limit: int = 200) -> 
 
 def deliver_due(limit: int | None = None, pause_ms: int | None = None) -> int:
     """Send every message that is due now, one at a time; return how many were handled."""
-    from frontdesk.notifications.mailings import queue_due_mailings
-
     pause = (settings.NOTIFY_SEND_PAUSE_MS if pause_ms is None else pause_ms) / 1000
     queue_due_mailings()
     handled = 0

@@ -27,12 +27,14 @@ from frontdesk.core.audit import log_action
 from frontdesk.core.locking import lock_first, lock_row
 from frontdesk.core.models import Event
 from frontdesk.core.money import MoneyField, MoneySum, to_money
+from frontdesk.finance.checkout import resettle_sale
 from frontdesk.finance.errors import FinanceError
 from frontdesk.finance.models import Sale, Transaction
 from frontdesk.finance.services import ZERO, lock_accounts, parse_amount, post_transaction
 from frontdesk.payments.models import FiscalSettings, OnlinePayment, OnlinePaymentStatus, PaymentSettings
 from frontdesk.payments.online import give_back_online
 from frontdesk.payments.providers import provider_for
+from frontdesk.payments.receipts import advance_refund_receipt
 from frontdesk.scheduling.models import Record, RecordStatus, Visit
 
 
@@ -221,16 +223,12 @@ def refund_prepayment(payment: OnlinePayment, amount=None, *, user=None) -> Tran
             comment=original.comment,
         )
         if sale is not None:
-            from frontdesk.finance.checkout import resettle_sale
-
             resettle_sale(sale)
         log_action(
             payment.visit,
             code="visit.prepayment_refunded",
             changes={"refunded": [None, str(amount)], "payment": [None, str(payment)]},
         )
-        from frontdesk.payments.receipts import advance_refund_receipt
-
         advance_refund_receipt(payment, row, FiscalSettings.for_company(payment.company))
         # Last, as at the cash desk: a refusal here rolls back everything above.
         company = payment.company

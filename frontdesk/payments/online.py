@@ -44,9 +44,12 @@ from frontdesk.payments.providers import (
     WebhookEvent,
     provider_for,
 )
+from frontdesk.payments.receipts import prepayment_receipt
 from frontdesk.payments.signals import prepayment_held, prepayment_paid
 from frontdesk.scheduling.errors import BookingError
 from frontdesk.scheduling.models import Record, RecordService, RecordStatus
+from frontdesk.scheduling.services import cancel_record
+from frontdesk.tenancy.models import Company
 
 log = logging.getLogger(__name__)
 ORDER = {PrepaymentMode.OFF: 0, PrepaymentMode.ALLOWED: 1, PrepaymentMode.REQUIRED: 2}
@@ -132,7 +135,7 @@ def awaits_prepayment(visit_id) -> bool:
 def schedule_release(payment: OnlinePayment) -> None:
     """Ask the task worker to release the hold when its time is up (a backend that can defer
     tasks, such as the database one); `release_unpaid_holds` catches whatever it misses."""
-    from frontdesk.payments.tasks import release_hold_task
+    from frontdesk.payments.tasks import release_hold_task  # inside: tasks imports this module
 
     try:
         if release_hold_task.get_backend().supports_defer:
@@ -173,8 +176,6 @@ def confirmation_url(payment: OnlinePayment) -> str:
 def handle_webhook(branch_id: int, body: bytes, headers) -> OnlinePayment:
     """Verify and apply a provider's notification for a branch. Raises InvalidWebhook (nothing
     changed) for anything not signed by the branch's provider or not about its payments."""
-    from frontdesk.tenancy.models import Company
-
     with scopes_disabled():
         company = Company.unscoped.select_related("chain").filter(pk=branch_id, is_active=True).first()
     if company is None:
@@ -213,8 +214,6 @@ def settle_payment(company, settings: PaymentSettings, event: WebhookEvent) -> O
 
 
 def _take(payment: OnlinePayment, settings: PaymentSettings) -> None:
-    from frontdesk.payments.receipts import prepayment_receipt
-
     released = payment.status == OnlinePaymentStatus.CANCELED
     account = lock_accounts(settings.account_id)[settings.account_id]
     row = post_transaction(
@@ -244,8 +243,6 @@ def _take(payment: OnlinePayment, settings: PaymentSettings) -> None:
 
 def _release(payment: OnlinePayment, *, reason: str) -> None:
     """Cancel the payment and, for a required prepayment, the visit's records (the time is free)."""
-    from frontdesk.scheduling.services import cancel_record
-
     payment.status = OnlinePaymentStatus.CANCELED
     payment.settled_at = timezone.now()
     payment.save(update_fields=["status", "settled_at"])

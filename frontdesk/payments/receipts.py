@@ -31,7 +31,8 @@ from frontdesk.payments.fiscal import (
     ReceiptPayment,
     register_for,
 )
-from frontdesk.payments.models import FiscalReceipt, FiscalSettings, ReceiptOperation, ReceiptStatus
+from frontdesk.payments.models import FiscalReceipt, FiscalSettings, ReceiptOperation, ReceiptStatus, Taxation, Vat
+from frontdesk.scheduling.models import RecordService
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +174,7 @@ def receipt_for_money(sale, transactions, operation, kind, receipt_email):
 
 
 def enqueue_delivery(receipt_id: int) -> None:
-    from frontdesk.payments.tasks import deliver_receipt_task
+    from frontdesk.payments.tasks import deliver_receipt_task  # inside: tasks imports this module
 
     try:
         deliver_receipt_task.enqueue(receipt_id)
@@ -264,14 +265,10 @@ def receipt_context(receipt: FiscalReceipt) -> dict:
 
 
 def _vat_choices():
-    from frontdesk.payments.models import Vat
-
     return Vat.choices
 
 
 def _taxation_choices():
-    from frontdesk.payments.models import Taxation
-
     return Taxation.choices
 
 
@@ -316,8 +313,6 @@ def _advance_document(payment, amount: Decimal, fiscal: FiscalSettings, *, opera
     """The 54-FZ receipt of an online prepayment's money: the booked services, paid (or given
     back) in advance by card. A refund uses the same lines and the same «prepayment» attribute as
     the receipt it reverses, for the part given back."""
-    from frontdesk.scheduling.models import RecordService
-
     lines = RecordService.objects.filter(record__visit=payment.visit).select_related("service")
     weights = [(line.service.title, line.price) for line in lines]
     full = sum((w for _n, w in weights), Decimal(0))

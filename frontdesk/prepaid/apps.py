@@ -14,6 +14,7 @@ class PrepaidConfig(AppConfig):
         from frontdesk.prepaid import (
             demo,  # noqa: F401  (registers the demo step)
             hooks,
+            means,
         )
 
         register(
@@ -33,6 +34,7 @@ class PrepaidConfig(AppConfig):
 
         register_hourly("prepaid.expiry", run_expiry)
         hooks.connect()
+        means.register()
         from frontdesk.prepaid.figures import register_analytics
 
         register_analytics()

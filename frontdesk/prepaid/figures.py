@@ -10,6 +10,8 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from frontdesk.core.money import MoneySum, to_money
+from frontdesk.core.scopes import current_chain_id
+from frontdesk.loyalty.analytics import AnalyticsSection, register_section
 from frontdesk.prepaid.models import (
     Abonement,
     AbonementOperation,
@@ -85,8 +87,6 @@ def prepaid_figures(
 
 # ---------------------------------------------------------------- the loyalty analytics page
 def _period_figures(period) -> list[dict]:
-    from frontdesk.core.scopes import current_chain_id
-
     companies = [None] if period.company_ids is None else list(period.company_ids)
     return [prepaid_figures(current_chain_id(), company, period.start, period.end) for company in companies]
 
@@ -121,8 +121,6 @@ def abonements_section(period) -> list[tuple[str, object]]:
 
 def register_analytics() -> None:
     from django.utils.translation import gettext_lazy as _
-
-    from frontdesk.loyalty.analytics import AnalyticsSection, register_section
 
     register_section(AnalyticsSection("certificates", _("Gift certificates"), certificates_section, order=50))
     register_section(AnalyticsSection("abonements", _("Abonements"), abonements_section, order=60))

@@ -8,6 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from frontdesk.accounts.permissions import Level, Section
+from frontdesk.booking.phone_codes import confirmed_phone
+from frontdesk.clients.card import Badge, TimelineEntry
+from frontdesk.clients.models import Client
+from frontdesk.core.panels import register_panel
 from frontdesk.prepaid import services
 from frontdesk.prepaid.models import (
     Abonement,
@@ -19,19 +24,12 @@ from frontdesk.prepaid.models import (
 
 
 def connect() -> None:
-    """Register the panels (core.panels) and, once finance has them, the payment means."""
-    from frontdesk.core.panels import register_panel
-
+    """Register the panels (core.panels)."""
     register_panel("journal.record", "prepaid", record_panel)
     register_panel("booking.visit", "prepaid", booking_visit_panel)
     register_panel("booking.client", "prepaid", booking_client_panel)
     register_panel("clients.card", "prepaid", client_card_panel)
     register_panel("finance.sale", "prepaid", sale_panel)
-    try:
-        from frontdesk.prepaid import means
-    except ImportError:  # finance without the payment means seam
-        return
-    means.register()
 
 
 def left_text(abonement, balance, currency="") -> str:
@@ -71,8 +69,6 @@ def _live(abonement, balance, today) -> bool:
 
 
 def client_badges(card) -> list:
-    from frontdesk.clients.card import Badge
-
     certificates, abonements = _holdings(card.client)
     if not certificates and not abonements:
         return []
@@ -102,8 +98,6 @@ def client_badges(card) -> list:
 
 
 def client_timeline(card) -> list:
-    from frontdesk.clients.card import TimelineEntry
-
     certificates, abonements = _holdings(card.client)
     entries = []
     if certificates:
@@ -144,8 +138,6 @@ def client_timeline(card) -> list:
 def client_card_panel(request, client=None, **kwargs) -> str:
     if client is None or request is None or not getattr(request, "membership", None):
         return ""
-    from frontdesk.accounts.permissions import Level, Section
-
     if not request.membership.can(Section.LOYALTY, Level.VIEW):
         return ""
     held, abonements = _holdings(client)
@@ -195,8 +187,6 @@ def record_panel(request, record=None, lines=None, **kwargs) -> str:
     can_open = False
     membership = getattr(request, "membership", None)
     if membership is not None:
-        from frontdesk.accounts.permissions import Level, Section
-
         can_open = membership.can(Section.LOYALTY, Level.VIEW)
     return render_to_string(
         "prepaid/_record_panel.html",
@@ -219,9 +209,6 @@ def booking_client_panel(request, company=None, phone_token=None, **kwargs) -> s
     """The client's abonements on «My bookings», once the phone is confirmed by SMS."""
     if company is None or not phone_token:
         return ""
-    from frontdesk.booking.phone_codes import confirmed_phone
-    from frontdesk.clients.models import Client
-
     phone = confirmed_phone(company.chain_id, phone_token)
     if not phone:
         return ""

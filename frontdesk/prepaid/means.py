@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from frontdesk.catalog.models import Service
+from frontdesk.core import ratelimit
 from frontdesk.core.ratelimit import allow
 from frontdesk.finance.means import (
     MeansError,
@@ -85,8 +86,6 @@ def sale_pay_lines(sale) -> list[services.PayLine]:
 def too_many(key: str, limit: int, window: int) -> bool:
     """Whether `key` already has `limit` hits in the current window (reads, does not count)."""
     from django.core.cache import cache
-
-    from frontdesk.core import ratelimit
 
     return (cache.get(f"rl:{key}:{int(ratelimit._now() // window)}") or 0) >= limit
 

@@ -3,9 +3,9 @@
 
 from django_tasks import task
 
+from frontdesk.prepaid.expiry import run_expiry
+
 
 @task()
 def expire_prepaid_task() -> dict:
-    from frontdesk.prepaid.expiry import run_expiry
-
     return run_expiry()

@@ -378,7 +378,7 @@ def set_record_status(record: Record, status: str) -> Record:
 
 def _offer_freed_time_later(record: Record, start, end, specialist_id) -> None:
     """Once the change is committed, the waiting list gets its chance at the time it gave back."""
-    from frontdesk.scheduling import waitlist  # it books through this module
+    from frontdesk.scheduling import waitlist  # inside: waitlist imports services (it books through them)
 
     transaction.on_commit(lambda: waitlist.offer_freed_time(record, start=start, end=end, specialist_id=specialist_id))
 

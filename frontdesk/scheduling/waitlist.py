@@ -26,6 +26,7 @@ from frontdesk.core.scopes import scope
 from frontdesk.scheduling.availability import Query, Segment, ServiceUnavailable, find_slots, to_minute
 from frontdesk.scheduling.errors import BookingError
 from frontdesk.scheduling.models import Record, RecordSource, WaitlistEntry, WaitlistStatus
+from frontdesk.scheduling.services import book_visit
 from frontdesk.scheduling.signals import waitlist_offered
 
 logger = logging.getLogger("frontdesk.waitlist")
@@ -171,8 +172,6 @@ def _offer(company, specialist_id, start, end) -> WaitlistEntry | None:
 def book_offer(entry: WaitlistEntry, *, created_by=None) -> list[Record]:
     """Book the offered time for the client in one click. If the time was taken meanwhile the
     entry goes back to waiting and BookingError explains why."""
-    from frontdesk.scheduling.services import book_visit
-
     with transaction.atomic():
         # The branch's and the client's rows too: the booking queues behind the changes of the
         # branch's records, which lock the branch's row.

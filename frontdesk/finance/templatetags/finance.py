@@ -2,7 +2,10 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
+from frontdesk.accounts.permissions import Level, Section
 from frontdesk.core.money import format_money
+from frontdesk.core.panels import render_panels
+from frontdesk.finance.client_money import open_sales, visits_to_check_out
 
 register = template.Library()
 
@@ -29,10 +32,6 @@ def client_money(context, client):
     """The client card's panel of open money in this branch: visits to check out and debts, each
     with its button for whoever may take payments (the pages check it again)."""
     from django.utils import timezone
-
-    from frontdesk.accounts.permissions import Level, Section
-    from frontdesk.core.panels import render_panels
-    from frontdesk.finance.client_money import open_sales, visits_to_check_out
 
     request = context["request"]
     membership = getattr(request, "membership", None)

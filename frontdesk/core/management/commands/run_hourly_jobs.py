@@ -7,7 +7,8 @@ or once at start-up with `--schedule`, after which the task worker repeats it ev
 
 from django.core.management.base import BaseCommand
 
-from frontdesk.core.periodic import run_hourly_jobs, schedule_next_hourly_run
+from frontdesk.core.periodic import run_hourly_jobs
+from frontdesk.core.tasks import schedule_next_hourly_run
 
 
 class Command(BaseCommand):
