@@ -326,6 +326,12 @@ def self_service_url(visit) -> str:
     return django_settings.SITE_URL.rstrip("/") + reverse("booking:my", kwargs={"token": link_for(visit).token})
 
 
+def branch_page_url(company) -> str:
+    """The full address of the branch's booking page: the `link` variable of messages about no
+    visit, such as mailings (registered in BookingConfig.ready)."""
+    return django_settings.SITE_URL.rstrip("/") + reverse("booking:branch", kwargs={"branch_id": company.pk})
+
+
 # --- Settings ------------------------------------------------------------------------------
 
 

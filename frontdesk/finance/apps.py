@@ -14,10 +14,19 @@ class FinanceConfig(AppConfig):
         from frontdesk.finance import demo  # noqa: F401  (registers the demo step)
         from frontdesk.finance.checkout import debt_badge, refuse_changes_to_checked_out_visit
         from frontdesk.finance.services import ensure_default_items
+        from frontdesk.finance.tabs import FinanceTab, register_finance_tab
         from frontdesk.scheduling.services import register_change_guard
         from frontdesk.tenancy.signals import chain_created
 
         register(NavItem("finance", _("Finance"), "cash-coin", "finance:accounts", Section.FINANCE, order=40))
+        for tab in (
+            FinanceTab("accounts", _("Accounts and cash desks"), "finance:accounts", order=10),
+            FinanceTab("sell", _("Sell"), "finance:sell", order=20, testid="finance-sell"),
+            FinanceTab("items", _("Payment items"), "finance:items", order=30),
+            FinanceTab("counterparties", _("Counterparties"), "finance:counterparties", order=40),
+            FinanceTab("reports", _("Reports"), "finance:report_cash", order=50, testid="finance-reports"),
+        ):
+            register_finance_tab(tab)
         register_change_guard(refuse_changes_to_checked_out_visit)
         register_badge_source("debt", debt_badge, section=Section.FINANCE)
         chain_created.listen(ensure_default_items)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from frontdesk.accounts.permissions import Level, Section
 from frontdesk.core.money import format_money
+from frontdesk.core.panels import render_row_panels
 from frontdesk.finance.checkout import (
     MeansUse,
     checkout_visit,
@@ -260,6 +261,12 @@ def sale_detail(request, company_id, sale_id, *, error=None, status=200):
     means_paid = sale_means_payments(sale)
     for payment in means_paid:
         payment.left = means_refundable(payment)
+    refunds = list(Transaction.objects.filter(sale=sale, amount__lt=0).select_related("account", "created_by"))
+    # What modules above say about each refund (payments: the provider's refund of money paid
+    # online), asked once for all the rows.
+    notes = render_row_panels("finance.sale_refund", refunds, request)
+    for refund in refunds:
+        refund.panels = notes.get(refund.pk, "")
     return render(
         request,
         "finance/sale.html",
@@ -272,13 +279,7 @@ def sale_detail(request, company_id, sale_id, *, error=None, status=200):
             "means_rows": _means_rows(request, draft_for_sale(sale)) if sale.debt and sale.client_id else [],
             "means_query": request.POST.get("means_query", ""),
             "has_means": bool(registered_means()) and sale.client_id is not None,
-            "refunds": list(
-                Transaction.objects.filter(sale=sale, amount__lt=0).select_related(
-                    "account",
-                    "created_by",
-                    "online_refund",  # money paid online goes back through its provider
-                )
-            ),
+            "refunds": refunds,
             "rows": _payment_rows(request),
             "can_edit": request.membership.can(Section.FINANCE, Level.EDIT),
             "receipt_email": request.POST.get("receipt_email", sale.client.email if sale.client else ""),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from frontdesk.accounts.permissions import Level, Section
 from frontdesk.clients.card import Badge, TimelineEntry
+from frontdesk.clients.models import Client
 from frontdesk.core.panels import register_panel
 from frontdesk.loyalty import ledger, rules
 from frontdesk.loyalty.models import BonusOperation, Card, Referral
@@ -94,8 +95,16 @@ def _panel(card, request) -> str:
     return render_to_string("loyalty/_client_block.html", context, request=request)
 
 
+def _my_records_panel(request, company=None, phone="", **kwargs) -> str:
+    """The client's «my bookings» page (booking's slot «booking.my_records»): the card's bonuses
+    and discount, for the phone the client confirmed."""
+    client = Client.objects.filter(chain_id=company.chain_id, phone=phone).first()
+    return render_to_string("loyalty/_my_records.html", summary(client) if client is not None else {})
+
+
 def register() -> None:
     register_panel("clients.card", "loyalty", _card_panel)
+    register_panel("booking.my_records", "loyalty", _my_records_panel)
 
 
 def operations_for_card(card) -> list[TimelineEntry]:

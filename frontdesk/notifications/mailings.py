@@ -25,7 +25,6 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max
 from django.db.models.functions import Length
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, override
@@ -44,7 +43,7 @@ from frontdesk.notifications.models import (
     OptOut,
 )
 from frontdesk.notifications.outbox import settings_for, wake_worker
-from frontdesk.notifications.templating import render_text
+from frontdesk.notifications.templating import branch_variable_providers, render_text
 
 BATCH = 1000
 OPEN = (MessageStatus.PENDING, MessageStatus.SENDING)
@@ -134,12 +133,15 @@ def recipients(mailing: Mailing) -> tuple[list[tuple[int, str]], dict[str, int]]
 
 # ---------------------------------------------------------------- texts
 def client_variables(company, client_name: str = "") -> dict[str, str]:
+    """The variables of a message to a client about no visit (mailings, greetings, loyalty): the branch's,
+    and those other modules provide (booking's `link`, the branch's booking page, from
+    `templating.register_branch_variable`)."""
     return {
         "client_name": client_name,
         "branch": company.name,
         "branch_address": ", ".join(part for part in (company.city, company.address) if part),
         "branch_phone": company.phone,
-        "link": settings.SITE_URL.rstrip("/") + reverse("booking:branch", kwargs={"branch_id": company.pk}),
+        **{name: provide(company) for name, provide in branch_variable_providers().items()},
     }
 
 

@@ -62,20 +62,35 @@ VARIABLES = {
 }
 
 
-# Variables of a visit's messages whose value a module above notifications knows: name ->
-# `provider(visit) -> str`, registered from that module's AppConfig.ready() (booking: `link`, the
-# client's self-service page). Only names of VARIABLES; unregistered ones render empty.
+# Variables whose value a module above notifications knows, registered from that module's
+# AppConfig.ready(): name -> provider. Only names of VARIABLES; unregistered ones render empty.
+# A visit's messages ask `provider(visit)` (booking: `link`, the client's self-service page);
+# messages about no visit, such as mailings, ask `provider(company)` (booking: `link`, the
+# branch's booking page).
 _visit_variables: dict[str, Callable[..., str]] = {}
+_branch_variables: dict[str, Callable[..., str]] = {}
+
+
+def _register_variable(providers: dict, name: str, provider: Callable[..., str]) -> None:
+    if name not in VARIABLES:
+        raise ValueError(f"{name!r} is not a template variable (add it to VARIABLES first)")
+    providers[name] = provider
 
 
 def register_visit_variable(name: str, provider: Callable[..., str]) -> None:
-    if name not in VARIABLES:
-        raise ValueError(f"{name!r} is not a template variable (add it to VARIABLES first)")
-    _visit_variables[name] = provider
+    _register_variable(_visit_variables, name, provider)
 
 
 def visit_variable_providers() -> dict[str, Callable[..., str]]:
     return dict(_visit_variables)
+
+
+def register_branch_variable(name: str, provider: Callable[..., str]) -> None:
+    _register_variable(_branch_variables, name, provider)
+
+
+def branch_variable_providers() -> dict[str, Callable[..., str]]:
+    return dict(_branch_variables)
 
 
 class TemplateError(Exception):

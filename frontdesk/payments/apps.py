@@ -22,11 +22,25 @@ class PaymentsConfig(AppConfig):
         refund_posted.listen(refund_online_payments)
         register_advance(visit_advance)
 
-        from frontdesk.core.panels import register_panel
+        from frontdesk.core.panels import register_panel, register_row_panel
         from frontdesk.payments.advance_views import client_money_panel, record_panel, sale_panel
-        from frontdesk.payments.views import sale_receipts_panel
+        from frontdesk.payments.views import online_refund_notes, sale_receipts_panel
 
         register_panel("journal.record", "payments", record_panel)
         register_panel("finance.client_money", "payments", client_money_panel)
         register_panel("finance.sale", "payments", sale_panel)
         register_panel("finance.sale_documents", "payments", sale_receipts_panel)
+        register_row_panel("finance.sale_refund", "payments", online_refund_notes)
+
+        from frontdesk.finance.tabs import FinanceTab, register_finance_tab
+
+        register_finance_tab(
+            FinanceTab(
+                "prepayments",
+                _("Prepayments to settle"),
+                "payments:prepayments",
+                order=60,
+                testid="finance-prepayments",
+            )
+        )
+        register_finance_tab(FinanceTab("receipts", _("Receipts"), "payments:receipts", order=70))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from frontdesk.accounts.permissions import Level, Section
 from frontdesk.catalog.models import Service
+from frontdesk.finance.models import PaymentMethod
 from frontdesk.payments.fiscal import register_for
 from frontdesk.payments.forms import FiscalSettingsForm, PaymentSettingsForm
 from frontdesk.payments.models import (
@@ -21,6 +22,7 @@ from frontdesk.payments.models import (
     FiscalSettings,
     FiscalShift,
     OnlinePayment,
+    OnlineRefund,
     PaymentSettings,
     PrepaymentMode,
     PrepaymentRule,
@@ -69,6 +71,19 @@ def sale_receipts_panel(request, sale=None, currency="", **kwargs) -> str:
     return render_to_string(
         "payments/_sale_receipts.html", {"receipts": sale_receipts(sale), "currency": currency}, request=request
     )
+
+
+def online_refund_notes(request, refunds, **kwargs) -> dict:
+    """The sale page's row slot «finance.sale_refund»: under each refund of money paid online,
+    the provider's refund and its status. One query for all the rows, none when no refund went
+    back online (only money paid online is refunded online, by the same method)."""
+    online = [row.pk for row in refunds if row.method == PaymentMethod.ONLINE]
+    if not online:
+        return {}
+    return {
+        refund.transaction_id: render_to_string("payments/_online_refund.html", {"refund": refund})
+        for refund in OnlineRefund.objects.filter(transaction_id__in=online)
+    }
 
 
 def _receipt(request, receipt_id) -> FiscalReceipt:

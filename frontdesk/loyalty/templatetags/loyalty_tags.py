@@ -1,7 +1,5 @@
 from django import template
 
-from frontdesk.clients.models import Client
-from frontdesk.loyalty.card_block import summary
 from frontdesk.loyalty.models import Programme
 
 register = template.Library()
@@ -11,15 +9,6 @@ register = template.Library()
 def issue_choices(company):
     """The active programmes a card may be issued in at this branch."""
     return [p for p in Programme.objects.filter(is_active=True).prefetch_related("branches") if p.valid_in(company.pk)]
-
-
-@register.inclusion_tag("loyalty/_my_records.html")
-def my_loyalty(company, phone):
-    """On the client's «my bookings» page: the card's bonuses and discount."""
-    client = Client.objects.filter(chain_id=company.chain_id, phone=phone).first()
-    if client is None:
-        return {}
-    return summary(client)
 
 
 @register.filter

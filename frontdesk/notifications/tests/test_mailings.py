@@ -129,6 +129,14 @@ def test_the_preview_counts_recipients_leaves_out_the_rest_and_estimates_the_cos
     assert preview["parts"] == 2 and preview["cost"] == Decimal("10.00")  # 2 parts × 2 clients × 2.50
 
 
+def test_the_link_of_a_mailing_is_the_branch_booking_page(base, settings):
+    # Booking provides the value (templating.register_branch_variable); notifications knows no URL of it.
+    settings.SITE_URL = "https://salon.example/"
+    with scope(base.chain):
+        text = mailings.mailing_text(new_mailing(base), "Vera")
+    assert f"Book: https://salon.example/book/{base.company.pk}/" in text
+
+
 def test_a_segment_mailing_uses_the_client_lists_own_filters(base):
     mailing = new_mailing(base, segment=base.sms_ok)
     with scope(base.chain):

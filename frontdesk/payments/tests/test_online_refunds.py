@@ -112,6 +112,23 @@ def test_a_prepaid_visit_refunded_in_two_parts_goes_back_through_the_test_provid
     assert TestProviderRefund.objects.count() == 2
 
 
+def test_the_sale_page_reads_the_same_number_of_queries_for_one_online_refund_or_two(tenant_a, amy):
+    # Payments tells of all the sale's refunds at once (the row slot «finance.sale_refund»).
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sale, payment, _bank = _prepaid_on_test_provider(tenant_a.company)
+    http = client_for(amy)
+    counts = []
+    for amount in ("500", "700"):
+        assert _refund(amy, sale, payment, amount).status_code == 302
+        with CaptureQueriesContext(connection) as queries:
+            page = http.get(_sale_url(sale)).content.decode()
+        counts.append(len(queries))
+    assert page.count('data-testid="online-refund"') == 2
+    assert counts[0] == counts[1]
+
+
 def test_the_test_provider_refuses_more_than_is_left_and_repeats_a_known_key(tenant_a):
     sale, payment, _bank = _prepaid_on_test_provider(tenant_a.company)
     provider = TestProvider(tenant_a.company, PaymentSettings.for_company(tenant_a.company))
