@@ -11,8 +11,10 @@ class FinanceConfig(AppConfig):
         from frontdesk.accounts.permissions import Section
         from frontdesk.clients.card import register_badge_source
         from frontdesk.core.navigation import NavItem, register
+        from frontdesk.core.panels import register_panel
         from frontdesk.finance import demo  # noqa: F401  (registers the demo step)
         from frontdesk.finance.checkout import debt_badge, refuse_changes_to_checked_out_visit
+        from frontdesk.finance.client_money import client_money_panel
         from frontdesk.finance.services import ensure_default_items
         from frontdesk.finance.tabs import FinanceTab, register_finance_tab
         from frontdesk.scheduling.services import register_change_guard
@@ -29,4 +31,5 @@ class FinanceConfig(AppConfig):
             register_finance_tab(tab)
         register_change_guard(refuse_changes_to_checked_out_visit)
         register_badge_source("debt", debt_badge, section=Section.FINANCE)
+        register_panel("clients.card_money", "finance", client_money_panel)
         chain_created.listen(ensure_default_items)

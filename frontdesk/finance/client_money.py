@@ -8,9 +8,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from frontdesk.accounts.permissions import Level, Section
 from frontdesk.core.money import to_money
+from frontdesk.core.panels import render_panels
 from frontdesk.finance.models import Sale, SaleStatus
 from frontdesk.scheduling.models import Record, RecordStatus
 
@@ -72,3 +76,22 @@ def safe_next(request, value: str | None) -> str:
     if not url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}, require_https=False):
         return ""
     return value
+
+
+def client_money_panel(request, client=None, **kwargs) -> str:
+    """The client card's panel (slot «clients.card_money») of open money in this branch: visits
+    to check out and debts, each with its button for whoever may take payments (the pages check
+    it again), and the rows other modules add in the slot «finance.client_money»."""
+    membership = getattr(request, "membership", None)
+    company = getattr(request, "company", None)
+    if client is None or membership is None or company is None or not membership.can(Section.FINANCE, Level.VIEW):
+        return ""
+    context = {
+        "visits": visits_to_check_out(client, company, timezone.now()),
+        "sales": open_sales(client, company),
+        "more": render_panels("finance.client_money", request, client=client),
+        "can_edit": membership.can(Section.FINANCE, Level.EDIT),
+        "here": request.get_full_path(),
+        "currency": request.chain.currency_symbol,
+    }
+    return render_to_string("finance/_client_money.html", context, request=request)

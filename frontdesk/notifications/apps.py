@@ -11,13 +11,14 @@ class NotificationsConfig(AppConfig):
         from frontdesk.accounts.permissions import Section
         from frontdesk.clients.card import register_timeline_source
         from frontdesk.core.navigation import NavItem, SettingsTab, register, register_settings_tab
+        from frontdesk.core.panels import register_panel
         from frontdesk.notifications import (
             demo,  # noqa: F401  (registers the demo step)
             outbox,
             scheduling_listeners,
             templating,
         )
-        from frontdesk.notifications.timeline import messages_for_card
+        from frontdesk.notifications.timeline import channels_panel, messages_for_card
         from frontdesk.payments.online import awaits_prepayment
         from frontdesk.payments.signals import prepayment_held, prepayment_paid
         from frontdesk.tenancy.signals import chain_created
@@ -32,6 +33,7 @@ class NotificationsConfig(AppConfig):
             SettingsTab("notifications", _("Notifications"), "notifications:settings", Section.SETTINGS, order=40)
         )
         register_timeline_source("messages", messages_for_card)
+        register_panel("clients.card_details", "notifications", channels_panel)
         from frontdesk.core.periodic import register_hourly
         from frontdesk.notifications.events import queue_daily_messages
 

@@ -1,5 +1,6 @@
 from django import template
 
+from frontdesk.accounts.permissions import Level
 from frontdesk.clients.selectors import mask_phone
 from frontdesk.core.phones import format_phone
 
@@ -18,3 +19,11 @@ def days(value):
     if value is None:
         return ""
     return f"{value:g}"
+
+
+@register.filter
+def may_edit(request, section: str) -> bool:
+    """Whether the signed-in member may edit a section (`request|may_edit:"finance"`), for buttons
+    that lead there; the views check again."""
+    membership = getattr(request, "membership", None)
+    return bool(membership and membership.can(section, Level.EDIT))

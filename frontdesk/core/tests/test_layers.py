@@ -74,14 +74,6 @@ TEMPLATE_TAG = re.compile(r"""\{%\s*(include|extends)\s+(["'])([^"']+)\2""")
 # `{% load lib %}`, `{% load a b %}`, `{% load tag from lib %}`: a tag library is code of its app.
 LOAD_TAG = re.compile(r"\{%\s*load\s+([^%]+?)\s*%\}")
 
-# Upward tag libraries still loaded, to be replaced by panels (the client card shows finance's
-# open money and notifications' channels through their tags). Remove a line when it is fixed;
-# nothing may be added.
-KNOWN_UPWARD_LOADS = {
-    ("clients/templates/clients/card.html", "finance"),
-    ("clients/templates/clients/card.html", "notifications_tags"),
-}
-
 
 def tag_libraries() -> dict[str, str]:
     """{tag library: its app} for the product's libraries (`<app>/templatetags/<library>.py`);
@@ -168,17 +160,11 @@ def test_imports_of_lower_apps_and_of_the_same_app_are_allowed(source):
 
 def test_no_template_includes_extends_or_loads_from_an_app_above_it():
     libraries = tag_libraries()
-    wrong, known = [], set()
+    wrong = []
     for app, path in product_templates():
-        relative = str(path.relative_to(ROOT))
-        for found in upward_templates(app, path.read_text("utf-8"), libraries):
-            library = found.split(" loads ", 1)[1].split()[0] if " loads " in found else None
-            if (relative, library) in KNOWN_UPWARD_LOADS:
-                known.add((relative, library))
-            else:
-                wrong.append(f"{relative} {found}")
+        relative = path.relative_to(ROOT)
+        wrong += [f"{relative} {found}" for found in upward_templates(app, path.read_text("utf-8"), libraries)]
     assert wrong == [], "upward templates (let the app above fill a panel or a registry):\n" + "\n".join(wrong)
-    assert known == KNOWN_UPWARD_LOADS, "fixed: remove it from KNOWN_UPWARD_LOADS"
 
 
 @pytest.mark.parametrize(
