@@ -208,3 +208,13 @@ def test_loading_the_tag_library_of_an_app_above_is_caught(source):
 )
 def test_templates_of_lower_apps_core_and_links_to_pages_above_are_allowed(source):
     assert upward_templates("finance", source) == []
+
+
+def test_the_docs_and_the_readme_print_the_same_order():
+    # One list: docs/architecture.md's and the README's tables of the stack follow LAYERS.
+    repo = ROOT.parent
+    architecture = (repo / "docs" / "architecture.md").read_text("utf-8")
+    assert re.findall(r"^\| (?:\d+|—) \| `(\w+)` \|", architecture, flags=re.M) == list(LAYERS)
+    readme = (repo / "README.md").read_text("utf-8")
+    listed = re.findall(r"^\| \d+ \| .*? \| `frontdesk/(\w+)/` \|$", readme, flags=re.M)
+    assert listed == [app for app in LAYERS if app not in TEST_ONLY]
