@@ -14,9 +14,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from frontdesk.accounts.permissions import Level, Section
+from frontdesk.clients.models import Client
 from frontdesk.core.money import format_money
 from frontdesk.core.panels import render_row_panels
+from frontdesk.core.phones import normalize_phone
 from frontdesk.finance.checkout import (
+    CounterLine,
     MeansUse,
     checkout_visit,
     draft_lines,
@@ -27,11 +30,15 @@ from frontdesk.finance.checkout import (
     refundable,
     sale_means_payments,
     sale_payments,
+    sell_at_counter,
 )
 from frontdesk.finance.client_money import safe_next
 from frontdesk.finance.forms import accounts_for_method
 from frontdesk.finance.means import (
+    DraftLine,
+    SaleDraft,
     best_offer,
+    counter_products,
     draft_for_sale,
     draft_for_visit,
     means_options,
@@ -363,9 +370,6 @@ def sale_refund_means(request, company_id, sale_id):
 def _counter_client(request):
     """The buyer: the client the page was opened for, or the one whose phone was typed. A gift
     certificate may be sold to nobody in particular; the module selling it says if it needs one."""
-    from frontdesk.clients.models import Client
-    from frontdesk.core.phones import normalize_phone
-
     client_id = request.POST.get("client") or request.GET.get("client") or ""
     if client_id.isdigit():
         return get_object_or_404(Client, pk=client_id)
@@ -385,9 +389,6 @@ def _counter_client(request):
 def sell(request, company_id):
     """A sale at the counter: gift certificates, abonements (whatever the loyalty modules offer),
     paid in full by money and loyalty means."""
-    from frontdesk.finance.checkout import CounterLine, sell_at_counter
-    from frontdesk.finance.means import DraftLine, SaleDraft, counter_products
-
     products = counter_products(request.company)
     rows = _payment_rows(request)
     error, client = None, None

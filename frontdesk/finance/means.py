@@ -65,7 +65,7 @@ class SaleDraft:
 def draft_for_visit(visit, prices: dict | None = None, drafts: list | None = None) -> SaleDraft:
     """The draft of a visit's checkout: its services at the booked (or typed) prices. `drafts`:
     the visit's `draft_lines` if the caller has read them already."""
-    from frontdesk.finance.checkout import draft_lines
+    from frontdesk.finance.checkout import draft_lines  # inside: checkout imports this module
 
     prices = prices or {}
     lines = []

@@ -29,7 +29,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, override
 
+from frontdesk.clients.models import Client
+from frontdesk.clients.selectors import filtered_clients, segment_clients
 from frontdesk.core.money import to_money
+from frontdesk.core.scopes import scope
 from frontdesk.notifications.models import (
     AudienceKind,
     ChannelKind,
@@ -44,6 +47,7 @@ from frontdesk.notifications.models import (
 )
 from frontdesk.notifications.outbox import settings_for, wake_worker
 from frontdesk.notifications.templating import branch_variable_providers, render_text
+from frontdesk.scheduling.models import Record, RecordStatus
 
 BATCH = 1000
 OPEN = (MessageStatus.PENDING, MessageStatus.SENDING)
@@ -73,10 +77,6 @@ def sms_parts(text: str) -> int:
 # ---------------------------------------------------------------- the audience
 def audience_clients(mailing: Mailing):
     """The clients the audience names, before consent and addresses (a queryset of Client)."""
-    from frontdesk.clients.models import Client
-    from frontdesk.clients.selectors import filtered_clients, segment_clients
-    from frontdesk.scheduling.models import Record, RecordStatus
-
     company = mailing.company
     if mailing.audience == AudienceKind.SEGMENT:
         if mailing.segment_id is None:
@@ -271,7 +271,7 @@ def due_times(start, step, count, config, tz) -> list[datetime.datetime]:
     """When each message comes due: one `step` after another from `start`, skipping the branch's
     quiet hours (a message that would fall in them waits for their end, and the rest follow at
     the same speed, instead of all of them bursting out when the quiet hours end)."""
-    from frontdesk.notifications.worker import quiet_until
+    from frontdesk.notifications.worker import quiet_until  # inside: the worker imports this module
 
     out = []
     due = start
@@ -352,8 +352,6 @@ def _counts(mailing_id):
 def queue_due_mailings(now: datetime.datetime | None = None) -> int:
     """Queue every scheduled mailing whose time has come (the worker and the cron command call
     this first); returns how many were queued."""
-    from frontdesk.core.scopes import scope
-
     now = now or timezone.now()
     done = 0
     for mailing in Mailing.unscoped.filter(status=MailingStatus.SCHEDULED, send_at__lte=now).select_related(
