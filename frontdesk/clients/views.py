@@ -29,6 +29,7 @@ from frontdesk.clients.forms import (
 )
 from frontdesk.clients.models import Client, ClientCategory, ClientFile, CustomField, Segment
 from frontdesk.core.audit import log_action
+from frontdesk.core.spreadsheets import xlsx_response
 from frontdesk.tenancy.permissions import section_required
 
 PAGE_SIZE = 50
@@ -70,9 +71,6 @@ def _export_response(data: bytes, filename: str, content_type: str) -> HttpRespo
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # ---------------------------------------------------------------- the list
@@ -259,7 +257,7 @@ def _export(request, clients):
     clients = selectors.with_stats(clients).prefetch_related("categories").order_by("name", "id")
     data = spreadsheets.export_clients(clients, tz=request.company.tz)
     log_action(request.chain, code="clients.exported", changes={"count": len(clients)})
-    return _export_response(data, "clients.xlsx", XLSX)
+    return xlsx_response(data, "clients.xlsx")
 
 
 @section_required(Section.CLIENTS, Level.EDIT)

@@ -17,6 +17,7 @@ from frontdesk.catalog.models import Service, ServiceCategory
 from frontdesk.catalog.tests.factories import make_category, make_service
 from frontdesk.core.models import Event
 from frontdesk.testing import fixtures
+from frontdesk.testing.spreadsheets import assert_written_as_text
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +79,14 @@ def test_export_lists_every_active_service_with_its_category(catalogue, alice):
     assert rows[3][:5] == ("Маникюр", "Маникюр с покрытием", 90, 2800.5, 2800.5)
     assert rows[4][6:8] == ("no", 8) or rows[4][6:8] == ("yes", 8)
     assert len(rows) == 5
+
+
+def test_export_writes_formula_like_titles_as_text(tenant_a, alice):
+    category = make_category(tenant_a.company, "=1+1")
+    make_service(category, "+1", 60, 1500, description='=HYPERLINK("http://x","y")')
+    make_service(category, "@SUM(A1)", 30, 500)
+    response = client_for(alice).get(url("export", tenant_a.company))
+    assert_written_as_text(response.content, "=1+1", "+1", "@SUM(A1)", '=HYPERLINK("http://x","y")')
 
 
 def test_round_trip_export_then_import_changes_nothing(catalogue, alice):

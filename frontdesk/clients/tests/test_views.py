@@ -12,6 +12,7 @@ from frontdesk.clients.tests.factories import make_client, make_record, make_ser
 from frontdesk.core.models import Event
 from frontdesk.scheduling.models import RecordStatus
 from frontdesk.testing.fixtures import client_for
+from frontdesk.testing.spreadsheets import assert_written_as_text
 
 MSK = ZoneInfo("Europe/Moscow")
 START = datetime.datetime(2026, 1, 10, 12, tzinfo=MSK)
@@ -175,6 +176,15 @@ def test_bulk_category_and_export_follow_the_filters(salon, alice):
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.values)
     assert len(rows) == 2 and rows[1][0] == "Ирина Петрова" and rows[1][1] == "+7 900 123-45-67"
+
+
+def test_a_name_or_comment_typed_as_a_formula_is_exported_as_text(salon, tenant_a, alice):
+    names = ['=HYPERLINK("http://x","y")', "+7 916", "-5", "@SUM(A1)"]
+    clients = [make_client(tenant_a, name, f"+7900111223{n}", comment="=1+1") for n, name in enumerate(names)]
+    response = client_for(alice).post(
+        url("bulk", salon["company"]), {"action": "export", "scope": "selected", "ids": [c.pk for c in clients]}
+    )
+    assert_written_as_text(response.content, *names, "=1+1")
 
 
 def test_rfm_grid_counts_clients_with_visits(salon, alice):

@@ -2,7 +2,14 @@
 exporter asks for, amounts as numbers so the reader can sum them again.
 
 The workbook is written in openpyxl's write-only mode, streaming row by row, so a large export
-(the whole client base) is not built in memory first."""
+(the whole client base) is not built in memory first.
+
+Every text value is written as a text cell, whatever it starts with: names and comments come from
+anyone (a client types their name on the public booking page), and openpyxl on its own stores a
+string starting with "=" as a live formula (and "#N/A" as an error). The value is kept as it is —
+no apostrophe is added — and text that a spreadsheet would read as a formula once someone edits
+the cell (starting with =, +, -, @) carries the "quote prefix" style, Excel's own mark for "this is
+text", so it stays text after editing too."""
 
 from __future__ import annotations
 
@@ -19,6 +26,8 @@ from frontdesk.core.spreadsheets.reading import XLSX_TYPE
 
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "DD.MM.YYYY"
+# What makes Excel or LibreOffice take typed text for a formula (OWASP's list for CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -69,9 +78,15 @@ def write_workbook(sheets: Iterable[Sheet]) -> bytes:
                 fmt = DATE_FORMAT
             elif sheet.money and isinstance(value, (float, Decimal)) and not isinstance(value, bool):
                 fmt = MONEY_FORMAT
-            if font is None and fmt is None:
+            text = isinstance(value, str)
+            if font is None and fmt is None and not text:
                 return value
             written = WriteOnlyCell(ws, value=value)
+            if text:
+                # Set after the value: binding it is what turns "=…" into a formula.
+                written.data_type = "s"
+                if value.startswith(FORMULA_TRIGGERS):
+                    written.quotePrefix = True
             if font is not None:
                 written.font = font
             if fmt is not None:

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from frontdesk.core import spreadsheets as sheets
 from frontdesk.core.spreadsheets import views as sheets_views
+from frontdesk.testing.spreadsheets import FORMULAS, assert_written_as_text
 
 
 @pytest.fixture(autouse=True)
@@ -121,6 +122,22 @@ def test_a_workbook_is_written_with_a_bold_header_widths_and_amounts():
     ]
     assert ws["A1"].font.bold and ws["B2"].number_format == "#,##0.00" and ws["B3"].number_format == "General"
     assert ws.column_dimensions["A"].width == 30 and ws.freeze_panes == "A2"
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text_unchanged():
+    # A client may type any of these as their name on the public booking page.
+    sheet = sheets.Sheet("=Sheet", ["=Header"], widths=[20], money=True)
+    for value in FORMULAS + ("#N/A",):
+        sheet.add(value)
+    sheet.add(Decimal("-5.50"))
+    sheet.add(datetime.date(2026, 1, 10))
+    data = sheets.write_workbook([sheet])
+    assert_written_as_text(data, "=Header", *FORMULAS, "#N/A")
+    ws = load_workbook(io.BytesIO(data)).active
+    assert [cell.quotePrefix for cell in ws["A"][:6]] == [True] * 6 and not ws["A7"].quotePrefix
+    # Numbers and dates stay numbers.
+    assert ws["A8"].value == -5.5 and ws["A8"].data_type == "n"
+    assert ws["A9"].value == datetime.datetime(2026, 1, 10) and ws["A9"].data_type == "d"
 
 
 # ---------------------------------------------------------------- the import page

@@ -9,6 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from frontdesk.finance.models import Counterparty
 from frontdesk.testing.fixtures import client_for
+from frontdesk.testing.spreadsheets import assert_written_as_text
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +43,12 @@ def test_an_exported_file_imports_back_without_changes(tenant_a, landlord, amy):
     upload = SimpleUploadedFile("back.xlsx", exported.content)
     page = http.post(url(company, "import/"), {"file": upload}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "New: 0. Changed: 0. Unchanged: 1." in page
+
+
+def test_a_name_or_comment_typed_as_a_formula_is_exported_as_text(tenant_a, amy):
+    Counterparty.objects.create(chain=tenant_a.chain, name="@x", comment="=1+1", contact_person="+7 916")
+    exported = client_for(amy).get(url(tenant_a.company, "export/")).content
+    assert_written_as_text(exported, "@x", "=1+1", "+7 916")
 
 
 def test_a_file_with_bad_rows_lists_each_and_saves_nothing(tenant_a, landlord, amy):

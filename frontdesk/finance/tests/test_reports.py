@@ -10,14 +10,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from frontdesk.clients.models import Client
 from frontdesk.clients.services import find_or_create_client
 from frontdesk.finance import reports
 from frontdesk.finance.checkout import checkout_visit, refund_sale
-from frontdesk.finance.models import CashShift, Transaction
+from frontdesk.finance.models import CashShift, PaymentItem, Transaction
 from frontdesk.finance.services import Payment, close_shift, open_shift, record_expense, record_income
 from frontdesk.finance.tests.factories import DAY, MSK, item, make_bank_account, make_cash_desk, make_visit
 from frontdesk.scheduling.models import Record, RecordStatus
 from frontdesk.testing.fixtures import client_for
+from frontdesk.testing.spreadsheets import assert_written_as_text
 
 pytestmark = pytest.mark.django_db
 
@@ -169,6 +171,21 @@ def test_every_report_downloads_as_excel(month, amy, path):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(BytesIO(response.content))
     assert book.worksheets[0].max_row >= 2
+
+
+def test_names_typed_as_formulas_come_out_of_every_report_as_text(month, amy):
+    company, desk, bank = month
+    olga = '=HYPERLINK("http://x","y")'
+    Client.objects.filter(phone="+79161112233").update(name=olga)
+    desk.title, bank.title = "=1+1", "-5"
+    desk.save(update_fields=["title"])
+    bank.save(update_fields=["title"])
+    period = {"first": "2026-12-01", "last": "2026-12-31", "format": "xlsx"}
+    assert_written_as_text(get(amy, company, "", day=DAY.isoformat(), format="xlsx").content, "=1+1", "-5")
+    assert_written_as_text(get(amy, company, "debts/", **period).content, olga)
+    assert_written_as_text(get(amy, company, "refunds/", **period).content, olga, "-5")
+    PaymentItem.objects.filter(chain=company.chain, code="rent").update(title="@SUM(A1)")
+    assert_written_as_text(get(amy, company, "items/", **period).content, "@SUM(A1)")
 
 
 def test_the_cash_report_in_excel_has_the_same_figures(month, amy):

@@ -10,6 +10,7 @@ from frontdesk.staff import services, spreadsheets
 from frontdesk.staff.models import Specialist, WorkInterval
 from frontdesk.staff.tests.factories import make_position, make_specialist, month_days
 from frontdesk.testing.fixtures import client_for
+from frontdesk.testing.spreadsheets import assert_written_as_text
 
 T = datetime.time
 D = datetime.date
@@ -248,3 +249,13 @@ def test_the_import_preview_comes_back_into_the_page_with_upload_progress(tenant
         f"/c/{tenant_a.company.pk}/staff/import/", {"file": io.BytesIO(b"x")}, HTTP_HX_REQUEST="true"
     )
     assert 'data-testid="import-file-error"' in response.content.decode()
+
+
+def test_staff_and_schedule_exports_write_formula_like_text_as_text(tenant_a, alice):
+    make_specialist(tenant_a.company, name="=1+1", position=make_position(tenant_a.company, "@SUM(A1)"))
+    make_specialist(tenant_a.company, name="-5", description='=HYPERLINK("http://x","y")')
+    client = client_for(alice)
+    staff = client.get(f"/c/{tenant_a.company.pk}/staff/export/").content
+    assert_written_as_text(staff, "=1+1", "@SUM(A1)", "-5", '=HYPERLINK("http://x","y")')
+    schedule = client.get(f"/c/{tenant_a.company.pk}/schedule/export/?month=2026-05").content
+    assert_written_as_text(schedule, "=1+1", "-5")
