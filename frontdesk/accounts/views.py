@@ -24,6 +24,7 @@ from frontdesk.accounts.forms import (
 from frontdesk.accounts.models import Invitation, User
 from frontdesk.core.forms import BootstrapFormMixin
 from frontdesk.core.ratelimit import ratelimit
+from frontdesk.core.redirects import next_from
 from frontdesk.core.scopes import scope
 
 
@@ -51,10 +52,7 @@ def login_view(request):
     if request.method == "POST" and form.is_valid():
         user = form.get_user()
         login(request, user)
-        next_url = request.POST.get("next") or request.GET.get("next") or ""
-        if not next_url.startswith("/") or next_url.startswith("//"):
-            next_url = ""
-        return _activate_language(request, redirect(next_url or "tenancy:home"), user.language)
+        return _activate_language(request, redirect(next_from(request) or "tenancy:home"), user.language)
     return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
 
 
@@ -81,7 +79,7 @@ def resend_confirmation_view(request):
     if request.user.email and not request.user.email_confirmed:
         services.send_email_confirmation(request.user)
         messages.success(request, _("We sent a new confirmation link to %(email)s.") % {"email": request.user.email})
-    return redirect(request.POST.get("next") or "tenancy:home")
+    return redirect(next_from(request) or "tenancy:home")
 
 
 class PasswordChangeFormStyled(BootstrapFormMixin, PasswordChangeForm):

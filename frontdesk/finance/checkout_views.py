@@ -18,6 +18,7 @@ from frontdesk.clients.models import Client
 from frontdesk.core.money import format_money
 from frontdesk.core.panels import render_row_panels
 from frontdesk.core.phones import normalize_phone
+from frontdesk.core.redirects import next_from
 from frontdesk.finance.checkout import (
     CounterLine,
     MeansUse,
@@ -32,7 +33,6 @@ from frontdesk.finance.checkout import (
     sale_payments,
     sell_at_counter,
 )
-from frontdesk.finance.client_money import safe_next
 from frontdesk.finance.forms import accounts_for_method
 from frontdesk.finance.means import (
     DraftLine,
@@ -82,11 +82,6 @@ def _payments_from(request, rows) -> list[Payment]:
             raise ValidationError(_("Choose an account for the payment by “%(method)s”.") % {"method": row["label"]})
         payments.append(Payment(account, row["method"], amount))
     return payments
-
-
-def _next(request) -> str:
-    """Where the page was opened from (the journal, the client card), to go back after paying."""
-    return safe_next(request, request.POST.get("next") or request.GET.get("next"))
 
 
 def _to_sale(request, sale, back: str):
@@ -175,7 +170,7 @@ def _discount_from(request, draft, offer) -> tuple[str, str, str]:
 @section_required(Section.FINANCE, Level.EDIT)
 def checkout(request, company_id, visit_id):
     visit = get_object_or_404(Visit.objects.select_related("client"), pk=visit_id, company=request.company)
-    back = _next(request)
+    back = next_from(request)
     sale = Sale.objects.filter(visit=visit).first()
     if sale is not None:
         return _to_sale(request, sale, back)
@@ -292,7 +287,7 @@ def sale_detail(request, company_id, sale_id, *, error=None, status=200):
             "receipt_email": request.POST.get("receipt_email", sale.client.email if sale.client else ""),
             "error": error,
             "currency": request.chain.currency_symbol,
-            "next": _next(request),
+            "next": next_from(request),
         },
         status=status,
     )
@@ -311,7 +306,7 @@ def sale_pay(request, company_id, sale_id):
     except ValidationError as exc:
         return sale_detail(request, company_id, sale_id, error=" ".join(exc.messages), status=400)
     messages.success(request, _with_change(request, _("The payment is taken."), result))
-    back = _next(request)
+    back = next_from(request)
     return redirect(back) if back else redirect("finance:sale", company_id=request.company.pk, sale_id=sale.pk)
 
 

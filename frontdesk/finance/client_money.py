@@ -1,6 +1,6 @@
 """The money a client still has open in a branch, for the client card: visits that happened but
 were not checked out, and sales not paid in full (debts). Each row links to the page that closes
-it, with a `next` back to the card; `safe_next` is the one place such a link is checked."""
+it, with a `next` back to the card (checked by frontdesk.core.redirects)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from decimal import Decimal
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from frontdesk.accounts.permissions import Level, Section
 from frontdesk.core.money import to_money
@@ -66,16 +65,6 @@ def open_sales(client, company) -> list[Sale]:
             company=company, client=client, status__in=[SaleStatus.UNPAID, SaleStatus.PARTLY_PAID]
         ).order_by("created_at", "id")[:SHOWN]
     )
-
-
-def safe_next(request, value: str | None) -> str:
-    """`value` when it is a path on this site (where a page was opened from), else ''."""
-    value = (value or "").strip()
-    if not value.startswith("/") or value.startswith("//") or "\\" in value:
-        return ""
-    if not url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}, require_https=False):
-        return ""
-    return value
 
 
 def client_money_panel(request, client=None, **kwargs) -> str:

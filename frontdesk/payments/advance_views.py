@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from frontdesk.accounts.permissions import Level, Section
 from frontdesk.core.money import format_money
-from frontdesk.finance.client_money import safe_next
+from frontdesk.core.redirects import next_from
 from frontdesk.payments import advances
 from frontdesk.payments.models import OnlinePayment
 from frontdesk.tenancy.permissions import section_required
@@ -54,7 +54,7 @@ def prepayments(request, company_id):
 @section_required(Section.FINANCE, Level.EDIT)
 def prepayment_refund(request, company_id, online_payment_id):
     payment = get_object_or_404(OnlinePayment, pk=online_payment_id, company=request.company)
-    back = safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    back = next_from(request)
     error, status = "", 200
     if request.method == "POST":
         try:
