@@ -8,6 +8,8 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from frontdesk.core.money import MoneySum, to_money
 from frontdesk.core.scopes import current_chain_id
@@ -96,8 +98,6 @@ def _total(rows: list[dict], key: str):
 
 
 def certificates_section(period) -> list[tuple[str, object]]:
-    from django.utils.translation import gettext as _
-
     rows = _period_figures(period)
     return [
         (_("Certificates sold"), _total(rows, "certificates_sold")),
@@ -108,8 +108,6 @@ def certificates_section(period) -> list[tuple[str, object]]:
 
 
 def abonements_section(period) -> list[tuple[str, object]]:
-    from django.utils.translation import gettext as _
-
     rows = _period_figures(period)
     return [
         (_("Abonements sold"), _total(rows, "abonements_sold")),
@@ -120,7 +118,7 @@ def abonements_section(period) -> list[tuple[str, object]]:
 
 
 def register_analytics() -> None:
-    from django.utils.translation import gettext_lazy as _
-
-    register_section(AnalyticsSection("certificates", _("Gift certificates"), certificates_section, order=50))
-    register_section(AnalyticsSection("abonements", _("Abonements"), abonements_section, order=60))
+    register_section(
+        AnalyticsSection("certificates", gettext_lazy("Gift certificates"), certificates_section, order=50)
+    )
+    register_section(AnalyticsSection("abonements", gettext_lazy("Abonements"), abonements_section, order=60))
