@@ -254,7 +254,10 @@ def read_workbook(data) -> list[Row]:
     missing = [str(COLUMNS[key]) for key in REQUIRED if key not in header]
     if missing:
         raise ValidationError(_("The file has no column %(columns)s.") % {"columns": ", ".join(missing)})
-    return [_clean_row(number, HEADERS.values(cells, header), set(header)) for number, cells in lines[position + 1 :]]
+    rows = [_clean_row(number, HEADERS.values(cells, header), set(header)) for number, cells in lines[position + 1 :]]
+    for row in rows:
+        row.errors += lines.problems.get(row.number, [])
+    return rows
 
 
 # --- Planning ------------------------------------------------------------------------------

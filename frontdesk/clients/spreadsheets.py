@@ -135,7 +135,8 @@ def create_import(*, chain, user, name: str, data: bytes) -> ClientImport:
         chain=chain,
         filename=name[:200],
         headers=headers,
-        rows=rows,
+        rows=list(rows),
+        unreadable={str(index): reasons for index, reasons in rows.problems.items()},
         mapping=guess_mapping(headers, custom_keys),
         created_by=user,
     )
@@ -258,6 +259,9 @@ def check_rows(job: ClientImport) -> sheets.Preview:
     seen = {}
     for number, row in enumerate(job.rows, start=2):
         values = _row_values(job, row)
+        if str(number - 2) in job.unreadable:
+            preview.rows.append(_bad_row(number, values, job.unreadable[str(number - 2)]))
+            continue
         try:
             parsed = parse_row(values, chain=job.chain_id, definitions=definitions)
         except ValidationError as error:
@@ -289,6 +293,9 @@ def import_chunk(job: ClientImport, size: int = CHUNK) -> ClientImport:
         end = min(job.position + size, len(job.rows))
         for index in range(job.position, end):
             number = index + 2
+            if str(index) in job.unreadable:
+                job.errors.append([number, " ".join(job.unreadable[str(index)])])
+                continue
             try:
                 parsed = parse_row(_row_values(job, job.rows[index]), chain=job.chain_id, definitions=definitions)
                 with transaction.atomic():

@@ -69,7 +69,7 @@ def read_counterparties(data: bytes) -> sheets.Preview:
     seen_ids, seen_inns = set(), set()
     for line in lines:
         get = line.text
-        report = sheets.RowReport(number=line.number, label=get("name") or "—")
+        report = sheets.RowReport(number=line.number, label=get("name") or "—", errors=list(line.problems))
         preview.rows.append(report)
         current = None
         raw_id = get("id")

@@ -40,6 +40,8 @@ STAFF_COLUMNS = {
 SCHEDULE_FIXED = {"id": ("ID", "ID"), "name": ("Specialist", "Сотрудник")}
 STAFF_HEADERS = sheets.Columns(STAFF_COLUMNS)
 SCHEDULE_HEADERS = sheets.Columns(SCHEDULE_FIXED)
+# A network's staff list or a schedule (a row per specialist) is far shorter.
+MAX_ROWS = 5000
 
 
 def _language_index(language: str) -> int:
@@ -84,7 +86,7 @@ def read_staff(data: bytes, chain) -> sheets.Preview:
     """The dry run of a staff file; ValidationError for a file that is not a staff list."""
     preview = sheets.Preview()
     lines = STAFF_HEADERS.read(
-        sheets.read_sheet(data),
+        sheets.read_sheet(data, max_rows=MAX_ROWS),
         required="name",
         missing=_("The first row must hold the column headers; the column “Name” (“Имя”) is missing."),
     )
@@ -96,7 +98,7 @@ def read_staff(data: bytes, chain) -> sheets.Preview:
     seen_ids = set()
     for line in lines:
         get = line.text
-        report = sheets.RowReport(number=line.number, label=get("name") or "—")
+        report = sheets.RowReport(number=line.number, label=get("name") or "—", errors=list(line.problems))
         preview.rows.append(report)
         data = {}
         raw_id = get("id")
@@ -264,7 +266,7 @@ def read_schedule(data: bytes, company: Company) -> sheets.Preview:
     """One row per specialist, one column per date; every bad cell is reported as e.g. “D5”.
     ValidationError (every reason) for a file that is not a schedule."""
     preview = sheets.Preview()
-    rows = sheets.read_sheet(data)
+    rows = sheets.read_sheet(data, max_rows=MAX_ROWS)
     header = rows[0][1]
     columns = SCHEDULE_HEADERS.match(header)
     if "name" not in columns and "id" not in columns:
@@ -299,7 +301,7 @@ def read_schedule(data: bytes, company: Company) -> sheets.Preview:
     for number, values in rows[1:]:
         cells = SCHEDULE_HEADERS.values(values, columns)
         name, raw_id = sheets.text(cells.get("name")), sheets.text(cells.get("id"))
-        report = sheets.RowReport(number=number, label=name or raw_id)
+        report = sheets.RowReport(number=number, label=name or raw_id, errors=list(rows.problems.get(number, ())))
         preview.rows.append(report)
         specialist = None
         if raw_id:

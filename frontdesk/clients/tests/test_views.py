@@ -12,7 +12,7 @@ from frontdesk.clients.tests.factories import make_client, make_record, make_ser
 from frontdesk.core.models import Event
 from frontdesk.scheduling.models import RecordStatus
 from frontdesk.testing.fixtures import client_for
-from frontdesk.testing.spreadsheets import assert_written_as_text
+from frontdesk.testing.spreadsheets import assert_written_as_text, break_cell
 
 MSK = ZoneInfo("Europe/Moscow")
 START = datetime.datetime(2026, 1, 10, 12, tzinfo=MSK)
@@ -284,3 +284,24 @@ def test_import_dry_run_lists_bad_rows_and_then_imports_the_good_ones(tenant_a, 
     assert irina.name == "Ирина Новая" and irina.birthday == datetime.date(1990, 12, 28)
     olga = Client.objects.get(phone="+79005550002")
     assert sorted(olga.categories.values_list("title", flat=True)) == ["VIP", "Блондинки"]
+
+
+@pytest.mark.parametrize("kind", ["text declared as a number", "formula with an error", "missing shared string"])
+def test_a_client_cell_that_cannot_be_read_is_a_bad_row_not_an_error_page(tenant_a, alice, kind):
+    browser = client_for(alice)
+    company = tenant_a.company
+    good = _xlsx([["ФИО", "Телефон"], ["Ирина", "+79005550001"], ["Ольга", "+79005550002"]])
+    broken = io.BytesIO(break_cell(good.read(), "B2", kind))
+    broken.name = "clients.xlsx"
+    assert browser.post(url("import", company), {"file": broken}).status_code == 302
+    job = ClientImport.objects.get()
+    mapping = {"col_0": "name", "col_1": "phone", "on_duplicate": "update"}
+    page = browser.post(url("import_check", company, client_import_id=job.pk), {**mapping, "start": "0"})
+    bad = page.context["preview"].bad_rows
+    assert [row.number for row in bad] == [2] and "Cell B2" in bad[0].errors[0]
+    assert "Cell B2" in page.content.decode()
+    browser.post(url("import_check", company, client_import_id=job.pk), {**mapping, "start": "1"})
+    browser.post(url("import_step", company, client_import_id=job.pk))
+    job.refresh_from_db()
+    assert list(Client.objects.values_list("name", flat=True)) == ["Ольга"]
+    assert job.errors == [[2, bad[0].errors[0]]]
