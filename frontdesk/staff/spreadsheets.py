@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -21,6 +22,7 @@ from frontdesk.catalog.models import Position
 from frontdesk.core import audit
 from frontdesk.core import spreadsheets as sheets
 from frontdesk.core.models import EventAction
+from frontdesk.core.spreadsheets.background import register_importer
 from frontdesk.staff import schedules, services
 from frontdesk.staff.models import Specialist, SpecialistService
 from frontdesk.tenancy.models import Company
@@ -343,3 +345,13 @@ def apply_schedule(preview: sheets.Preview, company: Company) -> int:
         return 0
     services.set_days(company, changes)
     return sum(len(days) for days in changes.values())
+
+
+# Large files are checked and imported by the task worker (core.spreadsheets.background).
+register_importer(
+    "staff.staff", lambda job: (partial(read_staff, chain=job.chain), partial(apply_staff, chain=job.chain))
+)
+register_importer(
+    "staff.schedule",
+    lambda job: (partial(read_schedule, company=job.company), partial(apply_schedule, company=job.company)),
+)

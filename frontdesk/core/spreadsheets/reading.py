@@ -10,6 +10,7 @@ read is a problem of its line only (`SheetRows.problems`), reported as a bad row
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import functools
 import io
@@ -34,6 +35,9 @@ BLANK_LINES_ALLOWED = 100_000
 # every row of the sheet in memory.
 MAX_COLUMNS = 256
 PROGRESS_EVERY = 1000
+# Where sheets read in this context report their progress when the caller passes none: the task
+# worker sets it around an importer's reading (`background.reporting`), so importers need not.
+progress_reporter: contextvars.ContextVar[Callable | None] = contextvars.ContextVar("sheet_progress", default=None)
 
 
 class SheetRows(list):
@@ -61,6 +65,7 @@ def read_sheet(data, *, max_rows: int | None = None, progress: Callable | None =
     damaged one, an empty sheet or one too long. `progress(done, total)` (bytes of the sheet)
     is called every `PROGRESS_EVERY` lines."""
     max_rows = DEFAULT_MAX_ROWS if max_rows is None else max_rows
+    progress = progress or progress_reporter.get()
     stream = io.BytesIO(data) if isinstance(data, bytes) else data
     check_archive(stream)
     try:
