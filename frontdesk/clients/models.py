@@ -254,6 +254,7 @@ class Segment(ChainScopedModel):
 
 
 class ImportStatus(models.TextChoices):
+    READING = "reading", _("Reading the file")
     UPLOADED = "uploaded", _("Uploaded")
     CHECKED = "checked", _("Checked")
     RUNNING = "running", _("Importing")
