@@ -15,12 +15,14 @@ A job never runs twice at once: each step claims it with a compare-and-set on it
 from __future__ import annotations
 
 import contextlib
+import datetime
 import io
 import re
 import zipfile
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from frontdesk.core.models import ImportJob, ImportStatus
@@ -28,6 +30,8 @@ from frontdesk.core.scopes import scope
 from frontdesk.core.spreadsheets import reading
 from frontdesk.core.spreadsheets.archive import check_archive
 
+# A job's file is kept this long (a preview left unconfirmed, a failed file), then deleted.
+KEPT_FOR = datetime.timedelta(days=2)
 BACKGROUND_ROWS = 10_000  # about two seconds of reading in a web request
 SHOWN_BAD_ROWS = 500
 # Bytes of sheet XML per row when a sheet does not declare its size (a short row is ~60).
@@ -157,3 +161,9 @@ def reporting(callback: Callable[[int, int], None]):
         yield
     finally:
         reading.progress_reporter.reset(token)
+
+
+def forget_old_jobs() -> int:
+    """Delete the jobs (and the files they hold) older than `KEPT_FOR`; an hourly job."""
+    deleted, _by_model = ImportJob.unscoped.filter(updated_at__lt=timezone.now() - KEPT_FOR).delete()
+    return deleted

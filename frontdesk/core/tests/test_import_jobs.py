@@ -115,3 +115,15 @@ def test_the_length_of_a_file_is_estimated_without_reading_it():
     assert background.estimate_rows("a.xlsx", staff_file(3)) == 4  # the size the sheet declares
     assert background.estimate_rows("a.xlsx", long_sheet(30_000)) > 20_000  # no size declared
     assert background.estimate_rows("a.xlsx", b"not a zip") == 0
+
+
+def test_a_jobs_file_is_deleted_two_days_later_by_the_hourly_jobs(tenant_a):
+    from django.utils import timezone
+
+    from frontdesk.core.periodic import run_hourly_jobs
+
+    old = ImportJob.objects.create(chain=tenant_a.chain, company=tenant_a.company, kind="staff.staff", data=b"x")
+    fresh = ImportJob.objects.create(chain=tenant_a.chain, company=tenant_a.company, kind="staff.staff", data=b"y")
+    ImportJob.objects.filter(pk=old.pk).update(updated_at=timezone.now() - background.KEPT_FOR * 1.1)
+    run_hourly_jobs()
+    assert list(ImportJob.objects.values_list("pk", flat=True)) == [fresh.pk]
