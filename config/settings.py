@@ -201,6 +201,8 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(DATA_DIR / "media")))
+# Where `manage.py backup` writes (docs/operations.md).
+BACKUP_DIR = Path(envstr("BACKUP_DIR", str(DATA_DIR / "backups")))
 SERVE_MEDIA = envbool("SERVE_MEDIA", True)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

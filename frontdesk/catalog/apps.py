@@ -9,7 +9,10 @@ class CatalogConfig(AppConfig):
 
     def ready(self):
         from frontdesk.accounts.permissions import Section
-        from frontdesk.catalog import demo  # noqa: F401  (registers the demo step)
+        from frontdesk.catalog import (
+            demo,  # noqa: F401  (registers the demo step)
+            spreadsheets,  # noqa: F401  (registers its importer for the task worker)
+        )
         from frontdesk.core.navigation import SettingsTab, register_settings_tab
 
         register_settings_tab(SettingsTab("services", _("Services"), "catalog:services", Section.SETTINGS, order=30))

@@ -29,6 +29,7 @@ from frontdesk.core.audit import log_action
 from frontdesk.core.context import current_actor
 from frontdesk.core.locking import lock_first
 from frontdesk.core.models import Event, EventAction
+from frontdesk.core.spreadsheets.background import register_importer
 
 MAX_ROWS = 20_000
 MAX_CATEGORY_LENGTH = ServiceCategory._meta.get_field("title").max_length
@@ -254,7 +255,10 @@ def read_workbook(data) -> list[Row]:
     missing = [str(COLUMNS[key]) for key in REQUIRED if key not in header]
     if missing:
         raise ValidationError(_("The file has no column %(columns)s.") % {"columns": ", ".join(missing)})
-    return [_clean_row(number, HEADERS.values(cells, header), set(header)) for number, cells in lines[position + 1 :]]
+    rows = [_clean_row(number, HEADERS.values(cells, header), set(header)) for number, cells in lines[position + 1 :]]
+    for row in rows:
+        row.errors += lines.problems.get(row.number, [])
+    return rows
 
 
 # --- Planning ------------------------------------------------------------------------------
@@ -432,3 +436,19 @@ def _log_bulk(company, created, updated, changes) -> None:
         for service in updated
     ]
     Event.unscoped.bulk_create(events, batch_size=500)
+
+
+def _job_importer(job):
+    """The catalogue's import as the task worker runs it for a large file."""
+    create_missing = bool(job.options.get("create_missing"))
+
+    def read(data):
+        return plan_import(job.company, read_workbook(data), create_missing=create_missing)
+
+    def apply(plan):
+        return apply_import(job.company, plan.rows, create_missing=create_missing).changes
+
+    return read, apply
+
+
+register_importer("catalog.services", _job_importer)

@@ -19,6 +19,7 @@ from frontdesk.catalog.forms import CategoryForm, ImportForm, PositionForm, Reso
 from frontdesk.catalog.models import Position, Resource, Service, ServiceCategory
 from frontdesk.catalog.performers import performed_by_someone
 from frontdesk.core import spreadsheets as sheets
+from frontdesk.core.spreadsheets import background
 from frontdesk.core.spreadsheets import views as sheets_views
 from frontdesk.tenancy.permissions import section_required
 
@@ -351,10 +352,39 @@ def export(request, company_id):
 def import_upload(request, company_id):
     """Step 1: upload and preview. Nothing is written; a clean preview is kept in the session
     under a fresh token for the confirmation step."""
+    job_id = request.GET.get("job") or request.POST.get("job")
+    if job_id:
+        return sheets_views.job_page(
+            request,
+            kind="catalog.services",
+            job_id=job_id,
+            form=ImportForm(),
+            page="catalog/import.html",
+            done=lambda: _catalogue(company_id),
+            partial="catalog/import_preview.html",
+        )
     form = ImportForm(request.POST or None, request.FILES or None)
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
         create_missing = form.cleaned_data["create_missing"]
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        upload.seek(0)
+        if background.estimate_rows(upload.name, data) > background.BACKGROUND_ROWS:
+            # A large file: checked and imported by the task worker, its progress on this page.
+            request.session.pop(IMPORT_SESSION_KEY, None)
+            job = background.start(
+                kind="catalog.services",
+                company=request.company,
+                user=request.user,
+                name=upload.name,
+                data=data,
+                options={"create_missing": create_missing},
+            )
+            context = sheets_views.job_context(job, ImportForm(), {}, lambda: _catalogue(company_id))
+            return sheets_views.render_preview(
+                request, "catalog/import.html", context, partial="catalog/import_preview.html"
+            )
         try:
             rows = spreadsheets.read_workbook(form.cleaned_data["file"])
         except ValidationError as exc:

@@ -9,6 +9,7 @@ class ClientsConfig(AppConfig):
 
     def ready(self):
         from frontdesk.accounts.permissions import Section
+        from frontdesk.clients import spreadsheets  # noqa: F401  (registers its importer for the task worker)
         from frontdesk.core.navigation import NavItem, register
 
         register(NavItem("clients", _("Clients"), "person-lines-fill", "clients:list", Section.CLIENTS, order=20))

@@ -4,7 +4,7 @@ resumes where it stopped)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -28,7 +28,7 @@ def import_upload(request, company_id):
         upload = form.cleaned_data["file"]
         try:
             job = spreadsheets.create_import(
-                chain=request.chain, user=request.user, name=upload.name, data=upload.read()
+                chain=request.chain, user=request.user, name=upload.name, data=upload.read(), company=request.company
             )
         except ValidationError as error:
             form.add_error("file", error)
@@ -41,6 +41,11 @@ def import_upload(request, company_id):
 def import_check(request, company_id, client_import_id):
     """Map the columns and see the bad rows before anything is written."""
     job = get_object_or_404(ClientImport.objects.all(), pk=client_import_id)
+    if job.status == ImportStatus.READING:
+        # A large file read by the task worker: its progress, asked for again every second.
+        return render(request, "clients/import_reading.html", {"job": job, "reading": spreadsheets.reading_job(job)})
+    if request.htmx and request.method == "GET":
+        return HttpResponse(headers={"HX-Refresh": "true"})  # read meanwhile: the whole page now
     if job.status in (ImportStatus.RUNNING, ImportStatus.DONE):
         return render(request, "clients/import_run.html", {"job": job})
     targets = _targets()

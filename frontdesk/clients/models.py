@@ -254,6 +254,7 @@ class Segment(ChainScopedModel):
 
 
 class ImportStatus(models.TextChoices):
+    READING = "reading", _("Reading the file")
     UPLOADED = "uploaded", _("Uploaded")
     CHECKED = "checked", _("Checked")
     RUNNING = "running", _("Importing")
@@ -285,6 +286,8 @@ class ClientImport(ChainScopedModel):
     updated = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list)  # [[row number, reason], ...]
+    # Index in `rows` (as str) -> why some cells of that row could not be read; such a row is bad.
+    unreadable = models.JSONField(default=dict)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -31,7 +31,10 @@ from frontdesk.clients.models import (
 from frontdesk.clients.services import clean_custom_values
 from frontdesk.core import spreadsheets as sheets
 from frontdesk.core.locking import lock_row
+from frontdesk.core.models import ImportJob
 from frontdesk.core.phones import format_phone
+from frontdesk.core.spreadsheets import background
+from frontdesk.core.spreadsheets.background import register_importer
 
 MAX_ROWS = 100_000
 CHUNK = 500
@@ -128,17 +131,52 @@ def read_table(name: str, data: bytes) -> tuple[list[str], list[list[str]]]:
     return sheets.read_table(name, data, max_rows=MAX_ROWS)
 
 
-def create_import(*, chain, user, name: str, data: bytes) -> ClientImport:
+def create_import(*, chain, user, name: str, data: bytes, company=None) -> ClientImport:
+    """The import of a file, read now; a large one (`background.BACKGROUND_ROWS`, estimated) is
+    read by the task worker instead: the import then waits in READING, with an `ImportJob` that
+    holds the file and shows how much of it is read (`reading_job`)."""
+    if company is not None and background.estimate_rows(name, data) > background.BACKGROUND_ROWS:
+        job = ClientImport.objects.create(
+            chain=chain, filename=name[:200], status=ImportStatus.READING, created_by=user
+        )
+        background.start(
+            kind="clients.clients", company=company, user=user, name=name, data=data, options={"client_import": job.pk}
+        )
+        return job
+    job = ClientImport(chain=chain, filename=name[:200], created_by=user)
+    _fill(job, name, data)
+    job.save()
+    return job
+
+
+def _fill(job: ClientImport, name: str, data: bytes) -> None:
     headers, rows = read_table(name, data)
-    custom_keys = list(CustomField.objects.filter(chain=chain).values_list("key", flat=True))
-    return ClientImport.objects.create(
-        chain=chain,
-        filename=name[:200],
-        headers=headers,
-        rows=rows,
-        mapping=guess_mapping(headers, custom_keys),
-        created_by=user,
-    )
+    custom_keys = list(CustomField.objects.filter(chain=job.chain_id).values_list("key", flat=True))
+    job.headers, job.rows = headers, list(rows)
+    job.unreadable = {str(index): reasons for index, reasons in rows.problems.items()}
+    job.mapping = guess_mapping(headers, custom_keys)
+
+
+def reading_job(job: ClientImport) -> ImportJob | None:
+    """The task worker's job reading a large file for this import."""
+    return ImportJob.objects.filter(kind="clients.clients", options__client_import=job.pk).order_by("-id").first()
+
+
+def _job_importer(import_job):
+    """Reading a large client file in the task worker: the rows go into the waiting
+    ClientImport; nothing is imported (that is the chunked import after the mapping step)."""
+
+    def read(data):
+        job = ClientImport.objects.get(pk=import_job.options["client_import"])
+        _fill(job, import_job.filename, data)
+        job.status = ImportStatus.UPLOADED
+        job.save()
+        return sheets.Preview()
+
+    return read, lambda preview: 0
+
+
+register_importer("clients.clients", _job_importer)
 
 
 # ---------------------------------------------------------------- rows
@@ -258,6 +296,9 @@ def check_rows(job: ClientImport) -> sheets.Preview:
     seen = {}
     for number, row in enumerate(job.rows, start=2):
         values = _row_values(job, row)
+        if str(number - 2) in job.unreadable:
+            preview.rows.append(_bad_row(number, values, job.unreadable[str(number - 2)]))
+            continue
         try:
             parsed = parse_row(values, chain=job.chain_id, definitions=definitions)
         except ValidationError as error:
@@ -289,6 +330,9 @@ def import_chunk(job: ClientImport, size: int = CHUNK) -> ClientImport:
         end = min(job.position + size, len(job.rows))
         for index in range(job.position, end):
             number = index + 2
+            if str(index) in job.unreadable:
+                job.errors.append([number, " ".join(job.unreadable[str(index)])])
+                continue
             try:
                 parsed = parse_row(_row_values(job, job.rows[index]), chain=job.chain_id, definitions=definitions)
                 with transaction.atomic():

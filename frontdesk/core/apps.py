@@ -9,3 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from frontdesk.core import audit  # noqa: F401  (connects the event-log signals)
+        from frontdesk.core.periodic import register_hourly
+        from frontdesk.core.spreadsheets.background import forget_old_jobs
+
+        register_hourly("core.forget_old_import_jobs", forget_old_jobs)

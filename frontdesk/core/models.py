@@ -103,3 +103,42 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.object_repr}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the task worker")
+    CHECKING = "checking", _("Checking the file")
+    CHECKED = "checked", _("Checked")
+    APPLYING = "applying", _("Importing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJob(CompanyScopedModel):
+    """A large spreadsheet import run by the task worker (`core.spreadsheets.background`): the
+    file, which importer reads it, how far it has got, and the dry run's verdict."""
+
+    kind = models.CharField(max_length=40)
+    filename = models.CharField(max_length=200)
+    data = models.BinaryField()
+    options = models.JSONField(default=dict)  # the importer's own choices made with the upload
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    percent = models.PositiveSmallIntegerField(default=0)
+    # The dry run: counts, and the bad rows as [number, label, [reasons]] (the first ones only).
+    result = models.JSONField(default=dict)
+    message = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    AUDIT_EXCLUDE = ("updated_at", "data", "result", "percent")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.filename
+
+    @property
+    def running(self) -> bool:
+        return self.status in (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.APPLYING)

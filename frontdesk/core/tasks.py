@@ -1,4 +1,5 @@
-"""The hourly jobs (frontdesk.core.periodic) as a task that books its own next run."""
+"""The hourly jobs (frontdesk.core.periodic) as a task that books its own next run, and the steps
+of a large spreadsheet import (frontdesk.core.spreadsheets.background)."""
 
 import datetime
 import logging
@@ -8,6 +9,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from frontdesk.core.periodic import run_hourly_jobs
+from frontdesk.core.spreadsheets import background
 
 logger = logging.getLogger("frontdesk.periodic")
 
@@ -31,3 +33,8 @@ def schedule_next_hourly_run(now: datetime.datetime | None = None) -> None:
             hourly_jobs_task.using(run_after=next_hour).enqueue()
     except Exception:  # cron (`manage.py run_hourly_jobs`) does the same
         logger.exception("Could not enqueue the hourly jobs")
+
+
+@task()
+def run_import_job(job_id: int, step: str) -> str:
+    return background.run(job_id, step)

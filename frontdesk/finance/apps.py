@@ -12,7 +12,10 @@ class FinanceConfig(AppConfig):
         from frontdesk.clients.card import register_badge_source
         from frontdesk.core.navigation import NavItem, register
         from frontdesk.core.panels import register_panel
-        from frontdesk.finance import demo  # noqa: F401  (registers the demo step)
+        from frontdesk.finance import (
+            counterparty_spreadsheets,  # noqa: F401  (registers its importer)
+            demo,  # noqa: F401  (registers the demo step)
+        )
         from frontdesk.finance.checkout import debt_badge, refuse_changes_to_checked_out_visit
         from frontdesk.finance.client_money import client_money_panel
         from frontdesk.finance.services import ensure_default_items

@@ -8,10 +8,13 @@ file changes nothing. Headers may be Russian or English."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from frontdesk.core import spreadsheets as sheets
+from frontdesk.core.spreadsheets.background import register_importer
 from frontdesk.finance.forms import CounterpartyForm
 from frontdesk.finance.models import Counterparty, CounterpartyKind
 
@@ -69,7 +72,7 @@ def read_counterparties(data: bytes) -> sheets.Preview:
     seen_ids, seen_inns = set(), set()
     for line in lines:
         get = line.text
-        report = sheets.RowReport(number=line.number, label=get("name") or "—")
+        report = sheets.RowReport(number=line.number, label=get("name") or "—", errors=list(line.problems))
         preview.rows.append(report)
         current = None
         raw_id = get("id")
@@ -131,3 +134,9 @@ def apply_counterparties(preview: sheets.Preview, chain) -> int:
                 continue
             written += 1
     return written
+
+
+# Large files are checked and imported by the task worker (core.spreadsheets.background).
+register_importer(
+    "finance.counterparties", lambda job: (read_counterparties, partial(apply_counterparties, chain=job.chain))
+)

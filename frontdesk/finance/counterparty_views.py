@@ -33,4 +33,5 @@ def counterparty_import(request, company_id):
         session_key=SESSION_KEY,
         page="finance/counterparty_import.html",
         done=lambda: redirect("finance:counterparties", company_id=company_id),
+        background="finance.counterparties",
     )

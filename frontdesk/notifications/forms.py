@@ -15,7 +15,7 @@ from frontdesk.notifications.models import (
     MessageTemplate,
 )
 from frontdesk.notifications.services import clean_recipient
-from frontdesk.notifications.templating import TemplateError, compile_text
+from frontdesk.notifications.templating import TemplateError, check_text
 from frontdesk.scheduling.models import GroupEvent, GroupEventStatus
 from frontdesk.staff.models import Specialist
 
@@ -114,7 +114,7 @@ class MessageTemplateForm(BootstrapFormMixin, forms.ModelForm):
     def _check(self, name):
         text = self.cleaned_data.get(name, "")
         try:
-            compile_text(text)
+            check_text(text)
         except TemplateError as error:
             raise forms.ValidationError(_("The template has an error: %(error)s"), params={"error": error}) from None
         return text
@@ -179,7 +179,7 @@ class MailingForm(BootstrapFormMixin, forms.ModelForm):
     def clean_body(self):
         text = self.cleaned_data.get("body", "")
         try:
-            compile_text(text)
+            check_text(text)
         except TemplateError as error:
             raise forms.ValidationError(_("The text has an error: %(error)s"), params={"error": error}) from None
         return text
@@ -187,7 +187,7 @@ class MailingForm(BootstrapFormMixin, forms.ModelForm):
     def clean_subject(self):
         text = self.cleaned_data.get("subject", "")
         try:
-            compile_text(text)
+            check_text(text)
         except TemplateError as error:
             raise forms.ValidationError(_("The text has an error: %(error)s"), params={"error": error}) from None
         return text

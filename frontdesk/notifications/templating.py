@@ -4,19 +4,24 @@ Rendering uses Django's template engine in a sandbox: an engine of its own with 
 the harmless tags and filters (template_sandbox.py: no `load`, `include`, `extends`, `url`,
 `debug`), no autoescape (texts are plain text), and a context that is a plain dictionary of
 strings: a template sees the variables below and nothing behind them (no model, no attribute of
-one; names starting with an underscore are refused by the engine itself).
+one; names starting with an underscore are refused by the engine itself). Every render is
+bounded in time, output, filter widths and loop passes (template_sandbox.py), and a text is
+test-rendered when it is saved (`check_text`).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
+from django.core.cache import cache
 from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
 from django.template.base import VariableDoesNotExist
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from frontdesk.notifications import template_sandbox
 from frontdesk.notifications.models import (
     TEMPLATE_EVENTS,
     TEMPLATE_LANGUAGES,
@@ -94,23 +99,61 @@ def branch_variable_providers() -> dict[str, Callable[..., str]]:
 
 
 class TemplateError(Exception):
-    pass
+    """A text that cannot become a message; the message says why."""
+
+
+class BrokenTemplate(TemplateError):
+    """The text itself is wrong: a syntax error, a filter it may not use, or a bound of
+    rendering broken (`template_sandbox`)."""
+
+
+# A text whose rendering broke a bound on work (time, steps) is not rendered again for a while:
+# the worker fails that network's next messages with the same text at once instead of spending
+# the time again on each, so they cannot hold up other networks' messages. Editing the text
+# changes its key.
+SLOW_TEXT_REMEMBERED = 600
+
+
+def _slow_key(text: str) -> str:
+    return "template-too-slow:" + hashlib.sha256(text.encode()).hexdigest()
 
 
 def compile_text(text: str):
-    """The compiled template, or TemplateError with a readable reason."""
+    """The compiled template (its rendering bounded), or BrokenTemplate with a readable reason."""
+    if len(text) > template_sandbox.MAX_TEXT:
+        raise BrokenTemplate(_("The text is longer than %(count)s characters.") % {"count": template_sandbox.MAX_TEXT})
     try:
-        return _engine.from_string(text)
+        return template_sandbox.guard(_engine.from_string(text))
     except TemplateSyntaxError as error:
-        raise TemplateError(str(error)) from None
+        raise BrokenTemplate(str(error)) from None
+    except RecursionError:
+        raise BrokenTemplate(_("The tags of the template are nested too deeply.")) from None
 
 
 def render_text(text: str, variables: dict[str, str]) -> str:
+    """The text filled in with the variables, within the bounds of `template_sandbox`;
+    BrokenTemplate with the reason otherwise (also for a text that was too slow a moment ago)."""
+    remembered = cache.get(_slow_key(text))
+    if remembered:
+        raise BrokenTemplate(remembered)
     plain = {name: str(value) for name, value in variables.items() if name in VARIABLES}
+    template = compile_text(text)
     try:
-        return compile_text(text).render(Context(plain, autoescape=False)).strip()
-    except (VariableDoesNotExist, TemplateSyntaxError, TemplateDoesNotExist) as error:
-        raise TemplateError(str(error)) from None
+        return template_sandbox.render_bounded(template, Context(plain, autoescape=False)).strip()
+    except template_sandbox.TemplateLimitError as error:
+        if error.costly:
+            cache.set(_slow_key(text), str(error), SLOW_TEXT_REMEMBERED)
+        raise BrokenTemplate(str(error)) from None
+    except (VariableDoesNotExist, TemplateSyntaxError, TemplateDoesNotExist, RecursionError) as error:
+        raise BrokenTemplate(str(error) or error.__class__.__name__) from None
+
+
+def check_text(text: str) -> None:
+    """Test-render a text as it is saved: with the sample data, and with every variable at a
+    long length, so that a text that breaks a bound is refused then rather than when it is sent.
+    BrokenTemplate with the reason."""
+    render_text(text, sample_variables())
+    render_text(text, dict.fromkeys(VARIABLES, "W" * 150))
 
 
 def sample_variables() -> dict[str, str]:

@@ -46,7 +46,13 @@ from frontdesk.notifications.models import (
     MessageStatus,
 )
 from frontdesk.notifications.outbox import address, marketing_allowed, opted_out, settings_for, wake_worker
-from frontdesk.notifications.templating import TemplateError, render_text, template_for, visit_variable_providers
+from frontdesk.notifications.templating import (
+    BrokenTemplate,
+    TemplateError,
+    render_text,
+    template_for,
+    visit_variable_providers,
+)
 from frontdesk.notifications.unsubscribe import unsubscribe_url
 from frontdesk.scheduling.models import Record, RecordStatus
 
@@ -243,9 +249,18 @@ def process(message: Message, now: datetime.datetime | None = None) -> str:
                 return MessageStatus.SKIPPED
             try:
                 subject, body = render_message(message)
+            except BrokenTemplate as error:
+                # The network's own text is wrong: this message fails with the reason, and the
+                # worker goes on with the others (rendering is bounded, so it did not wait long).
+                _finish(message, MessageStatus.FAILED, error=str(error)[:1000])
+                return MessageStatus.FAILED
             except TemplateError as error:
                 _finish(message, MessageStatus.SKIPPED, error=str(error))
                 return MessageStatus.SKIPPED
+            except Exception:  # whatever else a text could set off fails its message only
+                logger.exception("Message %s could not be rendered", message.pk)
+                _finish(message, MessageStatus.FAILED, error=gettext_noop("the template could not be filled in"))
+                return MessageStatus.FAILED
         else:
             recipient, subject, body = message.recipient, message.subject, message.body
         try:

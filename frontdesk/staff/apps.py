@@ -11,7 +11,10 @@ class StaffConfig(AppConfig):
         from frontdesk.accounts.permissions import Section
         from frontdesk.catalog.performers import register_performed_by
         from frontdesk.core.navigation import NavItem, register
-        from frontdesk.staff import demo  # noqa: F401  (registers the demo step)
+        from frontdesk.staff import (
+            demo,  # noqa: F401  (registers the demo step)
+            spreadsheets,  # noqa: F401  (registers its importers for the task worker)
+        )
         from frontdesk.staff.services import working_specialist_performs
 
         register_performed_by(working_specialist_performs)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -21,6 +22,7 @@ from frontdesk.catalog.models import Position
 from frontdesk.core import audit
 from frontdesk.core import spreadsheets as sheets
 from frontdesk.core.models import EventAction
+from frontdesk.core.spreadsheets.background import register_importer
 from frontdesk.staff import schedules, services
 from frontdesk.staff.models import Specialist, SpecialistService
 from frontdesk.tenancy.models import Company
@@ -40,6 +42,8 @@ STAFF_COLUMNS = {
 SCHEDULE_FIXED = {"id": ("ID", "ID"), "name": ("Specialist", "Сотрудник")}
 STAFF_HEADERS = sheets.Columns(STAFF_COLUMNS)
 SCHEDULE_HEADERS = sheets.Columns(SCHEDULE_FIXED)
+# A network's staff list or a schedule (a row per specialist) is far shorter.
+MAX_ROWS = 5000
 
 
 def _language_index(language: str) -> int:
@@ -84,7 +88,7 @@ def read_staff(data: bytes, chain) -> sheets.Preview:
     """The dry run of a staff file; ValidationError for a file that is not a staff list."""
     preview = sheets.Preview()
     lines = STAFF_HEADERS.read(
-        sheets.read_sheet(data),
+        sheets.read_sheet(data, max_rows=MAX_ROWS),
         required="name",
         missing=_("The first row must hold the column headers; the column “Name” (“Имя”) is missing."),
     )
@@ -96,7 +100,7 @@ def read_staff(data: bytes, chain) -> sheets.Preview:
     seen_ids = set()
     for line in lines:
         get = line.text
-        report = sheets.RowReport(number=line.number, label=get("name") or "—")
+        report = sheets.RowReport(number=line.number, label=get("name") or "—", errors=list(line.problems))
         preview.rows.append(report)
         data = {}
         raw_id = get("id")
@@ -264,7 +268,7 @@ def read_schedule(data: bytes, company: Company) -> sheets.Preview:
     """One row per specialist, one column per date; every bad cell is reported as e.g. “D5”.
     ValidationError (every reason) for a file that is not a schedule."""
     preview = sheets.Preview()
-    rows = sheets.read_sheet(data)
+    rows = sheets.read_sheet(data, max_rows=MAX_ROWS)
     header = rows[0][1]
     columns = SCHEDULE_HEADERS.match(header)
     if "name" not in columns and "id" not in columns:
@@ -299,7 +303,7 @@ def read_schedule(data: bytes, company: Company) -> sheets.Preview:
     for number, values in rows[1:]:
         cells = SCHEDULE_HEADERS.values(values, columns)
         name, raw_id = sheets.text(cells.get("name")), sheets.text(cells.get("id"))
-        report = sheets.RowReport(number=number, label=name or raw_id)
+        report = sheets.RowReport(number=number, label=name or raw_id, errors=list(rows.problems.get(number, ())))
         preview.rows.append(report)
         specialist = None
         if raw_id:
@@ -341,3 +345,13 @@ def apply_schedule(preview: sheets.Preview, company: Company) -> int:
         return 0
     services.set_days(company, changes)
     return sum(len(days) for days in changes.values())
+
+
+# Large files are checked and imported by the task worker (core.spreadsheets.background).
+register_importer(
+    "staff.staff", lambda job: (partial(read_staff, chain=job.chain), partial(apply_staff, chain=job.chain))
+)
+register_importer(
+    "staff.schedule",
+    lambda job: (partial(read_schedule, company=job.company), partial(apply_schedule, company=job.company)),
+)

@@ -417,6 +417,7 @@ def _import(request, company_id, kind):
         page="staff/import.html",
         done=lambda: redirect("staff:list" if kind == "staff" else "staff:schedule", company_id=company_id),
         context={"kind": kind, "staff_tab": "staff" if kind == "staff" else "schedule"},
+        background=f"staff.{kind}",
     )
 
 

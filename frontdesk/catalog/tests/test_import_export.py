@@ -15,9 +15,9 @@ from openpyxl import Workbook, load_workbook
 from frontdesk.catalog import spreadsheets
 from frontdesk.catalog.models import Service, ServiceCategory
 from frontdesk.catalog.tests.factories import make_category, make_service
-from frontdesk.core.models import Event
+from frontdesk.core.models import Event, ImportJob
 from frontdesk.testing import fixtures
-from frontdesk.testing.spreadsheets import assert_written_as_text
+from frontdesk.testing.spreadsheets import assert_written_as_text, break_cell
 
 pytestmark = pytest.mark.django_db
 
@@ -373,3 +373,29 @@ def test_a_real_xlsx_written_by_libreoffice_is_imported(tenant_a, alice, tmp_pat
         "С укладкой",
     )
     assert Service.objects.get(title="Мужская стрижка").online_booking is False
+
+
+@pytest.mark.parametrize("kind", ["text declared as a number", "formula with an error", "formula never computed"])
+def test_a_cell_that_cannot_be_read_is_a_bad_row_not_an_error_page(catalogue, alice, kind):
+    data = workbook_bytes([["Стрижки", "Хорошая", 30, 1000], ["Стрижки", "Формула", 45, 1200]])
+    response = upload(client_for(alice), catalogue, break_cell(data, "C3", kind))
+    assert response.status_code == 200
+    errors = {row.number: " ".join(row.errors) for row in response.context["plan"].errors}
+    assert list(errors) == [3] and "Cell C3" in errors[3]
+    assert 'data-row="3"' in response.content.decode() and not response.context.get("token")
+    assert not Service.objects.filter(title="Хорошая").exists()
+
+
+def test_a_large_price_list_is_checked_and_imported_by_the_task_worker(catalogue, alice, monkeypatch):
+    monkeypatch.setattr("frontdesk.core.spreadsheets.background.BACKGROUND_ROWS", 20)
+    client = client_for(alice)
+    rows = [["Новая категория", f"Услуга {n}", 30, 1000 + n] for n in range(40)]
+    response = upload(client, catalogue, workbook_bytes(rows), create_missing=True)
+    html = response.content.decode()
+    job = ImportJob.objects.get()
+    assert 'data-testid="import-job"' in html and job.options == {"create_missing": True}
+    assert 'data-count="created">40<' in html and f'name="job" value="{job.pk}"' in html
+    assert not Service.objects.filter(title="Услуга 0").exists()
+    done = client.post(url("import", catalogue), {"confirm": "1", "job": job.pk}).content.decode()
+    assert 'data-testid="import-job-done"' in done
+    assert Service.objects.filter(category__title="Новая категория").count() == 40

@@ -9,10 +9,10 @@ from openpyxl import Workbook, load_workbook
 from frontdesk.clients.models import Client, ClientCategory, ClientImport, Segment
 from frontdesk.clients.spreadsheets import guess_mapping, read_table
 from frontdesk.clients.tests.factories import make_client, make_record, make_service, make_specialist
-from frontdesk.core.models import Event
+from frontdesk.core.models import Event, ImportJob
 from frontdesk.scheduling.models import RecordStatus
 from frontdesk.testing.fixtures import client_for
-from frontdesk.testing.spreadsheets import assert_written_as_text
+from frontdesk.testing.spreadsheets import assert_written_as_text, break_cell
 
 MSK = ZoneInfo("Europe/Moscow")
 START = datetime.datetime(2026, 1, 10, 12, tzinfo=MSK)
@@ -284,3 +284,59 @@ def test_import_dry_run_lists_bad_rows_and_then_imports_the_good_ones(tenant_a, 
     assert irina.name == "Ирина Новая" and irina.birthday == datetime.date(1990, 12, 28)
     olga = Client.objects.get(phone="+79005550002")
     assert sorted(olga.categories.values_list("title", flat=True)) == ["VIP", "Блондинки"]
+
+
+@pytest.mark.parametrize("kind", ["text declared as a number", "formula with an error", "missing shared string"])
+def test_a_client_cell_that_cannot_be_read_is_a_bad_row_not_an_error_page(tenant_a, alice, kind):
+    browser = client_for(alice)
+    company = tenant_a.company
+    good = _xlsx([["ФИО", "Телефон"], ["Ирина", "+79005550001"], ["Ольга", "+79005550002"]])
+    broken = io.BytesIO(break_cell(good.read(), "B2", kind))
+    broken.name = "clients.xlsx"
+    assert browser.post(url("import", company), {"file": broken}).status_code == 302
+    job = ClientImport.objects.get()
+    mapping = {"col_0": "name", "col_1": "phone", "on_duplicate": "update"}
+    page = browser.post(url("import_check", company, client_import_id=job.pk), {**mapping, "start": "0"})
+    bad = page.context["preview"].bad_rows
+    assert [row.number for row in bad] == [2] and "Cell B2" in bad[0].errors[0]
+    assert "Cell B2" in page.content.decode()
+    browser.post(url("import_check", company, client_import_id=job.pk), {**mapping, "start": "1"})
+    browser.post(url("import_step", company, client_import_id=job.pk))
+    job.refresh_from_db()
+    assert list(Client.objects.values_list("name", flat=True)) == ["Ольга"]
+    assert job.errors == [[2, bad[0].errors[0]]]
+
+
+def test_a_large_client_file_is_read_by_the_task_worker_then_mapped_as_usual(tenant_a, alice, monkeypatch):
+    monkeypatch.setattr("frontdesk.core.spreadsheets.background.BACKGROUND_ROWS", 20)
+    browser = client_for(alice)
+    company = tenant_a.company
+    rows = [["ФИО", "Телефон"]] + [[f"Клиент {n}", f"+7900555{n:04d}"] for n in range(50)]
+    response = browser.post(url("import", company), {"file": _xlsx(rows)})
+    job = ClientImport.objects.get()
+    assert response.status_code == 302
+    # The worker (immediate in tests) has read it: the mapping step shows its columns.
+    assert job.status == "uploaded" and len(job.rows) == 50
+    page = browser.get(url("import_check", company, client_import_id=job.pk))
+    assert "Телефон" in page.content.decode()
+    # While a file is being read the page shows how far the worker got and asks again.
+    ClientImport.objects.filter(pk=job.pk).update(status="reading")
+    ImportJob.objects.filter(options__client_import=job.pk).update(status="checking", percent=30)
+    reading = browser.get(url("import_check", company, client_import_id=job.pk)).content.decode()
+    assert 'hx-trigger="every 1s"' in reading and "30%" in reading
+    # Once read, the poll reloads the page into the mapping step.
+    ClientImport.objects.filter(pk=job.pk).update(status="uploaded")
+    polled = browser.get(url("import_check", company, client_import_id=job.pk), HTTP_HX_REQUEST="true")
+    assert polled.headers["HX-Refresh"] == "true"
+
+
+def test_a_client_file_over_the_cap_fails_in_the_worker_with_the_reason(tenant_a, alice, monkeypatch):
+    monkeypatch.setattr("frontdesk.core.spreadsheets.background.BACKGROUND_ROWS", 20)
+    monkeypatch.setattr("frontdesk.clients.spreadsheets.MAX_ROWS", 30)
+    browser = client_for(alice)
+    rows = [["ФИО", "Телефон"]] + [[f"Клиент {n}", f"+7900555{n:04d}"] for n in range(50)]
+    browser.post(url("import", tenant_a.company), {"file": _xlsx(rows)})
+    job = ClientImport.objects.get()
+    page = browser.get(url("import_check", tenant_a.company, client_import_id=job.pk), HTTP_ACCEPT_LANGUAGE="en")
+    assert job.status == "reading" and 'data-testid="import-job-failed"' in page.content.decode()
+    assert "more than 30 rows" in page.content.decode() and not Client.objects.exists()

@@ -9,7 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from frontdesk.finance.models import Counterparty
 from frontdesk.testing.fixtures import client_for
-from frontdesk.testing.spreadsheets import assert_written_as_text
+from frontdesk.testing.spreadsheets import assert_written_as_text, break_cell
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +111,16 @@ def test_a_specialist_can_neither_export_nor_import(tenant_a, sam):
     assert http.get(url(tenant_a.company, "export/")).status_code == 403
     assert http.post(url(tenant_a.company, "import/"), {"file": xlsx([["Name"], ["X"]])}).status_code == 403
     assert not Counterparty.objects.exists()
+
+
+@pytest.mark.parametrize("kind", ["text declared as a number", "formula with an error", "yes/no that is neither"])
+def test_a_cell_that_cannot_be_read_is_a_bad_row_not_an_error_page(tenant_a, landlord, amy, kind):
+    http = client_for(amy)
+    good = xlsx([["Name", "INN"], ["ООО «Краски»", "7712345678"], ["ИП Сидоров", "771234567890"]])
+    upload = SimpleUploadedFile("broken.xlsx", break_cell(good.read(), "B3", kind))
+    response = http.post(url(tenant_a.company, "import/"), {"file": upload}, HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
+    assert response.status_code == 200 and page.count('data-testid="bad-row"') == 1
+    assert 'data-row="3"' in page and "Cell B3" in page
+    http.post(url(tenant_a.company, "import/"), {"confirm": "1"})
+    assert list(Counterparty.objects.values_list("name", flat=True)) == ["ООО «Аренда»"]

@@ -3,6 +3,7 @@
 import datetime
 import io
 
+import pytest
 from openpyxl import Workbook, load_workbook
 
 from frontdesk.core.models import Event
@@ -10,7 +11,7 @@ from frontdesk.staff import services, spreadsheets
 from frontdesk.staff.models import Specialist, WorkInterval
 from frontdesk.staff.tests.factories import make_position, make_specialist, month_days
 from frontdesk.testing.fixtures import client_for
-from frontdesk.testing.spreadsheets import assert_written_as_text
+from frontdesk.testing.spreadsheets import assert_written_as_text, break_cell
 
 T = datetime.time
 D = datetime.date
@@ -259,3 +260,35 @@ def test_staff_and_schedule_exports_write_formula_like_text_as_text(tenant_a, al
     assert_written_as_text(staff, "=1+1", "@SUM(A1)", "-5", '=HYPERLINK("http://x","y")')
     schedule = client.get(f"/c/{tenant_a.company.pk}/schedule/export/?month=2026-05").content
     assert_written_as_text(schedule, "=1+1", "-5")
+
+
+@pytest.mark.parametrize("kind", ["text declared as a number", "formula with an error", "missing shared string"])
+def test_a_staff_cell_that_cannot_be_read_is_a_bad_row_not_an_error_page(tenant_a, alice, kind):
+    data = _xlsx(
+        [
+            ["Name", "Phone", "Branches"],
+            ["Анна", "+79161234567", "Лаванда Арбат"],
+            ["Мария", "+79161234568", "Лаванда Арбат"],
+        ]
+    )
+    client = client_for(alice)
+    response = _upload(client, f"/c/{tenant_a.company.pk}/staff/import/", break_cell(data, "B3", kind))
+    html = response.content.decode()
+    assert response.status_code == 200 and html.count('data-testid="bad-row"') == 1
+    assert 'data-row="3"' in html and "Cell B3" in html
+    client.post(f"/c/{tenant_a.company.pk}/staff/import/", {"confirm": "1"})
+    assert not Specialist.objects.exists()
+
+
+@pytest.mark.parametrize("kind", ["text declared as a number", "formula with an error", "date that is not a date"])
+def test_a_schedule_cell_that_cannot_be_read_is_a_bad_row_not_an_error_page(tenant_a, alice, kind):
+    make_specialist(tenant_a.company, name="Анна")
+    make_specialist(tenant_a.company, name="Мария")
+    data = _xlsx([["Сотрудник", "01.05.2026"], ["Анна", "10:00-19:00"], ["Мария", "10:00-19:00"]])
+    client = client_for(alice)
+    response = _upload(client, f"/c/{tenant_a.company.pk}/schedule/import/", break_cell(data, "B2", kind))
+    html = response.content.decode()
+    assert response.status_code == 200 and html.count('data-testid="bad-row"') == 1
+    assert 'data-row="2"' in html and "Cell B2" in html
+    client.post(f"/c/{tenant_a.company.pk}/schedule/import/", {"confirm": "1"})
+    assert not WorkInterval.objects.exists()
