@@ -278,25 +278,36 @@ def move_slots(link: BookingLink, day_from, day_to):
         return []
 
 
+def _check_move(link: BookingLink, visit, records, start: datetime.datetime) -> None:
+    if not changeable(visit, records):
+        raise BookingError("too_late")
+    if any(r.group_event_id for r in records):
+        raise BookingError("class_not_movable")
+    day = start.astimezone(visit.company.tz).date()
+    try:
+        slot = check_slot(_move_query(visit, records, day, day), start)
+    except ServiceUnavailable:
+        slot = None
+    local = start.astimezone(visit.company.tz)
+    step = OnlineBookingSettings.for_company(visit.company).step
+    if slot is None or (step and (local.hour * 60 + local.minute) % step):
+        raise SlotTaken(move_slots(link, day, day + datetime.timedelta(days=7))[:6])
+
+
+def check_move(link: BookingLink, start: datetime.datetime) -> None:
+    """Whether the visit may move to `start` now (the confirmation page asks before the client
+    confirms); raises what move_visit would raise. Reads only: the time is not held."""
+    visit = link.visit
+    _check_move(link, visit, visit_records(visit), start)
+
+
 def move_visit(link: BookingLink, start: datetime.datetime) -> list[Record]:
     """The client moves the visit to one of the offered times (move_slots); every record of the
     visit shifts by the same amount, with the same specialists."""
     with transaction.atomic():
         visit = link.visit
         records = visit_records(visit)
-        if not changeable(visit, records):
-            raise BookingError("too_late")
-        if any(r.group_event_id for r in records):
-            raise BookingError("class_not_movable")
-        day = start.astimezone(visit.company.tz).date()
-        try:
-            slot = check_slot(_move_query(visit, records, day, day), start)
-        except ServiceUnavailable:
-            slot = None
-        local = start.astimezone(visit.company.tz)
-        step = OnlineBookingSettings.for_company(visit.company).step
-        if slot is None or (step and (local.hour * 60 + local.minute) % step):
-            raise SlotTaken(move_slots(link, day, day + datetime.timedelta(days=7))[:6])
+        _check_move(link, visit, records, start)
         shift = start - records[0].start
         return [move_record(record, start=record.start + shift) for record in records]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("book/network/<int:chain_id>/", views.network_page, name="network"),
     path("my/<str:token>/", views.my_booking, name="my"),
     path("my/<str:token>/move/", views.my_move, name="my_move"),
+    path("my/<str:token>/cancel/", views.my_cancel, name="my_cancel"),
     path("my/<str:token>/pay/", views.pay_booking, name="pay_booking"),
     # Back office: Settings → Online booking.
     path("c/<int:company_id>/settings/online-booking/", settings_views.online_booking, name="settings"),

@@ -469,38 +469,87 @@ def _my_context(request, **extra):
     records = services.visit_records(visit)
     tz = visit.company.tz
     lines = [line for record in records for line in record.lines.all()]
+    passthrough = {k: request.GET[k][:200] for k in PASSTHROUGH if request.GET.get(k)}
     return {
         "link": link,
         "visit": visit,
         "company": visit.company,
         "records": records,
         "start": records[0].start.astimezone(tz) if records else None,
+        "end": records[-1].end.astimezone(tz) if records else None,
         "lines": lines,
         "total": sum(line.price for line in lines),
         "changeable": services.changeable(visit, records),
         "prepayment": prepayment_state(visit),
         "settings": OnlineBookingSettings.for_company(visit.company),
-        "extra": {k: request.GET[k][:200] for k in PASSTHROUGH if request.GET.get(k)},
+        "extra": passthrough,
+        # The language and tags travel with every link and form of the self-service pages.
+        "query": urlencode(passthrough),
         **extra,
     }
+
+
+def _my_url(name: str, token: str, context, **params) -> str:
+    query = urlencode({**context["extra"], **params})
+    return reverse(name, kwargs={"token": token}) + (f"?{query}" if query else "")
 
 
 @public_booking
 def my_booking(request, token):
     """The booking link's page: what, where, when; cancel or move while the deadline allows."""
-    context = _my_context(request, new=request.GET.get("new") == "1" or request.GET.get("paid") == "1")
+    context = _my_context(
+        request,
+        new=request.GET.get("new") == "1" or request.GET.get("paid") == "1",
+        cancelled=request.GET.get("cancelled") == "1",
+    )
     if request.method == "POST" and request.POST.get("action") == "cancel":
+        # A cancel posted from an older page still asks first: only the confirmation cancels.
+        return redirect(_my_url("booking:my_cancel", token, context), permanent=False)
+    return render(request, "booking/my.html", context)
+
+
+@public_booking
+def my_cancel(request, token):
+    """Cancelling from the booking link: GET asks (what will be cancelled), POST cancels."""
+    context = _my_context(request)
+    if not context["changeable"]:
+        context["error"] = BookingError("too_late").message
+        return render(request, "booking/my.html", context, status=409)
+    if request.method == "POST":
         try:
             services.cancel_visit(request.booking_link)
         except BookingError as error:
             context["error"] = error.message
             return render(request, "booking/my.html", context, status=409)
-        context = _my_context(request, cancelled=True)
-    return render(request, "booking/my.html", context)
+        return redirect(_my_url("booking:my", token, context, cancelled=1))
+    return render(request, "booking/cancel.html", context)
+
+
+def _moment(value: str, tz) -> datetime.datetime | None:
+    """The chosen time of a move ("2026-12-08T12:00+03:00" or the branch's wall clock)."""
+    try:
+        start = datetime.datetime.fromisoformat(value[:40])
+    except ValueError:
+        return None
+    return start if start.tzinfo is not None else start.replace(tzinfo=tz)
+
+
+def _move_refused(request, context, error, status):
+    """The move page again with the reason and, for a taken time, the nearest free ones."""
+    context["error"] = error.message
+    tz = context["company"].tz
+    if isinstance(error, SlotTaken):
+        context["alternatives"] = [
+            (moment, _my_url("booking:my_move", context["link"].token, context, d=moment.date(), at=iso))
+            for iso, moment in _alternatives(error.alternatives, tz)
+        ]
+    return render(request, "booking/move.html", context, status=status)
 
 
 @public_booking
 def my_move(request, token):
+    """Moving from the booking link: choose a day and a time; GET with the time shows the old and
+    the new time side by side and asks to confirm; POST moves."""
     link = request.booking_link
     context = _my_context(request)
     if not context["changeable"]:
@@ -509,6 +558,28 @@ def my_move(request, token):
     company = link.visit.company
     tz = company.tz
     settings = context["settings"]
+    wanted = request.POST.get("at") if request.method == "POST" else request.GET.get("at")
+    if wanted is not None:
+        start = _moment(wanted, tz)
+        if start is None:
+            context["error"] = _("This time cannot be chosen. Choose another one.")
+            return render(request, "booking/move.html", context, status=400)
+        try:
+            if request.method == "POST":
+                services.move_visit(link, start)
+                return redirect(_my_url("booking:my", token, context, moved=1))
+            services.check_move(link, start)
+        except BookingError as error:
+            return _move_refused(request, context, error, 409)
+        new_start = start.astimezone(tz)
+        context.update(
+            confirm=True,
+            at=new_start.isoformat(timespec="minutes"),
+            new_start=new_start,
+            new_end=new_start + (context["end"] - context["start"]),
+            back=_my_url("booking:my_move", token, context, d=new_start.date()),
+        )
+        return render(request, "booking/move.html", context)
     today = timezone.now().astimezone(tz).date()
     last_day = today + datetime.timedelta(days=settings.max_days_ahead)
     day = None
@@ -520,34 +591,27 @@ def my_move(request, token):
         if day and not today <= day <= last_day:
             context["error"] = _("Bookings are taken from today up to %(date)s.") % {"date": last_day}
             day = None
-    if request.method == "POST":
-        try:
-            start = datetime.datetime.fromisoformat(request.POST.get("at", ""))
-            if start.tzinfo is None:
-                start = start.replace(tzinfo=tz)
-        except ValueError:
-            context["error"] = _("This time cannot be chosen. Choose another one.")
-            return render(request, "booking/move.html", context, status=400)
-        try:
-            services.move_visit(link, start)
-        except SlotTaken as taken:
-            context["error"] = taken.message
-            context["alternatives"] = _alternatives(taken.alternatives, tz)
-            return render(request, "booking/move.html", context, status=409)
-        except BookingError as error:
-            context["error"] = error.message
-            return render(request, "booking/move.html", context, status=409)
-        return redirect(reverse("booking:my", kwargs={"token": token}) + "?moved=1")
     first = day or today
     strip_end = min(first + datetime.timedelta(days=DAYS_SHOWN - 1), last_day)
     slots = services.move_slots(link, first, strip_end)
     by_day = group_by_local_date(slots, tz)
-    context["days"] = [(first + datetime.timedelta(days=i)) for i in range((strip_end - first).days + 1)]
+    context["days"] = [
+        (
+            first + datetime.timedelta(days=i),
+            _my_url("booking:my_move", token, context, d=first + datetime.timedelta(days=i)),
+        )
+        for i in range((strip_end - first).days + 1)
+    ]
     context["free_days"] = set(by_day)
     context["chosen_day"] = day
     context["times"] = (
         [
-            (s.start_at.astimezone(tz).isoformat(timespec="minutes"), s.start_at.astimezone(tz))
+            (
+                s.start_at.astimezone(tz),
+                _my_url(
+                    "booking:my_move", token, context, d=day, at=s.start_at.astimezone(tz).isoformat(timespec="minutes")
+                ),
+            )
             for s in by_day.get(day, [])
         ]
         if day

@@ -22,6 +22,7 @@ from functools import cached_property
 from django.utils.translation import gettext as _
 
 from frontdesk.accounts.permissions import Level
+from frontdesk.clients.lost import lost_after
 from frontdesk.clients.models import Client
 from frontdesk.clients.records import CardRecord, Totals, record_reader
 from frontdesk.core.models import Event, EventAction
@@ -92,11 +93,10 @@ class ClientCard:
 
     @cached_property
     def is_lost(self) -> bool:
+        # The client base's one rule (clients/lost.py), as the list's "Lost clients" applies it.
         t = self.totals
-        if t.visits < 3 or not t.usual_interval_days or not t.last_visit:
-            return False
-        since = (self.now - t.last_visit).total_seconds() / 86400
-        return since > 1.5 * t.usual_interval_days
+        moment = lost_after(t.visits, t.first_visit, t.last_visit)
+        return moment is not None and self.now > moment
 
     def may_see(self, section: str | None) -> bool:
         return section is None or self.viewer is None or self.viewer.can(section, Level.VIEW)

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.catalog.models import Service
+from frontdesk.clients.lost import lost_rule_text
 from frontdesk.clients.models import (
     MAX_FILE_SIZE,
     Client,
@@ -294,6 +295,7 @@ class ClientFilterForm(BootstrapFormMixin, forms.Form):
         self.fields["specialist"].queryset = Specialist.objects.filter(chain=chain)
         self.fields["service"].queryset = Service.objects.filter(chain=chain).order_by("title", "id")
         self.fields["branch"].queryset = Company.objects.filter(chain=chain)
+        self.fields["lost"].help_text = lost_rule_text()
         self.fields["q"].widget.attrs.update(
             {"placeholder": _("Name, phone digits or email"), "autocomplete": "off", "type": "search"}
         )

@@ -325,7 +325,7 @@ class ClientStats(models.Model):
     first_visit = models.DateTimeField(null=True)
     last_visit = models.DateTimeField(null=True)
     interval_days = models.FloatField(null=True)  # mean gap between visits
-    # When a regular (3+ visits) counts as lost: last visit + 1.5 usual intervals.
+    # When a regular counts as lost (the one rule: clients/lost.py).
     lost_after = models.DateTimeField(null=True)
 
     class Meta:

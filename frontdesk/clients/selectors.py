@@ -257,9 +257,9 @@ def with_stats(queryset: QuerySet) -> QuerySet:
 
 
 def lost_condition(now: datetime.datetime) -> Q:
-    """Regulars (≥ 3 visits) whose time since the last visit is more than 1.5× their usual
-    interval. The usual interval is the mean gap, (last − first) / (visits − 1) (the card shows the
-    median); ClientStats keeps the moment a regular becomes lost, so this is an index range."""
+    """Lost clients by the one rule of `clients/lost.py` (a regular past 1.5× their usual interval
+    and at least 30 days); ClientStats keeps the moment a regular becomes lost, so this is an
+    index range."""
     if connection.vendor == "sqlite":
         # SQLite's planner would take the lost_after index, read every lost client and sort them
         # all by name (340 ms for 110,000 at full size); with that index hidden by the unary plus

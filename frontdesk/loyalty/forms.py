@@ -5,8 +5,27 @@ from django.utils.translation import gettext_lazy as _
 from frontdesk.catalog.models import Service, ServiceCategory
 from frontdesk.core.forms import BootstrapFormMixin
 from frontdesk.loyalty.errors import MESSAGES
-from frontdesk.loyalty.models import CategoryRate, Programme, ProgrammeKind, Tier
+from frontdesk.loyalty.models import STEP_KINDS, CategoryRate, Programme, ProgrammeKind, Tier
 from frontdesk.tenancy.models import Company
+
+ALL_KINDS = frozenset(ProgrammeKind.values)
+BONUS_KINDS = frozenset({ProgrammeKind.BONUS})
+PROMOTION_KINDS = frozenset({ProgrammeKind.EVERY_NTH, ProgrammeKind.FIRST_VISIT})
+
+# Which parts of the programme form apply to which type of programme (the rules in rules.py read
+# only these): (the types, the fields). The page shows a part only for its types, and the server
+# validates and saves only the fields of the parts that apply; the others keep what they held.
+SECTIONS = {
+    "steps": (STEP_KINDS, ("basis", "window_days", "lapse_days")),
+    "bonuses": (
+        BONUS_KINDS,
+        ("accrual_percent", "redeem_percent", "bonus_lifetime_days", "welcome_bonus", "birthday_bonus", "combinable"),
+    ),
+    "promotions": (PROMOTION_KINDS, ("services", "categories")),
+    "nth": (frozenset({ProgrammeKind.EVERY_NTH}), ("nth",)),
+    "percent": (frozenset({ProgrammeKind.FIRST_VISIT}), ("percent",)),
+    "referrals": (ALL_KINDS, ("referrer_bonus", "newcomer_bonus", "newcomer_discount", "referrer_discount")),
+}
 
 
 class ProgrammeForm(BootstrapFormMixin, forms.ModelForm):
@@ -67,6 +86,43 @@ class ProgrammeForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["services"].label_from_instance = lambda s: f"{s.title} · {s.company.name}"
         self.fields["categories"].queryset = ServiceCategory.objects.filter(is_archived=False).select_related("company")
         self.fields["categories"].label_from_instance = lambda c: f"{c.title} · {c.company.name}"
+
+    @property
+    def kind(self) -> str:
+        """The type the form is about: as posted, else the programme's."""
+        if self.is_bound:
+            return self.data.get(self.add_prefix("kind"), "")
+        return self.initial.get("kind") or self.instance.kind or ""
+
+    def applies(self, section: str) -> bool:
+        return self.kind in SECTIONS[section][0]
+
+    @property
+    def section_kinds(self) -> dict[str, str]:
+        """{section: its types, space-separated}: the page's `data-kinds` for the script."""
+        return {name: " ".join(sorted(kinds)) for name, (kinds, _fields) in SECTIONS.items()}
+
+    @property
+    def shown(self) -> set[str]:
+        return {name for name in SECTIONS if self.applies(name)}
+
+    def full_clean(self):
+        # The fields of parts that do not apply to the type are neither read nor validated: for
+        # the time of cleaning they are disabled, so each keeps its current value.
+        off = [
+            field
+            for name, (_kinds, fields) in SECTIONS.items()
+            if not self.applies(name)
+            for field in fields
+            if not self.fields[field].disabled
+        ]
+        for field in off:
+            self.fields[field].disabled = True
+        try:
+            super().full_clean()
+        finally:
+            for field in off:
+                self.fields[field].disabled = False
 
     def clean(self):
         data = super().clean()

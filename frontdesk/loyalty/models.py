@@ -5,10 +5,13 @@ A card's bonus balance is never stored: it is the sum of its `BonusOperation` ro
 invariant 3). Operations are only added; an expiry, a refund or a correction is a new row.
 Certificates and abonements live in frontdesk/prepaid."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.core.models import ChainScopedModel
@@ -23,11 +26,20 @@ PERCENT = {
 }
 
 
+def percent_text(value) -> str:
+    """12.50 → 12.5 and 10.00 → 10, in the page's number format."""
+    return formats.number_format(Decimal(f"{Decimal(value).normalize():f}"))
+
+
 class ProgrammeKind(models.TextChoices):
     CUMULATIVE = "cumulative", _("Cumulative discount")
     BONUS = "bonus", _("Bonuses (cashback)")
     EVERY_NTH = "every_nth", _("Every Nth visit free")
     FIRST_VISIT = "first_visit", _("Discount on the first visit for a service")
+
+
+# The types whose programmes have steps (a cumulative discount, or a bonus programme's statuses).
+STEP_KINDS = frozenset({ProgrammeKind.CUMULATIVE, ProgrammeKind.BONUS})
 
 
 class Basis(models.TextChoices):
@@ -106,6 +118,11 @@ class Programme(ChainScopedModel):
     def __str__(self):
         return self.title
 
+    @property
+    def has_steps(self) -> bool:
+        """Whether steps apply to this type (rules.py reads them only then)."""
+        return self.kind in STEP_KINDS
+
     def valid_in(self, company_id) -> bool:
         if self.all_branches:
             return True
@@ -133,6 +150,23 @@ class Tier(ChainScopedModel):
 
     def __str__(self):
         return self.name or str(self.threshold)
+
+    def cashback(self):
+        """The step's cashback in a bonus programme: its own, else the programme's (rules.py)."""
+        return self.programme.accrual_percent if self.accrual_percent is None else self.accrual_percent
+
+    def benefit(self) -> str:
+        """What the step gives, in words, by its programme's type — the one text every list of
+        steps shows: a bonus programme's status is its cashback (and a discount if it has one),
+        a cumulative step its discounts."""
+        parts = []
+        if self.programme.kind == ProgrammeKind.BONUS:
+            parts.append(_("cashback %(percent)s%%") % {"percent": percent_text(self.cashback())})
+        if self.discount_services:
+            parts.append(_("%(percent)s%% off services") % {"percent": percent_text(self.discount_services)})
+        if self.discount_goods:
+            parts.append(_("%(percent)s%% off goods") % {"percent": percent_text(self.discount_goods)})
+        return ", ".join(str(part) for part in parts) or str(_("no discount"))
 
 
 class CategoryRate(ChainScopedModel):

@@ -47,10 +47,24 @@ def programmes(request, company_id):
 
 def _programme_form(request, programme):
     form = ProgrammeForm(request.POST or None, instance=programme, chain=request.chain)
+    if "show" in request.POST:
+        # "Show the fields of this type" (the page without its script): the same form again for
+        # the chosen type, as typed so far, not yet checked.
+        posted = form
+        form = ProgrammeForm(
+            initial={name: posted[name].data for name in posted.fields}, instance=programme, chain=request.chain
+        )
     tiers = TierFormSet(request.POST or None, instance=programme, prefix="tiers")
     rates = CategoryRateFormSet(request.POST or None, instance=programme, prefix="rates")
-    if request.method == "POST" and form.is_valid() and tiers.is_valid() and rates.is_valid():
-        kept = [f for f in tiers.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+    # Steps and category rates are read, checked and saved only for the types they apply to.
+    formsets = [f for f, section in ((tiers, "steps"), (rates, "bonuses")) if form.applies(section)]
+    if (
+        request.method == "POST"
+        and "show" not in request.POST
+        and form.is_valid()
+        and all(f.is_valid() for f in formsets)
+    ):
+        kept = tiers in formsets and [f for f in tiers.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
         if form.cleaned_data["kind"] == ProgrammeKind.CUMULATIVE and not kept:
             form.add_error(None, MESSAGES["tiers_needed"])
         else:
@@ -59,7 +73,7 @@ def _programme_form(request, programme):
                 programme.chain = request.chain
                 programme.save()
                 form.save_m2m()
-                for formset in (tiers, rates):
+                for formset in formsets:
                     for item in formset.save(commit=False):
                         item.chain_id = request.chain.pk
                         item.programme = programme
@@ -72,7 +86,8 @@ def _programme_form(request, programme):
         request,
         "loyalty/programme_form.html",
         {"form": form, "tiers": tiers, "rates": rates, "programme": programme, "tab": "programmes"},
-        status=400 if request.method == "POST" else 200,
+        # "Show the fields of this type" (the page without its script) only re-renders the form.
+        status=400 if request.method == "POST" and "show" not in request.POST else 200,
     )
 
 

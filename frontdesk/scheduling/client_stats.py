@@ -14,12 +14,12 @@ reports (or fixes) differences.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import Count, Max, Min, Q
 
+from frontdesk.clients.lost import lost_after
 from frontdesk.clients.models import Client, ClientStats
 from frontdesk.clients.models import Client as _Client
 from frontdesk.clients.models import ClientStats as _ClientStats
@@ -38,8 +38,6 @@ from frontdesk.scheduling.signals import (
 )
 
 COMPLETED = RecordStatus.COMPLETED
-LOST_MIN_VISITS = 3
-LOST_FACTOR = 1.5
 BATCH = 2000
 FIELDS = ("visits", "no_shows", "spend", "first_visit", "last_visit", "interval_days", "lost_after")
 
@@ -87,8 +85,7 @@ def compute_stats(client_ids: Iterable[int], apps=None) -> dict[int, ClientStats
             if stats.visits >= 2 and stats.first_visit and stats.last_visit:
                 seconds = (stats.last_visit - stats.first_visit).total_seconds() / (stats.visits - 1)
                 stats.interval_days = round(seconds / 86400, 2)
-                if stats.visits >= LOST_MIN_VISITS:
-                    stats.lost_after = stats.last_visit + datetime.timedelta(seconds=round(seconds * LOST_FACTOR))
+                stats.lost_after = lost_after(stats.visits, stats.first_visit, stats.last_visit)
             result[pk] = stats
     return result
 

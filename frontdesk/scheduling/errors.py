@@ -37,3 +37,15 @@ MESSAGES.update(
         "visit_checked_out": _("This visit is checked out at the cash desk; change it through a refund there."),
     }
 )
+
+# The journal's change of a record's services and specialist (services.change_record_services).
+MESSAGES.update(
+    {
+        "not_changeable": _("A completed or cancelled record cannot be changed."),
+        "class_record": _("A place in a class is changed on the class's page."),
+        "does_not_fit": _(
+            "%(specialist)s is busy or not working from %(start)s to %(end)s, so the visit does not fit. "
+            "Choose other services or another specialist, or overbook on purpose."
+        ),
+    }
+)

@@ -68,6 +68,34 @@ class RangeForm(forms.Form):
         return data
 
 
+def _clean_services(form, data) -> None:
+    """The chosen services in the order the administrator picked them (the visit follows it),
+    each one the chosen specialist performs: the booking form's rule, and the visit dialog's."""
+    specialist, services = data.get("specialist"), data.get("services")
+    if specialist is None or not services:
+        return
+    wanted = [int(v) for v in form.data.getlist("services") if str(v).isdigit()]
+    by_id = {service.pk: service for service in services}
+    ordered, seen = [], set()
+    for pk in wanted:
+        if pk in by_id and pk not in seen:
+            ordered.append(by_id[pk])
+            seen.add(pk)
+    data["services"] = ordered
+    performed = set(
+        SpecialistService.objects.filter(specialist=specialist, service__in=ordered).values_list(
+            "service_id", flat=True
+        )
+    )
+    missing = [service.title for service in ordered if service.pk not in performed]
+    if missing:
+        form.add_error(
+            "services",
+            _("%(specialist)s does not perform: %(services)s.")
+            % {"specialist": specialist.name, "services": ", ".join(missing)},
+        )
+
+
 class BookForm(forms.Form):
     start = LocalDateTimeField(label=_("time"))
     specialist = forms.ModelChoiceField(queryset=None, label=_("specialist"))
@@ -101,29 +129,7 @@ class BookForm(forms.Form):
     def clean(self):
         data = super().clean()
         data["source"] = data.get("source") or RecordSource.ADMIN
-        specialist, services = data.get("specialist"), data.get("services")
-        if specialist is not None and services:
-            # Keep the order the administrator picked the services in: the visit follows it.
-            wanted = [int(v) for v in self.data.getlist("services") if str(v).isdigit()]
-            by_id = {service.pk: service for service in services}
-            ordered, seen = [], set()
-            for pk in wanted:
-                if pk in by_id and pk not in seen:
-                    ordered.append(by_id[pk])
-                    seen.add(pk)
-            data["services"] = ordered
-            performed = set(
-                SpecialistService.objects.filter(specialist=specialist, service__in=ordered).values_list(
-                    "service_id", flat=True
-                )
-            )
-            missing = [service.title for service in ordered if service.pk not in performed]
-            if missing:
-                self.add_error(
-                    "services",
-                    _("%(specialist)s does not perform: %(services)s.")
-                    % {"specialist": specialist.name, "services": ", ".join(missing)},
-                )
+        _clean_services(self, data)
         if data.get("client") is None and not data.get("client_phone") and "client_phone" not in self.errors:
             self.add_error("client_phone", _("Find a client or enter a new client's phone."))
         if data.get("repeat"):
@@ -159,6 +165,25 @@ class MoveForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["start"].tz = ZoneInfo(company.timezone)
         self.fields["specialist"].queryset = branch_specialists(company, viewer)
+
+
+class ChangeForm(forms.Form):
+    """The visit dialog's change of a record's services and specialist: the same choices as the
+    booking form (the branch's services, in the order picked, that the specialist performs)."""
+
+    specialist = forms.ModelChoiceField(queryset=None, label=_("specialist"))
+    services = forms.ModelMultipleChoiceField(queryset=None, label=_("services"))
+    overbook = forms.BooleanField(required=False, label=_("overbook on purpose"))
+
+    def __init__(self, *args, company, viewer: Viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["specialist"].queryset = branch_specialists(company, viewer)
+        self.fields["services"].queryset = Service.objects.filter(company=company, is_archived=False, is_group=False)
+
+    def clean(self):
+        data = super().clean()
+        _clean_services(self, data)
+        return data
 
 
 class ResizeForm(forms.Form):

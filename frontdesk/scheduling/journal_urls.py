@@ -15,6 +15,7 @@ urlpatterns = [
     path("c/<int:company_id>/journal/print/", views.print_day, name="print"),
     path("c/<int:company_id>/journal/records/<int:record_id>/", views.record_detail, name="record"),
     path("c/<int:company_id>/journal/records/<int:record_id>/move/", views.record_move, name="record_move"),
+    path("c/<int:company_id>/journal/records/<int:record_id>/change/", views.record_change, name="record_change"),
     path("c/<int:company_id>/journal/records/<int:record_id>/resize/", views.record_resize, name="record_resize"),
     path("c/<int:company_id>/journal/records/<int:record_id>/status/", views.record_status, name="record_status"),
     path("c/<int:company_id>/journal/records/<int:record_id>/comment/", views.record_comment, name="record_comment"),

@@ -27,6 +27,7 @@ from frontdesk.scheduling.availability import Segment
 from frontdesk.scheduling.errors import BookingError, SlotTaken
 from frontdesk.scheduling.journal_forms import (
     BookForm,
+    ChangeForm,
     CommentForm,
     MoveForm,
     PrepaidForm,
@@ -47,6 +48,7 @@ from frontdesk.scheduling.series import (
 )
 from frontdesk.scheduling.services import (
     book_visit,
+    change_record_services,
     change_refusal,
     move_record,
     resize_record,
@@ -379,8 +381,28 @@ def record_detail(request, company_id, record_id):
             # The cash desk takes the payment on its own page (frontdesk.finance).
             "can_check_out": request.membership.can(Section.FINANCE, Level.EDIT),
             "can_see_payment": request.membership.can(Section.FINANCE, Level.VIEW),
+            "can_see_client": record.client_id and request.membership.can(Section.CLIENTS, Level.VIEW),
+            **_change_choices(request, record, can_edit and not refusal),
         },
     )
+
+
+def _change_choices(request, record, may_change) -> dict:
+    """What the dialog's "Change services or specialist" offers: the branch's specialists and the
+    services of the record's specialist (the booking form's lists), the record's own ticked."""
+    if not may_change or record.status not in RecordStatus.UNFINISHED or record.group_event_id:
+        return {"change": None}
+    ticked = list(record.lines.order_by("position").values_list("service_id", flat=True))
+    offered = journal.specialist_services(request.company, record.specialist_id)
+    return {
+        "change": {
+            "specialists": list(
+                journal.branch_specialists(request.company, journal.viewer_for(request)).values("id", "name")
+            ),
+            "services": [{**service, "ticked": service["id"] in ticked} for service in offered],
+            "order": " ".join(str(pk) for pk in ticked),
+        }
+    }
 
 
 @section_required(Section.JOURNAL, Level.EDIT)
@@ -409,6 +431,28 @@ def record_move(request, company_id, record_id):
     except SeriesConflict as exc:
         return _series_error(exc, ZoneInfo(request.company.timezone), status=400)
     return JsonResponse({"ok": True, "message": _("The record is moved.")})
+
+
+@section_required(Section.JOURNAL, Level.EDIT)
+def record_change(request, company_id, record_id):
+    """The visit dialog's change of the record's services and specialist, through the one service
+    that does it (collisions, prices and durations as at booking, events, the event log)."""
+    record = _record_for(request, record_id)  # 404 for a stranger's record before anything else
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = ChangeForm(request.POST, company=request.company, viewer=journal.viewer_for(request))
+    if not form.is_valid():
+        return _form_error(form)
+    data = form.cleaned_data
+    wanted = [service.pk for service in data["services"]]
+    current = list(record.lines.order_by("position").values_list("service_id", flat=True))
+    if wanted == current and data["specialist"].pk == record.specialist_id:
+        return JsonResponse({"ok": True, "message": _("Nothing has changed.")})
+    try:
+        change_record_services(record, wanted, specialist=data["specialist"], overbook=data["overbook"])
+    except BookingError as exc:
+        return _error(exc.message, status=409)
+    return JsonResponse({"ok": True, "message": _("The visit is changed.")})
 
 
 @section_required(Section.JOURNAL, Level.EDIT)

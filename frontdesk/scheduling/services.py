@@ -414,16 +414,30 @@ def set_record_comment(record: Record, comment: str) -> Record:
         return record
 
 
-def change_record_services(record: Record, service_ids: list[int], *, overbook: bool = False) -> Record:
-    """Give a record other services (in this order), from its start: the lines, the end and the
-    block follow the specialist's durations, and the new block must be free like any booking."""
+def change_record_services(
+    record: Record, service_ids: list[int], *, specialist=None, overbook: bool = False
+) -> Record:
+    """Give a record other services (in this order) and, if `specialist` is given, another
+    specialist, from the same start: the visit dialog of the journal and the API.
+
+    Guarantees, as for a booking: the lines' durations and prices are the specialist's own (else
+    the service's), as `book_visit` sets them; the new block must be free for that specialist and
+    the services' resources (BookingError "does_not_fit" otherwise, unless `overbook`, which is
+    logged); a checked-out visit (the change guards), a finished or cancelled record and a place in
+    a class are refused; the time given back goes to the waiting list after commit. Each saved or
+    deleted line and the record's save are announced like any other change
+    (`scheduling.record_lines_changed`, `scheduling.record_moved`)."""
     if not service_ids:
         raise BookingError("no_segments")
+    specialist_id = getattr(specialist, "pk", specialist) or record.specialist_id
+    end = record.end
     try:
         with transaction.atomic():
             record = _locked(record)
             if record.status not in RecordStatus.UNFINISHED:
-                raise BookingError("not_movable")
+                raise BookingError("not_changeable")
+            if record.group_event_id:
+                raise BookingError("class_record")
             services = {
                 s.pk: s
                 for s in Service.objects.filter(
@@ -432,9 +446,7 @@ def change_record_services(record: Record, service_ids: list[int], *, overbook: 
             }
             links = {
                 link.service_id: link
-                for link in SpecialistService.objects.filter(
-                    specialist_id=record.specialist_id, service_id__in=services
-                )
+                for link in SpecialistService.objects.filter(specialist_id=specialist_id, service_id__in=services)
             }
             if set(service_ids) - set(services) or set(service_ids) - set(links):
                 raise BookingError("service_unavailable")
@@ -445,12 +457,12 @@ def change_record_services(record: Record, service_ids: list[int], *, overbook: 
             block_end = end + datetime.timedelta(minutes=last.buffer_after)
             _check_length(block_start, block_end)
             resource_ids = sorted({r.pk for pk in service_ids for r in services[pk].resources.all()})
-            queue_bookings(Specialist.objects.filter(pk=record.specialist_id))
-            free = block_is_free(
-                record.company, record.specialist_id, block_start, block_end, resource_ids, (record.pk,)
-            )
+            queue_bookings(Specialist.objects.filter(pk=specialist_id))
+            free = block_is_free(record.company, specialist_id, block_start, block_end, resource_ids, (record.pk,))
             if not free and not overbook:
-                raise BookingError("outside_work")
+                raise _does_not_fit(record, specialist_id, end)
+            if record.holds_time:
+                _offer_freed_time_later(record, record.block_start, record.block_end, record.specialist_id)
             record.lines.all().delete()
             moment = record.start
             for position, (pk, duration) in enumerate(zip(service_ids, durations, strict=True)):
@@ -465,6 +477,7 @@ def change_record_services(record: Record, service_ids: list[int], *, overbook: 
                     position=position,
                 )
                 moment += datetime.timedelta(minutes=duration)
+            record.specialist_id = specialist_id
             record.end, record.block_start, record.block_end = end, block_start, block_end
             record.overbooked = not free
             record.save()
@@ -482,7 +495,19 @@ def change_record_services(record: Record, service_ids: list[int], *, overbook: 
                 log_action(record, code="record.overbooked")
             return record
     except IntegrityError:
-        raise BookingError("outside_work") from None
+        raise _does_not_fit(record, specialist_id, end) from None
+
+
+def _does_not_fit(record: Record, specialist_id, end) -> BookingError:
+    """The refusal of a change that would collide: who is busy, and until when it would run."""
+    tz = ZoneInfo(record.company.timezone)
+    name = Specialist.objects.filter(pk=specialist_id).values_list("name", flat=True).first() or ""
+    return BookingError(
+        "does_not_fit",
+        specialist=name,
+        start=record.start.astimezone(tz).strftime("%H:%M"),
+        end=end.astimezone(tz).strftime("%H:%M"),
+    )
 
 
 def set_record_prepaid(record: Record, prepaid: bool) -> Record:

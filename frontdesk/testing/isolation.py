@@ -200,6 +200,7 @@ ROUTES_OUTSIDE_BACKOFFICE = {
     "booking:network",
     "booking:my",
     "booking:my_move",
+    "booking:my_cancel",
     # Online payments: the provider's webhook (signed per branch), the test provider's page (its
     # payment id is the key) and «pay online» behind a booking link; tested in
     # frontdesk/payments/tests/test_online.py.

@@ -99,11 +99,22 @@ def test_the_client_moves_and_cancels_through_the_link(new_page, branch):
     page.get_by_role("link", name="Move").click()
     page.locator(f"[data-day='{day.isoformat()}']").click()
     page.locator("[data-time='12:00']").click()
-    page.get_by_text("The booking is moved").wait_for()
+    # The chosen time is asked about first, beside the old one; nothing has moved yet.
+    page.get_by_text("Move the booking?").wait_for()
+    expect(page.get_by_test_id("move-old")).to_contain_text("10:00–11:00")
+    expect(page.get_by_test_id("move-new")).to_contain_text("12:00–13:00")
     record = Record.objects.get()
+    assert record.start.astimezone(company.tz).hour == 10
+    page.get_by_role("button", name="Yes, move it").click()
+    page.get_by_text("The booking is moved").wait_for()
+    record.refresh_from_db()
     assert record.start.astimezone(company.tz).hour == 12
-    page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Cancel the booking").click()
+    # Cancelling asks on a page of its own too (no browser dialog, so it works in any frame).
+    page.get_by_role("link", name="Cancel the booking").click()
+    page.get_by_text("Cancel the booking?").wait_for()
+    record.refresh_from_db()
+    assert record.status == RecordStatus.BOOKED
+    page.get_by_role("button", name="Yes, cancel the booking").click()
     page.get_by_text("The booking is cancelled").wait_for()
     record.refresh_from_db()
     assert record.status == RecordStatus.CANCELLED and BookingLink.objects.count() == 1

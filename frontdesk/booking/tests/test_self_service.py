@@ -1,4 +1,5 @@
 import datetime
+from urllib.parse import quote
 
 from django.urls import reverse
 from django.utils import timezone
@@ -24,14 +25,26 @@ def booked(salon, hhmm="10:00", phone="+79123456789", specialist=None):
     return records[0], link
 
 
-def test_the_link_shows_the_booking_and_cancels_it(client, salon):
+def test_the_link_shows_the_booking_and_cancels_it_after_asking(client, salon):
     record, link = booked(salon)
     url = reverse("booking:my", kwargs={"token": link.token}) + "?lang=en"
+    cancel = reverse("booking:my_cancel", kwargs={"token": link.token}) + "?lang=en"
     page = client.get(url)
     assert "Анна" in page.text and "Стрижка" in page.text and "Cancel the booking" in page.text
-    assert client.post(url, {"action": "cancel"}).status_code == 200
+    assert f'href="{cancel}"' in page.text.replace("&amp;", "&")
+    # The link asks first, naming what will be cancelled; a cancel posted from an older page too.
+    asked = client.get(cancel)
+    assert asked.status_code == 200 and "Cancel the booking?" in asked.text and "Keep the booking" in asked.text
+    assert "10:00–11:00" in asked.text and "Анна" in asked.text
+    older = client.post(url, {"action": "cancel"})
+    assert older.status_code == 302 and older["Location"] == cancel
+    record.refresh_from_db()
+    assert record.status == RecordStatus.BOOKED
+    done = client.post(cancel)
+    assert done.status_code == 302 and "cancelled=1" in done["Location"] and "lang=en" in done["Location"]
     record.refresh_from_db()
     assert record.status == RecordStatus.CANCELLED
+    assert "The booking is cancelled" in client.get(done["Location"]).text
 
 
 def test_after_the_deadline_the_link_only_shows_the_booking(client, salon):
@@ -42,11 +55,38 @@ def test_after_the_deadline_the_link_only_shows_the_booking(client, salon):
         settings.save()
     url = reverse("booking:my", kwargs={"token": link.token}) + "?lang=en"
     assert "Cancel the booking" not in client.get(url).text
-    refused = client.post(url, {"action": "cancel"})
+    refused = client.post(reverse("booking:my_cancel", kwargs={"token": link.token}) + "?lang=en")
     assert refused.status_code == 409 and "too late" in refused.text
+    assert client.get(reverse("booking:my_cancel", kwargs={"token": link.token})).status_code == 409
     assert client.get(reverse("booking:my_move", kwargs={"token": link.token})).status_code == 409
     record.refresh_from_db()
     assert record.status == RecordStatus.BOOKED
+
+
+def test_moving_shows_the_old_and_the_new_time_and_moves_only_when_confirmed(client, salon):
+    record, link = booked(salon)
+    move = reverse("booking:my_move", kwargs={"token": link.token})
+    times = client.get(move + f"?d={salon.day.isoformat()}&lang=en").text.replace("&amp;", "&")
+    target = at(salon.company, salon.day, "12:00").isoformat(timespec="minutes")
+    # A time is a link to the question, keeping the language.
+    assert f'href="{move}?lang=en&d={salon.day.isoformat()}&at={quote(target)}" data-time="12:00"' in times
+    asked = client.get(move, {"lang": "en", "d": salon.day.isoformat(), "at": target})
+    assert asked.status_code == 200 and "Move the booking?" in asked.text
+    old = asked.text.split('data-testid="move-old">')[1].split("<")[0]
+    new = asked.text.split('data-testid="move-new">')[1].split("<")[0]
+    assert old.endswith("10:00–11:00") and new.endswith("12:00–13:00")
+    assert f'name="at" value="{target}"' in asked.text and f'action="{move}?lang=en"' in asked.text
+    record.refresh_from_db()
+    assert record.start == at(salon.company, salon.day, "10:00")  # asking moved nothing
+    # A time that is not free is refused on the question already, with the nearest free ones.
+    busy = at(salon.company, salon.day, "15:00").isoformat(timespec="minutes")
+    refused = client.get(move, {"lang": "en", "at": busy})
+    assert refused.status_code == 409 and "just taken" in refused.text and "at=" in refused.text
+    assert client.get(move, {"at": "garbage"}).status_code == 400
+    done = client.post(move + "?lang=en", {"at": target})
+    assert done.status_code == 302 and "moved=1" in done["Location"]
+    record.refresh_from_db()
+    assert record.start == at(salon.company, salon.day, "12:00")
 
 
 def test_the_link_moves_the_booking_to_an_offered_time_only(client, salon):

@@ -1,6 +1,7 @@
 from django import template
 
 from frontdesk.accounts.permissions import Level
+from frontdesk.clients.lost import lost_rule_text
 from frontdesk.clients.selectors import mask_phone
 from frontdesk.core.phones import format_phone
 
@@ -27,3 +28,9 @@ def may_edit(request, section: str) -> bool:
     that lead there; the views check again."""
     membership = getattr(request, "membership", None)
     return bool(membership and membership.can(section, Level.EDIT))
+
+
+@register.simple_tag
+def lost_rule():
+    """When a client counts as lost, in words (the one rule of clients/lost.py)."""
+    return lost_rule_text()

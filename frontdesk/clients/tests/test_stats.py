@@ -144,6 +144,28 @@ def test_lost_clients_are_regulars_past_one_and_a_half_usual_intervals(tenant_a,
     assert "Постоянная" not in response.content.decode()
 
 
+def test_a_client_who_came_three_times_in_a_week_is_not_lost_two_days_later(tenant_a, alice):
+    # A course of three visits a day apart: 1.5 usual intervals is a day and a half, but
+    # nobody is lost before 30 days without a visit — in the list, its segments and the card alike.
+    course = make_client(tenant_a, name="Курс", phone="+79000000003")
+    _history(tenant_a, course, [4, 3, 2])
+    gone = make_client(tenant_a, name="Пропала", phone="+79000000004")
+    _history(tenant_a, gone, [40, 37, 34])
+    browser = client_for(alice)
+    listed = browser.get(reverse("clients:list", kwargs={"company_id": tenant_a.company.pk}), {"lost": "on"})
+    names = [c.name for c in listed.context["page"].object_list]
+    assert names == ["Пропала"]
+    assert "at least 30 days" in listed.content.decode()  # the rule is told where it is used
+
+    def card(client):
+        url = reverse("clients:card", kwargs={"company_id": tenant_a.company.pk, "client_id": client.pk})
+        return browser.get(url).content.decode()
+
+    assert 'data-testid="client-lost"' not in card(course)
+    assert 'data-testid="client-lost"' in card(gone)
+    assert stats.verify(tenant_a.chain.pk) == []
+
+
 def test_search_finds_a_client_by_digits_from_the_middle_of_the_phone(tenant_a, alice):
     make_client(tenant_a, name="Ирина", phone="+79161234567")
     other = make_client(tenant_a, name="Ольга", phone="+79035550000")

@@ -1,6 +1,6 @@
 from django import template
 
-from frontdesk.loyalty.models import Programme
+from frontdesk.loyalty.models import Programme, percent_text
 
 register = template.Library()
 
@@ -14,8 +14,4 @@ def issue_choices(company):
 @register.filter
 def plain_percent(value) -> str:
     """12.50 → 12.5 and 10.00 → 10, in the page's number format."""
-    from decimal import Decimal
-
-    from django.utils import formats
-
-    return formats.number_format(Decimal(f"{Decimal(value).normalize():f}"))
+    return percent_text(value)

@@ -13,7 +13,7 @@ from frontdesk.booking.phone_codes import phone_token
 from frontdesk.booking.services import Origin, book_online
 from frontdesk.core import sms
 from frontdesk.loyalty import ledger
-from frontdesk.loyalty.models import Card, Referral
+from frontdesk.loyalty.models import Card, Referral, Tier
 from frontdesk.loyalty.tests import factories as f
 from frontdesk.scheduling.availability import Segment
 from frontdesk.scheduling.tests.factories import add_shift, make_service, make_specialist
@@ -108,10 +108,14 @@ def test_my_bookings_shows_the_bonus_balance_and_discount(tenant_a):
 
     company = tenant_a.company
     OnlineBookingSettings.for_company(company)
-    card = f.member(tenant_a.chain, [f.bonus(tenant_a.chain, welcome_bonus=Decimal("150"))], phone=PHONE)
+    cashback = f.bonus(tenant_a.chain, welcome_bonus=Decimal("150"))
+    Tier.objects.create(chain=tenant_a.chain, programme=cashback, threshold=0, name="Gold", accrual_percent=12)
+    card = f.member(tenant_a.chain, [cashback], phone=PHONE)
     club = f.cumulative(tenant_a.chain, steps=((0, 7),))
     from frontdesk.loyalty.services import issue_card
 
     issue_card(card.client, programmes=[club])
-    page = Browser().get(f"/book/{company.pk}/my/?pt={phone_token(tenant_a.chain.pk, PHONE)}").content.decode()
+    page = Browser().get(f"/book/{company.pk}/my/?lang=en&pt={phone_token(tenant_a.chain.pk, PHONE)}").content.decode()
     assert 'data-testid="my-bonuses">150' in page and 'data-testid="my-discount">7%' in page
+    # A status of a cashback programme says its cashback, not a discount it does not give.
+    assert '<span data-testid="my-status">Gold: cashback 12%</span>' in page

@@ -52,7 +52,7 @@ def test_the_owner_creates_a_cumulative_programme_with_three_steps(tenant_a, ali
     programme = Programme.objects.get()
     assert [(int(t.threshold), int(t.discount_services)) for t in programme.tiers.all()] == [(3, 5), (6, 10), (10, 15)]
     page = http.get(f"/c/{tenant_a.company.pk}/loyalty/").content.decode()
-    assert "Клуб" in page and "3 → 5%" in page
+    assert "Клуб" in page and '3 → <span data-testid="tier-benefit">5% off services</span>' in page
 
 
 def test_a_cumulative_programme_without_steps_is_refused_with_a_reason(tenant_a, alice):
@@ -158,3 +158,54 @@ def test_a_reader_without_the_loyalty_right_sees_no_bonuses_on_the_client_card(t
     assert not any(e.kind == "loyalty" for e in page.context["timeline"])
     assert not [b for b in page.context["card"].badges() if b.key.startswith("loyalty")]
     assert "client-badge-debt" not in page.content.decode()  # money is the finance section's too
+
+
+def test_a_cashback_programmes_statuses_are_listed_with_their_cashback_not_0_percent(tenant_a, alice):
+    from frontdesk.loyalty.models import Tier
+
+    programme = f.bonus(tenant_a.chain, accrual_percent=Decimal("5"))
+    Tier.objects.create(chain=tenant_a.chain, programme=programme, threshold=0, name="Silver")
+    Tier.objects.create(chain=tenant_a.chain, programme=programme, threshold=5, name="Gold", accrual_percent=7)
+    card = f.member(tenant_a.chain, [programme])
+    http = client_for(alice)
+    listed = http.get(f"/c/{tenant_a.company.pk}/loyalty/").content.decode()
+    assert "Silver: 0 → <span" in listed and "0%" not in listed.replace("→ ", "")
+    assert ">cashback 5%</span>" in listed and ">cashback 7%</span>" in listed
+    # The client's card and the loyalty card page name the status's cashback too.
+    for url in (
+        f"/c/{tenant_a.company.pk}/clients/{card.client.pk}/",
+        f"/c/{tenant_a.company.pk}/loyalty/cards/{card.pk}/",
+    ):
+        assert '<span data-testid="tier-benefit">cashback 5%</span>' in http.get(url).content.decode()
+
+
+def test_the_programme_form_shows_and_checks_only_the_parts_of_the_chosen_type(tenant_a, alice):
+    http = client_for(alice)
+    url = f"/c/{tenant_a.company.pk}/loyalty/programmes/add/"
+
+    def shown(page):
+        return {
+            part
+            for part in ("steps", "bonuses", "promotions", "referrals")
+            if f'data-testid="section-{part}">' in page  # a hidden part ends with ` hidden>`
+        }
+
+    assert shown(http.get(url).content.decode()) == set()  # no type chosen yet
+    # Without the script: "Show the fields of this type" re-renders the form for the type, saving nothing.
+    again = http.post(url, _programme_post(kind="every_nth", title="Пятый", show="1"))
+    page = again.content.decode()
+    assert again.status_code == 200 and not Programme.objects.exists()
+    assert shown(page) == {"promotions", "referrals"} and 'value="Пятый"' in page and "is-invalid" not in page
+    assert 'src="/static/loyalty/programme_form.js"' in page and "onchange" not in page
+    # Fields of other types are neither checked nor saved: a garbage cashback and step do not
+    # stop an "every 5th visit" promotion, and its bonus fields keep their defaults.
+    data = _programme_post(kind="every_nth", nth="5", accrual_percent="abc", redeem_percent="500")
+    data.update({"tiers-0-threshold": "x", "rates-TOTAL_FORMS": "1", "rates-0-category": "999999"})
+    assert http.post(url, data).status_code == 302
+    programme = Programme.objects.get()
+    assert (programme.nth, programme.accrual_percent, programme.redeem_percent) == (5, 0, 0)
+    assert not programme.tiers.exists()
+    # The fields of the chosen type still are checked.
+    refused = http.post(url, _programme_post(kind="bonus", title="Бонусы", redeem_percent="500"))
+    assert refused.status_code == 400 and shown(refused.content.decode()) == {"steps", "bonuses", "referrals"}
+    assert Programme.objects.count() == 1

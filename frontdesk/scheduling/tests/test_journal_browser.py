@@ -242,3 +242,35 @@ def test_a_specialist_on_a_phone_gets_a_list_of_the_own_day(scene, new_page, liv
     page.screenshot(path=f"{screenshot_dir}/journal-phone.png", full_page=True)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360
+
+
+def test_on_a_phone_the_list_names_the_specialist_and_the_dialog_changes_services_and_specialist(
+    scene, new_page, live_server
+):
+    with scope(scene.company.chain):
+        styling = make_service(scene.company, "Укладка", duration=30)
+        scene.boris.services.add(styling, through_defaults={"chain": scene.company.chain})
+    page = open_journal(
+        new_page, live_server, scene.user, scene.url, columns=(), viewport={"width": 360, "height": 740}
+    )
+    event = page.locator(".ec-event", has_text="Ольга Петрова")
+    expect(event.get_by_test_id("record-specialist")).to_have_text("Анна")
+    event.click()
+    dialog = page.get_by_test_id("record-modal")
+    expect(dialog.get_by_test_id("record-client-card")).to_have_attribute(
+        "href", f"/c/{scene.company.pk}/clients/{scene.client.pk}/"
+    )
+    dialog.get_by_test_id("record-change-open").click()
+    dialog.get_by_label("Specialist", exact=True).select_option(label="Борис")
+    # Борис's services arrive; the haircut he also does stays ticked.
+    dialog.get_by_label("Укладка").check()
+    expect(dialog.get_by_label("Стрижка")).to_be_checked()
+    dialog.get_by_test_id("record-change-save").click()
+    expect(dialog.locator("tbody")).to_contain_text("Укладка")
+    expect(page.locator(".ec-event", has_text="Ольга Петрова").get_by_test_id("record-specialist")).to_have_text(
+        "Борис"
+    )
+    scene.record.refresh_from_db()
+    assert scene.record.specialist == scene.boris
+    assert (scene.record.start, scene.record.end) == (scene.at("10:00"), scene.at("11:30"))
+    assert [line.service.title for line in scene.record.lines.order_by("position")] == ["Стрижка", "Укладка"]

@@ -117,6 +117,8 @@
         `<div class="fd-ev-client">${esc(p.client || T.noClient)}</div>` +
         (p.phone ? `<div class="fd-ev-phone">${esc(p.phone)}</div>` : '') +
         (services ? `<div class="fd-ev-services">${esc(services)}</div>` : '') +
+        // The phone's list has no columns: each record names its specialist (one's own list needs not).
+        (PHONE && !cfg.ownOnly && p.specialist ? `<div class="fd-ev-specialist" data-testid="record-specialist"><i class="bi bi-person"></i> ${esc(p.specialist)}</div>` : '') +
         (PHONE ? ` <span class="badge text-bg-light border">${esc(p.status_label)}</span>` : '') +
         `</div>`,
     };
@@ -352,6 +354,16 @@
     } catch (e) { toast(T.network, 'danger'); }
   }
 
+  // One row of a services list (the booking dialog's and the visit dialog's): its duration and price.
+  function serviceCheckbox(service, prefix, checked) {
+    const id = `${prefix}-${service.id}`;
+    const row = document.createElement('div');
+    row.className = 'form-check';
+    row.innerHTML = `<input class="form-check-input" type="checkbox" name="services" value="${service.id}" id="${id}"${checked ? ' checked' : ''}>` +
+      `<label class="form-check-label" for="${id}">${esc(service.title)} <span class="text-muted small">· ${service.duration} ${esc(T.minutes || 'min')} · ${esc(service.price)}</span></label>`;
+    return row;
+  }
+
   // A quick change of specialist starts a second request before the first answers: only the
   // latest one may fill the list, or it would show another specialist's services.
   let servicesRequest = 0;
@@ -375,14 +387,7 @@
       }
       if (request !== servicesRequest) return;
       if (!data.services.length) { box.innerHTML = `<div class="form-text">${esc(T.noServices)}</div>`; return; }
-      data.services.forEach((service) => {
-        const id = `book-service-${service.id}`;
-        const row = document.createElement('div');
-        row.className = 'form-check';
-        row.innerHTML = `<input class="form-check-input" type="checkbox" name="services" value="${service.id}" id="${id}">` +
-          `<label class="form-check-label" for="${id}">${esc(service.title)} <span class="text-muted small">· ${service.duration} ${esc(T.minutes || 'min')} · ${esc(service.price)}</span></label>`;
-        box.appendChild(row);
-      });
+      data.services.forEach((service) => box.appendChild(serviceCheckbox(service, 'book-service')));
       (selected || []).forEach((id) => { const input = $(`book-service-${id}`); if (input) input.checked = true; });
     } catch (e) { toast(T.network, 'danger'); }
   }
@@ -494,6 +499,7 @@
       const response = await fetch(recordUrl(id), {credentials: 'same-origin'});
       if (!response.ok) throw new Error(String(response.status));
       $('record-body').innerHTML = await response.text();
+      resetChangeOrder();
       recordModal.show();
     } catch (e) { toast(T.network, 'danger'); }
   }
@@ -533,6 +539,55 @@
     }
     await changeStatus(button, button.dataset.recordStatus, null);
   });
+  // ---- the visit dialog's change of services and specialist ----------------------------------
+  // The ticked services in the order of the visit: the record's own first, then as ticked.
+  let changeOrder = [];
+  function resetChangeOrder() {
+    const form = recordModalEl.querySelector('[data-record-change]');
+    changeOrder = form ? form.dataset.order.split(' ').filter(Boolean) : [];
+  }
+  recordModalEl.addEventListener('change', async (e) => {
+    const form = e.target.closest('[data-record-change]');
+    if (!form) return;
+    if (e.target.name === 'services') {
+      changeOrder = changeOrder.filter((v) => v !== e.target.value);
+      if (e.target.checked) changeOrder.push(e.target.value);
+      return;
+    }
+    if (!e.target.matches('[data-record-change-specialist]')) return;
+    // Another specialist: their services, with the ones they also perform still ticked.
+    const box = form.querySelector('[data-record-change-services]');
+    try {
+      const data = await getJson(cfg.urls.services, {specialist: e.target.value});
+      box.innerHTML = '';
+      if (!data.services.length) box.innerHTML = `<div class="form-text">${esc(T.noServices)}</div>`;
+      data.services.forEach((service) => {
+        box.appendChild(serviceCheckbox(service, 'record-change-service', changeOrder.includes(String(service.id))));
+      });
+      const offered = data.services.map((service) => String(service.id));
+      changeOrder = changeOrder.filter((v) => offered.includes(v));
+    } catch (error) { recordError(T.network); }
+  });
+  recordModalEl.addEventListener('submit', async (e) => {
+    const form = e.target.closest('[data-record-change]');
+    if (!form) return;
+    e.preventDefault();
+    const ticked = Array.from(form.querySelectorAll('input[name=services]:checked')).map((i) => i.value);
+    const services = changeOrder.filter((v) => ticked.includes(v)).concat(ticked.filter((v) => !changeOrder.includes(v)));
+    const save = form.querySelector('[type=submit]');
+    save.disabled = true;
+    const result = await post(recordUrl(openRecordId, 'change'), {
+      specialist: form.specialist.value,
+      services,
+      overbook: form.overbook.checked ? '1' : null,
+    });
+    save.disabled = false;
+    if (!result.ok) { recordError(result.data.error); return; }
+    toast(result.data.message || T.saved);
+    refetch();
+    openRecord(openRecordId);
+  });
+
   recordModalEl.addEventListener('change', async (e) => {
     const box = e.target.closest('[data-record-prepaid]');
     if (!box || openRecordId === null) return;
