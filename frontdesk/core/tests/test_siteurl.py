@@ -21,7 +21,7 @@ from frontdesk.tenancy.tests.test_onboarding import SIGNUP
 def test_the_email_confirmation_link_works_on_the_address_the_owner_signed_up_on(db, client, settings, sent_on_commit):
     settings.ALLOWED_HOSTS = ["testserver", "192.168.1.20"]
     with sent_on_commit():
-        client.post("/accounts/signup/", SIGNUP, HTTP_HOST="192.168.1.20:8080")
+        client.post("/accounts/signup/", SIGNUP, HTTP_HOST="192.168.1.20:8080", REMOTE_ADDR="10.22.1.2")
     link = re.search(r"(\S+)(/accounts/confirm-email/\S+)", mail.outbox[0].body)
     assert link.group(1) == "http://192.168.1.20:8080"
     client.get(link.group(2), HTTP_HOST="192.168.1.20:8080")
