@@ -6,14 +6,10 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
 
-# Refuse to serve rather than send dead links (frontdesk/core/siteurl.py): the web server runs no
-# system checks of its own.
-from frontdesk.core.siteurl import site_url_problem  # noqa: E402
+# Refuse to serve rather than send dead links: the web server runs no system checks of its own.
+from frontdesk.core.siteurl import refuse_to_serve_without_site_url  # noqa: E402
 
-if problem := site_url_problem():
-    from django.core.exceptions import ImproperlyConfigured
-
-    raise ImproperlyConfigured(problem)
+refuse_to_serve_without_site_url()
 
 # What is loaded by now (Django, the apps, their modules) lives as long as the worker. Frozen, it
 # is no longer walked by every full garbage collection, which a heavy page (a client card with

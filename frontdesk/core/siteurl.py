@@ -14,9 +14,9 @@ on an address its reader can reach. Which one that is:
    worker renders it inside `serving(row's address)`; the same context is set for the whole of
    every request by `SiteUrlMiddleware`, so code deep in a service needs no request passed down.
 3. **SITE_URL**, for what no request started (hourly jobs, commands, mailings sent on schedule).
-   With DEBUG off it must be set: `config/wsgi.py` refuses to serve without it (so a production
-   never runs without one) and `manage.py check --deploy` names it (`siteurl.E001`); commands
-   that only build or migrate run without it. `make run` passes one made of its HOST and PORT.
+   With DEBUG off it must be set: `config/wsgi.py` and `config/asgi.py` refuse to serve without
+   it (so a production never runs without one) and `manage.py check --deploy` names it
+   (`siteurl.E001`); commands that only build or migrate run without it. `make run` passes one made of its HOST and PORT.
    Where it is still missing (DEBUG on, or a task worker started alone) links fall back to
    http://127.0.0.1:8000, with a warning in the log when DEBUG is off.
 
@@ -32,7 +32,7 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.core import checks
-from django.core.exceptions import DisallowedHost
+from django.core.exceptions import DisallowedHost, ImproperlyConfigured
 from django.http.request import split_domain_port, validate_host
 
 logger = logging.getLogger(__name__)
@@ -113,6 +113,12 @@ def site_url_problem() -> str:
         "the address clients reach Frontdesk at: set SITE_URL, e.g. SITE_URL=https://crm.example.com "
         "(`make run` sets it from HOST and PORT), or DEBUG=1 on a development machine."
     )
+
+
+def refuse_to_serve_without_site_url() -> None:
+    """Called by config/wsgi.py and config/asgi.py: with DEBUG off, no SITE_URL, no serving."""
+    if problem := site_url_problem():
+        raise ImproperlyConfigured(problem)
 
 
 # A deployment check: building and migrating need no address, serving does (config/wsgi.py).
