@@ -24,7 +24,9 @@ def test_a_booking_made_on_another_host_and_port_is_confirmed_with_a_link_there(
     [text] = [m.text for m in sms.outbox]
     address = re.search(r"http://\S+/my/\S+/", text).group(0)
     assert address == f"http://salon.example:8443/my/{link.token}/"
-    assert client.get(address.removeprefix("http://salon.example:8443"), HTTP_HOST="salon.example:8443").status_code == 200
+    assert (
+        client.get(address.removeprefix("http://salon.example:8443"), HTTP_HOST="salon.example:8443").status_code == 200
+    )
 
 
 def test_a_host_let_in_only_by_a_wildcard_never_reaches_a_message(client, salon, settings):
