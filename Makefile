@@ -6,6 +6,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Where the server is reached: on every interface (HOST=0.0.0.0) at this machine's network address.
+ADDRESS := $(if $(filter 0.0.0.0 ::,$(HOST)),$(or $(firstword $(shell hostname -I 2>/dev/null)),127.0.0.1),$(HOST))
+# The address of links in messages sent with no request at hand (frontdesk/core/siteurl.py):
+# SITE_URL from the environment or .env, else the one this server runs on.
+SITE_URL ?= $(or $(shell sed -n 's/^SITE_URL=//p' .env 2>/dev/null | tail -n 1 | tr -d "\"'"),http://$(ADDRESS):$(PORT))
+export SITE_URL
 WORKERS ?= 3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -16,7 +22,8 @@ run: setup
 	$(PY) manage.py demo_data --if-new
 	$(PY) manage.py collectstatic --noinput -v0
 	@echo ""
-	@echo "Frontdesk is at http://$(HOST):$(PORT)  (Ctrl+C stops it)"
+	@echo "Frontdesk is at http://$(ADDRESS):$(PORT)  (Ctrl+C stops it)"
+	@[ "$(SITE_URL)" = "http://$(ADDRESS):$(PORT)" ] || echo "Links in messages use SITE_URL=$(SITE_URL)"
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(PY) manage.py run_hourly_jobs --schedule >> var/worker.log 2>&1; \
 	  $(PY) manage.py db_worker --queue-name '*' >> var/worker.log 2>&1 & \

@@ -79,6 +79,7 @@ def free_port() -> int:
 
 def start_server(port):
     env = {**os.environ, "API_RATE_LIMIT": "0", "AXES_ENABLED": "0", "DEBUG": "0"}
+    env.setdefault("SITE_URL", f"http://127.0.0.1:{port}")  # production refuses to start without one
     server = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),

@@ -3,6 +3,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +17,13 @@ DEBUG = envbool("DEBUG", False)
 SECRET_KEY = envstr("SECRET_KEY", "insecure-development-key-change-me-in-production")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
-SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
+# Where clients reach Frontdesk: links made with no request at hand (the task worker's messages)
+# are built on it; with a request, links follow the request's own address
+# (frontdesk/core/siteurl.py). Required with DEBUG off; `make run` sets it from HOST and PORT.
+SITE_URL = envstr("SITE_URL", "").strip().rstrip("/")
+if SITE_URL and (_site_host := urlsplit(SITE_URL).hostname):
+    # The declared address is always served: `make run HOST=0.0.0.0` links the LAN address.
+    ALLOWED_HOSTS.append(f"[{_site_host}]" if ":" in _site_host else _site_host)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -54,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Links built while a request runs (messages it writes included) use its trusted address.
+    "frontdesk.core.siteurl.SiteUrlMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "frontdesk.accounts.middleware.UserLanguageMiddleware",

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from frontdesk.accounts.models import User
 from frontdesk.accounts.permissions import Level, Role, Section
-from frontdesk.core.forms import BootstrapFormMixin, PhoneField
+from frontdesk.core.forms import BootstrapFormMixin, PhoneField, choices_without
 
 
 class LoginForm(BootstrapFormMixin, forms.Form):
@@ -119,7 +119,7 @@ class InviteForm(BootstrapFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
     phone = PhoneField(label=_("Phone"), required=False)
-    role = forms.ChoiceField(label=_("Role"), choices=[c for c in Role.choices if c[0] != Role.OWNER])
+    role = forms.ChoiceField(label=_("Role"), choices=choices_without(Role.choices, Role.OWNER))
     all_companies = forms.BooleanField(label=_("All branches"), required=False, initial=True)
     companies = forms.ModelMultipleChoiceField(
         label=_("Branches"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple

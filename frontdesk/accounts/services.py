@@ -17,15 +17,12 @@ from django.utils.translation import gettext as _
 from frontdesk.accounts.models import Invitation, Membership, User
 from frontdesk.accounts.permissions import ROLE_OWN_ONLY_DEFAULT, Role
 from frontdesk.core.locking import lock_first, lock_row
+from frontdesk.core.siteurl import absolute_url
 from frontdesk.core.sms import send_sms
 
 EMAIL_CONFIRM_SALT = "frontdesk.accounts.confirm-email"
 EMAIL_CONFIRM_MAX_AGE = 7 * 24 * 3600
 INVITATION_DAYS = 14
-
-
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def _send_templated_email(to: str, template: str, context: dict, language: str | None = None) -> None:

@@ -26,6 +26,7 @@ from frontdesk.core.forms import BootstrapFormMixin
 from frontdesk.core.ratelimit import ratelimit
 from frontdesk.core.redirects import next_from
 from frontdesk.core.scopes import scope
+from frontdesk.core.siteurl import absolute_url
 
 
 def _activate_language(request, response, language):
@@ -169,7 +170,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form):
-        self.extra_email_context = {"site_url": services.absolute_url("")}
+        self.extra_email_context = {"site_url": absolute_url("", self.request)}
         return super().form_valid(form)
 
 

@@ -4,10 +4,9 @@ wrong type (a wrong JSON type fails the client's validation)."""
 
 from __future__ import annotations
 
-from django.conf import settings
-
 from frontdesk.api.wire import local_iso, local_plain
 from frontdesk.core.money import to_money
+from frontdesk.core.siteurl import absolute_url
 from frontdesk.scheduling.models import RecordSource, RecordStatus
 
 ATTENDANCE = {
@@ -33,7 +32,7 @@ def money(value) -> float:
 def media_url(field) -> str:
     if not field:
         return ""
-    return settings.SITE_URL.rstrip("/") + field.url
+    return absolute_url(field.url)
 
 
 def company_json(company, *, staff_count: int | None = None) -> dict:

@@ -10,6 +10,7 @@ from frontdesk.api.forms import PartnerTokenForm
 from frontdesk.api.models import PartnerToken
 from frontdesk.api.services import issue_partner_token, revoke_partner_token
 from frontdesk.api.wire import error_response, not_found
+from frontdesk.core.siteurl import absolute_url
 from frontdesk.tenancy.permissions import section_required
 
 SESSION_KEY = "api_new_token"
@@ -33,7 +34,7 @@ def tokens(request, company_id):
             "form": form,
             "tokens": rows,
             "new_token": new_token,
-            "base_url": request.build_absolute_uri("/").rstrip("/"),
+            "base_url": absolute_url("", request),
         },
     )
 

@@ -19,3 +19,7 @@ class BookingConfig(AppConfig):
         )
         register_visit_variable("link", self_service_url)
         register_branch_variable("link", branch_page_url)
+
+        from frontdesk.booking.first_steps import register_booking_steps
+
+        register_booking_steps()

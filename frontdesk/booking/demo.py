@@ -1,10 +1,10 @@
 """Demo online booking: both branches take bookings with sensible rules; the command prints the
 booking pages."""
 
-from django.conf import settings
 from django.urls import reverse
 
 from frontdesk.booking.models import OnlineBookingSettings, StepOrder
+from frontdesk.core.siteurl import absolute_url
 from frontdesk.tenancy.demo import Demo, register_demo_info, register_demo_step
 
 
@@ -27,7 +27,7 @@ def enable_online_booking(demo: Demo) -> None:
 @register_demo_info
 def booking_pages(chain) -> list[str]:
     """The demo's booking pages, printed by `demo_data` on every run."""
-    site = settings.SITE_URL.rstrip("/")
+    site = absolute_url("")
     lines = ["", "Online booking pages:"]
     for company in chain.companies.filter(is_active=True).order_by("pk"):
         lines.append(f"  {company.name:<20} {site}{reverse('booking:branch', kwargs={'branch_id': company.pk})}")

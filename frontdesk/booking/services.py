@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -18,6 +17,7 @@ from frontdesk.booking.models import BookingLink, BookingSource, Channel, Online
 from frontdesk.booking.signals import booked_online
 from frontdesk.catalog.models import Service
 from frontdesk.clients.services import find_or_create_client
+from frontdesk.core.siteurl import absolute_url
 from frontdesk.scheduling.availability import (
     Query,
     Segment,
@@ -334,13 +334,13 @@ def link_for(visit) -> BookingLink:
 def self_service_url(visit) -> str:
     """The full address of the visit's own page (cancel, move, pay): the `link` variable of the
     notifications' messages (registered in BookingConfig.ready)."""
-    return django_settings.SITE_URL.rstrip("/") + reverse("booking:my", kwargs={"token": link_for(visit).token})
+    return absolute_url(reverse("booking:my", kwargs={"token": link_for(visit).token}))
 
 
 def branch_page_url(company) -> str:
     """The full address of the branch's booking page: the `link` variable of messages about no
     visit, such as mailings (registered in BookingConfig.ready)."""
-    return django_settings.SITE_URL.rstrip("/") + reverse("booking:branch", kwargs={"branch_id": company.pk})
+    return absolute_url(reverse("booking:branch", kwargs={"branch_id": company.pk}))
 
 
 # --- Settings ------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from frontdesk.booking import services
 from frontdesk.booking.forms import OnlineBookingSettingsForm
 from frontdesk.booking.models import OnlineBookingSettings
 from frontdesk.catalog.models import Service
+from frontdesk.core.siteurl import absolute_url
 from frontdesk.staff.models import Specialist
 from frontdesk.tenancy.permissions import section_required
 
@@ -20,7 +21,7 @@ def _ids(values) -> set[int]:
 
 
 def snippets(request, company) -> dict:
-    origin = request.build_absolute_uri("/").rstrip("/")
+    origin = absolute_url("", request)
     script = f"{origin}/static/booking/widget.js"
     page = f"{origin}{reverse('booking:branch', kwargs={'branch_id': company.pk})}"
     settings = OnlineBookingSettings.for_company(company)

@@ -25,6 +25,7 @@ from frontdesk.booking.public import PASSTHROUGH, public_booking
 from frontdesk.clients.models import Client
 from frontdesk.core.middleware import client_ip
 from frontdesk.core.phones import normalize_phone
+from frontdesk.core.siteurl import absolute_url
 from frontdesk.notifications.telegram import deep_link
 from frontdesk.payments.models import PrepaymentMode
 from frontdesk.payments.online import (
@@ -416,7 +417,7 @@ def _details(request, flow: Flow, context, session):
                     visit = records[0].visit
                 # A class seat is held for its prepayment exactly as a visit's time is.
                 back = reverse("booking:my", kwargs={"token": link.token}) + "?" + urlencode({"paid": 1, **state.extra})
-                prepayment = hold_for_prepayment(visit, request.build_absolute_uri(back))
+                prepayment = hold_for_prepayment(visit, absolute_url(back, request))
         except SlotTaken as taken:
             context["error"] = taken.message
             context["alternatives"] = _alternatives(taken.alternatives, flow.tz)
@@ -629,7 +630,7 @@ def pay_booking(request, token):
     mode = visit_mode(visit)
     if mode == PrepaymentMode.OFF:
         raise Http404
-    back = request.build_absolute_uri(f"/my/{request.booking_link.token}/")
+    back = absolute_url(reverse("booking:my", kwargs={"token": request.booking_link.token}), request)
     # The waiting hold of an online booking is resumed as it is. Otherwise the booking was made
     # without a hold (by the salon, through the API): paying from its page is a plain prepayment,
     # never a hold that would release a booking the client was already told about.

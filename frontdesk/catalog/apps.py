@@ -18,3 +18,7 @@ class CatalogConfig(AppConfig):
         register_settings_tab(SettingsTab("services", _("Services"), "catalog:services", Section.SETTINGS, order=30))
         register_settings_tab(SettingsTab("positions", _("Positions"), "catalog:positions", Section.SETTINGS, order=40))
         register_settings_tab(SettingsTab("resources", _("Resources"), "catalog:resources", Section.SETTINGS, order=50))
+
+        from frontdesk.catalog.first_steps import register_catalog_steps
+
+        register_catalog_steps()

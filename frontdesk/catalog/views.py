@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -120,6 +121,10 @@ def _category_form(request, category):
             form.add_error(None, exc)
         else:
             messages.success(request, _("The category “%(title)s” is saved.") % {"title": form.instance.title})
+            if request.GET.get("then") == "service":
+                # Sent here from "Add a service" for want of a category: carry on to the service.
+                url = reverse("catalog:service_add", kwargs={"company_id": request.company.pk})
+                return redirect(f"{url}?category={form.instance.pk}")
             return _catalogue(request.company.pk)
     return render(request, "catalog/category_form.html", {"form": form, "category": category})
 
@@ -167,7 +172,7 @@ def _service_form(request, service):
     company = request.company
     if service.pk is None and not ServiceCategory.objects.filter(company=company, is_archived=False).exists():
         messages.info(request, _("Add a category first: every service lives in one."))
-        return redirect("catalog:category_add", company_id=company.pk)
+        return redirect(reverse("catalog:category_add", kwargs={"company_id": company.pk}) + "?then=service")
     form = ServiceForm(request.POST or None, request.FILES or None, instance=service, company=company)
     if request.method == "POST" and form.is_valid():
         resources = list(form.cleaned_data["resources"])

@@ -17,7 +17,7 @@ from frontdesk.clients.models import (
     Importance,
 )
 from frontdesk.clients.services import clean_custom_values
-from frontdesk.core.forms import BootstrapFormMixin, PhoneField
+from frontdesk.core.forms import BootstrapFormMixin, PhoneField, choices_without
 from frontdesk.core.phones import normalize_phone
 from frontdesk.core.spreadsheets.forms import UploadForm
 from frontdesk.staff.models import Specialist
@@ -236,7 +236,7 @@ class ClientFilterForm(BootstrapFormMixin, forms.Form):
     gender = forms.ChoiceField(label=_("Gender"), required=False, choices=[("", _("Any")), *Gender.choices])
     category = forms.ModelChoiceField(label=_("Category"), required=False, queryset=ClientCategory.unscoped.none())
     importance = forms.ChoiceField(
-        label=_("Importance"), required=False, choices=[("", _("Any")), *Importance.choices[1:]]
+        label=_("Importance"), required=False, choices=[("", _("Any")), *choices_without(Importance.choices)]
     )
     visits_min = forms.IntegerField(label=_("Visits from"), required=False, min_value=0)
     visits_max = forms.IntegerField(label=_("Visits to"), required=False, min_value=0)
@@ -255,7 +255,9 @@ class ClientFilterForm(BootstrapFormMixin, forms.Form):
     specialist = forms.ModelChoiceField(label=_("Specialist"), required=False, queryset=Specialist.unscoped.none())
     service = forms.ModelChoiceField(label=_("Service used"), required=False, queryset=Service.unscoped.none())
     branch = forms.ModelChoiceField(label=_("Branch"), required=False, queryset=Company.unscoped.none())
-    source = forms.ChoiceField(label=_("Source"), required=False, choices=[("", _("Any")), *ClientSource.choices[1:]])
+    source = forms.ChoiceField(
+        label=_("Source"), required=False, choices=[("", _("Any")), *choices_without(ClientSource.choices)]
+    )
     consent = forms.ChoiceField(label=_("Consent"), required=False, choices=CONSENT_CHOICES)
     lost = forms.BooleanField(label=_("Lost clients"), required=False)
     r = forms.ChoiceField(label=_("Recency"), required=False, choices=SCORE_CHOICES)

@@ -8,7 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from frontdesk.core import audit  # noqa: F401  (connects the event-log signals)
+        from frontdesk.core import (
+            audit,  # noqa: F401  (connects the event-log signals)
+            siteurl,  # noqa: F401  (registers the deploy check of the site address)
+        )
         from frontdesk.core.periodic import register_hourly
         from frontdesk.core.spreadsheets.background import forget_old_jobs
 

@@ -4,6 +4,18 @@ from django.core.exceptions import ValidationError
 from frontdesk.core.phones import normalize_phone
 
 
+def choices_without(choices, *values) -> list:
+    """The `choices` less the entries whose value is one of `values` (with none given: less the
+    blank entry, value "" or None, that a form puts before an optional field's choices).
+
+    Entries are picked by value, never by position: whether a form adds a blank entry depends on
+    the model field (one with a default gets none), so "everything after the first" drops a real
+    choice there — the onboarding once lost «Beauty salon», its first business type, that way.
+    `core/tests/test_choices.py` refuses a slice of choices anywhere in the product code."""
+    drop = set(values) if values else {"", None}
+    return [(value, label) for value, label in choices if value not in drop]
+
+
 class PhoneField(forms.CharField):
     """A phone in any usual writing, cleaned to E.164."""
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from frontdesk.accounts.permissions import Level, Role, Section
+from frontdesk.core.forms import choices_without
 from frontdesk.core.spreadsheets import xlsx_response
 from frontdesk.finance import report_spreadsheets, reports
 from frontdesk.tenancy.models import Company
@@ -60,7 +61,7 @@ def _read(request, form_class, defaults):
     data = {**defaults, **{k: v for k, v in request.GET.items() if k in form_class.base_fields and v != ""}}
     form = form_class(data)
     if not sees_network(request):
-        form.fields["scope"].choices = form.fields["scope"].choices[:1]
+        form.fields["scope"].choices = choices_without(form.fields["scope"].choices, "network")
     valid = form.is_valid()
     return form, (form.cleaned_data if valid else None)
 

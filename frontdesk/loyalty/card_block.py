@@ -12,6 +12,7 @@ from frontdesk.accounts.permissions import Level, Section
 from frontdesk.clients.card import Badge, TimelineEntry
 from frontdesk.clients.models import Client
 from frontdesk.core.panels import register_panel
+from frontdesk.core.siteurl import absolute_url
 from frontdesk.loyalty import ledger, rules
 from frontdesk.loyalty.models import BonusOperation, Card, Referral
 
@@ -89,8 +90,8 @@ def _panel(card, request) -> str:
         referred_by=next((r for r in found if r.newcomer_id == client.pk), None),
     )
     if context["card"] is not None:
-        context["referral_link"] = request.build_absolute_uri(
-            f"/book/{request.company.pk}/?ref={context['card'].referral_code}"
+        context["referral_link"] = absolute_url(
+            f"/book/{request.company.pk}/?ref={context['card'].referral_code}", request
         )
     return render_to_string("loyalty/_client_block.html", context, request=request)
 

@@ -20,6 +20,7 @@ from frontdesk.core.middleware import client_ip
 from frontdesk.core.phones import normalize_phone
 from frontdesk.core.ratelimit import ratelimit
 from frontdesk.core.scopes import scope, scopes_disabled
+from frontdesk.core.siteurl import absolute_url
 from frontdesk.loyalty import ledger, services
 from frontdesk.loyalty.errors import LoyaltyError
 from frontdesk.loyalty.models import IssuedVia, Programme
@@ -82,6 +83,6 @@ def _join(request, company, programmes):
             card=card,
             balance=ledger.balance(card),
             phone_token=token or phone_token(company.chain_id, phone),
-            referral_link=request.build_absolute_uri(f"/book/{company.pk}/?ref={card.referral_code}"),
+            referral_link=absolute_url(f"/book/{company.pk}/?ref={card.referral_code}", request),
         )
     return render(request, "loyalty/join.html", context)

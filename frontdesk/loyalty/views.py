@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from frontdesk.accounts.permissions import Level, Section
 from frontdesk.clients.models import Client
+from frontdesk.core.siteurl import absolute_url
 from frontdesk.finance.report_views import PeriodForm, sees_network
 from frontdesk.loyalty import analytics, ledger, services
 from frontdesk.loyalty.card_block import summary
@@ -224,7 +225,7 @@ def client_refer(request, company_id, client_id):
 def poster(request, company_id):
     import segno
 
-    url = request.build_absolute_uri(reverse("loyalty:join", kwargs={"branch_id": request.company.pk}))
+    url = absolute_url(reverse("loyalty:join", kwargs={"branch_id": request.company.pk}), request)
     qr = segno.make(url, error="m").svg_inline(scale=8, dark="#111827")
     open_programmes = [p for p in Programme.objects.filter(is_active=True, self_issue=True) if p.valid_in(company_id)]
     return render(

@@ -21,7 +21,6 @@ import datetime
 import math
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max
 from django.db.models.functions import Length
@@ -33,6 +32,7 @@ from frontdesk.clients.models import Client
 from frontdesk.clients.selectors import filtered_clients, segment_clients
 from frontdesk.core.money import to_money
 from frontdesk.core.scopes import scope
+from frontdesk.core.siteurl import absolute_url
 from frontdesk.notifications.models import (
     AudienceKind,
     ChannelKind,
@@ -178,7 +178,7 @@ def preview(mailing: Mailing) -> dict:
     config = settings_for(mailing.company)
     parts = sms_parts(sample) if mailing.channel == ChannelKind.SMS else 0
     cost = to_money(Decimal(parts) * len(rows) * config.sms_price) if parts else None
-    example = mailing_text(mailing, _("Maria"), unsubscribe_url=settings.SITE_URL.rstrip("/") + "/u/…/")
+    example = mailing_text(mailing, _("Maria"), unsubscribe_url=absolute_url("/u/…/"))
     return {
         "recipients": len(rows),
         "no_consent": left["consent"],

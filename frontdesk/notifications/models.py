@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from frontdesk.core.models import ChainScopedModel, CompanyScopedModel
 from frontdesk.core.money import MoneyField
 from frontdesk.core.scopes import ScopedManager
+from frontdesk.core.siteurl import current_base_url
 
 
 class ChannelKind(models.TextChoices):
@@ -322,6 +323,9 @@ class Message(models.Model):
     visit_start = models.DateTimeField(null=True, blank=True)
     reminder_hours = models.PositiveSmallIntegerField(null=True, blank=True)
     idempotency_key = models.CharField(max_length=64, unique=True, default=_new_key, editable=False)
+    # The address of the request that wrote the message ("" when none did): the worker builds the
+    # message's links on it, so they work where the booking was made (core.siteurl).
+    site_url = models.CharField(max_length=200, blank=True, default=current_base_url, editable=False)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     claimed_until = models.DateTimeField(null=True, blank=True)
     provider = models.CharField(max_length=32, blank=True)

@@ -25,6 +25,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from frontdesk.clients.models import Client
 from frontdesk.core import http
 from frontdesk.core.audit import log_action
+from frontdesk.core.siteurl import absolute_url
 from frontdesk.notifications.models import ChannelSettings, ClientTelegram, OptOut
 from frontdesk.notifications.outbox import settings_for
 
@@ -66,7 +67,7 @@ def webhook_secret(chain_id: int) -> str:
 
 
 def webhook_url(chain_id: int) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("notifications:telegram_webhook", kwargs={"chain_id": chain_id})
+    return absolute_url(reverse("notifications:telegram_webhook", kwargs={"chain_id": chain_id}))
 
 
 def register_webhook(config) -> str:

@@ -7,13 +7,13 @@ service messages and keep coming. The token never expires: an old letter's link 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 
 from frontdesk.clients.models import Client
 from frontdesk.core.audit import log_action
+from frontdesk.core.siteurl import absolute_url
 
 SALT = "frontdesk.notifications.unsubscribe"
 
@@ -23,9 +23,7 @@ def unsubscribe_token(client) -> str:
 
 
 def unsubscribe_url(client) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(
-        "notifications:unsubscribe", kwargs={"token": unsubscribe_token(client)}
-    )
+    return absolute_url(reverse("notifications:unsubscribe", kwargs={"token": unsubscribe_token(client)}))
 
 
 def client_for_token(token: str):

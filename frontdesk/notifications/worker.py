@@ -32,6 +32,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
 from frontdesk.core.scopes import scope
+from frontdesk.core.siteurl import serving
 from frontdesk.notifications.channels import DeliveryError, channel_for
 from frontdesk.notifications.mailings import client_variables, mailing_text, queue_due_mailings, unsubscribe_footer
 from frontdesk.notifications.models import (
@@ -224,7 +225,7 @@ def quiet_until(config, now: datetime.datetime, tz) -> datetime.datetime | None:
 def process(message: Message, now: datetime.datetime | None = None) -> str:
     """Send one claimed message; return its new status."""
     now = now or timezone.now()
-    with scope(message.chain_id):
+    with scope(message.chain_id), serving(message.site_url):
         reason = stale_reason(message, now)
         if reason:
             _finish(message, MessageStatus.SKIPPED, error=reason)

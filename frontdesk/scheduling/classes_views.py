@@ -18,6 +18,7 @@ from frontdesk.accounts.permissions import Level, Role, Section
 from frontdesk.clients.models import Client
 from frontdesk.clients.services import find_or_create_client
 from frontdesk.core.scopes import scope, scopes_disabled
+from frontdesk.core.siteurl import absolute_url
 from frontdesk.scheduling import classes as class_services
 from frontdesk.scheduling import feeds, waitlist
 from frontdesk.scheduling.classes_forms import ClassForm, NewClientForm, WaitlistForm
@@ -337,7 +338,7 @@ def calendar_feeds(request, company_id):
     rows = []
     for specialist in specialists.order_by("sort_order", "name", "id"):
         feed = getattr(specialist, "calendar_feed", None)  # None when not created yet
-        url = request.build_absolute_uri(reverse("classes:calendar_feed", args=[feed.token])) if feed else ""
+        url = absolute_url(reverse("classes:calendar_feed", args=[feed.token]), request) if feed else ""
         rows.append((specialist, feed, url))
     return render(request, "scheduling/classes_calendar_feeds.html", {"rows": rows})
 

@@ -22,3 +22,7 @@ class StaffConfig(AppConfig):
         register(NavItem("staff", _("Staff"), "people", "staff:list", Section.SETTINGS, order=300))
         # Every member may open it: managers land on the grid, a specialist sees their own days.
         register(NavItem("schedule", _("Work schedule"), "calendar-week", "staff:my_schedule", None, order=310))
+
+        from frontdesk.staff.first_steps import register_staff_steps
+
+        register_staff_steps()

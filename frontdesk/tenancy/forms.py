@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from frontdesk.core.forms import BootstrapFormMixin, PhoneField
+from frontdesk.core.forms import BootstrapFormMixin, PhoneField, choices_without
 from frontdesk.tenancy.models import Chain, Company, Weekday
 
 COMMON_TIMEZONES = [
@@ -81,7 +81,10 @@ class OnboardingForm(CompanyForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["business_type"].widget = forms.RadioSelect(choices=self.fields["business_type"].choices[1:])
+        business_type = self.fields["business_type"]
+        # Radio buttons need no "---------" entry; every business type stays offered.
+        business_type.widget = forms.RadioSelect()
+        business_type.choices = choices_without(business_type.choices)
         self.fields["country"].required = True
         self.fields["city"].required = True
 

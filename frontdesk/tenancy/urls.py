@@ -11,6 +11,7 @@ urlpatterns = [
     path("c/<int:company_id>/", views.dashboard, name="dashboard"),
     path("c/<int:company_id>/onboarding/", views.onboarding, name="onboarding"),
     path("c/<int:company_id>/settings/", views.settings_company, name="settings_company"),
+    path("c/<int:company_id>/settings/first-steps/", views.first_steps_page, name="first_steps"),
     path("c/<int:company_id>/settings/network/", views.settings_network, name="settings_network"),
     path("c/<int:company_id>/settings/branches/add/", views.branch_add, name="branch_add"),
     path("c/<int:company_id>/settings/users/", views.users, name="users"),

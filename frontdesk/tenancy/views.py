@@ -17,6 +17,7 @@ from frontdesk.core.ratelimit import ratelimit
 from frontdesk.core.scopes import scopes_disabled
 from frontdesk.tenancy import services
 from frontdesk.tenancy.filters import parse_date_range
+from frontdesk.tenancy.first_steps import all_required_done, block_context, first_steps
 from frontdesk.tenancy.forms import ChainForm, CompanyForm, OnboardingForm, OpeningHoursForm
 from frontdesk.tenancy.models import Company, OpeningHours, Weekday
 from frontdesk.tenancy.permissions import any_member, section_required
@@ -90,15 +91,9 @@ def dashboard(request, company_id):
     request.session["company_id"] = company.pk
     membership = request.membership
     hours = _hours_of(company)
-    checklist = [
-        (_("Confirm your email"), request.user.email_confirmed or not request.user.email, None),
-        (_("Set the working hours"), bool(hours), "tenancy:settings_company"),
-        (_("Add the logo and address"), bool(company.logo and company.address), "tenancy:settings_company"),
-    ]
-    if membership.can(Section.SETTINGS, Level.EDIT):
-        checklist.append(
-            (_("Invite your team"), Membership.objects.count() > 1 or Invitation.objects.exists(), "tenancy:users")
-        )
+    # The path to the first online booking, for those who can walk it; gone once walked.
+    steps = first_steps(request) if membership.can(Section.SETTINGS, Level.EDIT) else []
+    first_steps_block = block_context(steps, can_edit=True) if steps and not all_required_done(steps) else None
     recent_events = []
     if membership.can(Section.SETTINGS):
         recent_events = list(Event.objects.filter(company=company).select_related("user")[:8])
@@ -107,9 +102,21 @@ def dashboard(request, company_id):
         "tenancy/dashboard.html",
         {
             "hours": [(day, hours.get(day.value)) for day in Weekday],
-            "checklist": checklist,
+            "first_steps": first_steps_block,
             "recent_events": recent_events,
         },
+    )
+
+
+@section_required(Section.SETTINGS, Level.VIEW)
+def first_steps_page(request, company_id):
+    """Settings → First steps: the overview's block, shown here even when every step is done."""
+    steps = first_steps(request, all_details=True)
+    can_edit = request.membership.can(Section.SETTINGS, Level.EDIT)
+    return render(
+        request,
+        "tenancy/first_steps.html",
+        {"first_steps": block_context(steps, can_edit=can_edit), "all_done": all_required_done(steps)},
     )
 
 

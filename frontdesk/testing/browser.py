@@ -103,3 +103,18 @@ def has_no_horizontal_scroll(page, width: int) -> bool:
     # new page first, or "load" is that of the page being left.)
     page.wait_for_load_state("load")
     return page.evaluate("document.scrollingElement.scrollWidth") <= width
+
+
+def book_through_page(page, service: str, specialist_id, day, time: str, name: str, phone: str) -> None:
+    """Book on a branch's booking page already open in `page` (its English wording), as a client
+    would: service, specialist, day, time, details; returns once the booking is confirmed."""
+    page.get_by_text(service).click()
+    page.get_by_role("button", name="Continue").click()
+    page.locator(f"[data-specialist='{specialist_id}']").click()
+    page.locator(f"[data-day='{day.isoformat()}']").click()
+    page.locator(f"[data-time='{time}']").click()
+    page.fill("input[name=name]", name)
+    page.fill("input[name=phone]", phone)
+    page.check("input[name=consent]")
+    page.locator("form.bk-form button.bk-btn").click()
+    page.get_by_text("You are booked!").wait_for()
