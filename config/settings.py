@@ -138,6 +138,9 @@ if CACHE_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "frontdesk"}}
+# Where rate-limit counters live (core.ratelimit): shared by every worker and server either way.
+# The local-memory cache above is per process, so without Redis they go to the database.
+RATELIMIT_STORE = envstr("RATELIMIT_STORE", "cache" if CACHE_URL else "database")
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
