@@ -262,6 +262,8 @@ TASKS = {
 # --- API ------------------------------------------------------------------------------------
 # Requests a minute per partner token and IP address (429 with Retry-After above it); 0 = no limit.
 API_RATE_LIMIT = envint("API_RATE_LIMIT", 200)
+# Days a user token (POST /api/v1/auth) stays valid from its issue; then the integration logs in again.
+API_USER_TOKEN_DAYS = envint("API_USER_TOKEN_DAYS", 90)
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
