@@ -52,17 +52,19 @@ def _bucket(key: str, window: int) -> tuple[str, float]:
 def _db_hit(name: str, ends: float) -> int:
     from frontdesk.core.models import RateCounter
 
-    table = connection.ops.quote_name(RateCounter._meta.db_table)
+    table, key, hits, expires = (
+        connection.ops.quote_name(n) for n in (RateCounter._meta.db_table, "key", "hits", "expires_at")
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (key, hits, expires_at) VALUES (%s, 1, %s) "  # noqa: S608 (table name is ours)
-            f"ON CONFLICT (key) DO UPDATE SET hits = {table}.hits + 1 RETURNING hits",
+            f"INSERT INTO {table} ({key}, {hits}, {expires}) VALUES (%s, 1, %s) "  # noqa: S608 (names are ours)
+            f"ON CONFLICT ({key}) DO UPDATE SET {hits} = {table}.{hits} + 1 RETURNING {hits}",
             [name, ends],
         )
-        hits = cursor.fetchone()[0]
-    if hits == 1 and random.randrange(CLEANUP_ONE_IN) == 0:  # noqa: S311 (not security)
+        count = cursor.fetchone()[0]
+    if count == 1 and random.randrange(CLEANUP_ONE_IN) == 0:  # noqa: S311 (not security)
         RateCounter.objects.filter(expires_at__lt=_now()).delete()
-    return hits
+    return count
 
 
 def _db_hits(name: str) -> int:
