@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('api', '0001_initial'),
+        ("api", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='usertoken',
-            name='last_used_at',
+            model_name="usertoken",
+            name="last_used_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]
