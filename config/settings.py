@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything else, so that any HTML error under /api/ becomes the API's JSON body.
+    "frontdesk.api.middleware.ApiErrorBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -147,6 +149,9 @@ if CACHE_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "frontdesk"}}
+# Where rate-limit counters live (core.ratelimit): shared by every worker and server either way.
+# The local-memory cache above is per process, so without Redis they go to the database.
+RATELIMIT_STORE = envstr("RATELIMIT_STORE", "cache" if CACHE_URL else "database")
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -270,6 +275,8 @@ TASKS = {
 # --- API ------------------------------------------------------------------------------------
 # Requests a minute per partner token and IP address (429 with Retry-After above it); 0 = no limit.
 API_RATE_LIMIT = envint("API_RATE_LIMIT", 200)
+# Days a user token (POST /api/v1/auth) stays valid from its issue; then the integration logs in again.
+API_USER_TOKEN_DAYS = envint("API_USER_TOKEN_DAYS", 90)
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

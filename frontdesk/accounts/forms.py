@@ -2,10 +2,12 @@ from django import forms
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.accounts.models import User
 from frontdesk.accounts.permissions import Level, Role, Section
+from frontdesk.accounts.services import _send_templated_email, absolute_url
 from frontdesk.core.forms import BootstrapFormMixin, PhoneField, choices_without
 
 
@@ -54,17 +56,10 @@ class SignUpForm(BootstrapFormMixin, forms.Form):
         help_text=_("At least 8 characters, not only digits."),
     )
 
+    # No check that the email or phone is free: the answer would tell anyone who has an account
+    # (tenancy.signup answers the same way whatever exists).
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(_("An account with this email already exists. Log in or reset the password."))
-        return email
-
-    def clean_phone(self):
-        phone = self.cleaned_data["phone"]
-        if phone and User.objects.filter(phone=phone).exists():
-            raise ValidationError(_("An account with this phone already exists. Log in or reset the password."))
-        return phone
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         cleaned = super().clean()
@@ -109,6 +104,17 @@ class FrontdeskPasswordResetForm(BootstrapFormMixin, PasswordResetForm):
     def get_users(self, email):
         # Django's default filters on the username field's case; ours are stored lower-case.
         return User.objects.filter(email__iexact=email, is_active=True)
+
+    def save(self, *args, **kwargs):
+        """A known address gets the reset link; an unknown one a letter saying it has no account.
+        The page is the same either way, and so is the work (one letter), so neither the answer
+        nor its time tells the requester whether the address has an account."""
+        email = self.cleaned_data["email"]
+        if any(self.get_users(email)):
+            return super().save(*args, **kwargs)
+        context = {"signup_url": absolute_url(reverse("tenancy:signup"))}
+        _send_templated_email(email, "accounts/email/password_reset_unknown", context)
+        return None
 
 
 class FrontdeskSetPasswordForm(BootstrapFormMixin, SetPasswordForm):

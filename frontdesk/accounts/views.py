@@ -119,6 +119,18 @@ class InvitationSignUpForm(SignUpForm):
         self.fields["phone"].required = False
         self.initial.update({"name": invitation.name, "email": invitation.email, "phone": invitation.phone})
 
+    def clean_email(self):
+        email = (self.cleaned_data.get("email") or "").strip().lower()
+        if email and User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(_("An account with this email already exists. Log in or reset the password."))
+        return email
+
+    def clean_phone(self):
+        phone = self.cleaned_data.get("phone")
+        if phone and User.objects.filter(phone=phone).exists():
+            raise ValidationError(_("An account with this phone already exists. Log in or reset the password."))
+        return phone
+
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("email") and not cleaned.get("phone") and not self.errors:

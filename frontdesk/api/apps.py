@@ -9,9 +9,16 @@ class ApiConfig(AppConfig):
 
     def ready(self):
         from frontdesk.accounts.permissions import Section
-        from frontdesk.api import demo  # noqa: F401  (registers the demo step)
+        from frontdesk.api import (
+            demo,  # noqa: F401  (registers the demo step)
+            signals,
+        )
+        from frontdesk.api.views import my_tokens_panel
         from frontdesk.core.navigation import SettingsTab, register_settings_tab
+        from frontdesk.core.panels import register_panel
 
         register_settings_tab(
             SettingsTab("integrations", _("Integrations"), "integrations:tokens", Section.SETTINGS, order=800)
         )
+        signals.connect()
+        register_panel("accounts.profile", "api", my_tokens_panel)

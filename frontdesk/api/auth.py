@@ -56,12 +56,15 @@ class TokenAuth(HttpAuthBase):
             if partner is None:
                 raise ApiError(401, _("The partner token is wrong or revoked."))
             context = ApiContext(chain_id=partner.chain_id, partner=partner)
+            now = timezone.now()
             if user_raw:
                 user_token = (
                     UserToken.unscoped.select_related("user")
                     .filter(token_hash=hash_token(user_raw), chain_id=partner.chain_id, revoked_at__isnull=True)
                     .first()
                 )
+                if user_token is not None and user_token.expires_at <= now:
+                    raise ApiError(401, _("The user token has expired. Log in again."))
                 membership = (
                     Membership.unscoped.filter(chain_id=partner.chain_id, user=user_token.user, is_active=True).first()
                     if user_token is not None and user_token.user.is_active
@@ -70,7 +73,8 @@ class TokenAuth(HttpAuthBase):
                 if membership is None:
                     raise ApiError(401, _("The user token is wrong or revoked. Log in again."))
                 context.user, context.membership = user_token.user, membership
-            now = timezone.now()
+                if user_token.last_used_at is None or (now - user_token.last_used_at).total_seconds() > 300:
+                    UserToken.unscoped.filter(pk=user_token.pk).update(last_used_at=now)
             if partner.last_used_at is None or (now - partner.last_used_at).total_seconds() > 300:
                 PartnerToken.unscoped.filter(pk=partner.pk).update(last_used_at=now)
         # Left by TenantMiddleware at the end of the request, like a back-office scope.

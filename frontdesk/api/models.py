@@ -1,6 +1,7 @@
 """Tokens of the YCLIENTS-compatible API. Only a hash of each token is stored: a token is shown
 once, when it is issued, and a database leak gives nobody access."""
 
+import datetime
 import hashlib
 import secrets
 
@@ -50,15 +51,19 @@ class PartnerToken(ChainScopedModel):
 
 class UserToken(ChainScopedModel):
     """A back-office user's login through the API (`POST /api/v1/auth`): `, User <token>` after
-    the partner token. Valid in the network it was issued in, while the membership is active."""
+    the partner token. Valid in the network it was issued in, while the membership is active,
+    for `settings.API_USER_TOKEN_DAYS` from its issue (a fixed lifetime: using a token does not
+    extend it, so a leaked one dies on schedule). Revoked when the password changes or is reset,
+    when the person leaves the network, and by its owner from the profile (api.signals)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     partner = models.ForeignKey(PartnerToken, on_delete=models.CASCADE, related_name="user_tokens")
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
 
-    AUDIT_EXCLUDE = ("token_hash",)
+    AUDIT_EXCLUDE = ("token_hash", "last_used_at")
 
     class Meta:
         verbose_name = _("user token")
@@ -66,3 +71,11 @@ class UserToken(ChainScopedModel):
 
     def __str__(self):
         return f"{self.user} #{self.pk}"
+
+    @staticmethod
+    def lifetime() -> datetime.timedelta:
+        return datetime.timedelta(days=settings.API_USER_TOKEN_DAYS)
+
+    @property
+    def expires_at(self):
+        return self.created_at + self.lifetime()

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from frontdesk.api.auth import TokenAuth
-from frontdesk.api.wire import ApiError, error_response, local_iso, not_found, path_id
+from frontdesk.api.wire import ApiError, error_response, local_iso, not_found, path_id, read_json
 from frontdesk.scheduling.errors import BookingError
 from frontdesk.tenancy.models import Company
 
@@ -28,7 +29,17 @@ The YCLIENTS-compatible REST API of Frontdesk. Point a YCLIENTS client at this s
   (without an offset: the branch's time zone) or unix seconds.
 """
 
+
+class BoundedParser(Parser):
+    """Ninja's body parsing through the API's one bounded JSON reader (wire.read_json)."""
+
+    def parse_body(self, request):
+        data = read_json(request)
+        return {} if data is None else data
+
+
 api = NinjaAPI(
+    parser=BoundedParser(),
     title="Frontdesk API (YCLIENTS-compatible)",
     version="1",
     description=DESCRIPTION,

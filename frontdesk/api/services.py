@@ -39,6 +39,14 @@ def revoke_partner_token(token: PartnerToken) -> PartnerToken:
     return token
 
 
+def revoke_user_tokens(*, user_id: int, chain_id: int | None = None) -> int:
+    """Revoke the person's live user tokens (in one network, or in all); returns how many."""
+    rows = UserToken.unscoped.filter(user_id=user_id, revoked_at__isnull=True)
+    if chain_id is not None:
+        rows = rows.filter(chain_id=chain_id)
+    return rows.update(revoked_at=timezone.now())
+
+
 @transaction.atomic
 def issue_user_token(*, partner: PartnerToken, user) -> str:
     raw = new_token()

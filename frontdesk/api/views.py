@@ -2,15 +2,20 @@
 A new token is shown once; only its hash is kept."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from frontdesk.accounts.permissions import Level, Section
 from frontdesk.api.forms import PartnerTokenForm
-from frontdesk.api.models import PartnerToken
+from frontdesk.api.models import PartnerToken, UserToken
 from frontdesk.api.services import issue_partner_token, revoke_partner_token
 from frontdesk.api.wire import error_response, not_found
 from frontdesk.core.siteurl import absolute_url
+from frontdesk.tenancy.models import Chain
 from frontdesk.tenancy.permissions import section_required
 
 SESSION_KEY = "api_new_token"
@@ -47,6 +52,41 @@ def token_revoke(request, company_id, token_id):
     revoke_partner_token(token)
     messages.success(request, _("The token is revoked: requests with it are refused from now on."))
     return redirect("integrations:tokens", company_id=company_id)
+
+
+def _live_user_tokens(user):
+    """The person's own user tokens that still work, in every network (tokens are the person's,
+    whatever network the profile is opened from)."""
+    return (
+        UserToken.unscoped.filter(
+            user=user, revoked_at__isnull=True, created_at__gt=timezone.now() - UserToken.lifetime()
+        )
+        .select_related("partner")
+        .order_by("-created_at")
+    )
+
+
+def my_tokens_panel(request, **context) -> str:
+    """On the profile: the API logins (user tokens) of the person, each with a revoke button."""
+    if request is None or not request.user.is_authenticated:
+        return ""
+    rows = list(_live_user_tokens(request.user))
+    chains = dict(Chain.objects.filter(pk__in={row.chain_id for row in rows}).values_list("pk", "name"))
+    for row in rows:
+        row.chain_name = chains.get(row.chain_id, "")
+    return render_to_string("api/my_tokens.html", {"tokens": rows}, request=request)
+
+
+@login_required
+@require_POST
+def my_token_revoke(request, token_id):
+    """Revoke one of the person's own user tokens; another person's token is simply not found."""
+    token = get_object_or_404(UserToken.unscoped, pk=token_id, user=request.user)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    messages.success(request, _("The API login is revoked: the integration must log in again."))
+    return redirect("accounts:profile")
 
 
 def api_not_found(request, rest=""):

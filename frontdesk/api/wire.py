@@ -8,6 +8,7 @@ import datetime
 import json
 from decimal import Decimal
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
@@ -181,15 +182,72 @@ def parse_datetime(value, tz, field: str = "datetime") -> datetime.datetime | No
     return moment
 
 
-def json_body(request) -> dict:
-    """The JSON object of a write request. Several client methods send no body at all: that is
-    a 422 with a JSON error, never a parse crash."""
-    if not request.body or not request.body.strip():
-        raise invalid(_("The request body is empty: send a JSON object."), "body")
+# What one API write may send: far more than any real client does (a record with its services,
+# a week of schedule), far less than what would hold a worker or exhaust the parser's stack.
+MAX_BODY_BYTES = 1024 * 1024
+MAX_DEPTH = 32
+
+
+def _reject_constant(name: str):
+    raise ValueError(name)
+
+
+def _depth(data) -> int:
+    """How deeply lists and objects nest in `data`, walked without recursion."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, dict):
+            value = value.values()
+        elif not isinstance(value, list):
+            continue
+        deepest = max(deepest, level)
+        if deepest > MAX_DEPTH:
+            return deepest
+        stack.extend((item, level + 1) for item in value)
+    return deepest
+
+
+def read_json(request, lenient: bool = False):
+    """The request's JSON, bounded: the one reader of every API write (and of Ninja's own body
+    parsing). Too big is a 413, too deep, malformed or NaN/Infinity a 422 — always in the API's
+    error body, never a parse crash or Django's HTML page. An empty body reads as None, and so
+    does a malformed one when `lenient` (a client that sends its fields elsewhere)."""
     try:
-        data = json.loads(request.body)
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > MAX_BODY_BYTES:
+        raise ApiError(413, _("The request body is too big."), [{"body": "too_big"}])
+    try:
+        raw = request.body
+    except RequestDataTooBig:
+        raise ApiError(413, _("The request body is too big."), [{"body": "too_big"}]) from None
+    if len(raw) > MAX_BODY_BYTES:
+        raise ApiError(413, _("The request body is too big."), [{"body": "too_big"}])
+    if not raw or not raw.strip():
+        return None
+    try:
+        data = json.loads(raw, parse_constant=_reject_constant)
+    except RecursionError:
+        raise invalid(_("The request body nests too deeply."), "body") from None
     except (ValueError, UnicodeDecodeError):
+        if lenient:
+            return None
         raise invalid(_("The request body is not valid JSON."), "body") from None
+    if _depth(data) > MAX_DEPTH:
+        raise invalid(_("The request body nests too deeply."), "body")
+    return data
+
+
+def json_body(request, required: bool = True) -> dict:
+    """The JSON object of a write request. Several client methods send no body at all: that is
+    a 422 with a JSON error (or {} where the body is optional), never a parse crash."""
+    data = read_json(request)
+    if data is None:
+        if not required:
+            return {}
+        raise invalid(_("The request body is empty: send a JSON object."), "body")
     if not isinstance(data, dict):
         raise invalid(_("The request body must be a JSON object."), "body")
     return data

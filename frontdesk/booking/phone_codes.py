@@ -1,6 +1,9 @@
 """Phone confirmation by SMS code, with the limits that keep the booking page from being used to
-pump SMS (every code costs the salon money): per phone, per IP address and per branch, each with
-a window, plus a cooldown between two codes to one phone and a cap on wrong guesses per code.
+pump SMS (every code costs the salon money): per phone (in the network and across all networks
+of the installation), per IP address, per branch and per network, each with a window, plus a
+cooldown between two codes to one phone and a cap on wrong guesses per code. Every SMS code the
+product sends (online booking, the client's login to their visits, the loyalty card sign-up, the
+API's book_code) comes from `request_code`, so these limits hold for all of them.
 
 A confirmed phone is carried as a signed, short-lived token in the booking form (not in the
 session): the booking page often runs in an iframe on the salon's site, where the browser does
@@ -24,7 +27,9 @@ from django.utils.translation import ngettext
 from frontdesk.booking.models import PhoneCode
 from frontdesk.core.locking import lock_first
 from frontdesk.core.phones import normalize_phone
+from frontdesk.core.ratelimit import allow
 from frontdesk.core.sms import send_sms
+from frontdesk.tenancy.models import Chain
 
 # Overridable in settings as BOOKING_SMS_LIMITS (a dict with any of these keys).
 DEFAULT_LIMITS = {
@@ -32,6 +37,8 @@ DEFAULT_LIMITS = {
     "per_phone": 5,  # codes to one phone per hour (whole network)
     "per_ip": 10,  # codes asked from one IP address per hour
     "per_branch": 100,  # codes sent by one branch per hour
+    "per_network": 300,  # codes sent by all branches of one network per hour
+    "per_phone_everywhere": 10,  # codes to one phone per hour from all networks together
     "attempts": 5,  # wrong guesses per code
     "lifetime": 10 * 60,  # seconds a code stays valid
 }
@@ -55,9 +62,10 @@ def request_code(company, phone: str, ip: str | None) -> PhoneCode:
     now = timezone.now()
     code = f"{secrets.randbelow(10**4):04d}"
     with transaction.atomic():
-        # On SQLite the transaction holds the write lock; on PostgreSQL the branch row is locked:
-        # concurrent requests count one after another, so a burst cannot slip past a limit.
-        lock_first(type(company).unscoped.filter(pk=company.pk))
+        # On SQLite the transaction holds the write lock; on PostgreSQL the network's row is
+        # locked: concurrent requests of its branches count one after another, so a burst cannot
+        # slip past a limit. Across networks, the shared counter below is atomic by itself.
+        lock_first(Chain.objects.filter(pk=company.chain_id))
         last = PhoneCode.objects.filter(chain_id=company.chain_id, phone=phone).order_by("-created_at").first()
         if last is not None and (now - last.created_at).total_seconds() < rules["cooldown"]:
             wait = int(rules["cooldown"] - (now - last.created_at).total_seconds()) + 1
@@ -86,6 +94,17 @@ def request_code(company, phone: str, ip: str | None) -> PhoneCode:
             raise ValidationError(
                 _("The salon cannot send more codes just now. Try again later or call the salon."),
                 code="per_branch",
+            )
+        if PhoneCode.objects.filter(chain_id=company.chain_id, created_at__gte=since).count() >= rules["per_network"]:
+            raise ValidationError(
+                _("The salon cannot send more codes just now. Try again later or call the salon."),
+                code="per_network",
+            )
+        # Counted only for a code that is about to go out, in the store every worker shares.
+        if not allow(f"sms-code-phone:{phone}", rules["per_phone_everywhere"], 3600):
+            raise ValidationError(
+                _("This phone has been sent too many codes in the last hour. Try again in an hour."),
+                code="per_phone_everywhere",
             )
         row = PhoneCode.objects.create(
             chain_id=company.chain_id,

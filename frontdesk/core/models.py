@@ -142,3 +142,21 @@ class ImportJob(CompanyScopedModel):
     @property
     def running(self) -> bool:
         return self.status in (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.APPLYING)
+
+
+class RateCounter(models.Model):
+    """One fixed window of one rate limit (core.ratelimit), kept in the database so that every
+    worker process and every app server counts the same hits. Not tenant data: the key already
+    says whose hits they are (an address, a token hash, a phone)."""
+
+    key = models.CharField(max_length=255, primary_key=True)
+    hits = models.PositiveIntegerField(default=0)
+    # Unix time after which the window is over and the row may be deleted.
+    expires_at = models.FloatField(db_index=True)
+
+    class Meta:
+        verbose_name = _("rate limit counter")
+        verbose_name_plural = _("rate limit counters")
+
+    def __str__(self):
+        return f"{self.key}: {self.hits}"

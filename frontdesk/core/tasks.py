@@ -4,11 +4,11 @@ of a large spreadsheet import (frontdesk.core.spreadsheets.background)."""
 import datetime
 import logging
 
-from django.core.cache import cache
 from django.utils import timezone
 from django_tasks import task
 
 from frontdesk.core.periodic import run_hourly_jobs
+from frontdesk.core.ratelimit import allow
 from frontdesk.core.spreadsheets import background
 
 logger = logging.getLogger("frontdesk.periodic")
@@ -22,11 +22,11 @@ def hourly_jobs_task() -> dict:
 
 
 def schedule_next_hourly_run(now: datetime.datetime | None = None) -> None:
-    """Ask the task worker to run the jobs again at the next full hour. The cache key lets one run
+    """Ask the task worker to run the jobs again at the next full hour. The shared counter lets one run
     per hour be enqueued however many processes ask; a doubled run writes nothing twice anyway."""
     now = now or timezone.now()
     next_hour = now.replace(minute=0, second=0, microsecond=0) + datetime.timedelta(hours=1)
-    if not cache.add(f"hourly-jobs:{next_hour:%Y%m%d%H}", 1, timeout=2 * 3600):
+    if not allow(f"hourly-jobs:{next_hour:%Y%m%d%H}", 1, 2 * 3600):
         return
     try:
         if hourly_jobs_task.get_backend().supports_defer:

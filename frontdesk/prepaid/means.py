@@ -85,9 +85,7 @@ def sale_pay_lines(sale) -> list[services.PayLine]:
 # ---------------------------------------------------------------- certificates
 def too_many(key: str, limit: int, window: int) -> bool:
     """Whether `key` already has `limit` hits in the current window (reads, does not count)."""
-    from django.core.cache import cache
-
-    return (cache.get(f"rl:{key}:{int(ratelimit._now() // window)}") or 0) >= limit
+    return ratelimit.exceeded(key, limit, window)
 
 
 class CertificateMeans(PaymentMeans):

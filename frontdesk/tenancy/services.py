@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from frontdesk.accounts.models import Membership
 from frontdesk.accounts.permissions import Role
@@ -14,17 +15,35 @@ User = get_user_model()
 
 
 @transaction.atomic
-def sign_up(*, company_name: str, name: str, phone: str, email: str, password: str, language: str = "ru"):
+def sign_up(
+    *,
+    company_name: str,
+    name: str,
+    phone: str,
+    email: str,
+    password: str | None,
+    language: str = "ru",
+    password_hash: str | None = None,
+    email_confirmed: bool = False,
+):
     """Create the owner's login, their network and its first branch. Returns (user, company).
 
     The email and phone are unique among logins (a database constraint): a racing duplicate
-    sign-up fails as a whole and leaves nothing behind.
+    sign-up fails as a whole and leaves nothing behind. A sign-up finished from its emailed link
+    (tenancy.signup) brings the password already hashed and the email already confirmed.
     """
     user = User.objects.create_user(email=email, password=password, name=name, phone=phone or None, language=language)
+    if password_hash is not None or email_confirmed:
+        if password_hash is not None:
+            user.password = password_hash
+        if email_confirmed:
+            user.email_confirmed_at = timezone.now()
+        user.save(update_fields=["password", "email_confirmed_at"])
     chain = Chain.objects.create(name=company_name)
     company = Company.unscoped.create(chain=chain, name=company_name, phone=phone or "", email=email)
     Membership.unscoped.create(chain=chain, user=user, role=Role.OWNER, all_companies=True)
-    send_email_confirmation(user)
+    if not email_confirmed:
+        send_email_confirmation(user)
     return user, company
 
 

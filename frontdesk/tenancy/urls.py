@@ -1,13 +1,15 @@
 from django.urls import path
 
-from frontdesk.tenancy import views
+from frontdesk.tenancy import signup_views, views
 
 app_name = "tenancy"
 
 urlpatterns = [
     path("", views.home, name="home"),
     # Sign-up creates a network, so it lives here; it keeps its place among the account pages.
-    path("accounts/signup/", views.signup_view, name="signup"),
+    path("accounts/signup/", signup_views.signup_view, name="signup"),
+    path("accounts/signup/sent/", signup_views.signup_sent, name="signup_sent"),
+    path("accounts/signup/finish/<str:token>/", signup_views.signup_finish, name="signup_finish"),
     path("c/<int:company_id>/", views.dashboard, name="dashboard"),
     path("c/<int:company_id>/onboarding/", views.onboarding, name="onboarding"),
     path("c/<int:company_id>/settings/", views.settings_company, name="settings_company"),

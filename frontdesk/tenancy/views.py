@@ -1,19 +1,16 @@
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from frontdesk.accounts import services as account_services
-from frontdesk.accounts.forms import InviteForm, MembershipForm, SignUpForm
-from frontdesk.accounts.models import Invitation, Membership, User
+from frontdesk.accounts.forms import InviteForm, MembershipForm
+from frontdesk.accounts.models import Invitation, Membership
 from frontdesk.accounts.permissions import ROLE_DEFAULTS, Level, Role, Section
 from frontdesk.core.models import Event, EventAction
-from frontdesk.core.ratelimit import ratelimit
 from frontdesk.core.scopes import scopes_disabled
 from frontdesk.tenancy import services
 from frontdesk.tenancy.filters import parse_date_range
@@ -21,42 +18,6 @@ from frontdesk.tenancy.first_steps import all_required_done, block_context, firs
 from frontdesk.tenancy.forms import ChainForm, CompanyForm, OnboardingForm, OpeningHoursForm
 from frontdesk.tenancy.models import Company, OpeningHours, Weekday
 from frontdesk.tenancy.permissions import any_member, section_required
-
-
-@ratelimit("signup", limit=10, window=3600)
-def signup_view(request):
-    """A new owner's account with their network and its first branch, then onboarding."""
-    if request.user.is_authenticated:
-        return redirect("tenancy:home")
-    form = SignUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            user, company = services.sign_up(
-                company_name=data["company_name"],
-                name=data["name"],
-                phone=data["phone"],
-                email=data["email"],
-                password=data["password"],
-                language=translation.get_language() or "ru",
-            )
-        except IntegrityError:
-            # A concurrent sign-up with the same email or phone won the unique constraint.
-            if (
-                User.objects.filter(email__iexact=data["email"]).exists()
-                or User.objects.filter(phone=data["phone"]).exists()
-            ):
-                form.add_error(
-                    None, _("An account with this email or phone already exists. Log in or reset the password.")
-                )
-                return render(request, "tenancy/signup.html", {"form": form})
-            raise
-        login(request, user, backend="frontdesk.accounts.backends.EmailOrPhoneBackend")
-        messages.success(
-            request, _("Welcome to Frontdesk! We sent a confirmation link to %(email)s.") % {"email": user.email}
-        )
-        return redirect("tenancy:onboarding", company_id=company.pk)
-    return render(request, "tenancy/signup.html", {"form": form})
 
 
 @login_required

@@ -182,7 +182,13 @@ ROUTES_OUTSIDE_BACKOFFICE = {
     "accounts:login",
     "accounts:logout",
     "tenancy:signup",
+    # The sign-up's emailed link: the signed token carries the sign-up (tenancy/tests/test_signup.py).
+    "tenancy:signup_sent",
+    "tenancy:signup_finish",
     "accounts:profile",
+    # The person's own API logins on the profile: found by the logged-in user, never by the id
+    # alone (api/tests/test_user_tokens.py).
+    "integrations:my_token_revoke",
     "accounts:confirm_email",
     "accounts:resend_confirmation",
     "accounts:accept_invitation",

@@ -64,10 +64,14 @@ def test_password_reset_mails_a_link_that_sets_a_new_password(alice, client):
     assert alice.check_password("a-new-Secret-42")
 
 
-def test_password_reset_for_an_unknown_email_reveals_nothing(db, client):
-    response = client.post("/accounts/password-reset/", {"email": "nobody@example.com"})
-    assert response.status_code == 302
-    assert mail.outbox == []
+def test_password_reset_answers_the_same_for_an_unknown_email_and_tells_its_owner(alice, client):
+    known = client.post("/accounts/password-reset/", {"email": "alice@example.com"})
+    unknown = client.post("/accounts/password-reset/", {"email": "nobody@example.com"})
+    assert known.status_code == unknown.status_code == 302 and known["Location"] == unknown["Location"]
+    # One letter each: the same work whatever exists; the unknown address learns it has no account.
+    assert [message.to for message in mail.outbox] == [["alice@example.com"], ["nobody@example.com"]]
+    assert "/password-reset/" not in mail.outbox[1].body.replace("/password-reset/done", "")
+    assert "/accounts/signup/" in mail.outbox[1].body
 
 
 def test_profile_change_of_email_asks_to_confirm_it_again(alice, client, sent_on_commit):

@@ -1,7 +1,5 @@
 """POST /api/v1/auth: a back-office user logs in through the API and gets a user token."""
 
-import json
-
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
@@ -10,7 +8,7 @@ from ninja import Router
 from frontdesk.accounts.models import Membership
 from frontdesk.api.routing import route
 from frontdesk.api.services import issue_user_token
-from frontdesk.api.wire import ApiError, ok, text
+from frontdesk.api.wire import ApiError, ok, read_json, text
 
 router = Router(tags=["auth"])
 
@@ -35,14 +33,9 @@ AUTH_BODY = {
 
 def _credentials(request) -> tuple[str, str]:
     # yclients sends JSON; yclients_api sends the credentials in the query string.
-    data = {}
-    if request.body and request.body.strip():
-        try:
-            data = json.loads(request.body)
-        except (ValueError, UnicodeDecodeError):
-            data = {}
-        if not isinstance(data, dict):
-            data = {}
+    data = read_json(request, lenient=True)
+    if not isinstance(data, dict):
+        data = {}
     login = text(data.get("login") or request.GET.get("login"), 254)
     password = text(data.get("password") or request.GET.get("password"), 254)
     return login, password

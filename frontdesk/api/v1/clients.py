@@ -85,7 +85,7 @@ def _text_filter(value: str) -> Q:
 @route(router, "POST", "/v1/company/{company_id}/clients/search", summary="Search clients", openapi_extra=SEARCH_BODY)
 def search_clients(request, company_id: str):
     _company, clients = _clients(request, company_id)
-    body = json_body(request) if request.body and request.body.strip() else {}
+    body = json_body(request, required=False)
     page, size = page_params(body.get("page"), body.get("page_size"), default=25, maximum=200)
     conditions = []
     filters = body.get("filters") or []

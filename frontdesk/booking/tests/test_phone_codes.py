@@ -72,6 +72,33 @@ def test_one_branch_sends_a_limited_number_of_codes(salon, settings):
     assert error.value.code == "per_branch" and len(sms.outbox) == 2
 
 
+def test_one_network_sends_a_limited_number_of_codes_from_all_its_branches(salon, tenant_a, settings):
+    settings.BOOKING_SMS_LIMITS = {"per_network": 2}
+    first, second = tenant_a.companies[0], tenant_a.companies[1]
+    with scope(salon.chain):
+        request_code(first, "+79120000001", "10.0.0.1")
+        request_code(second, "+79120000002", "10.0.0.2")
+        with pytest.raises(ValidationError, match="cannot send more codes") as error:
+            request_code(second, "+79120000003", "10.0.0.3")
+    assert error.value.code == "per_network" and len(sms.outbox) == 2
+
+
+def test_one_phone_gets_a_limited_number_of_codes_from_all_networks_together(salon, tenant_a, tenant_b, settings):
+    """Each network keeps its own per-phone count; one number pumped through many salons' booking
+    pages is stopped by the count across them."""
+    settings.BOOKING_SMS_LIMITS = {"per_phone_everywhere": 2}
+    with scope(tenant_a.chain):
+        request_code(tenant_a.companies[0], PHONE, "10.0.0.1")
+    with scope(tenant_b.chain):
+        request_code(tenant_b.company, PHONE, "10.0.0.2")
+        with pytest.raises(ValidationError, match="too many codes in the last hour") as error:
+            _age_codes()
+            request_code(tenant_b.company, PHONE, "10.0.0.3")
+    with scope(tenant_a.chain):
+        request_code(tenant_a.companies[0], "+79120000009", "10.0.0.4")  # another phone is not held up
+    assert error.value.code == "per_phone_everywhere" and len(sms.outbox) == 3
+
+
 def test_wrong_guesses_are_capped_and_counted(salon, settings):
     settings.BOOKING_SMS_LIMITS = {"attempts": 3}
     with scope(salon.chain):

@@ -4,6 +4,7 @@ import threading
 import pytest
 from django.core import mail
 from django.db import connection
+from django.test import Client
 
 from frontdesk.accounts.models import Membership, User
 from frontdesk.core.scopes import scopes_disabled
@@ -48,13 +49,69 @@ def test_a_forged_confirmation_link_is_refused(db, client):
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize("field,value", [("email", "alice@example.com"), ("phone", "89000000001")])
-def test_duplicate_sign_up_is_refused_clearly_and_saves_nothing(alice, client, field, value):
+def _sign_up(client, sent_on_commit, **changes):
+    with sent_on_commit():
+        response = client.post("/accounts/signup/", {**SIGNUP, **changes}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302 and response["Location"] == "/accounts/signup/sent/"
+    page = client.get("/accounts/signup/sent/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = re.sub(r'"X-CSRFToken": "\w+"|name="csrfmiddlewaretoken" value="\w+"', "", page)  # per session
+    return page.replace(changes.get("email", SIGNUP["email"]).lower(), "EMAIL")
+
+
+def _link(message) -> str:
+    return re.search(r"http://testserver(/accounts/signup/finish/\S+)", message.body).group(1)
+
+
+def test_sign_up_answers_the_same_whether_the_email_or_phone_has_an_account(alice, sent_on_commit):
+    """Once any account exists, nobody learns from the sign-up form whether an email or a phone
+    has one: the same redirect and the same page, and the real owner hears of it by email."""
     chains = Chain.objects.count()
-    response = client.post("/accounts/signup/", {**SIGNUP, field: value})
-    assert response.status_code == 200
-    assert "уже существует" in response.content.decode()
-    assert Chain.objects.count() == chains
+    fresh = _sign_up(Client(), sent_on_commit)
+    taken_email = _sign_up(Client(), sent_on_commit, email="Alice@Example.com")
+    taken_phone = _sign_up(Client(), sent_on_commit, email="new@example.com", phone="89000000001")
+    assert fresh == taken_email == taken_phone
+    assert "Open the link in it to finish creating your account" in fresh
+    assert Chain.objects.count() == chains, "nothing is created before the link is opened"
+    to = [(message.to[0], message.subject) for message in mail.outbox]
+    assert to == [
+        ("vera@example.com", "Finish creating your Frontdesk account"),
+        ("alice@example.com", "Someone tried to sign up with your email"),
+        ("alice@example.com", "Someone tried to sign up with your phone number"),
+        ("new@example.com", "Finish creating your Frontdesk account"),
+    ]
+    assert "/accounts/password-reset/" in mail.outbox[1].body
+    assert "/accounts/signup/finish/" not in mail.outbox[1].body + mail.outbox[2].body
+
+
+def test_the_emailed_link_finishes_the_sign_up_once(alice, client, sent_on_commit):
+    _sign_up(client, sent_on_commit)
+    link = _link(mail.outbox[-1])
+    page = client.get(link, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Студия Ноготки" in page.content.decode() and not Chain.objects.filter(name="Студия Ноготки").exists()
+    response = client.post(link)
+    company = Company.objects.get(name="Студия Ноготки")
+    assert response["Location"] == f"/c/{company.pk}/onboarding/"
+    user = User.objects.get(email="vera@example.com")
+    assert user.check_password(SIGNUP["password"]) and user.email_confirmed and user.phone == "+79123456789"
+    assert client.session["_auth_user_id"] == str(user.pk)
+    again = Client().post(link, HTTP_ACCEPT_LANGUAGE="en")
+    assert again.status_code == 400 and "already been used" in again.content.decode()
+    assert Chain.objects.filter(name="Студия Ноготки").count() == 1
+
+
+def test_a_phone_that_has_an_account_is_left_out_of_the_new_one(alice, client, sent_on_commit):
+    _sign_up(client, sent_on_commit, email="new@example.com", phone="89000000001")
+    client.post(_link(mail.outbox[-1]))
+    user = User.objects.get(email="new@example.com")
+    assert user.phone is None
+    alice.refresh_from_db()
+    assert alice.phone == "+79000000001"
+
+
+def test_a_forged_sign_up_link_creates_nothing(alice, client):
+    response = client.post("/accounts/signup/finish/forged/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400 and "not valid" in response.content.decode()
+    assert Chain.objects.count() == 1
 
 
 @pytest.mark.parametrize(
