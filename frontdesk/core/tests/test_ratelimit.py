@@ -114,7 +114,6 @@ def server(tmp_path):
     connection.ensure_connection()
     connection.connection.backup(target)
     target.close()
-    port = _free_port()
     env = {
         **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "RATELIMIT_STORE")},
         "SQLITE_PATH": str(database),
@@ -124,6 +123,9 @@ def server(tmp_path):
         "ALLOWED_HOSTS": "127.0.0.1",
         "PYTHONUNBUFFERED": "1",
     }
+    port = _free_port()
+    # Production settings refuse to start without the site's address (core.siteurl).
+    env["SITE_URL"] = f"http://127.0.0.1:{port}"
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     process = subprocess.Popen(  # noqa: S603
         [gunicorn, "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", "3", "--preload", "--log-level", "warning"],
