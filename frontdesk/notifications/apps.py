@@ -8,6 +8,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
+        from frontdesk.notifications import log_labels
+
+        log_labels.register()
         from frontdesk.accounts.permissions import Section
         from frontdesk.clients.card import register_timeline_source
         from frontdesk.core.navigation import NavItem, SettingsTab, register, register_settings_tab

@@ -100,7 +100,17 @@ def stale_reason(message: Message, now: datetime.datetime) -> str:
             return gettext_noop("the client withdrew consent to marketing on this channel")
     if message.mailing_id is not None:
         status = Mailing.unscoped.filter(pk=message.mailing_id).values_list("status", flat=True).first()
-        return gettext_noop("the mailing was cancelled") if status == MailingStatus.CANCELLED else ""
+        if status == MailingStatus.CANCELLED:
+            return gettext_noop("the mailing was cancelled")
+        if message.event == MessageEvent.NOTICE and (
+            message.visit_id is None
+            or not Record._base_manager.filter(visit_id=message.visit_id)
+            .exclude(status=RecordStatus.CANCELLED)
+            .exists()
+        ):
+            # A notice speaks of the client's booking: with the booking gone it is not theirs to get.
+            return gettext_noop("the visit was cancelled")
+        return ""
     if message.event not in VISIT_EVENTS:
         return ""  # birthday, win-back, loyalty: nothing else to re-check
     if message.visit_id is None:
