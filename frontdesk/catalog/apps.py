@@ -8,6 +8,9 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Services")
 
     def ready(self):
+        from frontdesk.catalog import log_labels
+
+        log_labels.register()
         from frontdesk.accounts.permissions import Section
         from frontdesk.catalog import demo  # noqa: F401  (registers the demo step)
         from frontdesk.core.navigation import SettingsTab, register_settings_tab

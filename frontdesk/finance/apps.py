@@ -8,6 +8,9 @@ class FinanceConfig(AppConfig):
     verbose_name = _("Finance")
 
     def ready(self):
+        from frontdesk.finance import log_labels
+
+        log_labels.register()
         from frontdesk.accounts.permissions import Section
         from frontdesk.clients.card import register_badge_source
         from frontdesk.core.navigation import NavItem, register

@@ -8,6 +8,9 @@ class LoyaltyConfig(AppConfig):
     verbose_name = _("Loyalty")
 
     def ready(self):
+        from frontdesk.loyalty import log_labels
+
+        log_labels.register()
         from frontdesk.accounts.permissions import Section
         from frontdesk.booking.signals import booked_online
         from frontdesk.clients.card import register_badge_source, register_timeline_source

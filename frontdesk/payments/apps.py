@@ -8,6 +8,9 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Receipts and online payments")
 
     def ready(self):
+        from frontdesk.payments import log_labels
+
+        log_labels.register()
         from frontdesk.finance.means import register_advance
         from frontdesk.finance.signals import money_moved, refund_posted, sale_opened
         from frontdesk.payments import (

@@ -8,6 +8,9 @@ class PrepaidConfig(AppConfig):
     verbose_name = _("Certificates and abonements")
 
     def ready(self):
+        from frontdesk.prepaid import log_labels
+
+        log_labels.register()
         from frontdesk.accounts.permissions import Section
         from frontdesk.clients.card import register_badge_source, register_timeline_source
         from frontdesk.core.navigation import NavItem, register

@@ -8,6 +8,9 @@ class SchedulingConfig(AppConfig):
     verbose_name = _("Journal")
 
     def ready(self):
+        from frontdesk.scheduling import log_labels
+
+        log_labels.register()
         from frontdesk.accounts.permissions import Section
         from frontdesk.core.navigation import NavItem, register
         from frontdesk.scheduling import (

@@ -8,6 +8,9 @@ class StaffConfig(AppConfig):
     verbose_name = _("Staff and schedules")
 
     def ready(self):
+        from frontdesk.staff import log_labels
+
+        log_labels.register()
         from frontdesk.accounts.permissions import Section
         from frontdesk.catalog.performers import register_performed_by
         from frontdesk.core.navigation import NavItem, register
