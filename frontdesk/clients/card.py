@@ -42,6 +42,8 @@ class TimelineEntry:
     lines: list[tuple[str, Decimal]] = field(default_factory=list)
     total: Decimal | None = None
     branch: str = ""
+    # Lines folded under the entry (shown on request): what a grouped entry stands for.
+    details: list[str] = field(default_factory=list)
 
 
 # key -> (source, the section whose VIEW right a reader needs to see what it adds, or None)

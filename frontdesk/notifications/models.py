@@ -275,6 +275,8 @@ class MessageStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
     SKIPPED = "skipped", _("Not sent")
     CANCELLED = "cancelled", _("Cancelled")
+    # No gateway is set up: the text went to the server's console, not to the client.
+    CONSOLE = "console", _("Not sent: no gateway — shown in the console")
 
 
 class DeliveryState(models.TextChoices):

@@ -268,19 +268,21 @@ def process(message: Message, now: datetime.datetime | None = None) -> str:
             logger.exception("Message %s failed", message.pk)
             return _retry_or_fail(message, repr(error), True, now)
         cost = delivery.cost.quantize(Decimal("0.01")) if delivery.cost is not None else None
+        # Shown in the console only: kept apart from "sent", so nobody believes a client was told.
+        status = MessageStatus.CONSOLE if delivery.console else MessageStatus.SENT
         _finish(
             message,
-            MessageStatus.SENT,
-            sent_at=timezone.now(),
+            status,
+            sent_at=None if delivery.console else timezone.now(),
             recipient=recipient,
             subject=subject[:255],
             body=body,
             provider=delivery.provider,
             provider_message_id=delivery.provider_message_id[:100],
             cost=cost,
-            error="",
+            error=delivery.console,
         )
-        return MessageStatus.SENT
+        return status
 
 
 def _retry_or_fail(message: Message, error: str, transient: bool, now) -> str:
