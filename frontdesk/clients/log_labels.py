@@ -3,7 +3,7 @@ registered from `AppConfig.ready()`."""
 
 from django.utils.translation import gettext_lazy as _
 
-from frontdesk.core.audit_display import page_by_url_name, register_action, register_object_url
+from frontdesk.core.audit_display import page_by_url_name, register_action, register_model_name, register_object_url
 
 
 def register() -> None:
@@ -15,3 +15,4 @@ def register() -> None:
     register_action("client_category.removed", _("Category removed"))
     register_action("clients.exported", _("Client base exported"))
     register_object_url("clients.client", page_by_url_name("clients:card", "client_id"))
+    register_model_name("clients.clientimport", _("client import"))

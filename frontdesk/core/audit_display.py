@@ -39,6 +39,8 @@ from frontdesk.core.money import MoneyField, format_money
 _object_urls: dict[str, Callable[[str, int | None], str]] = {}
 # Dotted codes of `log_action` -> a translated label.
 _actions: dict[str, object] = {}
+# Names of models declared without a verbose name of their own, by label.
+_model_names: dict[str, object] = {}
 
 # Keys of `log_action` changes that are not fields of the logged model.
 CHANGE_LABELS = {
@@ -205,6 +207,11 @@ def page_by_url_name(url_name: str, kwarg: str) -> Callable[[str, int | None], s
     return build
 
 
+def register_model_name(label: str, name) -> None:
+    """The translated name of a model whose Meta has no verbose name ("client import")."""
+    _model_names[label.lower()] = name
+
+
 def register_action(code: str, label) -> None:
     """The translated label of a `log_action` code ("client.viewed" -> "Card opened")."""
     _actions[code] = label
@@ -281,6 +288,8 @@ def action_label(event: Event) -> str:
 def kind_label(model, object_type: str) -> str:
     if model is None:
         return gettext("Object")
+    if object_type in _model_names:
+        return str(capfirst(_model_names[object_type]))
     return str(capfirst(model._meta.verbose_name))
 
 

@@ -3,7 +3,7 @@ registered from `AppConfig.ready()`."""
 
 from django.utils.translation import gettext_lazy as _
 
-from frontdesk.core.audit_display import page_by_url_name, register_action, register_object_url
+from frontdesk.core.audit_display import page_by_url_name, register_action, register_model_name, register_object_url
 
 
 def register() -> None:
@@ -16,3 +16,4 @@ def register() -> None:
     register_object_url("finance.account", page_by_url_name("finance:account", "account_id"))
     register_object_url("finance.paymentitem", page_by_url_name("finance:item_edit", "payment_item_id"))
     register_object_url("finance.counterparty", page_by_url_name("finance:counterparty_edit", "counterparty_id"))
+    register_model_name("finance.balancecheckpoint", _("balance checkpoint"))

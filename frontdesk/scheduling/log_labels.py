@@ -3,7 +3,7 @@ registered from `AppConfig.ready()`."""
 
 from django.utils.translation import gettext_lazy as _
 
-from frontdesk.core.audit_display import page_by_url_name, register_action, register_object_url
+from frontdesk.core.audit_display import page_by_url_name, register_action, register_model_name, register_object_url
 
 
 def register() -> None:
@@ -12,3 +12,4 @@ def register() -> None:
     register_action("group_event.cancelled", _("Class cancelled"))
     register_action("waitlist.offered", _("Waiting list: time offered"))
     register_object_url("scheduling.groupevent", page_by_url_name("classes:detail", "class_id"))
+    register_model_name("scheduling.resourcebooking", _("resource booking"))

