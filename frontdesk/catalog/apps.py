@@ -8,9 +8,6 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Services")
 
     def ready(self):
-        from frontdesk.catalog import log_labels
-
-        log_labels.register()
         from frontdesk.accounts.permissions import Section
         from frontdesk.catalog import demo  # noqa: F401  (registers the demo step)
         from frontdesk.core.navigation import SettingsTab, register_settings_tab
@@ -18,3 +15,7 @@ class CatalogConfig(AppConfig):
         register_settings_tab(SettingsTab("services", _("Services"), "catalog:services", Section.SETTINGS, order=30))
         register_settings_tab(SettingsTab("positions", _("Positions"), "catalog:positions", Section.SETTINGS, order=40))
         register_settings_tab(SettingsTab("resources", _("Resources"), "catalog:resources", Section.SETTINGS, order=50))
+        from frontdesk.catalog import log_labels
+        from frontdesk.core.audit_display import register_log_labels
+
+        register_log_labels(log_labels)

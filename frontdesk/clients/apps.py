@@ -8,10 +8,11 @@ class ClientsConfig(AppConfig):
     verbose_name = _("Clients")
 
     def ready(self):
-        from frontdesk.clients import log_labels
-
-        log_labels.register()
         from frontdesk.accounts.permissions import Section
         from frontdesk.core.navigation import NavItem, register
 
         register(NavItem("clients", _("Clients"), "person-lines-fill", "clients:list", Section.CLIENTS, order=20))
+        from frontdesk.clients import log_labels
+        from frontdesk.core.audit_display import register_log_labels
+
+        register_log_labels(log_labels)

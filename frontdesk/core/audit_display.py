@@ -212,6 +212,17 @@ def register_model_name(label: str, name) -> None:
     _model_names[label.lower()] = name
 
 
+def register_log_labels(module) -> None:
+    """Register an app's table at once: `ACTIONS` {code: label}, `PAGES` {model label: (URL name,
+    id keyword)}, `NAMES` {model label: name} (each optional)."""
+    for code, label in getattr(module, "ACTIONS", {}).items():
+        register_action(code, label)
+    for model, (url_name, kwarg) in getattr(module, "PAGES", {}).items():
+        register_object_url(model, page_by_url_name(url_name, kwarg))
+    for model, name in getattr(module, "NAMES", {}).items():
+        register_model_name(model, name)
+
+
 def register_action(code: str, label) -> None:
     """The translated label of a `log_action` code ("client.viewed" -> "Card opened")."""
     _actions[code] = label

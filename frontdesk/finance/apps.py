@@ -8,9 +8,6 @@ class FinanceConfig(AppConfig):
     verbose_name = _("Finance")
 
     def ready(self):
-        from frontdesk.finance import log_labels
-
-        log_labels.register()
         from frontdesk.accounts.permissions import Section
         from frontdesk.clients.card import register_badge_source
         from frontdesk.core.navigation import NavItem, register
@@ -36,3 +33,7 @@ class FinanceConfig(AppConfig):
         register_badge_source("debt", debt_badge, section=Section.FINANCE)
         register_panel("clients.card_money", "finance", client_money_panel)
         chain_created.listen(ensure_default_items)
+        from frontdesk.core.audit_display import register_log_labels
+        from frontdesk.finance import log_labels
+
+        register_log_labels(log_labels)

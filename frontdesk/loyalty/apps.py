@@ -8,9 +8,6 @@ class LoyaltyConfig(AppConfig):
     verbose_name = _("Loyalty")
 
     def ready(self):
-        from frontdesk.loyalty import log_labels
-
-        log_labels.register()
         from frontdesk.accounts.permissions import Section
         from frontdesk.booking.signals import booked_online
         from frontdesk.clients.card import register_badge_source, register_timeline_source
@@ -27,3 +24,7 @@ class LoyaltyConfig(AppConfig):
         card_block.register()
         checkout.connect()
         booked_online.listen(services.on_booked_online)
+        from frontdesk.core.audit_display import register_log_labels
+        from frontdesk.loyalty import log_labels
+
+        register_log_labels(log_labels)

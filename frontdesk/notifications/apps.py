@@ -8,9 +8,6 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from frontdesk.notifications import log_labels
-
-        log_labels.register()
         from frontdesk.accounts.permissions import Section
         from frontdesk.clients.card import register_timeline_source
         from frontdesk.core.navigation import NavItem, SettingsTab, register, register_settings_tab
@@ -41,3 +38,7 @@ class NotificationsConfig(AppConfig):
         from frontdesk.notifications.events import queue_daily_messages
 
         register_hourly("notifications.daily_messages", queue_daily_messages)
+        from frontdesk.core.audit_display import register_log_labels
+        from frontdesk.notifications import log_labels
+
+        register_log_labels(log_labels)

@@ -8,9 +8,6 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Receipts and online payments")
 
     def ready(self):
-        from frontdesk.payments import log_labels
-
-        log_labels.register()
         from frontdesk.finance.means import register_advance
         from frontdesk.finance.signals import money_moved, refund_posted, sale_opened
         from frontdesk.payments import (
@@ -47,3 +44,7 @@ class PaymentsConfig(AppConfig):
             )
         )
         register_finance_tab(FinanceTab("receipts", _("Receipts"), "payments:receipts", order=70))
+        from frontdesk.core.audit_display import register_log_labels
+        from frontdesk.payments import log_labels
+
+        register_log_labels(log_labels)

@@ -8,9 +8,6 @@ class PrepaidConfig(AppConfig):
     verbose_name = _("Certificates and abonements")
 
     def ready(self):
-        from frontdesk.prepaid import log_labels
-
-        log_labels.register()
         from frontdesk.accounts.permissions import Section
         from frontdesk.clients.card import register_badge_source, register_timeline_source
         from frontdesk.core.navigation import NavItem, register
@@ -41,3 +38,7 @@ class PrepaidConfig(AppConfig):
         from frontdesk.prepaid.figures import register_analytics
 
         register_analytics()
+        from frontdesk.core.audit_display import register_log_labels
+        from frontdesk.prepaid import log_labels
+
+        register_log_labels(log_labels)

@@ -8,9 +8,6 @@ class StaffConfig(AppConfig):
     verbose_name = _("Staff and schedules")
 
     def ready(self):
-        from frontdesk.staff import log_labels
-
-        log_labels.register()
         from frontdesk.accounts.permissions import Section
         from frontdesk.catalog.performers import register_performed_by
         from frontdesk.core.navigation import NavItem, register
@@ -22,3 +19,7 @@ class StaffConfig(AppConfig):
         register(NavItem("staff", _("Staff"), "people", "staff:list", Section.SETTINGS, order=300))
         # Every member may open it: managers land on the grid, a specialist sees their own days.
         register(NavItem("schedule", _("Work schedule"), "calendar-week", "staff:my_schedule", None, order=310))
+        from frontdesk.core.audit_display import register_log_labels
+        from frontdesk.staff import log_labels
+
+        register_log_labels(log_labels)
