@@ -22,3 +22,8 @@ class CatalogConfig(AppConfig):
         from frontdesk.catalog.first_steps import register_catalog_steps
 
         register_catalog_steps()
+
+        from frontdesk.catalog import log_labels
+        from frontdesk.core.audit_display import register_log_labels
+
+        register_log_labels(log_labels)

@@ -13,3 +13,7 @@ class ClientsConfig(AppConfig):
         from frontdesk.core.navigation import NavItem, register
 
         register(NavItem("clients", _("Clients"), "person-lines-fill", "clients:list", Section.CLIENTS, order=20))
+        from frontdesk.clients import log_labels
+        from frontdesk.core.audit_display import register_log_labels
+
+        register_log_labels(log_labels)

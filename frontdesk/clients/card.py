@@ -19,12 +19,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from frontdesk.accounts.permissions import Level
 from frontdesk.clients.lost import lost_after
 from frontdesk.clients.models import Client
 from frontdesk.clients.records import CardRecord, Totals, record_reader
+from frontdesk.core.audit_display import describe
 from frontdesk.core.models import Event, EventAction
 
 
@@ -41,6 +43,8 @@ class TimelineEntry:
     lines: list[tuple[str, Decimal]] = field(default_factory=list)
     total: Decimal | None = None
     branch: str = ""
+    # Lines folded under the entry (shown on request): what a grouped entry stands for.
+    details: list[str] = field(default_factory=list)
 
 
 # key -> (source, the section whose VIEW right a reader needs to see what it adds, or None)
@@ -151,11 +155,9 @@ def _notes_source(card: ClientCard) -> list[TimelineEntry]:
     ]
 
 
-# Changes of these fields are shown in the timeline under their labels; the rest is internal.
+# Changes of these fields are shown in the timeline; the rest is internal.
 _SHOWN_FIELDS = {
-    f.attname: f.verbose_name
-    for f in Client._meta.concrete_fields
-    if f.editable and f.name not in ("chain", "created_at", "custom")
+    f.attname for f in Client._meta.concrete_fields if f.editable and f.name not in ("chain", "created_at", "custom")
 }
 
 
@@ -164,27 +166,38 @@ def _changes_source(card: ClientCard) -> list[TimelineEntry]:
         Event.objects.filter(object_type="clients.client", object_id=str(card.client.pk))
         # Every opening of the card is logged; those must not crowd the changes out of the 100.
         .exclude(code="client.viewed")
-        .select_related("user")
+        .select_related("user", "company")
         .order_by("-created_at", "-id")[:100]
     )
+    # The event log's one humanizer: labels, choice names, yes/no, money and times as people read them.
+    described = describe(
+        events, tz=card.tz or timezone.get_current_timezone(), currency=card.client.chain.currency_symbol
+    )
     entries = []
-    for event in events:
+    for entry in described:
+        event = entry.event
         if event.action == EventAction.CREATED:
             title, icon = _("Card created"), "person-plus"
         elif event.code == "client.merged":
             title, icon = _("A duplicate card was merged into this one"), "union"
         elif event.code == "client.erased":
             title, icon = _("Personal data erased on request"), "eraser"
+        elif event.code:
+            title, icon = entry.action, "pencil"
         else:
             title, icon = _("Card changed"), "pencil"
-        changed = [str(_SHOWN_FIELDS[name]) for name in (event.changes or {}) if name in _SHOWN_FIELDS]
+        changed = [
+            f"{change.label}: {change.old} → {change.new}" if change.old else f"{change.label}: {change.new}"
+            for change in entry.changes
+            if change.key in _SHOWN_FIELDS or event.code
+        ]
         entries.append(
             TimelineEntry(
                 kind="change",
-                at=event.created_at,
+                at=entry.at,
                 title=title,
                 icon=icon,
-                text=", ".join(changed) if event.action == EventAction.CHANGED else "",
+                text="\n".join(changed) if event.action != EventAction.CREATED else "",
                 who=event.user.name if event.user else event.get_source_display(),
             )
         )

@@ -295,7 +295,7 @@ def client_card(request, company_id, client_id):
     client = get_object_or_404(
         selectors.visible_clients(request).select_related("referrer").prefetch_related("categories"), pk=client_id
     )
-    card = ClientCard(client, now=timezone.now(), viewer=request.membership)
+    card = ClientCard(client, now=timezone.now(), tz=request.company.tz, viewer=request.membership)
     # Who opened whose card is itself personal-data processing: it goes to the event log.
     log_action(client, code="client.viewed")
     can_edit = selectors.can_edit(request)

@@ -53,6 +53,10 @@ class SmsError(Exception):
 
 
 class BaseSmsBackend:
+    # False for a backend that only shows the text on this server: the message reached no phone,
+    # and the product must not say "sent" of it.
+    reaches_phone = True
+
     def send(self, phone: str, text: str) -> str:
         """Send one message; return the gateway's message id. Raise on failure."""
         return self.deliver(phone, text).message_id
@@ -67,6 +71,8 @@ class BaseSmsBackend:
 
 
 class ConsoleSmsBackend(BaseSmsBackend):
+    reaches_phone = False
+
     def deliver(self, phone, text, key=""):
         logger.info("SMS to %s: %s", phone, text)
         return SmsReceipt("console")

@@ -36,3 +36,7 @@ class FinanceConfig(AppConfig):
         register_badge_source("debt", debt_badge, section=Section.FINANCE)
         register_panel("clients.card_money", "finance", client_money_panel)
         chain_created.listen(ensure_default_items)
+        from frontdesk.core.audit_display import register_log_labels
+        from frontdesk.finance import log_labels
+
+        register_log_labels(log_labels)

@@ -24,3 +24,7 @@ class LoyaltyConfig(AppConfig):
         card_block.register()
         checkout.connect()
         booked_online.listen(services.on_booked_online)
+        from frontdesk.core.audit_display import register_log_labels
+        from frontdesk.loyalty import log_labels
+
+        register_log_labels(log_labels)

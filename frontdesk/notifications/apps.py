@@ -38,3 +38,7 @@ class NotificationsConfig(AppConfig):
         from frontdesk.notifications.events import queue_daily_messages
 
         register_hourly("notifications.daily_messages", queue_daily_messages)
+        from frontdesk.core.audit_display import register_log_labels
+        from frontdesk.notifications import log_labels
+
+        register_log_labels(log_labels)

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings as django_settings
 from django.core.mail import EmailMessage, get_connection
+from django.utils.translation import gettext_noop
 
 from frontdesk.core import http, sms
 from frontdesk.notifications.models import ChannelKind, ChannelSettings, SmsProvider
@@ -24,6 +25,22 @@ class Delivery:
     provider: str
     provider_message_id: str = ""
     cost: Decimal | None = None
+    # Why it reached nobody ("" when it went out): the server only printed it to its console.
+    console: str = ""
+
+
+# Django's mail backends that deliver no letter: they print it, write it to a file or drop it.
+NOWHERE_EMAIL_BACKENDS = frozenset(
+    {
+        "django.core.mail.backends.console.EmailBackend",
+        "django.core.mail.backends.filebased.EmailBackend",
+        "django.core.mail.backends.dummy.EmailBackend",
+    }
+)
+NO_SMS_GATEWAY = gettext_noop(
+    "no SMS gateway is set up (Settings → Messages): the text was only shown in the server console"
+)
+NO_MAIL_SERVER = gettext_noop("no mail server is set up on the server: the letter was only shown in the server console")
 
 
 class DeliveryError(Exception):
@@ -60,7 +77,8 @@ class EmailChannel:
             ) from None
         except (TimeoutError, smtplib.SMTPException, OSError) as error:
             raise DeliveryError(f"SMTP: {error}", transient=True) from None
-        return Delivery("email", message_id)
+        nowhere = django_settings.EMAIL_BACKEND in NOWHERE_EMAIL_BACKENDS
+        return Delivery("email", message_id, console=NO_MAIL_SERVER if nowhere else "")
 
 
 class SmsChannel:
@@ -80,7 +98,8 @@ class SmsChannel:
             receipt = self.backend.deliver(to, body, key)
         except sms.SmsError as error:
             raise DeliveryError(str(error), transient=error.transient) from None
-        return Delivery(self.provider, receipt.message_id, receipt.cost)
+        console = "" if getattr(self.backend, "reaches_phone", True) else NO_SMS_GATEWAY
+        return Delivery(self.provider, receipt.message_id, receipt.cost, console=console)
 
     def state(self, message_id: str, phone: str) -> sms.SmsState | None:
         """The gateway's word on a message sent earlier (None when it cannot tell)."""

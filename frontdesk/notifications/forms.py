@@ -6,10 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from frontdesk.clients.models import Segment
 from frontdesk.core.forms import BootstrapFormMixin
 from frontdesk.notifications.models import (
+    MAX_NOTICE_DAYS,
+    SERVICE_AUDIENCES,
     AudienceKind,
     ChannelKind,
     ChannelSettings,
     Mailing,
+    MailingKind,
     MessageEvent,
     MessageStatus,
     MessageTemplate,
@@ -144,10 +147,24 @@ class MailingForm(BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = Mailing
-        fields = ["name", "channel", "subject", "body", "audience", "segment", "day", "specialist", "group_event"]
+        fields = [
+            "name",
+            "kind",
+            "channel",
+            "subject",
+            "body",
+            "audience",
+            "segment",
+            "day",
+            "day_to",
+            "specialist",
+            "group_event",
+        ]
         widgets = {
+            "kind": forms.RadioSelect,
             "body": forms.Textarea(attrs={"rows": 5}),
             "day": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "day_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args, company, selection=None, **kwargs):
@@ -156,6 +173,12 @@ class MailingForm(BootstrapFormMixin, forms.ModelForm):
 
         self.company = company
         self.selection = selection or {}
+        # The kind is the sender's explicit choice: a new mailing starts with neither ticked.
+        self.fields["kind"].choices = MailingKind.choices
+        if self.instance.pk is None and self.initial.get("kind") not in MailingKind.values:
+            self.initial["kind"] = None
+        self.fields["kind"].error_messages["required"] = _("Choose whether it is a service notice or advertising.")
+        self.fields["day_to"].help_text = _("Empty: only the day above.")
         if not self.selection:
             # Chosen clients come only from the client list's "Send a message".
             self.fields["audience"].choices = [
@@ -204,9 +227,25 @@ class MailingForm(BootstrapFormMixin, forms.ModelForm):
         for name in needs:
             if not data.get(name):
                 self.add_error(name, _("Choose it for this audience."))
+        kind = data.get("kind")
+        if kind == MailingKind.SERVICE and audience and audience not in SERVICE_AUDIENCES:
+            self.add_error(
+                "audience",
+                _(
+                    "A service notice goes only to clients booked on the chosen days or in a class; choose such an audience."
+                ),
+            )
+        day, day_to = data.get("day"), data.get("day_to")
+        if day and day_to:
+            if day_to < day:
+                self.add_error("day_to", _("The last day cannot be before the first."))
+            elif (day_to - day).days >= MAX_NOTICE_DAYS:
+                self.add_error("day_to", _("At most %(days)s days at once.") % {"days": MAX_NOTICE_DAYS})
         if audience == AudienceKind.CLIENTS and not self.selection:
             self.add_error("audience", _("Choose the clients in the client list and press “Send a message” there."))
-        for name in ("segment", "day", "specialist", "group_event"):
+        if "day" in needs:
+            needs = [*needs, "day_to"]
+        for name in ("segment", "day", "day_to", "specialist", "group_event"):
             if name not in needs:
                 data[name] = None
         if data.get("channel") == ChannelKind.EMAIL and not (data.get("subject") or "").strip():

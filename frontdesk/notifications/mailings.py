@@ -1,9 +1,14 @@
 """Mass mailings: who gets one, what it costs, and queueing it through the outbox.
 
+- **Kind.** The sender chooses: a service notice about the client's own booking ("we open at
+  12:00 tomorrow") or advertising. A notice needs no marketing consent, so its audience is fixed
+  to bookings (everyone booked in the chosen days, with a specialist, or in a class) and each
+  message names the booking it is about; advertising needs consent on the channel.
 - **Audience.** A saved segment of the client base (evaluated by the client list's own filters,
-  `clients.selectors.segment_clients`), or everyone booked on a day, with a specialist on a
-  day, or in a class. Clients without marketing consent on the channel, opted out of it, erased,
-  or without an address on it are left out and counted.
+  `clients.selectors.segment_clients`), clients picked in the client list, or everyone booked
+  on a day or range of days, with a specialist, or in a class. Clients erased, on a channel the
+  branch does not send on, without an address on it, opted out of it, or (advertising only)
+  without consent to it are left out, counted and listed by reason.
 - **Cost.** SMS parts of the text (Cyrillic or other non-GSM characters: 70, or 67 per part of a
   longer text; GSM-7 Latin: 160/153) × recipients × the price of a part from the settings.
 - **Queueing.** One outbox message per recipient, written in batches (`bulk_create`) in one
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import datetime
 import math
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
@@ -26,14 +32,16 @@ from django.db.models import Count, Max
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, override
+from django.utils.translation import gettext_lazy, gettext_noop, override
 
 from frontdesk.clients.models import Client
 from frontdesk.clients.selectors import filtered_clients, segment_clients
-from frontdesk.core.money import to_money
+from frontdesk.core.money import format_money, to_money
 from frontdesk.core.scopes import scope
 from frontdesk.core.siteurl import absolute_url
 from frontdesk.notifications.models import (
+    MAX_NOTICE_DAYS,
+    SERVICE_AUDIENCES,
     AudienceKind,
     ChannelKind,
     ClientTelegram,
@@ -41,7 +49,6 @@ from frontdesk.notifications.models import (
     Mailing,
     MailingStatus,
     Message,
-    MessageEvent,
     MessageStatus,
     OptOut,
 )
@@ -75,6 +82,47 @@ def sms_parts(text: str) -> int:
 
 
 # ---------------------------------------------------------------- the audience
+class MailingError(Exception):
+    pass
+
+
+def check_kind(mailing: Mailing) -> None:
+    """A service notice goes only to the people booked in the chosen days or class (it needs no
+    marketing consent because it speaks of their booking); MailingError otherwise. Checked
+    again when the mailing is queued, whatever a form let through."""
+    if not mailing.is_service:
+        return
+    if mailing.audience not in SERVICE_AUDIENCES:
+        raise MailingError(
+            _("A service notice goes only to clients booked on the chosen days or in a class; choose such an audience.")
+        )
+    if mailing.day and mailing.day_to and (mailing.day_to - mailing.day).days >= MAX_NOTICE_DAYS:
+        raise MailingError(_("A service notice covers at most %(days)s days.") % {"days": MAX_NOTICE_DAYS})
+
+
+def audience_records(mailing: Mailing):
+    """The bookings behind a day, specialist-day or class audience (a queryset of Record), or
+    None for an audience of no bookings (a segment, a hand-picked list)."""
+    company = mailing.company
+    if mailing.audience not in SERVICE_AUDIENCES:
+        return None
+    records = Record.objects.filter(company=company).exclude(status=RecordStatus.CANCELLED)
+    if mailing.audience == AudienceKind.CLASS:
+        if mailing.group_event_id is None:
+            return Record.objects.none()
+        return records.filter(group_event_id=mailing.group_event_id)
+    if mailing.day is None:
+        return Record.objects.none()
+    start = datetime.datetime.combine(mailing.day, datetime.time.min, tzinfo=company.tz)
+    end = datetime.datetime.combine(max(mailing.last_day, mailing.day), datetime.time.min, tzinfo=company.tz)
+    records = records.filter(start__gte=start, start__lt=end + datetime.timedelta(days=1))
+    if mailing.audience == AudienceKind.SPECIALIST_DAY:
+        if mailing.specialist_id is None:
+            return Record.objects.none()
+        records = records.filter(specialist_id=mailing.specialist_id)
+    return records
+
+
 def audience_clients(mailing: Mailing):
     """The clients the audience names, before consent and addresses (a queryset of Client)."""
     company = mailing.company
@@ -87,48 +135,97 @@ def audience_clients(mailing: Mailing):
         if "params" in selection:
             return filtered_clients(selection["params"], chain=company.chain)
         return Client.objects.filter(chain=company.chain, pk__in=selection.get("ids") or [])
-    records = Record.objects.filter(company=company).exclude(status=RecordStatus.CANCELLED)
-    if mailing.audience == AudienceKind.CLASS:
-        if mailing.group_event_id is None:
-            return Client.objects.none()
-        records = records.filter(group_event_id=mailing.group_event_id)
-    else:
-        if mailing.day is None:
-            return Client.objects.none()
-        start = datetime.datetime.combine(mailing.day, datetime.time.min, tzinfo=company.tz)
-        records = records.filter(start__gte=start, start__lt=start + datetime.timedelta(days=1))
-        if mailing.audience == AudienceKind.SPECIALIST_DAY:
-            if mailing.specialist_id is None:
-                return Client.objects.none()
-            records = records.filter(specialist_id=mailing.specialist_id)
+    records = audience_records(mailing)
     return Client.objects.filter(pk__in=records.exclude(client__isnull=True).values("client_id"))
 
 
-def recipients(mailing: Mailing) -> tuple[list[tuple[int, str]], dict[str, int]]:
-    """([(client id, address)], {reason: how many left out}) for the mailing's channel."""
+# Why a client of the audience is left out, in the order they are checked.
+LEFT_OUT = {
+    "erased": gettext_lazy("personal data erased"),
+    "channel_off": gettext_lazy("the branch does not send on this channel"),
+    "no_address": gettext_lazy("no address on this channel"),
+    "opted_out": gettext_lazy("asked to get no messages on this channel"),
+    "no_consent": gettext_lazy("no consent to advertising on this channel"),
+}
+NO_ADDRESS = {
+    ChannelKind.SMS: gettext_lazy("no phone"),
+    ChannelKind.EMAIL: gettext_lazy("no email"),
+    ChannelKind.TELEGRAM: gettext_lazy("no linked Telegram chat"),
+}
+LIST_LIMIT = 100
+
+
+@dataclass
+class Audience:
+    """Who gets a mailing and who does not. `rows`: (client id, address, visit id — the booking a
+    service notice is about, else None); `left`: {reason: how many}, reasons from LEFT_OUT;
+    `left_out`: (client id, name, reason) of the first LIST_LIMIT left out, by name."""
+
+    rows: list[tuple[int, str, int | None]]
+    left: dict[str, int]
+    left_out: list[tuple[int, str, str]] = field(default_factory=list)
+
+    @property
+    def excluded(self) -> int:
+        return sum(self.left.values())
+
+
+def audience(mailing: Mailing) -> Audience:
+    """Sort the mailing's audience into recipients and the left out, with the reason for each:
+    erased data; the channel switched off in the branch's settings; no address on the channel;
+    the client's opt-out of the channel (a notice respects it too); and, for marketing only,
+    no consent to advertising on the channel."""
     channel = mailing.channel
-    clients = audience_clients(mailing)
     chain_id = mailing.chain_id
+    check_kind(mailing)
+    enabled = channel in settings_for(mailing.company).channels()
     opted = set(OptOut.unscoped.filter(chain_id=chain_id, channel=channel).values_list("client_id", flat=True))
     telegram = {}
     if channel == ChannelKind.TELEGRAM:
         telegram = dict(ClientTelegram.unscoped.filter(chain_id=chain_id).values_list("client_id", "chat_id"))
-    out, left = [], {"consent": 0, "address": 0}
-    rows = clients.values_list("pk", "phone", "email", "sms_consent", "email_consent", "erased_at")
-    for pk, phone, email, sms_ok, email_ok, erased_at in rows.iterator(chunk_size=2000):
+    visits: dict[int, int] = {}
+    if mailing.is_service:
+        # The booking each client is told about: their first one in the chosen days or class.
+        for client_id, visit_id in (
+            audience_records(mailing)
+            .exclude(client__isnull=True)
+            .order_by("-start", "-id")
+            .values_list("client_id", "visit_id")
+        ):
+            visits[client_id] = visit_id
+    result = Audience(rows=[], left=dict.fromkeys(LEFT_OUT, 0))
+    rows = audience_clients(mailing).order_by("name", "pk")
+    rows = rows.values_list("pk", "name", "phone", "email", "sms_consent", "email_consent", "erased_at")
+    for pk, name, phone, email, sms_ok, email_ok, erased_at in rows.iterator(chunk_size=2000):
         if channel == ChannelKind.SMS:
             to, consent = phone, sms_ok
         elif channel == ChannelKind.EMAIL:
             to, consent = email, email_ok
         else:
-            to, consent = telegram.get(pk, ""), True
-        if erased_at is not None or not to:
-            left["address"] += 1
-        elif not consent or pk in opted:
-            left["consent"] += 1
+            to, consent = telegram.get(pk, ""), True  # a chat the client linked is consent
+        if erased_at is not None:
+            reason = "erased"
+        elif not enabled:
+            reason = "channel_off"
+        elif not to:
+            reason = "no_address"
+        elif pk in opted:
+            reason = "opted_out"
+        elif not consent and not mailing.is_service:
+            reason = "no_consent"
         else:
-            out.append((pk, to))
-    return out, left
+            result.rows.append((pk, to, visits.get(pk)))
+            continue
+        result.left[reason] += 1
+        if len(result.left_out) < LIST_LIMIT:
+            result.left_out.append((pk, name, reason))
+    return result
+
+
+def recipients(mailing: Mailing) -> tuple[list[tuple[int, str]], dict[str, int]]:
+    """([(client id, address)], {reason: how many left out}) for the mailing's channel."""
+    found = audience(mailing)
+    return [(pk, to) for pk, to, _visit in found.rows], found.left
 
 
 # ---------------------------------------------------------------- texts
@@ -163,7 +260,9 @@ def mailing_text(mailing: Mailing, client_name: str, unsubscribe_url: str = "") 
     language = settings_for(company).language
     with override(language):
         body = render_text(mailing.body, client_variables(company, client_name))
-        if mailing.channel == ChannelKind.SMS:
+        if mailing.is_service:
+            pass  # not advertising: no opt-out line to pay an SMS part for, no unsubscribe link
+        elif mailing.channel == ChannelKind.SMS:
             body = f"{body}\n{opt_out_hint(company)}"
         elif mailing.channel == ChannelKind.EMAIL and unsubscribe_url:
             body += unsubscribe_footer(unsubscribe_url)
@@ -171,37 +270,45 @@ def mailing_text(mailing: Mailing, client_name: str, unsubscribe_url: str = "") 
 
 
 def preview(mailing: Mailing) -> dict:
-    """What the preview shows: recipients, who is left out and why, the SMS parts and cost."""
-    rows, left = recipients(mailing)
+    """What the preview shows: recipients, who is left out and why (counts and names), the SMS
+    parts and the cost in the network's currency. MailingError for a notice with a wrong
+    audience."""
+    found = audience(mailing)
+    count = len(found.rows)
     longest = audience_clients(mailing).aggregate(n=Max(Length("name")))["n"] or 5
     sample = mailing_text(mailing, "W" * min(longest, 60), unsubscribe_url="")
     config = settings_for(mailing.company)
+    currency = mailing.company.chain.currency_symbol
     parts = sms_parts(sample) if mailing.channel == ChannelKind.SMS else 0
-    cost = to_money(Decimal(parts) * len(rows) * config.sms_price) if parts else None
+    cost = to_money(Decimal(parts) * count * config.sms_price) if parts else None
     example = mailing_text(mailing, _("Maria"), unsubscribe_url=absolute_url("/u/…/"))
+    no_address = NO_ADDRESS.get(mailing.channel, LEFT_OUT["no_address"])
+    labels = {**LEFT_OUT, "no_address": no_address}
     return {
-        "recipients": len(rows),
-        "no_consent": left["consent"],
-        "no_address": left["address"],
-        "excluded": left["consent"] + left["address"],
+        "recipients": count,
+        "counts": found.left,
+        "left": [(labels[reason], n) for reason, n in found.left.items() if n],
+        "left_out": [(pk, name, labels[reason]) for pk, name, reason in found.left_out],
+        "left_more": max(found.excluded - len(found.left_out), 0),
+        "excluded": found.excluded,
         "parts": parts,
-        "price": config.sms_price,
+        "price": format_money(config.sms_price, currency),
         "cost": cost,
+        "cost_text": format_money(cost or 0, currency),
         "rate": config.mailing_rate,
-        "minutes": math.ceil(len(rows) / config.mailing_rate) if rows else 0,
+        "minutes": math.ceil(count / config.mailing_rate) if count else 0,
         "example": example,
     }
 
 
 # ---------------------------------------------------------------- sending
-class MailingError(Exception):
-    pass
 
 
 def schedule_mailing(mailing: Mailing, send_at: datetime.datetime) -> None:
     """Send later: the worker (or `send_due_messages`) queues it when the time comes."""
     if send_at <= timezone.now():
         raise MailingError(_("Choose a time in the future."))
+    check_kind(mailing)
     updated = Mailing.objects.filter(pk=mailing.pk, status__in=[MailingStatus.DRAFT, MailingStatus.SCHEDULED]).update(
         status=MailingStatus.SCHEDULED, send_at=send_at, updated_at=timezone.now()
     )
@@ -224,7 +331,8 @@ def queue_mailing(mailing: Mailing, now: datetime.datetime | None = None) -> int
         ).update(status=MailingStatus.SENDING, queued_at=now, updated_at=now)
         if not taken:
             return 0
-        rows, left = recipients(mailing)
+        found = audience(mailing)  # MailingError rolls the claim back: the draft stays a draft
+        rows = found.rows
         if given is None:
             now = timezone.now()  # reading the audience took time: the first is due from here
         # After the branch's mailings still waiting: the speed is the branch's, not each mailing's.
@@ -242,7 +350,8 @@ def queue_mailing(mailing: Mailing, now: datetime.datetime | None = None) -> int
                         company_id=company.pk,
                         client_id=client_id,
                         mailing_id=mailing.pk,
-                        event=MessageEvent.MAILING,
+                        visit_id=visit_id,
+                        event=mailing.message_event,
                         channel=mailing.channel,
                         recipient=to,
                         language=config.language,
@@ -251,7 +360,7 @@ def queue_mailing(mailing: Mailing, now: datetime.datetime | None = None) -> int
                         idempotency_key=f"mailing:{mailing.pk}:{client_id}:{mailing.channel}",
                         created_by_id=mailing.created_by_id,
                     )
-                    for n, (client_id, to) in enumerate(rows[offset : offset + BATCH])
+                    for n, (client_id, to, visit_id) in enumerate(rows[offset : offset + BATCH])
                 ],
                 batch_size=BATCH,
                 ignore_conflicts=True,
@@ -259,7 +368,7 @@ def queue_mailing(mailing: Mailing, now: datetime.datetime | None = None) -> int
         parts = sms_parts(mailing_text(mailing, "W" * 20)) if mailing.channel == ChannelKind.SMS else 0
         Mailing.unscoped.filter(pk=mailing.pk).update(
             recipients=len(rows),
-            excluded=left["consent"] + left["address"],
+            excluded=found.excluded,
             estimated_cost=to_money(Decimal(parts) * len(rows) * config.sms_price) if parts else None,
             status=MailingStatus.SENDING if rows else MailingStatus.DONE,
         )
@@ -336,6 +445,7 @@ def progress(mailing: Mailing) -> dict:
         "done": total - left,
         "percent": round(100 * (total - left) / total) if total else 100,
         "cost": to_money(sum(cost, Decimal(0))),
+        "cost_text": format_money(sum(cost, Decimal(0)), mailing.company.chain.currency_symbol),
     }
 
 
@@ -358,6 +468,13 @@ def queue_due_mailings(now: datetime.datetime | None = None) -> int:
         "company", "company__chain"
     ):
         with scope(mailing.chain_id):
-            queue_mailing(mailing, now)
+            try:
+                queue_mailing(mailing, now)
+            except MailingError:
+                # Only a row written past the form can get here; retrying each minute would not help.
+                Mailing.unscoped.filter(pk=mailing.pk, status=MailingStatus.SCHEDULED).update(
+                    status=MailingStatus.CANCELLED, updated_at=now
+                )
+                continue
         done += 1
     return done

@@ -31,7 +31,7 @@ def _mailing(request, mailing_id) -> Mailing:
         raise PermissionDenied  # a mailing reaches every client, not only one's own
     mailing = (
         Mailing.objects.filter(pk=mailing_id, company=request.company)
-        .select_related("company", "segment", "specialist", "group_event__service")
+        .select_related("company__chain", "segment", "specialist", "group_event__service")
         .first()
     )
     if mailing is None:
@@ -70,7 +70,7 @@ def mailing_new(request, company_id):
         raise PermissionDenied
     initial = {
         key: request.GET[key]
-        for key in ("audience", "day", "specialist", "group_event", "segment")
+        for key in ("kind", "audience", "day", "day_to", "specialist", "group_event", "segment")
         if request.GET.get(key)
     }
     if initial.get("audience") not in AudienceKind.values:
@@ -121,7 +121,10 @@ def mailing_detail(request, company_id, mailing_id):
     mailing = _mailing(request, mailing_id)
     context = {"mailing": mailing, "can_edit": _can_edit(request)}
     if mailing.status == MailingStatus.DRAFT:
-        context["preview"] = mailings.preview(mailing)
+        try:
+            context["preview"] = mailings.preview(mailing)
+        except mailings.MailingError as error:
+            context["invalid"] = str(error)  # the page says what to change; nothing can be sent
         context["schedule_form"] = ScheduleForm()
     elif mailing.status != MailingStatus.SCHEDULED:
         context["progress"] = mailings.progress(mailing)
@@ -158,8 +161,12 @@ def mailing_send(request, company_id, mailing_id):
         if mailing.status not in (MailingStatus.DRAFT, MailingStatus.SCHEDULED):
             messages.error(request, _("This mailing has already been sent or cancelled."))
         else:
-            count = mailings.queue_mailing(mailing)
-            messages.success(request, _("The mailing is queued: %(count)s messages.") % {"count": count})
+            try:
+                count = mailings.queue_mailing(mailing)
+            except mailings.MailingError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("The mailing is queued: %(count)s messages.") % {"count": count})
     return redirect("notifications:mailing", company_id=request.company.pk, mailing_id=mailing.pk)
 
 

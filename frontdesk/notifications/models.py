@@ -52,6 +52,7 @@ class MessageEvent(models.TextChoices):
     CERTIFICATE_EXPIRING = "certificate_expiring", _("Certificate expiring")
     ABONEMENT_EXPIRING = "abonement_expiring", _("Abonement expiring")
     MAILING = "mailing", _("Mass mailing")
+    NOTICE = "notice", _("Service notice about a booking")
     TEST = "test", _("Test message")
 
 
@@ -275,6 +276,8 @@ class MessageStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
     SKIPPED = "skipped", _("Not sent")
     CANCELLED = "cancelled", _("Cancelled")
+    # No gateway is set up: the text went to the server's console, not to the client.
+    CONSOLE = "console", _("Not sent: no gateway — shown in the console")
 
 
 class DeliveryState(models.TextChoices):
@@ -406,6 +409,22 @@ class AudienceKind(models.TextChoices):
     CLIENTS = "clients", _("Clients chosen in the client list")
 
 
+class MailingKind(models.TextChoices):
+    """What a mailing is, chosen by its sender: the law asks for consent to advertising only.
+    A service notice speaks of the client's own booking ("we open at 12:00 tomorrow"), so it
+    goes without marketing consent — which is why its audience is fixed to bookings."""
+
+    SERVICE = "service", _("Service notice about their booking")
+    MARKETING = "marketing", _("Advertising or promotion")
+
+
+# The audiences a service notice may have: people booked in the chosen days or class, each
+# told about their own booking. A segment or a hand-picked list has no booking behind it.
+SERVICE_AUDIENCES = frozenset({AudienceKind.DAY, AudienceKind.SPECIALIST_DAY, AudienceKind.CLASS})
+# The longest range of days one service notice covers (a closure for a holiday week, a move).
+MAX_NOTICE_DAYS = 31
+
+
 class MailingStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SCHEDULED = "scheduled", _("Scheduled")
@@ -420,6 +439,8 @@ class Mailing(CompanyScopedModel):
     one after another at the branch's mailing speed; the worker sends them like any other."""
 
     name = models.CharField(_("name"), max_length=150)
+    # Existing mailings were all treated as marketing: the safe reading for rows made before.
+    kind = models.CharField(_("kind"), max_length=16, choices=MailingKind.choices, default=MailingKind.MARKETING)
     channel = models.CharField(_("channel"), max_length=16, choices=ChannelKind.choices, default=ChannelKind.SMS)
     subject = models.CharField(_("subject (email)"), max_length=200, blank=True)
     body = models.TextField(_("text"), max_length=2000)
@@ -428,6 +449,7 @@ class Mailing(CompanyScopedModel):
         "clients.Segment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("segment")
     )
     day = models.DateField(_("day"), null=True, blank=True)
+    day_to = models.DateField(_("until (inclusive)"), null=True, blank=True)
     specialist = models.ForeignKey(
         "staff.Specialist",
         on_delete=models.SET_NULL,
@@ -467,3 +489,17 @@ class Mailing(CompanyScopedModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_service(self) -> bool:
+        return self.kind == MailingKind.SERVICE
+
+    @property
+    def message_event(self) -> str:
+        """The outbox event of its messages: a notice is not marketing, so the worker does not
+        ask for marketing consent (`MARKETING_EVENTS`)."""
+        return MessageEvent.NOTICE if self.is_service else MessageEvent.MAILING
+
+    @property
+    def last_day(self):
+        return self.day_to or self.day

@@ -46,6 +46,12 @@ def _can_edit_settings(request) -> bool:
 def _result_message(request, message: Message) -> None:
     if message.status == MessageStatus.SENT:
         messages.success(request, _("The test message is sent to %(to)s.") % {"to": message.recipient})
+    elif message.status == MessageStatus.CONSOLE:
+        messages.warning(
+            request,
+            _("The test message did not go to %(to)s: %(reason)s.")
+            % {"to": message.recipient, "reason": _(message.error)},
+        )
     elif message.status == MessageStatus.PENDING:
         messages.warning(
             request, _("The gateway did not answer; the message will be retried. %(error)s") % {"error": message.error}

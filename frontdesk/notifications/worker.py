@@ -107,7 +107,17 @@ def stale_reason(message: Message, now: datetime.datetime) -> str:
             return gettext_noop("the client withdrew consent to marketing on this channel")
     if message.mailing_id is not None:
         status = Mailing.unscoped.filter(pk=message.mailing_id).values_list("status", flat=True).first()
-        return gettext_noop("the mailing was cancelled") if status == MailingStatus.CANCELLED else ""
+        if status == MailingStatus.CANCELLED:
+            return gettext_noop("the mailing was cancelled")
+        if message.event == MessageEvent.NOTICE and (
+            message.visit_id is None
+            or not Record._base_manager.filter(visit_id=message.visit_id)
+            .exclude(status=RecordStatus.CANCELLED)
+            .exists()
+        ):
+            # A notice speaks of the client's booking: with the booking gone it is not theirs to get.
+            return gettext_noop("the visit was cancelled")
+        return ""
     if message.event not in VISIT_EVENTS:
         return ""  # birthday, win-back, loyalty: nothing else to re-check
     if message.visit_id is None:
@@ -274,19 +284,21 @@ def process(message: Message, now: datetime.datetime | None = None) -> str:
             logger.exception("Message %s failed", message.pk)
             return _retry_or_fail(message, repr(error), True, now)
         cost = delivery.cost.quantize(Decimal("0.01")) if delivery.cost is not None else None
+        # Shown in the console only: kept apart from "sent", so nobody believes a client was told.
+        status = MessageStatus.CONSOLE if delivery.console else MessageStatus.SENT
         _finish(
             message,
-            MessageStatus.SENT,
-            sent_at=timezone.now(),
+            status,
+            sent_at=None if delivery.console else timezone.now(),
             recipient=recipient,
             subject=subject[:255],
             body=body,
             provider=delivery.provider,
             provider_message_id=delivery.provider_message_id[:100],
             cost=cost,
-            error="",
+            error=delivery.console,
         )
-        return MessageStatus.SENT
+        return status
 
 
 def _retry_or_fail(message: Message, error: str, transient: bool, now) -> str:

@@ -44,3 +44,7 @@ class PaymentsConfig(AppConfig):
             )
         )
         register_finance_tab(FinanceTab("receipts", _("Receipts"), "payments:receipts", order=70))
+        from frontdesk.core.audit_display import register_log_labels
+        from frontdesk.payments import log_labels
+
+        register_log_labels(log_labels)

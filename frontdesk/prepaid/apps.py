@@ -38,3 +38,7 @@ class PrepaidConfig(AppConfig):
         from frontdesk.prepaid.figures import register_analytics
 
         register_analytics()
+        from frontdesk.core.audit_display import register_log_labels
+        from frontdesk.prepaid import log_labels
+
+        register_log_labels(log_labels)

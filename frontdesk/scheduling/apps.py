@@ -23,3 +23,7 @@ class SchedulingConfig(AppConfig):
         client_records.connect()
         register(NavItem("journal", _("Journal"), "calendar3", "journal:page", Section.JOURNAL, order=10))
         register_menu()
+        from frontdesk.core.audit_display import register_log_labels
+        from frontdesk.scheduling import log_labels
+
+        register_log_labels(log_labels)

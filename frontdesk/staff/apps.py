@@ -26,3 +26,8 @@ class StaffConfig(AppConfig):
         from frontdesk.staff.first_steps import register_staff_steps
 
         register_staff_steps()
+
+        from frontdesk.core.audit_display import register_log_labels
+        from frontdesk.staff import log_labels
+
+        register_log_labels(log_labels)

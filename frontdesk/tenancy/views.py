@@ -10,6 +10,7 @@ from frontdesk.accounts import services as account_services
 from frontdesk.accounts.forms import InviteForm, MembershipForm
 from frontdesk.accounts.models import Invitation, Membership
 from frontdesk.accounts.permissions import ROLE_DEFAULTS, Level, Role, Section
+from frontdesk.core.audit_display import describe, object_type_choices
 from frontdesk.core.models import Event, EventAction
 from frontdesk.core.scopes import scopes_disabled
 from frontdesk.tenancy import services
@@ -57,7 +58,11 @@ def dashboard(request, company_id):
     first_steps_block = block_context(steps, can_edit=True) if steps and not all_required_done(steps) else None
     recent_events = []
     if membership.can(Section.SETTINGS):
-        recent_events = list(Event.objects.filter(company=company).select_related("user")[:8])
+        recent_events = describe(
+            Event.objects.filter(company=company).select_related("user", "company")[:8],
+            tz=company.tz,
+            currency=request.chain.currency_symbol,
+        )
     return render(
         request,
         "tenancy/dashboard.html",
@@ -273,7 +278,8 @@ def events(request, company_id):
         "tenancy/events.html",
         {
             "page": page,
-            "object_types": sorted(object_types),
+            "entries": describe(page, tz=request.company.tz, currency=request.chain.currency_symbol),
+            "object_types": object_type_choices(object_types),
             "members": members,
             "actions": EventAction.choices,
             "companies": Company.objects.all(),

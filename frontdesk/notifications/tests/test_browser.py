@@ -80,6 +80,7 @@ def test_a_mailing_to_a_segment_previews_count_and_cost_then_a_real_worker_sends
     page.get_by_test_id("mailings-tab").click()
     page.get_by_test_id("mailing-new").click()
     page.locator("#id_name").fill("Live stream")
+    page.get_by_label("Advertising or promotion").check()
     page.locator("#id_channel").select_option("sms")
     page.locator("#id_body").fill("{{ client_name }}, the live stream starts at 19:00!")
     page.locator("#id_audience").select_option("segment")
@@ -88,9 +89,11 @@ def test_a_mailing_to_a_segment_previews_count_and_cost_then_a_real_worker_sends
 
     preview = page.get_by_test_id("mailing-preview")
     expect(preview.get_by_test_id("preview-recipients")).to_have_text("3")
-    expect(preview.get_by_test_id("preview-excluded")).to_contain_text("1 without consent")
+    expect(preview.get_by_test_id("preview-excluded")).to_contain_text("no consent to advertising on this channel: 1")
     # Latin text plus the opt-out line: one SMS part each, 3 × 3.00.
-    expect(preview.get_by_test_id("preview-cost")).to_contain_text("1 SMS part(s) per message × 3.00 = about 9.00")
+    expect(preview.get_by_test_id("preview-cost")).to_contain_text(
+        "1 SMS part(s) per message × 3.00\u00a0₽ = about 9.00\u00a0₽"
+    )
     page.get_by_test_id("mailing-send-now").click()
     page.get_by_text("The mailing is queued: 3 messages.").wait_for()
 

@@ -119,14 +119,15 @@ def test_the_preview_counts_recipients_leaves_out_the_rest_and_estimates_the_cos
     mailing = new_mailing(base)
     with scope(base.chain):
         preview = mailings.preview(mailing)
-    # Vera and Gleb; Nina (no consent) and Pavel (opted out) left for consent; Oleg and the
-    # erased Rita have no phone.
+    # Vera and Gleb; Nina has no consent, Pavel opted out, Oleg has no phone, Rita was erased.
     assert preview["recipients"] == 2
-    assert (preview["no_consent"], preview["no_address"]) == (2, 2)
+    assert preview["counts"] == {"erased": 1, "channel_off": 0, "no_address": 1, "opted_out": 1, "no_consent": 1}
+    assert [name for _pk, name, _why in preview["left_out"]] == ["Nina", "Oleg", "Pavel", "Rita"]
     text = preview["example"]
     assert text.startswith("Maria, -20% at Лаванда Арбат this week!") and "Opt out" in text
     # The branch's name is Cyrillic: UCS-2, and the opt-out line makes it longer than 70.
     assert preview["parts"] == 2 and preview["cost"] == Decimal("10.00")  # 2 parts × 2 clients × 2.50
+    assert preview["cost_text"] == "10.00\u00a0₽"  # the network's currency
 
 
 def test_the_link_of_a_mailing_is_the_branch_booking_page(base, settings):
@@ -143,7 +144,7 @@ def test_a_segment_mailing_uses_the_client_lists_own_filters(base):
         rows, left = mailings.recipients(mailing)
     # The segment already keeps only SMS agreers: Nina is not in it at all.
     assert {client_id for client_id, _to in rows} == {base.clients["vera"].pk, base.clients["gleb"].pk}
-    assert left == {"consent": 1, "address": 2}
+    assert left == {"erased": 1, "channel_off": 0, "no_address": 1, "opted_out": 1, "no_consent": 0}
 
 
 def test_everyone_booked_on_a_day_with_a_specialist_or_in_a_class(base):
@@ -318,6 +319,7 @@ def test_the_owner_composes_previews_sends_and_follows_a_mailing(base, alice, ga
         f"/c/{company.pk}/messages/mailings/new/",
         {
             "name": "Spring offer",
+            "kind": "marketing",
             "channel": "sms",
             "body": "{{ client_name }}, -20% this week!",
             "audience": "segment",
@@ -329,7 +331,8 @@ def test_the_owner_composes_previews_sends_and_follows_a_mailing(base, alice, ga
     page = browser.get(new["Location"])
     assert page.status_code == 200
     assert 'data-testid="preview-recipients">2<' in page.text and "10.00" not in page.text
-    assert "Left out: 2 without consent or opted out, 2 without an address" in page.text
+    assert "4 clients left out:" in page.text
+    assert "no consent to advertising on this channel: 1" in page.text and "no phone: 1" in page.text
     sent = browser.post(f"/c/{company.pk}/messages/mailings/{mailing.pk}/send/", {"when": "now"}, follow=True)
     assert "The mailing is queued: 2 messages." in sent.text
     time.sleep(0.2)  # 600 a minute: the second is due 0.1 s after the first
@@ -419,7 +422,13 @@ def _compose_for_the_chosen(browser, company, follow_from):
     page = browser.get(follow_from["Location"])
     return page, browser.post(
         follow_from["Location"],
-        {"name": "For the chosen", "channel": "sms", "body": "{{ client_name }}, hello!", "audience": "clients"},
+        {
+            "name": "For the chosen",
+            "kind": "marketing",
+            "channel": "sms",
+            "body": "{{ client_name }}, hello!",
+            "audience": "clients",
+        },
     )
 
 
@@ -440,7 +449,7 @@ def test_ticked_clients_in_the_list_become_a_mailing_with_exactly_them(base, ali
     )
     # Nina has no consent to SMS marketing: only Vera gets it.
     found, left = mailings.recipients(mailing)
-    assert [pk for pk, _to in found] == [clients["vera"].pk] and left["consent"] == 1
+    assert [pk for pk, _to in found] == [clients["vera"].pk] and left["no_consent"] == 1
 
 
 def test_everyone_the_filters_find_is_read_again_when_the_mailing_is_queued(base, alice):
