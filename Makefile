@@ -9,7 +9,7 @@ PORT ?= 8000
 WORKERS ?= 3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run setup test test-fast test-pg lint messages bench system-deps browser-deps clean
+.PHONY: run setup secret-key test test-fast test-pg lint messages bench system-deps browser-deps clean
 
 run: setup
 	$(PY) manage.py migrate --noinput
@@ -22,7 +22,12 @@ run: setup
 	  $(PY) manage.py db_worker --queue-name '*' >> var/worker.log 2>&1 & \
 	  $(VENV)/bin/gunicorn config.wsgi -b $(HOST):$(PORT) -w $(WORKERS) --access-logfile - --log-level warning
 
-setup: system-deps $(VENV)/.installed node_modules/.installed compile-messages
+setup: system-deps $(VENV)/.installed secret-key node_modules/.installed compile-messages
+
+# This installation's own SECRET_KEY, written into .env (git-ignored) on the first run; with DEBUG
+# off the settings refuse to start without one.
+secret-key: $(VENV)/.installed
+	@$(PY) scripts/secret_key.py
 
 system-deps:
 	@command -v msgfmt >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq gettext >/dev/null; }
@@ -43,10 +48,10 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-compile-messages: $(VENV)/.installed
+compile-messages: $(VENV)/.installed secret-key
 	@$(PY) manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules
 
-messages: $(VENV)/.installed
+messages: $(VENV)/.installed secret-key
 	$(PY) scripts/messages.py
 
 test: setup browser-deps

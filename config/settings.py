@@ -7,13 +7,15 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from config.env import _load_dotenv, envbool, envint, envlist, envstr
+from config.env import _load_dotenv, envbool, envint, envlist, envstr, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 _load_dotenv(BASE_DIR / ".env")
 
 DEBUG = envbool("DEBUG", False)
-SECRET_KEY = envstr("SECRET_KEY", "insecure-development-key-change-me-in-production")
+# Each installation has its own key (`make run` writes one into .env); without one, start-up with
+# DEBUG off stops instead of signing sessions with a key anybody can read in this repository.
+SECRET_KEY = secret_key(debug=DEBUG)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
