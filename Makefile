@@ -17,10 +17,11 @@ run: setup
 	$(PY) manage.py collectstatic --noinput -v0
 	@echo ""
 	@echo "Frontdesk is at http://$(HOST):$(PORT)  (Ctrl+C stops it)"
-	@trap 'kill 0' EXIT INT TERM; \
-	  $(PY) manage.py run_hourly_jobs --schedule >> var/worker.log 2>&1; \
-	  $(PY) manage.py db_worker --queue-name '*' >> var/worker.log 2>&1 & \
-	  $(VENV)/bin/gunicorn config.wsgi -b $(HOST):$(PORT) -w $(WORKERS) --access-logfile - --log-level warning
+	@# One process group per port: a restart first stops what a killed run left (scripts/serve.py).
+	@$(PY) scripts/serve.py --pidfile var/run-$(PORT).pid --log var/worker.log \
+	  --before "$(PY) manage.py run_hourly_jobs --schedule" \
+	  --background "$(PY) manage.py db_worker --queue-name '*'" \
+	  -- $(VENV)/bin/gunicorn config.wsgi -b $(HOST):$(PORT) -w $(WORKERS) --access-logfile - --log-level warning
 
 setup: system-deps $(VENV)/.installed secret-key node_modules/.installed compile-messages
 
