@@ -192,3 +192,13 @@ def test_no_template_needs_what_the_policy_forbids(pattern, what):
         for m in pattern.finditer(text)
     ]
     assert not found, f"{what}: {found}"
+
+
+def test_the_widget_code_says_which_site_it_opens_on(alice, tenant_a):
+    company = tenant_a.company
+    url = reverse("booking:settings", kwargs={"company_id": company.pk})
+    assert "opens on any site until the branch" in client_for(alice).get(url).text
+    with scope(company.chain):
+        company.site = "https://lavanda-salon.ru"
+        company.save()
+    assert "only on the pages of your website https://lavanda-salon.ru" in client_for(alice).get(url).text
