@@ -22,8 +22,10 @@ def site_origins(urls: Iterable[str]) -> list[str]:
     for url in urls:
         try:
             parts = urlsplit((url or "").strip())
-            host, port = parts.hostname, parts.port
-        except ValueError:
+            port = parts.port
+            # A policy names hosts in ASCII: салон.рф is xn--80awgdm.xn--p1ai there.
+            host = (parts.hostname or "").encode("idna").decode("ascii")
+        except (ValueError, UnicodeError):
             continue
         if parts.scheme not in ("http", "https") or not host or not all(c.isalnum() or c in ".-" for c in host):
             continue

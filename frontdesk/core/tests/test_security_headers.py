@@ -202,3 +202,14 @@ def test_the_widget_code_says_which_site_it_opens_on(alice, tenant_a):
         company.site = "https://lavanda-salon.ru"
         company.save()
     assert "only on the pages of your website https://lavanda-salon.ru" in client_for(alice).get(url).text
+
+
+def test_a_website_becomes_origins_a_browser_understands():
+    from frontdesk.core.security import site_origins
+
+    assert site_origins(["https://салон.рф/запись"]) == [
+        "https://xn--80awgdm.xn--p1ai",
+        "https://www.xn--80awgdm.xn--p1ai",
+    ]
+    assert site_origins(["https://www.salon.ru:8443/"]) == ["https://salon.ru:8443", "https://www.salon.ru:8443"]
+    assert site_origins(["", "ftp://salon.ru", "javascript:alert(1)", "https://a b.ru", "not a url"]) == []
