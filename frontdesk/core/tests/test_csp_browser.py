@@ -23,7 +23,7 @@ def test_back_office_and_booking_pages_work_with_no_policy_violation(new_page, l
         anna = make_specialist(company, "Анна", [haircut])
         add_shift(anna, company, day, "10:00", "13:00")
 
-    page = new_page(locale="en")
+    page = new_page(locale="en", enforce_csp=True)
     violations = []
     # Every frame reports what the policy blocked (Chromium also logs it to the console).
     page.context.add_init_script(
