@@ -15,7 +15,7 @@ export SITE_URL
 WORKERS ?= 3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run setup test test-fast test-pg lint messages bench system-deps browser-deps clean
+.PHONY: run setup secret-key test test-fast test-pg lint messages bench system-deps browser-deps clean
 
 run: setup
 	$(PY) manage.py migrate --noinput
@@ -24,12 +24,18 @@ run: setup
 	@echo ""
 	@echo "Frontdesk is at http://$(ADDRESS):$(PORT)  (Ctrl+C stops it)"
 	@[ "$(SITE_URL)" = "http://$(ADDRESS):$(PORT)" ] || echo "Links in messages use SITE_URL=$(SITE_URL)"
-	@trap 'kill 0' EXIT INT TERM; \
-	  $(PY) manage.py run_hourly_jobs --schedule >> var/worker.log 2>&1; \
-	  $(PY) manage.py db_worker --queue-name '*' >> var/worker.log 2>&1 & \
-	  $(VENV)/bin/gunicorn config.wsgi -b $(HOST):$(PORT) -w $(WORKERS) --access-logfile - --log-level warning
+	@# One process group per port: a restart first stops what a killed run left (scripts/serve.py).
+	@$(PY) scripts/serve.py --pidfile var/run-$(PORT).pid --log var/worker.log \
+	  --before "$(PY) manage.py run_hourly_jobs --schedule" \
+	  --background "$(PY) manage.py db_worker --queue-name '*'" \
+	  -- $(VENV)/bin/gunicorn config.wsgi -b $(HOST):$(PORT) -w $(WORKERS) --access-logfile - --log-level warning
 
-setup: system-deps $(VENV)/.installed node_modules/.installed compile-messages
+setup: system-deps $(VENV)/.installed secret-key node_modules/.installed compile-messages
+
+# This installation's own SECRET_KEY, written into .env (git-ignored) on the first run; with DEBUG
+# off the settings refuse to start without one.
+secret-key: $(VENV)/.installed
+	@$(PY) scripts/secret_key.py
 
 system-deps:
 	@command -v msgfmt >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq gettext >/dev/null; }
@@ -50,10 +56,10 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-compile-messages: $(VENV)/.installed
+compile-messages: $(VENV)/.installed secret-key
 	@$(PY) manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules
 
-messages: $(VENV)/.installed
+messages: $(VENV)/.installed secret-key
 	$(PY) scripts/messages.py
 
 test: setup browser-deps

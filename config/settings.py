@@ -6,15 +6,18 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
-from config.env import _load_dotenv, envbool, envint, envlist, envstr
+from config.env import _load_dotenv, envbool, envint, envlist, envstr, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 _load_dotenv(BASE_DIR / ".env")
 
 DEBUG = envbool("DEBUG", False)
-SECRET_KEY = envstr("SECRET_KEY", "insecure-development-key-change-me-in-production")
+# Each installation has its own key (`make run` writes one into .env); without one, start-up with
+# DEBUG off stops instead of signing sessions with a key anybody can read in this repository.
+SECRET_KEY = secret_key(debug=DEBUG)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 # Where clients reach Frontdesk: links made with no request at hand (the task worker's messages)
@@ -35,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "frontdesk.core",
@@ -57,6 +61,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy of every page (see "Security" below); a response that set its
+    # own (files: `sandbox`) keeps it.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside everything else, so that any HTML error under /api/ becomes the API's JSON body.
     "frontdesk.api.middleware.ApiErrorBodyMiddleware",
@@ -280,8 +287,42 @@ API_USER_TOKEN_DAYS = envint("API_USER_TOKEN_DAYS", 90)
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# No page may be framed by another site: the public booking pages the widget opens say which
+# sites may frame them (frontdesk/core/security.py), the widget preview allows this site only.
+X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_HTTPS_PROXY") else None
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Served over HTTPS only (SECURE_COOKIES=1): plain-HTTP requests are redirected, and browsers are
+# told to use HTTPS for a year (HSTS_SECONDS; 0 turns the header off while trying HTTPS out).
+# Behind a proxy that ends TLS the request counts as HTTPS by its X-Forwarded-Proto: gunicorn
+# trusts it from this machine, BEHIND_HTTPS_PROXY=1 from anywhere.
+_HTTPS_ONLY = envbool("SECURE_COOKIES", False)
+SECURE_SSL_REDIRECT = _HTTPS_ONLY
+SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31536000) if _HTTPS_ONLY else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("HSTS_INCLUDE_SUBDOMAINS", False)
+
+# Every page loads scripts, styles, fonts and pictures from this site only, and runs no inline
+# script: there is none (behaviour lives in static files, wired by data- attributes). The few
+# <style> blocks carry the page's nonce. Inline style="" attributes stay allowed: they cannot run
+# code and the pages use them for sizes. data: pictures are Bootstrap's icons inside its CSS.
+# form-action is left open: paying online posts to this site, which redirects to the provider.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "frame-src": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

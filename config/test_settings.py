@@ -1,9 +1,13 @@
 """Settings for the test suite: the same as production but fast hashing, in-memory SMS and a
 private media folder. DATABASE_URL still picks PostgreSQL for the CI's second run."""
 
+import os
 import tempfile
 
-from config.settings import *  # noqa: F403
+# Before the settings are read: a fixed key of test-only length, never a production one.
+os.environ.setdefault("SECRET_KEY", "test-suite-key-" + "x" * 40)
+
+from config.settings import *  # noqa: E402,F403
 
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

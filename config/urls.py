@@ -1,12 +1,11 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from frontdesk.accounts.views import set_language_view
 from frontdesk.api.api import api
 from frontdesk.api.views import api_not_found
+from frontdesk.core.files import serve_media
 
 urlpatterns = [
     path("", include("frontdesk.tenancy.urls")),
@@ -29,11 +28,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-elif settings.SERVE_MEDIA:
-    # The embedded set-up has no separate web server for uploaded files (logos, photos).
-    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+if settings.DEBUG or settings.SERVE_MEDIA:
+    # The embedded set-up has no separate web server for uploaded files (logos, photos); they go
+    # through the one helper that never lets an upload be served as a page (core/files.py).
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media)]
 
 handler403 = "frontdesk.core.views.permission_denied"
 handler404 = "frontdesk.core.views.page_not_found"

@@ -4,9 +4,16 @@ network's scope.
 A public URL names a branch (`branch_id`), a network (`chain_id`) or a booking link (`token`).
 `public_booking` resolves it to an active branch (or network) whose online booking is on, enters
 that network's scope for the view, and answers 404 for anything else — a disabled branch, another
-network's id, a forged token all look the same. The pages may be framed by any site (the widget),
-take no cookies they depend on (a third-party iframe gets none), and so need no CSRF token:
-nothing a form posts is tied to a browser session.
+network's id, a forged token all look the same. The pages take no cookies they depend on (a
+third-party iframe gets none), and so need no CSRF token: nothing a form posts is tied to a browser
+session.
+
+The booking pages the widget opens (a branch's, the network's, "my bookings") may be framed by the
+salon's own website — the branch's website setting, or every branch's for the network page — or,
+while no website is set, by any site, so that a widget already on a site keeps working. The
+client's own booking page (/my/<token>/: cancel, move, pay) may not be framed at all, so no other
+page can trick a click on it; inside the widget the flow reaches it through htmx, which fetches it
+rather than framing it.
 """
 
 from __future__ import annotations
@@ -16,11 +23,11 @@ from functools import wraps
 from django.conf import settings
 from django.http import Http404
 from django.utils import translation
-from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 
 from frontdesk.booking.models import BookingLink, OnlineBookingSettings
 from frontdesk.core.scopes import scope, scopes_disabled
+from frontdesk.core.security import ANY_SITE, allow_framing, site_origins
 from frontdesk.tenancy.models import Chain, Company
 
 # Query parameters that travel with every link of the flow: language, channel and UTM tags.
@@ -73,6 +80,19 @@ def public_booking(view):
                 request.booking_settings = settings_row
             request.chain, request.company, request.booking_link = chain, company, link
             _activate_language(request)
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
+            if link is None:
+                allow_framing(response, _widget_sites(chain, company))
+            return response
 
-    return csrf_exempt(xframe_options_exempt(wrapped))
+    return csrf_exempt(wrapped)
+
+
+def _widget_sites(chain, company) -> list[str] | None:
+    """The sites that may frame a widget page: the branch's website (or, for the network page,
+    every active branch's); ANY_SITE while none is set."""
+    if company is not None:
+        sites = [company.site]
+    else:
+        sites = Company.objects.filter(chain=chain, is_active=True).exclude(site="").values_list("site", flat=True)
+    return site_origins(sites) or ANY_SITE

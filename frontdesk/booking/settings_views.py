@@ -11,6 +11,7 @@ from frontdesk.booking import services
 from frontdesk.booking.forms import OnlineBookingSettingsForm
 from frontdesk.booking.models import OnlineBookingSettings
 from frontdesk.catalog.models import Service
+from frontdesk.core.security import allow_framing
 from frontdesk.core.siteurl import absolute_url
 from frontdesk.staff.models import Specialist
 from frontdesk.tenancy.permissions import section_required
@@ -95,5 +96,11 @@ def online_booking(request, company_id):
 
 @section_required(Section.SETTINGS, Level.VIEW)
 def preview(request, company_id):
-    """A sample site page with the widget on it, shown in an iframe on the settings page."""
-    return render(request, "booking/preview.html", {"snippets": snippets(request, request.company)})
+    """A sample site page with the widget on it, shown in an iframe on the settings page (so this
+    site, and only it, may frame it). The widget's script carries the page's nonce, which it gives
+    to the styles it adds, as it does on a salon's site with a strict policy of its own."""
+    context = {"snippets": snippets(request, request.company)}
+    context["preview_script"] = context["snippets"]["preview_script"].replace(
+        "<script ", f'<script nonce="{request.csp_nonce}" ', 1
+    )
+    return allow_framing(render(request, "booking/preview.html", context), [])

@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from frontdesk.core.files import RASTER_TYPES
 from frontdesk.core.models import ChainScopedModel
 from frontdesk.core.money import MoneyField
 from frontdesk.core.phones import format_phone
@@ -215,7 +216,9 @@ class ClientFile(ChainScopedModel):
 
     @property
     def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
+        """A picture shown as a thumbnail: the type save_file found in the content (files kept
+        before it did are checked again when served, by core.files)."""
+        return self.content_type in RASTER_TYPES.values()
 
 
 class ClientNote(ChainScopedModel):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from frontdesk.clients.models import MAX_FILE_SIZE, Client, ClientFile, ClientStats, ClientWord, CustomField, FieldKind
 from frontdesk.clients.signals import client_merged
 from frontdesk.core.audit import log_action
+from frontdesk.core.files import DOWNLOAD_TYPE, raster_type
 from frontdesk.core.locking import lock_row, lock_rows
 from frontdesk.core.models import Event, EventAction
 from frontdesk.core.phones import normalize_phone
@@ -274,6 +275,10 @@ def save_file(client: Client, upload, *, kind: str, title: str, user) -> ClientF
         raise ValidationError(
             _("The file is too large: at most %(mb)s MB.") % {"mb": MAX_FILE_SIZE // (1024 * 1024)}, code="size"
         )
+    # The type kept is what the content is: a picture only if Pillow reads it as one, whatever
+    # type the browser declared (an "image/png" that is really a page is kept as a download).
+    declared = (getattr(upload, "content_type", "") or "")[:100]
+    content_type = raster_type(upload) or (DOWNLOAD_TYPE if declared.startswith("image/") else declared)
     return ClientFile.objects.create(
         chain_id=client.chain_id,
         client=client,
@@ -281,7 +286,7 @@ def save_file(client: Client, upload, *, kind: str, title: str, user) -> ClientF
         title=title or upload.name[:150],
         file=upload,
         size=upload.size,
-        content_type=(getattr(upload, "content_type", "") or "")[:100],
+        content_type=content_type,
         uploaded_by=user,
     )
 

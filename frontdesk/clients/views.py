@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed, QueryDict
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +29,7 @@ from frontdesk.clients.forms import (
 )
 from frontdesk.clients.models import Client, ClientCategory, ClientFile, CustomField, Segment
 from frontdesk.core.audit import log_action
+from frontdesk.core.files import file_response
 from frontdesk.core.spreadsheets import xlsx_response
 from frontdesk.tenancy.permissions import section_required
 
@@ -407,8 +408,8 @@ def file_download(request, company_id, client_id, client_file_id):
         handle = stored.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    inline = stored.is_image and request.GET.get("inline") == "1"
-    return FileResponse(handle, as_attachment=not inline, filename=stored.file.name.rsplit("/", 1)[-1])
+    # Inline only if the content itself is a picture: the uploader's declared type decides nothing.
+    return file_response(handle, filename=stored.file.name.rsplit("/", 1)[-1], inline=request.GET.get("inline") == "1")
 
 
 @section_required(Section.CLIENTS, Level.EDIT)

@@ -13,4 +13,4 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # Rendered without context processors: the failure may be the database itself.
-    return HttpResponseServerError(loader.get_template("500.html").render({}))
+    return HttpResponseServerError(loader.get_template("500.html").render({"nonce": getattr(request, "csp_nonce", "")}))

@@ -40,15 +40,20 @@ def browser(playwright_instance):
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """`new_page(locale="ru")` opens a fresh browser context (its own cookies) on the live server."""
+    """`new_page(locale="ru")` opens a fresh browser context (its own cookies) on the live server.
+
+    The pages' Content-Security-Policy forbids evaluating strings, which Playwright's
+    `wait_for_function("…")` does in the page; tests get it lifted unless they ask for it with
+    `enforce_csp=True` (core/tests/test_csp_browser.py does)."""
     contexts = []
 
-    def factory(locale: str = "en", viewport=None):
+    def factory(locale: str = "en", viewport=None, enforce_csp: bool = False):
         context = browser.new_context(
             base_url=live_server.url,
             locale=locale,
             viewport=viewport or {"width": 1280, "height": 860},
             extra_http_headers={"Accept-Language": locale},
+            bypass_csp=not enforce_csp,
         )
         context.set_default_timeout(15000)
         contexts.append(context)

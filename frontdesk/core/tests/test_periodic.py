@@ -31,3 +31,21 @@ def test_the_command_runs_every_registered_job(tenant_a):
     printed = out.getvalue()
     assert "notifications.daily_messages:" in printed and "loyalty.daily:" in printed and "prepaid.expiry:" in printed
     assert "failed" not in printed
+
+
+@pytest.mark.django_db
+def test_restarting_make_run_books_the_next_hourly_run_once(settings):
+    # Issue 22, B6: each `make run` asks from a fresh process whose cache is empty; the queue
+    # itself must show the run is already booked.
+    from django.core.cache import cache
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from frontdesk.core.tasks import hourly_jobs_task, schedule_next_hourly_run
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    now = timezone.now()
+    for _restart in range(3):
+        cache.clear()
+        schedule_next_hourly_run(now)
+    assert DBTaskResult.objects.filter(task_path=hourly_jobs_task.module_path).count() == 1

@@ -29,6 +29,8 @@
   }
 
   var css = document.createElement("style");
+  // A site with a Content-Security-Policy lets the styles in through the nonce of this script.
+  if (script.nonce) css.nonce = script.nonce;
   css.textContent =
     ".fdw-btn{position:fixed;bottom:24px;" + side + ":24px;width:62px;height:62px;border-radius:50%;border:0;background:" + colour +
     ";color:#fff;box-shadow:0 6px 20px rgba(0,0,0,.25);cursor:pointer;z-index:2147483000;display:flex;align-items:center;justify-content:center}" +
