@@ -118,15 +118,15 @@ class ImportJob(CompanyScopedModel):
     """A large spreadsheet import run by the task worker (`core.spreadsheets.background`): the
     file, which importer reads it, how far it has got, and the dry run's verdict."""
 
-    kind = models.CharField(max_length=40)
-    filename = models.CharField(max_length=200)
+    kind = models.CharField(_("what is imported"), max_length=40)
+    filename = models.CharField(_("file"), max_length=200)
     data = models.BinaryField()
-    options = models.JSONField(default=dict)  # the importer's own choices made with the upload
-    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    options = models.JSONField(_("import options"), default=dict)  # the importer's own choices made with the upload
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
     percent = models.PositiveSmallIntegerField(default=0)
     # The dry run: counts, and the bad rows as [number, label, [reasons]] (the first ones only).
     result = models.JSONField(default=dict)
-    message = models.TextField(blank=True)
+    message = models.TextField(_("message"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -135,6 +135,8 @@ class ImportJob(CompanyScopedModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("file import")
+        verbose_name_plural = _("file imports")
 
     def __str__(self):
         return self.filename
