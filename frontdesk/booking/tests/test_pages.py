@@ -78,7 +78,7 @@ def test_a_taken_time_answers_with_alternatives_and_saves_nothing_more(client, s
     url = page_url(salon, s=salon.haircut.pk, m=salon.boris.pk, d=salon.day.isoformat(), t="11:00", lang="en")
     response = client.post(url, DETAILS)
     assert response.status_code == 409
-    assert "just taken" in response.text and "data-alternative=" in response.text
+    assert "already taken by another visit" in response.text and "data-alternative=" in response.text
     assert Record.objects.count() == 1 and not Client.objects.filter(phone="+79123456789").exists()
     # One click on an alternative books it with the details already typed.
     alternative = response.text.split('data-alternative="')[1].split('"')[0]

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from django.urls import reverse
 from django.utils import timezone
@@ -60,7 +61,10 @@ def test_the_link_moves_the_booking_to_an_offered_time_only(client, salon):
     assert record.start == at(salon.company, salon.day, "12:00") and record.specialist == salon.anna
     outside = at(salon.company, salon.day, "15:00").isoformat(timespec="minutes")
     refused = client.post(move + "?lang=en", {"at": outside})
-    assert refused.status_code == 409 and "just taken" in refused.text
+    assert refused.status_code == 409 and "This time is not free" in refused.text
+    # The times offered are those nearest to the asked 15:00 (the day ends at 13:00).
+    offered = re.findall(r'name="at" value="([^"]+)"', refused.text)
+    assert offered and offered[-1] == at(salon.company, salon.day, "12:00").isoformat(timespec="minutes")
     assert client.post(move, {"at": "garbage"}).status_code == 400
     record.refresh_from_db()
     assert record.start == at(salon.company, salon.day, "12:00")
