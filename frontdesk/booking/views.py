@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from frontdesk.booking import services
 from frontdesk.booking.forms import BookingForm
 from frontdesk.booking.models import Channel, OnlineBookingSettings, StepOrder
-from frontdesk.booking.phone_codes import confirmed_phone, phone_token, request_code, verify_code
+from frontdesk.booking.phone_codes import code_context, confirmed_phone, phone_token, request_code, verify_code
 from frontdesk.booking.public import PASSTHROUGH, public_booking
 from frontdesk.clients.models import Client
 from frontdesk.core.middleware import client_ip
@@ -373,11 +373,12 @@ def _details(request, flow: Flow, context, session):
                     token = verify_code(company, phone, data["code"])
                 else:
                     request_code(company, phone, client_ip(request))
-                    context["code_sent"] = True
             except ValidationError as error:
-                form.add_error("code" if data.get("code") else "phone", error)
+                # A refused new code is about the code, not the phone: say it under the field.
+                form.add_error("code" if data.get("code") or error.code == "cooldown" else "phone", error)
             if not token:
                 context["ask_code"] = True
+                context.update(code_context(company, phone))
                 return render(request, "booking/page.html", context, status=200 if form.is_valid() else 400)
         context["phone_token"] = token
         if request.POST.get("at"):
@@ -597,10 +598,10 @@ def my_records(request, branch_id):
                 phone = phone_value
             else:
                 request_code(company, phone_value, client_ip(request))
-                context["code_sent"] = True
+                context.update(code_context(company, phone_value))
         except ValidationError as error:
             context["error"] = error.messages[0]
-            context["code_sent"] = bool(request.POST.get("code"))
+            context.update(code_context(company, raw))
             return render(request, "booking/my_records.html", context, status=400)
     if phone is not None:
         now = timezone.now()
