@@ -38,6 +38,7 @@ from frontdesk.payments.online import (
 )
 from frontdesk.scheduling.availability import Segment, ServiceUnavailable, group_by_local_date
 from frontdesk.scheduling.errors import BookingError, SlotTaken
+from frontdesk.scheduling.models import is_upcoming
 from frontdesk.tenancy.models import Company
 
 SEQUENCES = {
@@ -609,8 +610,10 @@ def my_records(request, branch_id):
         context.update(
             phone_token=token or phone_token(company.chain_id, phone),
             confirmed_phone=phone,
-            upcoming=[(r, services.link_for(r.visit)) for r in reversed(records) if r.start >= now],
-            past=[(r, services.link_for(r.visit)) for r in records if r.start < now],
+            upcoming=[
+                (r, services.link_for(r.visit)) for r in reversed(records) if is_upcoming(r.status, r.start, now)
+            ],
+            past=[(r, services.link_for(r.visit)) for r in records if not is_upcoming(r.status, r.start, now)],
             telegram_link=_telegram_link(company, phone),
         )
     return render(request, "booking/my_records.html", context)

@@ -11,6 +11,7 @@ from frontdesk.core import sms
 from frontdesk.core.scopes import scope
 from frontdesk.scheduling.availability import Segment
 from frontdesk.scheduling.models import Record, RecordStatus
+from frontdesk.scheduling.services import cancel_record
 
 
 def booked(salon, hhmm="10:00", phone="+79123456789", specialist=None):
@@ -93,6 +94,19 @@ def test_a_returning_client_sees_own_records_across_the_network_after_the_code(c
     assert page.text.count("data-record=") == 1 and "Анна" in page.text and "Борис" not in page.text
     bad = client.post(url, {"phone": "12"})
     assert bad.status_code == 400
+
+
+def test_a_cancelled_visit_is_not_listed_as_upcoming(client, salon):
+    kept, _link = booked(salon, "10:00")
+    cancelled, _other = booked(salon, "12:00")
+    with scope(salon.chain):
+        cancel_record(cancelled)
+    url = reverse("booking:my_records", kwargs={"branch_id": salon.company.pk}) + "?lang=en"
+    client.post(url, {"phone": "+79123456789"})
+    page = client.post(url, {"phone": "+79123456789", "code": sms.outbox[-1].text.split()[0]}).text
+    upcoming, rest = page.split("Past and cancelled")
+    assert f'data-record="{kept.pk}"' in upcoming and "12:00" not in upcoming
+    assert "12:00" in rest and "Cancelled" in rest
 
 
 def test_the_confirmation_sms_is_short_and_carries_the_link(client, salon):
