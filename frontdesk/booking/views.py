@@ -25,6 +25,7 @@ from frontdesk.booking.public import PASSTHROUGH, public_booking
 from frontdesk.clients.models import Client
 from frontdesk.core.middleware import client_ip
 from frontdesk.core.phones import normalize_phone
+from frontdesk.core.querystrings import with_params
 from frontdesk.notifications.telegram import deep_link
 from frontdesk.payments.models import PrepaymentMode
 from frontdesk.payments.online import (
@@ -116,7 +117,7 @@ class State:
         return {k: v for k, v in values.items() if v not in ("", None, [])}
 
     def url(self, **changes) -> str:
-        return "?" + urlencode(self.params(**changes), doseq=True)
+        return with_params(self.params(**changes))
 
     def change_url(self, step: str) -> str:
         """The link that re-opens a step: it and every later step are chosen again."""

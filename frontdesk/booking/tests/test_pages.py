@@ -1,4 +1,7 @@
+import html
+import re
 import time
+from urllib.parse import parse_qs
 
 from django.urls import reverse
 
@@ -175,3 +178,18 @@ def test_origin_from_a_social_link_is_remembered(client, salon):
     source = BookingSource.objects.get()
     assert source.channel == "social" and source.utm_source == "instagram"
     assert Origin  # the service-level origin is covered in test_book_online
+
+
+def test_picking_days_and_times_one_after_another_keeps_one_of_each_in_the_links(client, salon):
+    url = page_url(salon, s=salon.haircut.pk, m=salon.anna.pk, d=salon.day.isoformat(), lang="en")
+    for _ in range(3):
+        page = client.get(url).text
+        links = [html.unescape(h) for h in re.findall(r'href="(\?[^"]*)"', page)]
+        assert links
+        for link in links:
+            params = parse_qs(link[1:])
+            assert all(len(params.get(key, [])) <= 1 for key in ("d", "t", "m", "lang")), link
+        # Follow the link of the next day, as a client clicking through the strip would.
+        url = reverse("booking:branch", kwargs={"branch_id": salon.company.pk}) + next(
+            link for link in links if "d=" in link and salon.day.isoformat() not in link
+        )
