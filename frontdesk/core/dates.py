@@ -57,7 +57,12 @@ def _normalise_time(value: str) -> str:
 
 
 class _TextInputMixin:
+    """A text field in the language's format: `default_format()` to show a value, `normalise()`
+    to read what was typed."""
+
     input_type = "text"
+    numeric = False  # a date has separators a numeric keypad may lack; a time does not
+    data_attr = ""
 
     def __init__(self, attrs=None, format=None):  # noqa: A002 - Django's own argument name
         super().__init__(attrs, format=format)
@@ -71,22 +76,25 @@ class _TextInputMixin:
         attrs.setdefault(self.data_attr, "")
         return context
 
+    def format_value(self, value):
+        return value.strftime(self.format or self.default_format()) if hasattr(value, "strftime") else value
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        return self.normalise(value) if isinstance(value, str) and value.strip() else value
+
 
 class DateTextInput(_TextInputMixin, forms.DateInput):
-    numeric = False  # the date has separators a numeric keypad may lack
     data_attr = "data-date-input"
 
     def placeholder(self):
         return date_placeholder()
 
-    def format_value(self, value):
-        if hasattr(value, "strftime"):
-            return value.strftime(self.format or date_format())
-        return value
+    def default_format(self):
+        return date_format()
 
-    def value_from_datadict(self, data, files, name):
-        value = super().value_from_datadict(data, files, name)
-        return _normalise_date(value) if isinstance(value, str) and value.strip() else value
+    def normalise(self, value):
+        return _normalise_date(value)
 
 
 class TimeTextInput(_TextInputMixin, forms.TimeInput):
@@ -96,34 +104,25 @@ class TimeTextInput(_TextInputMixin, forms.TimeInput):
     def placeholder(self):
         return time_placeholder()
 
-    def format_value(self, value):
-        if hasattr(value, "strftime"):
-            return value.strftime(self.format or TIME_FORMAT)
-        return value
+    def default_format(self):
+        return TIME_FORMAT
 
-    def value_from_datadict(self, data, files, name):
-        value = super().value_from_datadict(data, files, name)
-        return _normalise_time(value) if isinstance(value, str) and value.strip() else value
+    def normalise(self, value):
+        return _normalise_time(value)
 
 
 class DateTimeTextInput(_TextInputMixin, forms.DateTimeInput):
-    numeric = False
     data_attr = "data-datetime-input"
 
     def placeholder(self):
         return f"{date_placeholder()} {time_placeholder()}"
 
-    def format_value(self, value):
-        if hasattr(value, "strftime"):
-            return value.strftime(self.format or f"{date_format()} {TIME_FORMAT}")
-        return value
+    def default_format(self):
+        return f"{date_format()} {TIME_FORMAT}"
 
-    def value_from_datadict(self, data, files, name):
-        value = super().value_from_datadict(data, files, name)
-        if isinstance(value, str) and value.strip():
-            day, _sep, time = value.strip().replace("T", " ").partition(" ")
-            return f"{_normalise_date(day)} {_normalise_time(time)}".strip()
-        return value
+    def normalise(self, value):
+        day, _sep, time = value.strip().replace("T", " ").partition(" ")
+        return f"{_normalise_date(day)} {_normalise_time(time)}".strip()
 
 
 def parse_date(text) -> datetime.date | None:

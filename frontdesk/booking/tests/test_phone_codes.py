@@ -104,15 +104,20 @@ def test_a_forged_or_foreign_phone_token_proves_nothing(salon, tenant_b):
     assert confirmed_phone(salon.chain.pk, phone_token(tenant_b.chain.pk, PHONE)) is None
 
 
-def test_with_confirmation_on_the_page_books_only_after_the_code(client, salon):
+def confirming_page(salon):
+    """The booking page's details step at 10:00, with phone confirmation switched on."""
     with scope(salon.chain):
         settings = OnlineBookingSettings.for_company(salon.company)
         settings.phone_confirmation = True
         settings.save()
-    url = (
+    return (
         reverse("booking:branch", kwargs={"branch_id": salon.company.pk})
         + f"?s={salon.haircut.pk}&m=any&d={salon.day.isoformat()}&t=10:00&lang=en"
     )
+
+
+def test_with_confirmation_on_the_page_books_only_after_the_code(client, salon):
+    url = confirming_page(salon)
     details = {"name": "Вера", "phone": PHONE, "consent": "on"}
     asked = client.post(url, details)
     assert "We have sent a code" in asked.text and len(sms.outbox) == 1 and not Record.objects.exists()
@@ -129,14 +134,7 @@ def _code_input(html):
 
 
 def test_asking_for_a_new_code_too_soon_keeps_the_field_for_the_code_received(client, salon):
-    with scope(salon.chain):
-        settings = OnlineBookingSettings.for_company(salon.company)
-        settings.phone_confirmation = True
-        settings.save()
-    url = (
-        reverse("booking:branch", kwargs={"branch_id": salon.company.pk})
-        + f"?s={salon.haircut.pk}&m=any&d={salon.day.isoformat()}&t=10:00&lang=en"
-    )
+    url = confirming_page(salon)
     details = {"name": "Вера", "phone": PHONE, "consent": "on"}
     client.post(url, details)
     # "Send the code again" at once: refused, but the field and the code received stay usable.
