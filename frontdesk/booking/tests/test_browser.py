@@ -104,7 +104,7 @@ def test_on_a_phone_the_widget_covers_the_screen_and_its_close_button_leaves_the
     switch = frame.locator(".bk-lang").bounding_box()  # relative to the page, like the button's
     assert switch["y"] >= close["y"] + close["height"]
     frame.locator(".bk-lang [data-lang='ru']").click()
-    expect(frame.locator("html")).to_have_attribute("lang", "ru")
+    expect(frame.locator(".bk-lang [data-lang='ru']")).to_have_class(re.compile(r"\bon\b"))
     page.locator(".fdw-close").click()
     page.locator(".fdw-overlay").wait_for(state="detached")
     expect(page.locator(".fdw-btn")).to_be_visible()
