@@ -373,7 +373,7 @@ def test_errors_come_in_the_users_language(branch, amy):
         },
     )
     assert response.status_code == 409
-    assert response.json()["error"] == "Это время только что заняли. Выберите одно из ближайших свободных."
+    assert response.json()["error"] == "Это время уже занято другой записью. Выберите одно из ближайших свободных."
 
 
 def test_moving_and_resizing_from_the_journal(branch, amy):
