@@ -149,9 +149,7 @@ def _custom_form_field(definition, value):
     if definition.kind == FieldKind.NUMBER:
         return forms.DecimalField(label=label, required=False, initial=value)
     if definition.kind == FieldKind.DATE:
-        return forms.DateField(
-            label=label, required=False, initial=value, widget=DateTextInput()
-        )
+        return forms.DateField(label=label, required=False, initial=value, widget=DateTextInput())
     if definition.kind == FieldKind.CHOICE:
         choices = [("", "—"), *((c, c) for c in definition.choices)]
         return forms.ChoiceField(label=label, required=False, choices=choices, initial=value)
@@ -240,9 +238,7 @@ class ClientFilterForm(BootstrapFormMixin, forms.Form):
     )
     visits_min = forms.IntegerField(label=_("Visits from"), required=False, min_value=0)
     visits_max = forms.IntegerField(label=_("Visits to"), required=False, min_value=0)
-    last_from = forms.DateField(
-        label=_("Last visit from"), required=False, widget=DateTextInput()
-    )
+    last_from = forms.DateField(label=_("Last visit from"), required=False, widget=DateTextInput())
     last_to = forms.DateField(label=_("Last visit to"), required=False, widget=DateTextInput())
     spend_min = forms.DecimalField(label=_("Spend from"), required=False, min_value=0, max_digits=14, decimal_places=2)
     spend_max = forms.DecimalField(label=_("Spend to"), required=False, min_value=0, max_digits=14, decimal_places=2)

@@ -90,9 +90,7 @@ class WaitlistForm(BootstrapFormMixin, forms.Form):
     )
     date_from = forms.DateField(label=_("From"), widget=DateTextInput())
     date_to = forms.DateField(label=_("To"), widget=DateTextInput())
-    time_from = forms.TimeField(
-        label=_("Not earlier than"), required=False, widget=TimeTextInput()
-    )
+    time_from = forms.TimeField(label=_("Not earlier than"), required=False, widget=TimeTextInput())
     time_to = forms.TimeField(label=_("Not later than"), required=False, widget=TimeTextInput())
     comment = forms.CharField(label=_("Comment"), max_length=255, required=False)
 

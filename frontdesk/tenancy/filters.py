@@ -17,7 +17,9 @@ def parse_date_range(params, tz):
             continue
         day = parse_date(raw)
         if day is None:
-            errors.append(_("“%(value)s” is not a date; write it as %(form)s.") % {"value": raw, "form": date_placeholder()})
+            errors.append(
+                _("“%(value)s” is not a date; write it as %(form)s.") % {"value": raw, "form": date_placeholder()}
+            )
             bounds.append(None)
             continue
         if key == "date_to":

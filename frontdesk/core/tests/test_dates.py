@@ -22,7 +22,10 @@ class VisitForm(forms.Form):
 
 @pytest.mark.parametrize(
     ("language", "day", "placeholder"),
-    [("ru", 'value="07.12.2026"', 'placeholder="ДД.ММ.ГГГГ"'), ("en", 'value="2026-12-07"', 'placeholder="YYYY-MM-DD"')],
+    [
+        ("ru", 'value="07.12.2026"', 'placeholder="ДД.ММ.ГГГГ"'),
+        ("en", 'value="2026-12-07"', 'placeholder="YYYY-MM-DD"'),
+    ],
 )
 def test_a_date_field_shows_the_interface_languages_format(language, day, placeholder):
     with translation.override(language):
