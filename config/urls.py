@@ -6,8 +6,10 @@ from frontdesk.accounts.views import set_language_view
 from frontdesk.api.api import api
 from frontdesk.api.views import api_not_found
 from frontdesk.core.files import serve_media
+from frontdesk.core.views import favicon
 
 urlpatterns = [
+    path("favicon.ico", favicon, name="favicon"),
     path("", include("frontdesk.tenancy.urls")),
     path("", include("frontdesk.staff.urls")),
     path("", include("frontdesk.catalog.urls")),

@@ -67,8 +67,8 @@ def request_code(company, phone: str, ip: str | None) -> PhoneCode:
         # slip past a limit. Across networks, the shared counter below is atomic by itself.
         lock_first(Chain.objects.filter(pk=company.chain_id))
         last = PhoneCode.objects.filter(chain_id=company.chain_id, phone=phone).order_by("-created_at").first()
-        if last is not None and (now - last.created_at).total_seconds() < rules["cooldown"]:
-            wait = int(rules["cooldown"] - (now - last.created_at).total_seconds()) + 1
+        wait = _cooldown_left(last, now, rules)
+        if wait:
             raise ValidationError(
                 ngettext(
                     "A code was sent a moment ago. Wait %(seconds)d second before asking for another one.",
@@ -122,6 +122,34 @@ def request_code(company, phone: str, ip: str | None) -> PhoneCode:
     # neither stored in clear nor shown in the message log. Its limits are the ones above.
     send_sms(phone, _("%(code)s is your code for booking at %(branch)s.") % {"code": code, "branch": company.name})
     return row
+
+
+def _cooldown_left(last: PhoneCode | None, now, rules) -> int:
+    """Whole seconds (rounded up) before another code may go to the phone whose latest is `last`."""
+    if last is None:
+        return 0
+    left = rules["cooldown"] - (now - last.created_at).total_seconds()
+    return int(left) + 1 if left > 0 else 0
+
+
+def code_context(company, phone: str) -> dict:
+    """What a page asking for the code shows, whatever the last request answered: `code_sent`
+    while a code sent to this phone by the branch can still be typed (a refused request for
+    another one keeps the field), and `code_wait`, the seconds before another may be asked for."""
+    try:
+        phone = normalize_phone(phone)
+    except ValidationError:
+        return {"code_sent": False, "code_wait": 0}
+    rules, now = limits(), timezone.now()
+    last = PhoneCode.objects.filter(chain_id=company.chain_id, phone=phone).order_by("-created_at").first()
+    live = (
+        last is not None
+        and last.company_id == company.pk
+        and last.confirmed_at is None
+        and last.expires_at > now
+        and last.attempts < rules["attempts"]
+    )
+    return {"code_sent": live, "code_wait": _cooldown_left(last, now, rules)}
 
 
 def verify_code(company, phone: str, code: str) -> str:

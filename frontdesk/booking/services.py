@@ -35,7 +35,14 @@ from frontdesk.scheduling.models import (
     RecordSource,
     RecordStatus,
 )
-from frontdesk.scheduling.services import book_visit, cancel_record, move_record, nearest_alternatives
+from frontdesk.scheduling.services import (
+    book_visit,
+    cancel_record,
+    move_record,
+    nearest_alternatives,
+    nearest_slots,
+    why_not_free,
+)
 from frontdesk.staff.models import Specialist
 
 SOURCE_BY_CHANNEL = {
@@ -98,7 +105,10 @@ def book_online(
     local = start.astimezone(company.tz)
     if settings.step and (local.hour * 60 + local.minute) % settings.step or local.second or local.microsecond:
         # Online, only the times the branch offers can be booked.
-        raise SlotTaken(nearest_alternatives(online_query(company, segments, local.date(), local.date()), start))
+        raise SlotTaken(
+            nearest_alternatives(online_query(company, segments, local.date(), local.date()), start),
+            reason="slot_closed",
+        )
     with transaction.atomic():
         client = find_or_create_client(chain=company.chain, phone=phone, name=name, email=email)
         records = book_visit(
@@ -284,14 +294,18 @@ def _check_move(link: BookingLink, visit, records, start: datetime.datetime) -> 
     if any(r.group_event_id for r in records):
         raise BookingError("class_not_movable")
     day = start.astimezone(visit.company.tz).date()
+    query = _move_query(visit, records, day, day)
     try:
-        slot = check_slot(_move_query(visit, records, day, day), start)
+        slot = check_slot(query, start)
     except ServiceUnavailable:
         slot = None
     local = start.astimezone(visit.company.tz)
     step = OnlineBookingSettings.for_company(visit.company).step
     if slot is None or (step and (local.hour * 60 + local.minute) % step):
-        raise SlotTaken(move_slots(link, day, day + datetime.timedelta(days=7))[:6])
+        raise SlotTaken(
+            nearest_slots(move_slots(link, day, day + datetime.timedelta(days=7)), start, visit.company.tz),
+            reason="slot_closed" if slot is not None else why_not_free(query, start),
+        )
 
 
 def check_move(link: BookingLink, start: datetime.datetime) -> None:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from frontdesk.accounts.permissions import Level, Section
 from frontdesk.booking import services
+from frontdesk.booking.embeds import one_choice_codes
 from frontdesk.booking.forms import OnlineBookingSettingsForm
 from frontdesk.booking.models import OnlineBookingSettings
 from frontdesk.catalog.models import Service
@@ -34,8 +35,6 @@ def snippets(request, company) -> dict:
         f'data-selector=".book-online" async></script>',
         "inline": f'<div data-frontdesk-inline></div>\n<script src="{script}" data-branch="{company.pk}" '
         f'data-button="none" async></script>',
-        "specialist": f'<button type="button" data-frontdesk-book data-specialist="ID">{_("Book")}</button>\n'
-        f'<script src="{script}" data-branch="{company.pk}" data-button="none" async></script>',
         "preview_script": f'<script src="{script}" data-branch="{company.pk}" data-color="{colour}" '
         f'data-position="right" data-animation="pulse" data-selector=".book-online" async></script>',
         "link": f"{page}?src=social&utm_source=instagram",
@@ -80,6 +79,8 @@ def online_booking(request, company_id):
             "service_rows": service_rows,
             "specialist_rows": specialist_rows,
             "snippets": snippets(request, company),
+            "specialist_codes": [(sp, one_choice_codes(request, company, specialist=sp)) for sp in specialist_rows],
+            "service_codes": [(sv, one_choice_codes(request, company, service=sv)) for sv in service_rows],
             "snippet_titles": [
                 ("page", _("Booking page")),
                 ("network", _("Network page (choose a branch)")),
@@ -87,7 +88,6 @@ def online_booking(request, company_id):
                 ("button", _("Floating round button")),
                 ("selector", _("Open from your own button (CSS selector)")),
                 ("inline", _("Inline block on a page")),
-                ("specialist", _("A button per specialist")),
             ],
         },
         status=400 if form.errors else 200,

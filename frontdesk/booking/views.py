@@ -20,11 +20,12 @@ from django.utils.translation import gettext as _
 from frontdesk.booking import services
 from frontdesk.booking.forms import BookingForm
 from frontdesk.booking.models import Channel, OnlineBookingSettings, StepOrder
-from frontdesk.booking.phone_codes import confirmed_phone, phone_token, request_code, verify_code
+from frontdesk.booking.phone_codes import code_context, confirmed_phone, phone_token, request_code, verify_code
 from frontdesk.booking.public import PASSTHROUGH, public_booking
 from frontdesk.clients.models import Client
 from frontdesk.core.middleware import client_ip
 from frontdesk.core.phones import normalize_phone
+from frontdesk.core.querystrings import with_params
 from frontdesk.core.siteurl import absolute_url
 from frontdesk.notifications.telegram import deep_link
 from frontdesk.payments.models import PrepaymentMode
@@ -39,6 +40,7 @@ from frontdesk.payments.online import (
 )
 from frontdesk.scheduling.availability import Segment, ServiceUnavailable, group_by_local_date
 from frontdesk.scheduling.errors import BookingError, SlotTaken
+from frontdesk.scheduling.models import is_upcoming
 from frontdesk.tenancy.models import Company
 
 SEQUENCES = {
@@ -116,7 +118,7 @@ class State:
         return {k: v for k, v in values.items() if v not in ("", None, [])}
 
     def url(self, **changes) -> str:
-        return "?" + urlencode(self.params(**changes), doseq=True)
+        return with_params(self.params(**changes))
 
     def change_url(self, step: str) -> str:
         """The link that re-opens a step: it and every later step are chosen again."""
@@ -374,11 +376,12 @@ def _details(request, flow: Flow, context, session):
                     token = verify_code(company, phone, data["code"])
                 else:
                     request_code(company, phone, client_ip(request))
-                    context["code_sent"] = True
             except ValidationError as error:
-                form.add_error("code" if data.get("code") else "phone", error)
+                # A refused new code is about the code, not the phone: say it under the field.
+                form.add_error("code" if data.get("code") or error.code == "cooldown" else "phone", error)
             if not token:
                 context["ask_code"] = True
+                context.update(code_context(company, phone))
                 return render(request, "booking/page.html", context, status=200 if form.is_valid() else 400)
         context["phone_token"] = token
         if request.POST.get("at"):
@@ -662,10 +665,10 @@ def my_records(request, branch_id):
                 phone = phone_value
             else:
                 request_code(company, phone_value, client_ip(request))
-                context["code_sent"] = True
+                context.update(code_context(company, phone_value))
         except ValidationError as error:
             context["error"] = error.messages[0]
-            context["code_sent"] = bool(request.POST.get("code"))
+            context.update(code_context(company, raw))
             return render(request, "booking/my_records.html", context, status=400)
     if phone is not None:
         now = timezone.now()
@@ -673,8 +676,10 @@ def my_records(request, branch_id):
         context.update(
             phone_token=token or phone_token(company.chain_id, phone),
             confirmed_phone=phone,
-            upcoming=[(r, services.link_for(r.visit)) for r in reversed(records) if r.start >= now],
-            past=[(r, services.link_for(r.visit)) for r in records if r.start < now],
+            upcoming=[
+                (r, services.link_for(r.visit)) for r in reversed(records) if is_upcoming(r.status, r.start, now)
+            ],
+            past=[(r, services.link_for(r.visit)) for r in records if not is_upcoming(r.status, r.start, now)],
             telegram_link=_telegram_link(company, phone),
         )
     return render(request, "booking/my_records.html", context)

@@ -81,8 +81,12 @@ class ServiceForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["price_max"].widget.attrs.update({"min": 0, "step": "any", "inputmode": "decimal"})
         self.fields["capacity"].widget.attrs["min"] = 1
         self.fields["sort_order"].required = False
-        if self.instance.pk and self.instance.price_max == self.instance.price_min:
+        # Empty "price to" means a fixed price and empty "order" keeps the current one: a blank form
+        # must not offer the model's 0 there, or "price to" 0 refuses any fixed price above it.
+        if self.instance.price_max == self.instance.price_min:
             self.initial["price_max"] = None
+        if self.instance.pk is None:
+            self.initial["sort_order"] = None
 
     def clean_description(self):
         return self.cleaned_data["description"].replace("\r\n", "\n").strip()

@@ -17,6 +17,7 @@ from frontdesk.clients.models import (
     Importance,
 )
 from frontdesk.clients.services import clean_custom_values
+from frontdesk.core.dates import DateTextInput
 from frontdesk.core.forms import BootstrapFormMixin, PhoneField, choices_without
 from frontdesk.core.phones import normalize_phone
 from frontdesk.core.spreadsheets.forms import UploadForm
@@ -61,7 +62,7 @@ class ClientForm(BootstrapFormMixin, forms.ModelForm):
             "comment",
         ]
         widgets = {
-            "birthday": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "birthday": DateTextInput(),
             "comment": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -149,9 +150,7 @@ def _custom_form_field(definition, value):
     if definition.kind == FieldKind.NUMBER:
         return forms.DecimalField(label=label, required=False, initial=value)
     if definition.kind == FieldKind.DATE:
-        return forms.DateField(
-            label=label, required=False, initial=value, widget=forms.DateInput(attrs={"type": "date"})
-        )
+        return forms.DateField(label=label, required=False, initial=value, widget=DateTextInput())
     if definition.kind == FieldKind.CHOICE:
         choices = [("", "—"), *((c, c) for c in definition.choices)]
         return forms.ChoiceField(label=label, required=False, choices=choices, initial=value)
@@ -240,10 +239,8 @@ class ClientFilterForm(BootstrapFormMixin, forms.Form):
     )
     visits_min = forms.IntegerField(label=_("Visits from"), required=False, min_value=0)
     visits_max = forms.IntegerField(label=_("Visits to"), required=False, min_value=0)
-    last_from = forms.DateField(
-        label=_("Last visit from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    last_to = forms.DateField(label=_("Last visit to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    last_from = forms.DateField(label=_("Last visit from"), required=False, widget=DateTextInput())
+    last_to = forms.DateField(label=_("Last visit to"), required=False, widget=DateTextInput())
     spend_min = forms.DecimalField(label=_("Spend from"), required=False, min_value=0, max_digits=14, decimal_places=2)
     spend_max = forms.DecimalField(label=_("Spend to"), required=False, min_value=0, max_digits=14, decimal_places=2)
     bday_from = forms.CharField(

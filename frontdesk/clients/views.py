@@ -120,7 +120,7 @@ def client_list(request, company_id):
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
+        "query": query,
         "filters_query": _filters_only(query).urlencode(),
         "can_edit": selectors.can_edit(request),
         "segments": Segment.objects.all(),

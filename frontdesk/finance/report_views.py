@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from frontdesk.accounts.permissions import Level, Role, Section
+from frontdesk.core.dates import DateTextInput
 from frontdesk.core.forms import choices_without
 from frontdesk.core.spreadsheets import xlsx_response
 from frontdesk.finance import report_spreadsheets, reports
@@ -25,7 +26,7 @@ def sees_network(request) -> bool:
     return membership.role == Role.OWNER or membership.all_companies
 
 
-_DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+_DATE = DateTextInput(attrs={"class": "form-control"})
 
 
 class _ScopeForm(forms.Form):

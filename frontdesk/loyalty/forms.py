@@ -171,6 +171,10 @@ class CategoryRateForm(BootstrapFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = ServiceCategory.objects.filter(is_archived=False).select_related("company")
         self.fields["category"].label_from_instance = lambda c: f"{c.title} · {c.company.name}"
+        if not self.instance.pk:
+            # A pre-filled 0 would save a 0% cashback for a category picked without a percent.
+            self.initial.pop("accrual_percent", None)
+            self.fields["accrual_percent"].initial = None
 
 
 TierFormSet = inlineformset_factory(Programme, Tier, form=TierForm, extra=3, can_delete=True)

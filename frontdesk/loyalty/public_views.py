@@ -14,7 +14,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import translation
 
-from frontdesk.booking.phone_codes import confirmed_phone, phone_token, request_code, verify_code
+from frontdesk.booking.phone_codes import code_context, confirmed_phone, phone_token, request_code, verify_code
 from frontdesk.clients.services import find_or_create_client
 from frontdesk.core.middleware import client_ip
 from frontdesk.core.phones import normalize_phone
@@ -66,10 +66,10 @@ def _join(request, company, programmes):
                 phone = phone_value
             else:
                 request_code(company, phone_value, client_ip(request))
-                context["code_sent"] = True
+                context.update(code_context(company, phone_value))
         except ValidationError as error:
             context["error"] = error.messages[0]
-            context["code_sent"] = bool(request.POST.get("code"))
+            context.update(code_context(company, context["phone"]))
             return render(request, "loyalty/join.html", context, status=400)
     if phone is not None:
         client = find_or_create_client(chain=company.chain, phone=phone, name=request.POST.get("name", ""))

@@ -12,7 +12,7 @@ from frontdesk.clients.models import Segment
 from frontdesk.notifications.models import ChannelKind, ChannelSettings, Mailing, Message, MessageEvent, MessageStatus
 from frontdesk.notifications.outbox import sync_reminders
 from frontdesk.notifications.templating import ensure_default_templates
-from frontdesk.scheduling.models import Record, RecordStatus
+from frontdesk.scheduling.models import Record, upcoming_q
 from frontdesk.tenancy.demo import Demo, register_demo_step
 
 
@@ -53,9 +53,7 @@ def demo_notifications(demo: Demo) -> None:
     Message.objects.filter(chain=demo.chain, status=MessageStatus.CANCELLED).delete()
     # The seeded visits' reminders follow the settings just made (the records were booked first).
     upcoming = (
-        Record.objects.filter(
-            chain=demo.chain, status__in=RecordStatus.UPCOMING, start__gt=timezone.now(), client__isnull=False
-        )
+        Record.objects.filter(upcoming_q(timezone.now()), chain=demo.chain, client__isnull=False)
         .select_related("company", "client")
         .order_by("visit_id", "start")
     )

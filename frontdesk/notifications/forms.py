@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.clients.models import Segment
+from frontdesk.core.dates import DateTextInput, DateTimeTextInput, TimeTextInput
 from frontdesk.core.forms import BootstrapFormMixin
 from frontdesk.notifications.models import (
     MAX_NOTICE_DAYS,
@@ -59,8 +60,8 @@ class ChannelSettingsForm(BootstrapFormMixin, forms.ModelForm):
         widgets = {
             "sms_secret": forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
             "telegram_token": forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-            "quiet_from": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            "quiet_to": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "quiet_from": TimeTextInput(),
+            "quiet_to": TimeTextInput(),
         }
 
     # Left out of a submitted form: the stored (or default) value stays.
@@ -134,8 +135,8 @@ class MessageFilterForm(BootstrapFormMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any"))] + MessageStatus.choices)
     channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("Any"))] + ChannelKind.choices)
     event = forms.ChoiceField(label=_("Event"), required=False, choices=[("", _("Any"))] + MessageEvent.choices)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateTextInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateTextInput())
 
 
 class MailingForm(BootstrapFormMixin, forms.ModelForm):
@@ -163,8 +164,8 @@ class MailingForm(BootstrapFormMixin, forms.ModelForm):
         widgets = {
             "kind": forms.RadioSelect,
             "body": forms.Textarea(attrs={"rows": 5}),
-            "day": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "day_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "day": DateTextInput(),
+            "day_to": DateTextInput(),
         }
 
     def __init__(self, *args, company, selection=None, **kwargs):
@@ -256,6 +257,5 @@ class MailingForm(BootstrapFormMixin, forms.ModelForm):
 class ScheduleForm(BootstrapFormMixin, forms.Form):
     send_at = forms.DateTimeField(
         label=_("Send at (branch time)"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=DateTimeTextInput(),
     )

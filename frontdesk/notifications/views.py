@@ -97,7 +97,7 @@ def message_log(request, company_id):
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "can_see_settings": request.membership.can(Section.SETTINGS, Level.VIEW),
             "tz": company.timezone,
         },

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.catalog.models import Service, ServiceCategory
+from frontdesk.core.dates import DateTextInput
 from frontdesk.core.forms import BootstrapFormMixin
 from frontdesk.prepaid.models import AbonementKind, AbonementType, CertificateType
 from frontdesk.tenancy.models import Company
@@ -137,7 +138,7 @@ class AbonementTypeForm(_TypeForm):
 
 
 class FreezeForm(BootstrapFormMixin, forms.Form):
-    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label=_("From"), widget=DateTextInput())
     days = forms.IntegerField(label=_("Days"), min_value=1, max_value=3650)
     comment = forms.CharField(label=_("Comment"), max_length=255, required=False)
 

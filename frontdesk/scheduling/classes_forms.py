@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.catalog.models import Resource, Service
+from frontdesk.core.dates import DateTextInput, TimeTextInput
 from frontdesk.core.forms import BootstrapFormMixin, PhoneField
 from frontdesk.staff.models import Specialist
 
@@ -30,8 +31,8 @@ class ClassForm(BootstrapFormMixin, forms.Form):
     service = forms.ModelChoiceField(label=_("Service"), queryset=Service.unscoped.none())
     specialist = forms.ModelChoiceField(label=_("Specialist"), queryset=Specialist.unscoped.none())
     resource = forms.ModelChoiceField(label=_("Room"), queryset=Resource.unscoped.none(), required=False)
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    time = forms.TimeField(label=_("Start"), widget=forms.TimeInput(attrs={"type": "time"}))
+    date = forms.DateField(label=_("Date"), widget=DateTextInput())
+    time = forms.TimeField(label=_("Start"), widget=TimeTextInput())
     duration = forms.IntegerField(
         label=_("Duration, minutes"),
         min_value=5,
@@ -49,7 +50,7 @@ class ClassForm(BootstrapFormMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    until = forms.DateField(label=_("Repeat until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Repeat until"), required=False, widget=DateTextInput())
     skip_conflicts = forms.BooleanField(label=_("Skip the dates that collide"), required=False)
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -87,12 +88,10 @@ class WaitlistForm(BootstrapFormMixin, forms.Form):
     specialist = forms.ModelChoiceField(
         label=_("Specialist"), queryset=Specialist.unscoped.none(), required=False, empty_label=_("Any specialist")
     )
-    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
-    time_from = forms.TimeField(
-        label=_("Not earlier than"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
-    )
-    time_to = forms.TimeField(label=_("Not later than"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    date_from = forms.DateField(label=_("From"), widget=DateTextInput())
+    date_to = forms.DateField(label=_("To"), widget=DateTextInput())
+    time_from = forms.TimeField(label=_("Not earlier than"), required=False, widget=TimeTextInput())
+    time_to = forms.TimeField(label=_("Not later than"), required=False, widget=TimeTextInput())
     comment = forms.CharField(label=_("Comment"), max_length=255, required=False)
 
     def __init__(self, *args, company, **kwargs):

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef, QuerySet
 
 from frontdesk.clients.records import CardRecord, RecordReader, Totals, register_record_reader
-from frontdesk.scheduling.models import Record, RecordService, RecordStatus
+from frontdesk.scheduling.models import Record, RecordService, RecordStatus, is_upcoming
 
 STATUS_ICONS = {
     RecordStatus.BOOKED: "calendar-event",
@@ -50,7 +50,7 @@ class JournalRecords(RecordReader):
         done = [r for r in records if r.status == RecordStatus.COMPLETED]
         totals.no_shows = sum(r.status == RecordStatus.NO_SHOW for r in records)
         totals.cancelled = sum(r.status == RecordStatus.CANCELLED for r in records)
-        totals.upcoming = sum(r.start > now and r.status not in RecordStatus.LOST for r in records)
+        totals.upcoming = sum(is_upcoming(r.status, r.start, now) for r in records)
         # A visit may hold several records (two specialists one after the other): count it once,
         # at its first record's start.
         visit_starts: dict[int, datetime.datetime] = {}

@@ -2,6 +2,11 @@ from django.utils.translation import gettext_lazy as _
 
 MESSAGES = {
     "slot_taken": _("This time was just taken. Choose one of the nearest free times."),
+    "slot_occupied": _("This time is already taken by another visit. Choose one of the nearest free times."),
+    "slot_closed": _(
+        "This time is not free: the specialist does not work then, or a room or equipment is busy. "
+        "Choose one of the nearest free times."
+    ),
     "past": _("This time has already passed."),
     "service_unavailable": _("This service cannot be booked here."),
     "specialist_needed": _("Choose a specialist for every service to overbook on purpose."),
@@ -23,8 +28,17 @@ class BookingError(Exception):
 
 
 class SlotTaken(BookingError):
-    def __init__(self, alternatives=()):
+    """The asked time is not free. `code` stays "slot_taken" for callers and the API; `reason`
+    says what the person is told happened: "slot_occupied" (another visit already holds the time),
+    "slot_closed" (nobody works then, or a room is busy) or "slot_taken" (lost a race just now)."""
+
+    def __init__(self, alternatives=(), reason: str = "slot_taken"):
+        self.reason = reason
         super().__init__("slot_taken", alternatives)
+
+    @property
+    def message(self) -> str:
+        return str(MESSAGES[self.reason])
 
 
 MESSAGES.update(

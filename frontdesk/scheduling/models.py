@@ -40,6 +40,17 @@ RecordStatus.UPCOMING = (RecordStatus.BOOKED, RecordStatus.CONFIRMED)
 RecordStatus.LOST = (RecordStatus.CANCELLED, RecordStatus.NO_SHOW)
 
 
+def is_upcoming(status: str, start: datetime.datetime, now: datetime.datetime) -> bool:
+    """The one meaning of "upcoming" on every screen and count: the client is still to come
+    (RecordStatus.UPCOMING) and the time is ahead. A cancelled visit next week is not upcoming."""
+    return status in RecordStatus.UPCOMING and start > now
+
+
+def upcoming_q(now: datetime.datetime) -> Q:
+    """is_upcoming as a filter on records."""
+    return Q(status__in=RecordStatus.UPCOMING, start__gt=now)
+
+
 # No record or class is longer than this (the services refuse longer ones). It bounds from below
 # the index range a "what overlaps this window" query scans, which would otherwise run from the
 # first record ever.

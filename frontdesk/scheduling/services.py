@@ -33,6 +33,7 @@ from frontdesk.scheduling.models import (
     RecordStatus,
     ResourceBooking,
     Visit,
+    overlapping,
 )
 from frontdesk.staff.models import Specialist, SpecialistService
 
@@ -48,9 +49,35 @@ def nearest_alternatives(query: Query, wanted: datetime.datetime, days: int = 7)
         slots = find_slots(probe)
     except ServiceUnavailable:
         return []
-    minute = to_minute(wanted)
-    slots.sort(key=lambda slot: (slot.start_at.astimezone(tz).date() != day, abs(slot.start - minute)))
+    return nearest_slots(slots, wanted, tz)
+
+
+def nearest_slots(slots: list[Slot], wanted: datetime.datetime, tz: ZoneInfo) -> list[Slot]:
+    """The ALTERNATIVES free starts closest to `wanted` on either side, its own day first, in
+    the order of time: what every "this time is not free" answer offers."""
+    day, minute = wanted.astimezone(tz).date(), to_minute(wanted)
+    slots = sorted(slots, key=lambda slot: (slot.start_at.astimezone(tz).date() != day, abs(slot.start - minute)))
     return sorted(slots[:ALTERNATIVES], key=lambda slot: slot.start)
+
+
+def why_not_free(query: Query, start: datetime.datetime) -> str:
+    """Why check_slot refused `start`, in the words of SlotTaken.reason: another visit of the
+    specialists who would serve it overlaps the visit's time, or the time is simply closed."""
+    minutes = Service.objects.filter(pk__in=[s.service_id for s in query.segments]).values_list("duration", flat=True)
+    end = start + datetime.timedelta(minutes=sum(minutes) or 1)
+    chosen = {s.specialist_id for s in query.segments if s.specialist_id}
+    if any(s.specialist_id is None for s in query.segments):
+        chosen |= set(
+            SpecialistService.objects.filter(
+                service_id__in=[s.service_id for s in query.segments], specialist__companies=query.company
+            ).values_list("specialist_id", flat=True)
+        )
+    others = overlapping(
+        Record.objects.filter(company=query.company, specialist_id__in=chosen, status__in=RecordStatus.HOLDING),
+        start,
+        end,
+    ).exclude(pk__in=query.ignore_record_ids)
+    return "slot_occupied" if others.exists() else "slot_closed"
 
 
 def _check_length(block_start, block_end) -> None:
@@ -144,13 +171,13 @@ def book_visit(
             forced = slot is None
             if forced:
                 if not overbook:
-                    raise SlotTaken()
+                    raise SlotTaken(reason=why_not_free(query, start))
                 slot = _forced_slot(query, start)
             records = _create_records(
                 company, slot, client, source, comment, created_by, overbooked=forced, prepaid=prepaid
             )
-    except SlotTaken:
-        raise SlotTaken(nearest_alternatives(query, start)) from None
+    except SlotTaken as taken:
+        raise SlotTaken(nearest_alternatives(query, start), reason=taken.reason) from None
     except IntegrityError:
         # PostgreSQL's exclusion constraint caught a race the locks did not (e.g. a specialist
         # added to the service mid-flight).

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from frontdesk.accounts.models import User
 from frontdesk.catalog.models import Position, Service
+from frontdesk.core.dates import DateTextInput
 from frontdesk.core.forms import BootstrapFormMixin, PhoneField
 from frontdesk.core.money import to_money
 from frontdesk.staff import schedules
@@ -269,12 +270,12 @@ class ApplyTemplateForm(BootstrapFormMixin, forms.Form):
     specialists = forms.ModelMultipleChoiceField(
         label=_("Specialists"), queryset=Specialist.unscoped.none(), widget=forms.CheckboxSelectMultiple
     )
-    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), widget=DateTextInput())
+    date_to = forms.DateField(label=_("To"), widget=DateTextInput())
     anchor = forms.DateField(
         label=_("The cycle starts on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateTextInput(),
         help_text=_("The first working day of the cycle; the start date if empty."),
     )
 
@@ -293,8 +294,8 @@ class ApplyTemplateForm(BootstrapFormMixin, forms.Form):
 class AbsenceForm(BootstrapFormMixin, forms.Form):
     specialist = forms.ModelChoiceField(label=_("Specialist"), queryset=Specialist.unscoped.none())
     kind = forms.ChoiceField(label=_("Kind"), choices=AbsenceKind.choices)
-    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), widget=DateTextInput())
+    date_to = forms.DateField(label=_("To"), widget=DateTextInput())
     comment = forms.CharField(label=_("Comment"), required=False, max_length=255)
 
     def __init__(self, *args, company, **kwargs):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from frontdesk.accounts.permissions import Level, Section
 from frontdesk.core import spreadsheets as sheets
+from frontdesk.core.dates import parse_date
 from frontdesk.core.spreadsheets import views as sheets_views
 from frontdesk.staff import grid, schedules, services, spreadsheets
 from frontdesk.staff.forms import AbsenceForm, ApplyTemplateForm, SpecialistForm, TemplateForm
@@ -99,10 +100,7 @@ def staff_dismiss(request, company_id, specialist_id):
     specialist = _specialist(request, specialist_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    try:
-        on = datetime.date.fromisoformat(request.POST.get("on") or "") if request.POST.get("on") else None
-    except ValueError:
-        on = None
+    on = parse_date(request.POST.get("on"))
     services.dismiss_specialist(specialist, on or _today(request.company))
     messages.success(request, _("%(name)s is dismissed; their history is kept.") % {"name": specialist.name})
     return redirect("staff:list", company_id=company_id)
@@ -221,10 +219,9 @@ def schedule_copy(request, company_id):
     ids = list(Specialist.objects.filter(companies=request.company, is_dismissed=False).values_list("pk", flat=True))
     try:
         if request.POST.get("period") == "week":
-            try:
-                start = datetime.date.fromisoformat(request.POST.get("week_start") or "")
-            except ValueError:
-                raise ValidationError(_("Choose the first day of the week to copy.")) from None
+            start = parse_date(request.POST.get("week_start"))
+            if start is None:
+                raise ValidationError(_("Choose the first day of the week to copy."))
             end = start + datetime.timedelta(days=6)
             services.copy_period(
                 request.company, ids, start, end, end + datetime.timedelta(days=1), end + datetime.timedelta(days=7)

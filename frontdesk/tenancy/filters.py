@@ -2,9 +2,12 @@ import datetime
 
 from django.utils.translation import gettext as _
 
+from frontdesk.core.dates import date_placeholder, parse_date
+
 
 def parse_date_range(params, tz):
-    """`date_from`/`date_to` (YYYY-MM-DD, local dates, both inclusive) as aware datetimes."""
+    """`date_from`/`date_to` (local dates in the interface language's format or ISO, both
+    inclusive) as aware datetimes."""
     errors = []
     bounds = []
     for key in ("date_from", "date_to"):
@@ -12,10 +15,11 @@ def parse_date_range(params, tz):
         if not raw:
             bounds.append(None)
             continue
-        try:
-            day = datetime.date.fromisoformat(raw)
-        except ValueError:
-            errors.append(_("“%(value)s” is not a date; use the YYYY-MM-DD form.") % {"value": raw})
+        day = parse_date(raw)
+        if day is None:
+            errors.append(
+                _("“%(value)s” is not a date; write it as %(form)s.") % {"value": raw, "form": date_placeholder()}
+            )
             bounds.append(None)
             continue
         if key == "date_to":

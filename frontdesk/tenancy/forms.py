@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from frontdesk.core.dates import TimeTextInput
 from frontdesk.core.forms import BootstrapFormMixin, PhoneField, choices_without
 from frontdesk.tenancy.models import Chain, Company, Weekday
 
@@ -114,13 +115,13 @@ class OpeningHoursForm(BootstrapFormMixin, forms.Form):
                 label=_("from"),
                 required=False,
                 initial=opens or datetime.time(10),
-                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                widget=TimeTextInput(),
             )
             self.fields[f"closes_{day.value}"] = forms.TimeField(
                 label=_("to"),
                 required=False,
                 initial=closes or datetime.time(21),
-                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                widget=TimeTextInput(),
             )
         # The mixin styled the fields that existed when it ran; these are added afterwards.
         for name, field in self.fields.items():

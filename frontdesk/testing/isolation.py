@@ -197,6 +197,8 @@ ROUTES_OUTSIDE_BACKOFFICE = {
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
     "set_language",
+    # The site's icon, the same for everyone (tested in frontdesk/core/tests/test_favicon.py).
+    "favicon",
     # A specialist's secret iCalendar address: the token is the key (tests in test_feeds.py).
     "classes:calendar_feed",
     # Public booking pages: the branch, network or link token in the URL decides the scope

@@ -57,6 +57,7 @@ def test_a_client_books_online_through_the_api(partner_client, salon):
     payload = again.json()
     assert payload["success"] is False and payload["data"] is None
     assert payload["meta"]["errors"] == [{"datetime": "busy"}]
+    assert payload["meta"]["message"].startswith("This time is already taken by another visit.")
     assert payload["errors"]["code"] == 422
     assert payload["meta"]["alternatives"] and all("datetime" in a for a in payload["meta"]["alternatives"])
     assert Record.objects.filter(company=salon.company).count() == 1

@@ -40,7 +40,7 @@ from frontdesk.scheduling import engine_sql
 from frontdesk.scheduling.availability import Segment, ServiceUnavailable, check_slot, services_free_at
 from frontdesk.scheduling.errors import BookingError, SlotTaken
 from frontdesk.scheduling.models import Record
-from frontdesk.scheduling.services import cancel_record, nearest_alternatives
+from frontdesk.scheduling.services import cancel_record, nearest_alternatives, why_not_free
 from frontdesk.staff.models import Specialist, SpecialistService
 
 router = Router(tags=["online booking"])
@@ -338,7 +338,8 @@ def book_check(request, company_id: str):
         except ServiceUnavailable:
             raise invalid(_("This service cannot be booked here."), "services") from None
         if slot is None:
-            raise booking_error(SlotTaken(nearest_alternatives(query, start)), company.tz)
+            taken = SlotTaken(nearest_alternatives(query, start), reason=why_not_free(query, start))
+            raise booking_error(taken, company.tz)
     return ok({}, {"message": "Created"}, status=201)
 
 

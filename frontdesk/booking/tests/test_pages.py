@@ -1,4 +1,7 @@
+import html
+import re
 import time
+from urllib.parse import parse_qs
 
 from django.urls import reverse
 
@@ -78,7 +81,7 @@ def test_a_taken_time_answers_with_alternatives_and_saves_nothing_more(client, s
     url = page_url(salon, s=salon.haircut.pk, m=salon.boris.pk, d=salon.day.isoformat(), t="11:00", lang="en")
     response = client.post(url, DETAILS)
     assert response.status_code == 409
-    assert "just taken" in response.text and "data-alternative=" in response.text
+    assert "already taken by another visit" in response.text and "data-alternative=" in response.text
     assert Record.objects.count() == 1 and not Client.objects.filter(phone="+79123456789").exists()
     # One click on an alternative books it with the details already typed.
     alternative = response.text.split('data-alternative="')[1].split('"')[0]
@@ -175,3 +178,18 @@ def test_origin_from_a_social_link_is_remembered(client, salon):
     source = BookingSource.objects.get()
     assert source.channel == "social" and source.utm_source == "instagram"
     assert Origin  # the service-level origin is covered in test_book_online
+
+
+def test_picking_days_and_times_one_after_another_keeps_one_of_each_in_the_links(client, salon):
+    url = page_url(salon, s=salon.haircut.pk, m=salon.anna.pk, d=salon.day.isoformat(), lang="en")
+    for _ in range(3):
+        page = client.get(url).text
+        links = [html.unescape(h) for h in re.findall(r'href="(\?[^"]*)"', page)]
+        assert links
+        for link in links:
+            params = parse_qs(link[1:])
+            assert all(len(params.get(key, [])) <= 1 for key in ("d", "t", "m", "lang")), link
+        # Follow the link of the next day, as a client clicking through the strip would.
+        url = reverse("booking:branch", kwargs={"branch_id": salon.company.pk}) + next(
+            link for link in links if "d=" in link and salon.day.isoformat() not in link
+        )

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from frontdesk.booking.models import OnlineBookingSettings, PhoneCode
 from frontdesk.booking.phone_codes import confirmed_phone, phone_token, request_code, verify_code
 from frontdesk.core import sms
 from frontdesk.core.scopes import scope
+from frontdesk.loyalty.tests import factories as loyalty_factories
 from frontdesk.scheduling.models import Record
 
 PHONE = "+79123456789"
@@ -129,15 +131,20 @@ def test_a_forged_or_foreign_phone_token_proves_nothing(salon, tenant_b):
     assert confirmed_phone(salon.chain.pk, phone_token(tenant_b.chain.pk, PHONE)) is None
 
 
-def test_with_confirmation_on_the_page_books_only_after_the_code(client, salon):
+def confirming_page(salon):
+    """The booking page's details step at 10:00, with phone confirmation switched on."""
     with scope(salon.chain):
         settings = OnlineBookingSettings.for_company(salon.company)
         settings.phone_confirmation = True
         settings.save()
-    url = (
+    return (
         reverse("booking:branch", kwargs={"branch_id": salon.company.pk})
         + f"?s={salon.haircut.pk}&m=any&d={salon.day.isoformat()}&t=10:00&lang=en"
     )
+
+
+def test_with_confirmation_on_the_page_books_only_after_the_code(client, salon):
+    url = confirming_page(salon)
     details = {"name": "Вера", "phone": PHONE, "consent": "on"}
     asked = client.post(url, details)
     assert "We have sent a code" in asked.text and len(sms.outbox) == 1 and not Record.objects.exists()
@@ -147,3 +154,32 @@ def test_with_confirmation_on_the_page_books_only_after_the_code(client, salon):
     assert "Wait" in too_soon.text and len(sms.outbox) == 1
     assert client.post(url, {**details, "code": code_of(sms.outbox[0])}).status_code == 302
     assert Record.objects.count() == 1
+
+
+def _code_input(html):
+    return re.search(r'<input[^>]*name="code"[^>]*>', html)
+
+
+def test_asking_for_a_new_code_too_soon_keeps_the_field_for_the_code_received(client, salon):
+    url = confirming_page(salon)
+    details = {"name": "Вера", "phone": PHONE, "consent": "on"}
+    client.post(url, details)
+    # "Send the code again" at once: refused, but the field and the code received stay usable.
+    again = client.post(url, {**details, "code": ""})
+    assert "Wait" in again.text and len(sms.outbox) == 1
+    assert _code_input(again.text)
+    seconds = int(re.search(r"Send the code again in <span data-seconds>(\d+)</span> s", again.text).group(1))
+    assert 0 < seconds <= 60
+    assert client.post(url, {**details, "code": code_of(sms.outbox[0])}).status_code == 302
+
+
+@pytest.mark.parametrize("page", ["booking:my_records", "loyalty:join"])
+def test_my_bookings_and_the_card_page_keep_the_code_field_within_the_cool_down(client, salon, page):
+    if page == "loyalty:join":
+        loyalty_factories.bonus(salon.chain, self_issue=True)
+    url = reverse(page, kwargs={"branch_id": salon.company.pk}) + "?lang=en"
+    first = client.post(url, {"phone": PHONE, "name": "Вера"})
+    assert _code_input(first.text) and 'data-testid="resend-code"' in first.text
+    again = client.post(url, {"phone": PHONE, "name": "Вера", "code": ""})
+    assert again.status_code == 400 and "Wait" in again.text and len(sms.outbox) == 1
+    assert _code_input(again.text) and "data-seconds" in again.text

@@ -1,5 +1,6 @@
 import datetime
-from urllib.parse import quote
+import re
+from urllib.parse import quote, unquote
 
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +12,7 @@ from frontdesk.core import sms
 from frontdesk.core.scopes import scope
 from frontdesk.scheduling.availability import Segment
 from frontdesk.scheduling.models import Record, RecordStatus
+from frontdesk.scheduling.services import cancel_record
 
 
 def booked(salon, hhmm="10:00", phone="+79123456789", specialist=None):
@@ -81,7 +83,7 @@ def test_moving_shows_the_old_and_the_new_time_and_moves_only_when_confirmed(cli
     # A time that is not free is refused on the question already, with the nearest free ones.
     busy = at(salon.company, salon.day, "15:00").isoformat(timespec="minutes")
     refused = client.get(move, {"lang": "en", "at": busy})
-    assert refused.status_code == 409 and "just taken" in refused.text and "at=" in refused.text
+    assert refused.status_code == 409 and "This time is not free" in refused.text and "at=" in refused.text
     assert client.get(move, {"at": "garbage"}).status_code == 400
     done = client.post(move + "?lang=en", {"at": target})
     assert done.status_code == 302 and "moved=1" in done["Location"]
@@ -100,7 +102,10 @@ def test_the_link_moves_the_booking_to_an_offered_time_only(client, salon):
     assert record.start == at(salon.company, salon.day, "12:00") and record.specialist == salon.anna
     outside = at(salon.company, salon.day, "15:00").isoformat(timespec="minutes")
     refused = client.post(move + "?lang=en", {"at": outside})
-    assert refused.status_code == 409 and "just taken" in refused.text
+    assert refused.status_code == 409 and "This time is not free" in refused.text
+    # The times offered are those nearest to the asked 15:00 (the day ends at 13:00).
+    offered = [unquote(a) for a in re.findall(r'class="bk-time" href="[^"]*[?&;]at=([^"&]+)"', refused.text)]
+    assert offered and offered[-1] == at(salon.company, salon.day, "12:00").isoformat(timespec="minutes")
     assert client.post(move, {"at": "garbage"}).status_code == 400
     record.refresh_from_db()
     assert record.start == at(salon.company, salon.day, "12:00")
@@ -129,6 +134,19 @@ def test_a_returning_client_sees_own_records_across_the_network_after_the_code(c
     assert page.text.count("data-record=") == 1 and "Анна" in page.text and "Борис" not in page.text
     bad = client.post(url, {"phone": "12"})
     assert bad.status_code == 400
+
+
+def test_a_cancelled_visit_is_not_listed_as_upcoming(client, salon):
+    kept, _link = booked(salon, "10:00")
+    cancelled, _other = booked(salon, "12:00")
+    with scope(salon.chain):
+        cancel_record(cancelled)
+    url = reverse("booking:my_records", kwargs={"branch_id": salon.company.pk}) + "?lang=en"
+    client.post(url, {"phone": "+79123456789"})
+    page = client.post(url, {"phone": "+79123456789", "code": sms.outbox[-1].text.split()[0]}).text
+    upcoming, rest = page.split("Past and cancelled")
+    assert f'data-record="{kept.pk}"' in upcoming and "12:00" not in upcoming
+    assert "12:00" in rest and "Cancelled" in rest
 
 
 def test_the_confirmation_sms_is_short_and_carries_the_link(client, salon):

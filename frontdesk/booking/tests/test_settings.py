@@ -53,3 +53,18 @@ def test_an_administrator_without_settings_rights_cannot_change_them(salon, amy)
 def test_the_preview_is_a_sample_page_with_the_widget(salon, alice):
     page = client_for(alice).get(reverse("booking:preview", kwargs={"company_id": salon.company.pk}))
     assert page.status_code == 200 and "widget.js" in page.text and "book-online" in page.text
+
+
+def test_the_codes_for_one_specialist_or_service_carry_their_real_ids(salon, alice):
+    client = client_for(alice)
+    page = client.get(reverse("booking:settings", kwargs={"company_id": salon.company.pk})).text
+    assert 'data-specialist="ID"' not in page
+    assert f"?o=specialist&amp;m={salon.anna.pk}" in page
+    assert f"data-specialist=&quot;{salon.anna.pk}&quot;" in page
+    assert f"?s={salon.haircut.pk}" in page and f"data-service=&quot;{salon.haircut.pk}&quot;" in page
+    # The same codes on the specialist's own page, which is where an owner looks for them.
+    staff_page = client.get(
+        reverse("staff:edit", kwargs={"company_id": salon.company.pk, "specialist_id": salon.anna.pk})
+    ).text
+    assert 'data-testid="specialist-embed"' in staff_page
+    assert f"/book/{salon.company.pk}/?o=specialist&amp;m={salon.anna.pk}" in staff_page

@@ -1,5 +1,6 @@
 """The Services settings page: set up categories and services, archive and restore, reorder."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -353,3 +354,15 @@ def test_service_of_another_branch_is_not_found(tenant_a, alice):
     client = client_for(alice)
     assert client.get(url("service_edit", tenant_a.company, service_id=service.pk)).status_code == 404
     assert client.post(url("service_archive", tenant_a.company, service_id=service.pk)).status_code == 404
+
+
+def test_a_new_service_form_leaves_price_to_empty_and_saves_a_fixed_price(tenant_a, alice):
+    category = make_category(tenant_a.company)
+    client = client_for(alice)
+    page = client.get(url("service_add", tenant_a.company)).content.decode()
+    price_to = re.search(r'<input[^>]*name="price_max"[^>]*>', page).group(0)
+    assert 'value="' not in price_to
+    # What the browser sends back when the owner types only "price from".
+    response = client.post(url("service_add", tenant_a.company), service_data(category, price_max=""))
+    assert response.status_code == 302
+    assert Service.objects.get().price_max == Decimal("1500.00")

@@ -83,6 +83,16 @@ def test_card_shows_totals_and_timeline(salon, alice):
     assert kinds.count("record") == 5 and "change" in kinds
 
 
+def test_the_card_counts_as_upcoming_only_visits_the_client_is_still_to_come_to(salon, alice):
+    ahead = datetime.datetime.now(MSK).replace(microsecond=0) + datetime.timedelta(days=7)
+    company, irina, anna, colour = salon["company"], salon["irina"], salon["anna"], salon["colour"]
+    make_record(company, irina, anna, colour, ahead, status=RecordStatus.BOOKED)
+    make_record(company, irina, anna, colour, ahead + datetime.timedelta(days=1), status=RecordStatus.CONFIRMED)
+    make_record(company, irina, anna, colour, ahead + datetime.timedelta(days=2), status=RecordStatus.CANCELLED)
+    page = client_for(alice).get(url("card", company, client_id=irina.pk))
+    assert page.context["totals"].upcoming == 2
+
+
 def test_card_costs_the_same_queries_for_many_visits(salon, alice):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -24,7 +24,7 @@ def test_error_pages_are_shown_in_the_visitors_language(db, status, language):
     html = response.content.decode()
     assert TEXTS[status][language] in html
     assert START_PAGE[language] in html
-    assert f'<html lang="{language}">' in html
+    assert f'<html lang="{language}"' in html
     other = "ru" if language == "en" else "en"
     assert TEXTS[status][other] not in html
 

@@ -276,9 +276,24 @@ def test_a_taken_slot_answers_with_the_nearest_free_times_and_saves_nothing(bran
     )
     assert response.status_code == 409
     body = response.json()
-    assert body["error"] == "This time was just taken. Choose one of the nearest free times."
+    assert body["error"] == "This time is already taken by another visit. Choose one of the nearest free times."
     assert body["alternatives"] and all("start" in a and "label" in a for a in body["alternatives"])
     assert (Record.objects.count(), Client.objects.count()) == (records, clients)
+
+
+def test_a_booking_over_a_visit_says_so_and_offers_the_times_nearest_to_the_asked_one(branch, amy):
+    book_visit(
+        company=branch.company, segments=[Segment(branch.haircut.pk, branch.anna.pk)], start=at("17:00"), now=NOW
+    )
+    asked = {"specialist": branch.anna.pk, "services": [branch.haircut.pk], "client": branch.client.pk}
+    over_a_visit = client_for(amy).post(branch.url + "book/", {**asked, "start": f"{DAY}T17:00"}).json()
+    assert over_a_visit["error"].startswith("This time is already taken by another visit.")
+    # Both sides of 17:00, not the first free times of the day (11:00, 13:00, ...).
+    labels = [a["label"] for a in over_a_visit["alternatives"]]
+    assert labels == ["15:00", "15:15", "15:30", "15:45", "16:00", "18:00"]
+    in_the_break = client_for(amy).post(branch.url + "book/", {**asked, "start": f"{DAY}T14:00"}).json()
+    assert in_the_break["error"].startswith("This time is not free: the specialist does not work then")
+    assert "13:00" in [a["label"] for a in in_the_break["alternatives"]]
 
 
 def test_overbooking_on_purpose_is_saved_and_logged(branch, amy):
@@ -358,7 +373,7 @@ def test_errors_come_in_the_users_language(branch, amy):
         },
     )
     assert response.status_code == 409
-    assert response.json()["error"] == "Это время только что заняли. Выберите одно из ближайших свободных."
+    assert response.json()["error"] == "Это время уже занято другой записью. Выберите одно из ближайших свободных."
 
 
 def test_moving_and_resizing_from_the_journal(branch, amy):

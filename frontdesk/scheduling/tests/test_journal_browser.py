@@ -130,7 +130,7 @@ def test_a_taken_slot_offers_the_nearest_times_as_buttons(scene, new_page, live_
     page.click("[data-testid=book-save]")
     error = page.locator("[data-testid=book-error]")
     error.wait_for(state="visible")
-    expect(error).to_contain_text("just taken")
+    expect(error).to_contain_text("already taken by another visit")
     alternatives = page.locator("[data-testid=book-alternatives] button")
     expect(alternatives).not_to_have_count(0)
     alternatives.first.click()

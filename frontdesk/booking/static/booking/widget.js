@@ -38,17 +38,25 @@
     "@keyframes fdw-pulse{0%{box-shadow:0 0 0 0 " + colour + "99}70%{box-shadow:0 0 0 16px transparent}100%{box-shadow:0 0 0 0 transparent}}" +
     "@keyframes fdw-bounce{0%,20%,100%{transform:none}10%{transform:translateY(-8px)}}" +
     "@media (prefers-reduced-motion:reduce){.fdw-pulse,.fdw-bounce{animation:none}}" +
-    ".fdw-overlay{position:fixed;inset:0;background:rgba(17,24,39,.55);z-index:2147483001;display:flex;align-items:center;justify-content:center}" +
-    ".fdw-box{position:relative;width:min(520px,100%);height:min(760px,100%);background:#fff;border-radius:14px;overflow:hidden}" +
-    "@media (max-width:560px){.fdw-box{border-radius:0}}" +
-    ".fdw-box iframe,.fdw-inline{border:0;width:100%;height:100%}.fdw-inline{min-height:640px}" +
-    ".fdw-close{position:absolute;top:8px;right:8px;width:36px;height:36px;border-radius:50%;border:0;background:#fff;box-shadow:0 1px 6px rgba(0,0,0,.2);font-size:22px;line-height:1;cursor:pointer}";
+    // The overlay covers the whole viewport (dvh: also under a phone's collapsing address bar);
+    // on a phone the box is the whole screen, so no band of the site shows around it.
+    ".fdw-overlay{position:fixed;inset:0;width:100vw;height:100vh;height:100dvh;background:rgba(17,24,39,.55);z-index:2147483001;display:flex;align-items:center;justify-content:center}" +
+    ".fdw-box{position:relative;display:flex;flex-direction:column;width:min(520px,100%);height:min(760px,100%);background:#fff;border-radius:14px;overflow:hidden}" +
+    "@media (max-width:560px),(max-height:600px){.fdw-box{width:100%;height:100%;border-radius:0}}" +
+    // The close button has a bar of its own above the booking page, so it never covers the
+    // page's own controls (the language switch sits in the page's top corner).
+    ".fdw-bar{flex:none;display:flex;justify-content:flex-end;padding:4px 6px;border-bottom:1px solid #e5e7eb;background:#fff}" +
+    ".fdw-box iframe{flex:1;min-height:0}.fdw-box iframe,.fdw-inline{border:0;width:100%;height:100%}.fdw-inline{min-height:640px}" +
+    ".fdw-close{width:36px;height:36px;border-radius:50%;border:0;background:#f3f4f6;font-size:22px;line-height:1;cursor:pointer;color:#111827}" +
+    // While the booking is open the launcher is hidden and the site behind does not scroll.
+    "html.fdw-open .fdw-btn{display:none}html.fdw-open,html.fdw-open body{overflow:hidden}";
   document.head.appendChild(css);
 
   var overlay = null, opener = null;
   function close() {
     if (!overlay) return;
     overlay.remove(); overlay = null;
+    document.documentElement.classList.remove("fdw-open");
     document.removeEventListener("keydown", onKey, true);
     if (opener && opener.focus) opener.focus();
   }
@@ -78,8 +86,11 @@
     x.className = "fdw-close"; x.type = "button"; x.innerHTML = "&times;"; x.setAttribute("aria-label", "Close");
     x.onclick = close;
     overlay.onclick = function (e) { if (e.target === overlay) close(); };
-    box.appendChild(frame); box.appendChild(x); overlay.appendChild(box);
+    var bar = document.createElement("div");
+    bar.className = "fdw-bar";
+    bar.appendChild(x); box.appendChild(bar); box.appendChild(frame); overlay.appendChild(box);
     document.body.appendChild(overlay);
+    document.documentElement.classList.add("fdw-open");
     document.addEventListener("keydown", onKey, true);
     x.focus();
   }

@@ -157,7 +157,7 @@
     datesSet(info) {
       state.range = {start: info.start, end: info.end};
       $('jr-title').textContent = info.view.title;
-      $('jr-date').value = isoDate(info.start);
+      $('jr-date').value = FrontdeskDates.show(info.start);
       $('jr-print').href = `${cfg.urls.print}?date=${isoDate(info.start)}`;
     },
     dateClick(info) {
@@ -235,7 +235,10 @@
   $('jr-prev').addEventListener('click', () => calendar.prev());
   $('jr-next').addEventListener('click', () => calendar.next());
   $('jr-today').addEventListener('click', () => calendar.setOption('date', cfg.today));
-  $('jr-date').addEventListener('change', (e) => { if (e.target.value) calendar.setOption('date', e.target.value); });
+  $('jr-date').addEventListener('change', (e) => {
+    const day = FrontdeskDates.iso(e.target.value);
+    if (day) calendar.setOption('date', day);
+  });
   const viewSelect = $('jr-view');
   viewSelect.addEventListener('change', () => {
     state.week = !!viewSelect.value;
@@ -291,7 +294,7 @@
         button.dataset.start = a.start;
         button.addEventListener('click', () => {
           const [date, time] = a.start.split('T');
-          $('book-date').value = date;
+          $('book-date').value = FrontdeskDates.show(date);
           $('book-time').value = time;
           if (a.specialist && String(a.specialist) !== $('book-specialist').value) {
             $('book-specialist').value = String(a.specialist);
@@ -434,7 +437,7 @@
     tickOrder.length = 0;
     $('book-form').reset();
     $('book-repeat-rule').classList.add('d-none');
-    $('book-date').value = isoDate(date);
+    $('book-date').value = FrontdeskDates.show(date);
     $('book-time').value = `${pad(date.getHours())}:${pad(date.getMinutes())}`;
     if (specialistId) $('book-specialist').value = String(specialistId);
     $('book-client-hint').textContent = T.typeMore;
@@ -447,7 +450,8 @@
     const ticked = Array.from(document.querySelectorAll('#book-services input:checked')).map((i) => i.value);
     const services = tickOrder.filter((v) => ticked.includes(v)).concat(ticked.filter((v) => !tickOrder.includes(v)));
     const data = {
-      start: `${$('book-date').value}T${$('book-time').value}`,
+      // The fields show the interface language's format; the server reads ISO.
+      start: `${FrontdeskDates.iso($('book-date').value)}T${FrontdeskDates.time($('book-time').value)}`,
       specialist: $('book-specialist').value,
       services,
       client: chosenClient ? chosenClient.id : null,
@@ -465,7 +469,7 @@
         interval: $('book-interval').value,
         ends: $('book-ends-until').checked ? 'until' : 'count',
         count: $('book-count').value,
-        until: $('book-until').value,
+        until: FrontdeskDates.iso($('book-until').value),
         skip_conflicts: skipConflicts === true ? '1' : null,
       });
     }
