@@ -74,6 +74,10 @@ def _means_classes():
             }
             return [means.MeansOption(BONUS_CODE, "", label, to_money(limit))]
 
+        def belongs(self, draft, ref):
+            # The only balance this means names is the client's own card (`spend` reads it).
+            return draft.client is not None and not ref
+
         def spend(self, sale, ref, amount, *, user):
             card = rules.card_of(sale.client)
             if card is None:

@@ -133,6 +133,14 @@ class CertificateMeans(PaymentMeans):
         option = self._option(certificate, draft, draft_pay_lines(draft), services.local_today(draft.company))
         return [option] if option is not None else []
 
+    def belongs(self, draft, ref) -> bool:
+        # Held by the client, whatever its state: `spend` then says why it cannot pay.
+        return (
+            draft.client is not None
+            and str(ref).isdigit()
+            and Certificate.objects.filter(pk=int(ref), client=draft.client).exists()
+        )
+
     def spend(self, sale, ref, amount, *, user) -> str:
         certificate = Certificate.objects.filter(pk=int(ref) if str(ref).isdigit() else 0).first()
         if certificate is None:
@@ -200,6 +208,14 @@ class AbonementMeans(PaymentMeans):
                     MeansOption(self.code, _abonement_ref(abonement.pk, line.position), label, limit, (line.position,))
                 )
         return options
+
+    def belongs(self, draft, ref) -> bool:
+        parsed = _parse_ref(ref)
+        return (
+            draft.client is not None
+            and parsed is not None
+            and services.Abonement.objects.filter(pk=parsed[0], client=draft.client).exists()
+        )
 
     def spend(self, sale, ref, amount, *, user) -> str:
         parsed = _parse_ref(ref)

@@ -58,6 +58,7 @@ def test_a_certificate_sold_in_one_branch_pays_part_of_a_visit_in_another_and_a_
     result = checkout_visit(
         visit,
         means=[MeansUse("certificate", str(certificate.pk), "1000")],
+        codes=[certificate.grouped_code],
         payments=[Payment(make_cash_desk(second), PaymentMethod.CASH, "3000")],
     )
     assert result.sale.status == SaleStatus.PAID
@@ -73,7 +74,7 @@ def test_paying_more_than_the_certificate_holds_rolls_the_whole_checkout_back(te
     certificate = Certificate.objects.get(sale=sale)
     visit = make_visit(company, [("Стрижка", 2000, 2000)], client=client(tenant_a.chain))
     with pytest.raises(Exception) as refused:
-        checkout_visit(visit, means=[MeansUse("certificate", str(certificate.pk), "800")])
+        checkout_visit(visit, means=[MeansUse("certificate", str(certificate.pk), "800")], codes=[certificate.code])
     assert "500" in " ".join(refused.value.messages)
     assert not Sale.objects.filter(visit=visit).exists()
     assert certificate_balance(certificate) == Decimal("500.00")
