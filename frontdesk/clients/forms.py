@@ -16,7 +16,7 @@ from frontdesk.clients.models import (
     Importance,
 )
 from frontdesk.clients.services import clean_custom_values
-from frontdesk.core.forms import BootstrapFormMixin, PhoneField
+from frontdesk.core.forms import BootstrapFormMixin, MoneyField, PhoneField
 from frontdesk.core.phones import normalize_phone
 from frontdesk.core.spreadsheets.forms import UploadForm
 from frontdesk.staff.models import Specialist
@@ -243,8 +243,8 @@ class ClientFilterForm(BootstrapFormMixin, forms.Form):
         label=_("Last visit from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     last_to = forms.DateField(label=_("Last visit to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    spend_min = forms.DecimalField(label=_("Spend from"), required=False, min_value=0, max_digits=14, decimal_places=2)
-    spend_max = forms.DecimalField(label=_("Spend to"), required=False, min_value=0, max_digits=14, decimal_places=2)
+    spend_min = MoneyField(label=_("Spend from"), required=False)
+    spend_max = MoneyField(label=_("Spend to"), required=False)
     bday_from = forms.CharField(
         label=_("Birthday from"), required=False, widget=forms.TextInput(attrs={"placeholder": _("DD.MM")})
     )
