@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from frontdesk.clients.card import TimelineEntry
+from frontdesk.core.phones import format_phone
 from frontdesk.notifications.models import ChannelKind, ClientTelegram, Message, MessageStatus, OptOut
 
 ICONS = {"sms": "phone", "email": "envelope", "telegram": "telegram"}
@@ -21,7 +22,7 @@ def messages_for_card(card) -> list[TimelineEntry]:
             text=m.body if m.status == MessageStatus.SENT else _(m.error) if m.error else "",
             status="cancelled" if m.status in (MessageStatus.FAILED,) else "",
             status_label=m.get_status_display(),
-            who=m.recipient,
+            who=format_phone(m.recipient),  # an address or a chat id comes back as it is
             branch=m.company.name,
         )
         for m in rows

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from frontdesk.accounts.permissions import Level, Section
 from frontdesk.clients.selectors import visible_clients
 from frontdesk.core.http import HttpError
+from frontdesk.core.phones import format_phone
 from frontdesk.notifications import services
 from frontdesk.notifications.forms import ChannelSettingsForm, MessageFilterForm, MessageTemplateForm, TestSendForm
 from frontdesk.notifications.models import (
@@ -45,7 +46,7 @@ def _can_edit_settings(request) -> bool:
 
 def _result_message(request, message: Message) -> None:
     if message.status == MessageStatus.SENT:
-        messages.success(request, _("The test message is sent to %(to)s.") % {"to": message.recipient})
+        messages.success(request, _("The test message is sent to %(to)s.") % {"to": format_phone(message.recipient)})
     elif message.status == MessageStatus.PENDING:
         messages.warning(
             request, _("The gateway did not answer; the message will be retried. %(error)s") % {"error": message.error}

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from frontdesk.catalog.models import Service
 from frontdesk.core import ratelimit
+from frontdesk.core.money import format_money
 from frontdesk.core.ratelimit import allow
 from frontdesk.finance.means import (
     MeansError,
@@ -102,7 +103,10 @@ class CertificateMeans(PaymentMeans):
         limit = min(balance, services.certificate_limit(certificate.type, lines))
         if limit <= 0:
             return None
-        label = _("Certificate %(code)s, %(balance)s left") % {"code": certificate.masked_code, "balance": balance}
+        label = _("Certificate %(code)s, %(balance)s left") % {
+            "code": certificate.masked_code,
+            "balance": format_money(balance, draft.company.chain.currency_symbol),
+        }
         return MeansOption(self.code, str(certificate.pk), label, limit)
 
     def options(self, draft) -> list:
