@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from frontdesk.core.money import AmountError, parse_amount, plain_amount
+from frontdesk.core.money import AMOUNT_MESSAGES, AmountError, parse_amount, plain_amount
 from frontdesk.core.phones import normalize_phone
 
 
@@ -33,6 +33,8 @@ class MoneyInput(forms.TextInput):
         super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
 
     def format_value(self, value):
+        if isinstance(value, str):
+            return value or None  # what the person typed comes back as typed, refused or not
         return plain_amount(value) or None
 
 
@@ -62,7 +64,8 @@ class MoneyField(forms.Field):
         try:
             return parse_amount(value, allow_zero=self.allow_zero, allow_negative=self.allow_negative)
         except AmountError as refused:
-            raise ValidationError(refused.message, code=refused.code) from None
+            code = "amount_not_negative" if refused.code == "amount_positive" and self.allow_zero else refused.code
+            raise ValidationError(AMOUNT_MESSAGES[code], code=code) from None
 
     def has_changed(self, initial, data):
         try:

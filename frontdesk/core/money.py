@@ -36,6 +36,8 @@ def to_money(value) -> Decimal:
 AMOUNT_MESSAGES = {
     "not_an_amount": _("Enter an amount such as 1500 or 1500.50."),
     "amount_positive": _("Enter an amount greater than zero."),
+    # "amount_positive" where zero is allowed: only a negative was refused.
+    "amount_not_negative": _("Enter an amount of zero or more."),
 }
 
 # What a person types: digits (grouped by spaces, also no-break and thin ones), one decimal
@@ -98,10 +100,19 @@ def format_money(value, currency: str = "", *, whole: bool = False) -> str:
     return f"{text}\u00a0{currency}" if currency else text
 
 
+class ShownAmount(Decimal):
+    """An amount that reads as people read it when a message puts it in text (`str`, `%s`), in the
+    locale active then; otherwise the same Decimal (it compares, adds and rounds as one)."""
+
+    def __str__(self):
+        return format_money(Decimal(self))
+
+
 def money_params(params: dict) -> dict:
-    """The parameters of a translated message with every amount (a Decimal) formatted for people:
-    the apps' errors pass theirs through here, so no refusal reads “2500.00”."""
-    return {key: format_money(value) if isinstance(value, Decimal) else value for key, value in params.items()}
+    """The parameters of a translated message with every amount (a Decimal) shown as people read
+    it when the message is shown: the apps' errors pass theirs through here, so no refusal reads
+    “2500.00”."""
+    return {key: ShownAmount(value) if isinstance(value, Decimal) else value for key, value in params.items()}
 
 
 def money_format_settings(currency: str = "") -> dict:

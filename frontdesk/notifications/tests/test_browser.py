@@ -90,7 +90,7 @@ def test_a_mailing_to_a_segment_previews_count_and_cost_then_a_real_worker_sends
     expect(preview.get_by_test_id("preview-recipients")).to_have_text("3")
     expect(preview.get_by_test_id("preview-excluded")).to_contain_text("1 without consent")
     # Latin text plus the opt-out line: one SMS part each, 3 × 3.00.
-    expect(preview.get_by_test_id("preview-cost")).to_contain_text("1 SMS part(s) per message × 3.00 = about 9.00")
+    expect(preview.get_by_test_id("preview-cost")).to_contain_text("1 SMS part(s) per message × 3.00 ₽ = about 9.00 ₽")
     page.get_by_test_id("mailing-send-now").click()
     page.get_by_text("The mailing is queued: 3 messages.").wait_for()
 

@@ -94,7 +94,7 @@ def test_an_abonement_sold_at_the_counter_pays_exactly_the_covered_class_and_a_r
     assert len(options) == 1 and options[0].limit == Decimal("1200.00") and options[0].lines == (0,)
     with pytest.raises(Exception) as refused:
         checkout_visit(visit, means=[MeansUse("abonement", options[0].ref, "600")])
-    assert "1200" in " ".join(refused.value.messages)
+    assert "1,200" in " ".join(refused.value.messages)
     result = checkout_visit(visit, means=[MeansUse("abonement", options[0].ref, "1200")])
     assert result.sale.status == SaleStatus.PAID and abonement_balance(abonement).visits == 7
 
