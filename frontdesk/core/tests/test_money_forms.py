@@ -84,23 +84,13 @@ def test_a_refund_and_a_debt_payment_refuse_bad_amounts(tenant_a, ru_http, visit
     def money():
         return list(Transaction.objects.order_by("pk").values_list("pk", "amount"))
 
-    # An empty refund amount means "all of it": only the rest here.
-    _refuses_every_bad_amount(
-        ru_http,
-        f"/c/{company.pk}/finance/sales/{sale.pk}/refund/",
-        {"payment": paid.pk},
-        "amount",
-        money,
-        bad=[v for v in BAD if v],
-    )
-    _refuses_every_bad_amount(
-        ru_http,
-        f"/c/{company.pk}/finance/sales/{sale.pk}/pay/",
-        {"account_cash": desk.pk},
-        "amount_cash",
-        money,
-        bad=[v for v in BAD if v],
-    )
+    # An empty amount means "all of it" (a refund) or "no payment": only the rest here.
+    for path, data, field in (
+        ("refund", {"payment": paid.pk}, "amount"),
+        ("pay", {"account_cash": desk.pk}, "amount_cash"),
+    ):
+        url = f"/c/{company.pk}/finance/sales/{sale.pk}/{path}/"
+        _refuses_every_bad_amount(ru_http, url, data, field, money, bad=[v for v in BAD if v])
 
 
 def test_cash_operations_refuse_bad_amounts(tenant_a, ru_http):
