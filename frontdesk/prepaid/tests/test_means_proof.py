@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from frontdesk.finance.checkout import MeansUse, checkout_visit
 from frontdesk.finance.models import Sale
@@ -27,7 +28,16 @@ from frontdesk.testing.fixtures import client_for
 
 pytestmark = pytest.mark.django_db
 
-REFUSAL = "does not belong to this client"
+REFUSAL = "не принадлежит клиенту"
+
+
+@pytest.fixture(autouse=True)
+def russian(amy):
+    """The refusal is read at a Russian desk: translated, not just present."""
+    amy.language = "ru"
+    amy.save(update_fields=["language"])
+    with translation.override("ru"):
+        yield
 
 
 @pytest.fixture
