@@ -101,7 +101,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "frontdesk.tenancy.context_processors.backoffice",
+                "frontdesk.core.context_processors.money",
             ],
+            # Money and phones are shown one way on every page (core/templatetags/formatting.py).
+            "builtins": ["frontdesk.core.templatetags.formatting"],
         },
     },
 ]

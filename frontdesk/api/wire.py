@@ -12,6 +12,8 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
+from frontdesk.core.money import AmountError, parse_amount
+
 
 class ApiError(Exception):
     """Answered as the YCLIENTS error body: 401, 403, 404, 422, 429…"""
@@ -89,6 +91,15 @@ def to_int(value, field: str = "id") -> int:
     if abs(result) > 2**62:
         raise invalid(_("“%(value)s” is not a number.") % {"value": value}, field)
     return result
+
+
+def to_amount(value, field: str):
+    """An amount the client sent (a JSON number or a string): core.money.parse_amount, zero
+    allowed; anything else — 1e26, NaN, a negative, a nested object — is a 422 naming the field."""
+    try:
+        return parse_amount(value, allow_zero=True)
+    except AmountError:
+        raise invalid(_("“%(value)s” is not an amount.") % {"value": str(value)[:40]}, field) from None
 
 
 def path_id(value) -> int:

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from frontdesk.catalog.models import Position, Resource, Service, ServiceCategory
 from frontdesk.catalog.services import MAX_BUFFER_MINUTES
-from frontdesk.core.forms import BootstrapFormMixin
+from frontdesk.core.forms import BootstrapFormMixin, MoneyField
 from frontdesk.core.spreadsheets.forms import UploadForm
 
 IMAGE_MAX_BYTES = 2 * 1024 * 1024
@@ -30,14 +30,7 @@ class ServiceForm(BootstrapFormMixin, forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple(),
     )
-    price_max = forms.DecimalField(
-        label=_("price to"),
-        required=False,
-        min_value=0,
-        max_digits=14,
-        decimal_places=2,
-        help_text=_("Leave empty for a fixed price."),
-    )
+    price_max = MoneyField(label=_("price to"), required=False, help_text=_("Leave empty for a fixed price."))
 
     class Meta:
         model = Service

@@ -68,10 +68,6 @@ def _yes_no(value: bool) -> str:
     return _("yes") if value else _("no")
 
 
-def _number(amount: Decimal):
-    return int(amount) if amount == amount.to_integral_value() else amount
-
-
 # --- Export --------------------------------------------------------------------------------
 
 
@@ -87,8 +83,8 @@ def export_services(company) -> bytes:
             service.category.title,
             service.title,
             service.duration,
-            _number(service.price_min),
-            _number(service.price_max),
+            service.price_min,
+            service.price_max,
             _yes_no(service.online_booking),
             _yes_no(service.is_group),
             service.capacity,

@@ -18,7 +18,7 @@ from frontdesk.clients.models import (
 )
 from frontdesk.clients.services import clean_custom_values
 from frontdesk.core.dates import DateTextInput
-from frontdesk.core.forms import BootstrapFormMixin, PhoneField, choices_without
+from frontdesk.core.forms import BootstrapFormMixin, MoneyField, PhoneField, choices_without
 from frontdesk.core.phones import normalize_phone
 from frontdesk.core.spreadsheets.forms import UploadForm
 from frontdesk.staff.models import Specialist
@@ -241,8 +241,8 @@ class ClientFilterForm(BootstrapFormMixin, forms.Form):
     visits_max = forms.IntegerField(label=_("Visits to"), required=False, min_value=0)
     last_from = forms.DateField(label=_("Last visit from"), required=False, widget=DateTextInput())
     last_to = forms.DateField(label=_("Last visit to"), required=False, widget=DateTextInput())
-    spend_min = forms.DecimalField(label=_("Spend from"), required=False, min_value=0, max_digits=14, decimal_places=2)
-    spend_max = forms.DecimalField(label=_("Spend to"), required=False, min_value=0, max_digits=14, decimal_places=2)
+    spend_min = MoneyField(label=_("Spend from"), required=False)
+    spend_max = MoneyField(label=_("Spend to"), required=False)
     bday_from = forms.CharField(
         label=_("Birthday from"), required=False, widget=forms.TextInput(attrs={"placeholder": _("DD.MM")})
     )

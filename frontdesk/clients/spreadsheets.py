@@ -32,6 +32,7 @@ from frontdesk.clients.services import clean_custom_values
 from frontdesk.core import spreadsheets as sheets
 from frontdesk.core.locking import lock_row
 from frontdesk.core.models import ImportJob
+from frontdesk.core.money import to_money
 from frontdesk.core.phones import format_phone
 from frontdesk.core.spreadsheets import background
 from frontdesk.core.spreadsheets.background import register_importer
@@ -419,7 +420,7 @@ def export_clients(clients, *, tz) -> bytes:
             yes if client.email_consent else no,
             client.comment,
             client.visits_count,
-            float(client.spend),
+            to_money(client.spend or 0),
             client.last_visit.astimezone(tz).strftime("%d.%m.%Y") if client.last_visit else "",
         ]
         for client in (clients.iterator(chunk_size=2000) if not clients._prefetch_related_lookups else clients)

@@ -17,7 +17,7 @@ from frontdesk.core.audit import log_action
 from frontdesk.core.locking import lock_row
 from frontdesk.core.money import MoneySum, format_money, to_money
 from frontdesk.finance.errors import FinanceError
-from frontdesk.finance.means import registered_means
+from frontdesk.finance.means import draft_for_sale, refuse_unproven, registered_means
 from frontdesk.finance.models import (
     LineKind,
     MeansPayment,
@@ -117,9 +117,11 @@ def _settle(sale: Sale) -> Sale:
     return sale
 
 
-def _take_means(sale: Sale, uses: list[MeansUse], user) -> list[MeansPayment]:
+def _take_means(sale: Sale, uses: list[MeansUse], user, codes=()) -> list[MeansPayment]:
     """Pay the sale with loyalty means (the caller holds the sale's lock): each means spends from
-    its own ledger under its own lock and may refuse, which rolls everything back."""
+    its own ledger under its own lock and may refuse, which rolls everything back. A balance pays
+    only when it is the sale's client's own or was found by one of `codes`, the codes typed at
+    this checkout (means.refuse_unproven)."""
     known = registered_means()
     cleaned: dict[tuple[str, str], Decimal] = {}
     for use in uses:
@@ -136,6 +138,7 @@ def _take_means(sale: Sale, uses: list[MeansUse], user) -> list[MeansPayment]:
     paying = sum(cleaned.values(), ZERO)
     if paying > due:
         raise FinanceError("overpaid", paid=paying, due=max(due, ZERO))
+    refuse_unproven(draft_for_sale(sale), list(cleaned), codes)
     posted = []
     for (code, ref), amount in cleaned.items():
         means = known[code]
@@ -202,6 +205,7 @@ def checkout_visit(
     discount=0,
     payments: list[Payment] = (),
     means: list[MeansUse] = (),
+    codes=(),
     discount_source: str = "",
     discount_label: str = "",
     cash_received=None,
@@ -212,6 +216,8 @@ def checkout_visit(
     """Check a visit out: sell its services (at prices within each service's range), take the
     payments by loyalty means and by money, complete its records. What is not paid stays as the
     client's debt. `discount_source`/`discount_label` record the loyalty rule the discount came from.
+    `codes`: the codes typed at the desk — a balance that is not the client's (a gift certificate
+    someone else bought) pays only when its code is among them.
 
     Guarantees: one sale per visit whatever arrives concurrently (the visit's row is locked and
     the sale is unique per visit); either everything is saved or nothing is."""
@@ -269,7 +275,7 @@ def checkout_visit(
             )
             sale_opened.send(sale=sale)
             advance = _settle(sale).paid
-            _take_means(sale, list(means), user)
+            _take_means(sale, list(means), user, codes)
             posted, change = _take_payments(sale, list(payments), cash_received, user, occurred_at)
             _settle(sale)
             complete_visit(visit)
@@ -291,6 +297,7 @@ def pay_sale(
     payments: list[Payment],
     *,
     means: list[MeansUse] = (),
+    codes=(),
     cash_received=None,
     user=None,
     receipt_email: str = "",
@@ -304,7 +311,7 @@ def pay_sale(
         typed_means = [m for m in means if parse_amount(m.amount, allow_zero=True) > 0]
         if not typed and not typed_means:
             raise FinanceError("no_payments")
-        _take_means(sale, list(means), user)
+        _take_means(sale, list(means), user, codes)
         posted, change = _take_payments(sale, list(payments), cash_received, user, item_code=_income_item(sale))
         _settle(sale)
         log_action(sale, code="sale.paid", changes={"paid": [None, str(sale.paid)]})
@@ -347,6 +354,7 @@ def sell_at_counter(
     lines: list[CounterLine],
     payments: list[Payment] = (),
     means: list[MeansUse] = (),
+    codes=(),
     cash_received=None,
     user=None,
     receipt_email: str = "",
@@ -386,7 +394,7 @@ def sell_at_counter(
             ]
         )
         sale = lock_row(Sale.objects, sale.pk)
-        _take_means(sale, list(means), user)
+        _take_means(sale, list(means), user, codes)
         posted, change = _take_payments(
             sale, list(payments), cash_received, user, item_code=ITEM_OF_KIND[next(iter(kinds))]
         )

@@ -104,11 +104,13 @@ def receipt_email_from(request) -> str:
 
 
 def _taken(request, rows) -> dict:
-    """What the form says the client hands over: money by method, loyalty means, the cash
-    received (for the change) and where the receipt goes."""
+    """What the form says the client hands over: money by method, loyalty means (with the code
+    typed at the desk, the proof for a balance that is not the client's), the cash received (for
+    the change) and where the receipt goes."""
     return {
         "payments": _payments_from(request, rows),
         "means": _means_from(request),
+        "codes": [request.POST.get("means_query", "")],
         "cash_received": request.POST.get("cash_received") or None,
         "user": request.user,
         "receipt_email": receipt_email_from(request),
@@ -142,7 +144,8 @@ def _means_rows(request, draft) -> list[dict]:
 
 def _means_from(request) -> list[MeansUse]:
     """The payments by loyalty means typed into the form: `means[<code>:<ref>]` = amount. The
-    means itself checks, when it spends, that the balance exists and may pay this sale."""
+    checkout checks, when it spends, that the balance is the client's or was found by the code
+    typed here, and the means that it exists and may pay this sale."""
     uses = []
     for name, value in request.POST.items():
         if not (name.startswith("means[") and name.endswith("]")) or not value.strip():

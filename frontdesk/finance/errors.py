@@ -3,6 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from frontdesk.core.money import money_params
+
 MESSAGES = {
     "amount_positive": _("Enter an amount greater than zero."),
     "not_an_amount": _("Enter an amount such as 1500 or 1500.50."),
@@ -61,7 +63,7 @@ class FinanceError(ValidationError):
 
     def __init__(self, code: str, **params):
         self.finance_code = code
-        super().__init__(MESSAGES[code], code=code, params=params or None)
+        super().__init__(MESSAGES[code], code=code, params=money_params(params) or None)
 
     @property
     def text(self) -> str:

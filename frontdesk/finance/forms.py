@@ -1,10 +1,10 @@
-"""Forms of the finance pages. Amounts are read by the services (parse_amount), which say what
-is wrong in the reader's language."""
+"""Forms of the finance pages. Amounts are read by core's MoneyField (parse_amount, bounded), so a
+service only ever gets an amount it can hold."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from frontdesk.core.forms import BootstrapFormMixin
+from frontdesk.core.forms import BootstrapFormMixin, MoneyField
 from frontdesk.finance.models import DEFAULT_LABELS, Account, AccountKind, Counterparty, PaymentItem, PaymentMethod
 
 
@@ -78,18 +78,11 @@ def _accounts(company):
     return Account.objects.filter(company=company, is_archived=False).order_by("kind", "title", "id")
 
 
-class AmountField(forms.CharField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 20)
-        super().__init__(*args, **kwargs)
-        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
-
-
 class MoneyOperationForm(BootstrapFormMixin, forms.Form):
     """A manual income or expense."""
 
     account = forms.ModelChoiceField(queryset=Account.unscoped.none(), label=_("Account"))
-    amount = AmountField(label=_("Amount"))
+    amount = MoneyField(label=_("Amount"), allow_zero=False)
     method = forms.ChoiceField(choices=PaymentMethod.choices, label=_("Payment method"))
     item = forms.ModelChoiceField(queryset=PaymentItem.unscoped.none(), label=_("Payment item"))
     counterparty = forms.ModelChoiceField(
@@ -107,7 +100,7 @@ class MoneyOperationForm(BootstrapFormMixin, forms.Form):
 class TransferForm(BootstrapFormMixin, forms.Form):
     from_account = forms.ModelChoiceField(queryset=Account.unscoped.none(), label=_("From"))
     to_account = forms.ModelChoiceField(queryset=Account.unscoped.none(), label=_("To"))
-    amount = AmountField(label=_("Amount"))
+    amount = MoneyField(label=_("Amount"), allow_zero=False)
     comment = forms.CharField(max_length=255, required=False, label=_("Comment"))
 
     def __init__(self, *args, company, **kwargs):
@@ -117,7 +110,7 @@ class TransferForm(BootstrapFormMixin, forms.Form):
 
 
 class CloseShiftForm(BootstrapFormMixin, forms.Form):
-    counted = AmountField(label=_("Counted in the drawer"))
+    counted = MoneyField(label=_("Counted in the drawer"))
     comment = forms.CharField(max_length=255, required=False, label=_("Comment"))
 
 

@@ -8,7 +8,12 @@ A means is asked for `options` (what this client has that can pay this sale) and
 in by code (`find`); when the administrator pays with one, `spend` runs inside the checkout's
 transaction, after the sale and its lines are written, and must lock and re-check its balance —
 raising MeansError rolls the whole checkout back, so no money and no loyalty balance moves
-without the other."""
+without the other.
+
+Before any means spends, `refuse_unproven` (called by the checkout for every sale) checks that
+each balance is either the sale's client's own (`PaymentMeans.belongs`) or was found by a code
+typed at this checkout (`find`, which keeps its own limit on wrong guesses): a balance named
+only by its id in the form — a gift certificate's pk — pays nothing."""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from frontdesk.core.money import to_money
 from frontdesk.finance.models import LineKind, Sale
@@ -136,6 +142,13 @@ class PaymentMeans:
     def find(self, draft: SaleDraft, query: str) -> list[MeansOption]:
         return []
 
+    def belongs(self, draft: SaleDraft, ref: str) -> bool:
+        """Whether the balance `ref` is the draft's client's own, so that it may pay without its
+        code. By default: it is among the client's `options`. A means whose options leave out
+        balances that cannot pay now (expired, empty) says so directly, so that `spend` gives
+        the precise refusal."""
+        return draft.client is not None and any(option.ref == str(ref) for option in self.options(draft))
+
     def spend(self, sale: Sale, ref: str, amount: Decimal, *, user=None) -> str:
         raise NotImplementedError
 
@@ -168,6 +181,30 @@ def means_options(draft: SaleDraft) -> list[MeansOption]:
     for means in registered_means().values():
         options.extend(means.options(draft))
     return options
+
+
+def refuse_unproven(draft: SaleDraft, refs: list[tuple[str, str]], codes=()) -> None:
+    """Refuse (MeansError) to pay with a balance that is neither the client's own nor found by a
+    code typed at this checkout. The one check every means goes through before it spends, on the
+    server: the form names a balance by its ref, and a ref alone proves nothing."""
+    known = registered_means()
+    found: set[str] | None = None
+    for code, ref in refs:
+        means = known[code]
+        if means.belongs(draft, ref):
+            continue
+        if found is None:
+            found = {
+                option.key
+                for query in {str(c).strip() for c in codes if c and str(c).strip()}
+                for candidate in known.values()
+                for option in candidate.find(draft, query)
+            }
+        if f"{code}:{ref}" not in found:
+            raise MeansError(
+                _("“%(means)s” does not belong to this client: type its code at the desk to pay with it.")
+                % {"means": means.label}
+            )
 
 
 # ---------------------------------------------------------------- advances

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from frontdesk.accounts.permissions import Level, Section
-from frontdesk.core.money import MoneySum
+from frontdesk.core.money import MoneySum, format_money
 from frontdesk.finance import services
 from frontdesk.finance.forms import (
     AccountForm,
@@ -228,7 +228,8 @@ def shift_close(request, company_id, account_id):
         else:
             messages.success(
                 request,
-                _("The shift is closed. Discrepancy: %(amount)s.") % {"amount": shift.discrepancy},
+                _("The shift is closed. Discrepancy: %(amount)s.")
+                % {"amount": format_money(shift.discrepancy, request.chain.currency_symbol)},
             )
     else:
         messages.error(request, _("Enter the amount counted in the drawer."))

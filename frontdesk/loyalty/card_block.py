@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from frontdesk.accounts.permissions import Level, Section
 from frontdesk.clients.card import Badge, TimelineEntry
 from frontdesk.clients.models import Client
+from frontdesk.core.money import format_money
 from frontdesk.core.panels import register_panel
 from frontdesk.core.siteurl import absolute_url
 from frontdesk.loyalty import ledger, rules
@@ -120,7 +121,7 @@ def operations_for_card(card) -> list[TimelineEntry]:
             title=_("Bonuses: %(operation)s %(amount)s")
             % {
                 "operation": op.get_kind_display(),
-                "amount": f"{'+' if op.amount > 0 else ''}{op.amount}",
+                "amount": f"{'+' if op.amount > 0 else ''}{format_money(op.amount)}",
             },
             icon=ICONS.get(op.kind, "award"),
             text=op.reason,

@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from frontdesk.core.money import to_money
+from frontdesk.core.money import format_money, to_money
 from frontdesk.finance import means
 from frontdesk.finance.signals import sale_opened, sale_settled
 from frontdesk.loyalty import ledger, rules, services
@@ -68,11 +68,15 @@ def _means_classes():
             if limit <= 0:
                 return []
             label = _("Bonuses: %(balance)s on card %(card)s, up to %(percent)s%% of the check") % {
-                "balance": available,
+                "balance": format_money(available),
                 "card": card.number,
                 "percent": rules._plain_percent(percent),
             }
             return [means.MeansOption(BONUS_CODE, "", label, to_money(limit))]
+
+        def belongs(self, draft, ref):
+            # The only balance this means names is the client's own card (`spend` reads it).
+            return draft.client is not None and not ref
 
         def spend(self, sale, ref, amount, *, user):
             card = rules.card_of(sale.client)

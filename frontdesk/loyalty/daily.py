@@ -10,6 +10,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from frontdesk.core.money import format_money
 from frontdesk.core.scopes import scope, scopes_disabled
 from frontdesk.loyalty import ledger
 from frontdesk.loyalty.models import BonusOperation, Card, Membership, OperationKind, ProgrammeKind
@@ -88,7 +89,7 @@ def warn_expiring(now=None, days: int = WARN_DAYS) -> int:
                     company,
                     op.card.client,
                     EXPIRING,
-                    {"amount": str(left), "expires": op.expires_at.date().isoformat(), "card": op.card.number},
+                    {"amount": format_money(left), "expires": op.expires_at.date().isoformat(), "card": op.card.number},
                     f"loyalty:expiring:{op.pk}",
                 )
                 count += sent

@@ -3,6 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from frontdesk.core.money import money_params
+
 MESSAGES = {
     "amount_positive": _("Enter an amount greater than zero."),
     "not_an_amount": _("Enter an amount such as 150 or 150.50."),
@@ -31,7 +33,7 @@ class LoyaltyError(ValidationError):
 
     def __init__(self, code: str, **params):
         self.loyalty_code = code
-        super().__init__(MESSAGES[code], code=code, params=params or None)
+        super().__init__(MESSAGES[code], code=code, params=money_params(params) or None)
 
     @property
     def text(self) -> str:

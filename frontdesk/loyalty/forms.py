@@ -3,7 +3,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.catalog.models import Service, ServiceCategory
-from frontdesk.core.forms import BootstrapFormMixin
+from frontdesk.core.forms import BootstrapFormMixin, MoneyField
 from frontdesk.loyalty.errors import MESSAGES
 from frontdesk.loyalty.models import STEP_KINDS, CategoryRate, Programme, ProgrammeKind, Tier
 from frontdesk.tenancy.models import Company
@@ -142,6 +142,8 @@ class TierForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Tier
         fields = ["threshold", "name", "discount_services", "discount_goods", "accrual_percent"]
+        # Visits or money: either way a number read by the one amount parser.
+        field_classes = {"threshold": MoneyField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -182,7 +184,7 @@ CategoryRateFormSet = inlineformset_factory(Programme, CategoryRate, form=Catego
 
 
 class AdjustForm(forms.Form):
-    amount = forms.DecimalField(label=_("Bonuses (+ to add, − to take away)"), max_digits=12, decimal_places=2)
+    amount = MoneyField(label=_("Bonuses (+ to add, − to take away)"), allow_zero=False, allow_negative=True)
     reason = forms.CharField(label=_("Reason"), max_length=255)
 
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from frontdesk.catalog.models import Service
-from frontdesk.core.money import MoneySum, to_money
+from frontdesk.core.money import MoneySum, format_money, to_money
 from frontdesk.finance.models import Sale, SaleLine
 from frontdesk.loyalty.models import Basis, Card, Programme, ProgrammeKind, Referral, Tier
 
@@ -280,7 +280,7 @@ def _tier_label(programme: Programme, where: Standing) -> str:
     if programme.basis == Basis.VISITS:
         reason = _("%(n)s paid visits") % {"n": int(where.value)}
     else:
-        reason = _("%(amount)s spent") % {"amount": f"{where.value:f}"}
+        reason = _("%(amount)s spent") % {"amount": format_money(where.value)}
     if tier.name:
         return _("“%(programme)s”, status %(status)s: %(percent)s%% (%(reason)s)") % {
             "programme": programme.title,

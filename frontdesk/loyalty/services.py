@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from frontdesk.core.audit import log_action
 from frontdesk.core.locking import lock_first
-from frontdesk.core.money import MoneySum, to_money
+from frontdesk.core.money import MoneySum, format_money, to_money
 from frontdesk.finance.checkout import refund_means
 from frontdesk.finance.models import MeansPayment, Sale, Transaction
 from frontdesk.loyalty import ledger, rules
@@ -218,7 +218,7 @@ def settle_sale(sale, kind: str = "checkout", user=None) -> list[BonusOperation]
             sale.company,
             client,
             BONUS_ACCRUED,
-            {"amount": str(accrued), "balance": str(ledger.balance(card)), "card": card.number},
+            {"amount": format_money(accrued), "balance": format_money(ledger.balance(card)), "card": card.number},
             f"loyalty:accrued:{sale.pk}:{ledger.balance(card)}",
         )
     return written

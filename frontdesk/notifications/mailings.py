@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy, gettext_noop, override
 from frontdesk.clients.models import Client
 from frontdesk.clients.selectors import filtered_clients, segment_clients
 from frontdesk.core.money import format_money, to_money
+from frontdesk.core.phones import format_phone
 from frontdesk.core.scopes import scope
 from frontdesk.core.siteurl import absolute_url
 from frontdesk.notifications.models import (
@@ -237,7 +238,7 @@ def client_variables(company, client_name: str = "") -> dict[str, str]:
         "client_name": client_name,
         "branch": company.name,
         "branch_address": ", ".join(part for part in (company.city, company.address) if part),
-        "branch_phone": company.phone,
+        "branch_phone": format_phone(company.phone),
         **{name: provide(company) for name, provide in branch_variable_providers().items()},
     }
 
@@ -245,7 +246,7 @@ def client_variables(company, client_name: str = "") -> dict[str, str]:
 def opt_out_hint(company) -> str:
     """The short line an SMS mailing ends with (in the active language)."""
     if company.phone:
-        return _("Opt out: %(phone)s") % {"phone": company.phone}
+        return _("Opt out: %(phone)s") % {"phone": format_phone(company.phone)}
     return _("Opt out: tell the salon")
 
 

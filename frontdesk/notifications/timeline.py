@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from frontdesk.clients.card import TimelineEntry
+from frontdesk.core.phones import format_phone
 from frontdesk.notifications.models import ChannelKind, ClientTelegram, Message, MessageEvent, MessageStatus, OptOut
 
 ICONS = {"sms": "phone", "email": "envelope", "telegram": "telegram"}
@@ -69,7 +70,7 @@ def _local(moment, tz) -> str:
 
 
 def _line(m: Message, tz) -> str:
-    return f"{_local(m.due_at, tz)} · {m.get_event_display()} · {m.get_channel_display()} → {m.recipient}"
+    return f"{_local(m.due_at, tz)} · {m.get_event_display()} · {m.get_channel_display()} → {format_phone(m.recipient)}"
 
 
 def _entry(m: Message) -> TimelineEntry:
@@ -81,7 +82,7 @@ def _entry(m: Message) -> TimelineEntry:
         text=m.body if m.status == MessageStatus.SENT else _(m.error) if m.error else "",
         status="cancelled" if m.status in (MessageStatus.FAILED,) else "",
         status_label=m.get_status_display(),
-        who=m.recipient,
+        who=format_phone(m.recipient),  # an address or a chat id comes back as it is
         branch=m.company.name,
     )
 

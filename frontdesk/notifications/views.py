@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from frontdesk.accounts.permissions import Level, Section
 from frontdesk.clients.selectors import visible_clients
 from frontdesk.core.http import HttpError
+from frontdesk.core.phones import format_phone
 from frontdesk.notifications import services
 from frontdesk.notifications.forms import ChannelSettingsForm, MessageFilterForm, MessageTemplateForm, TestSendForm
 from frontdesk.notifications.models import (
@@ -45,12 +46,12 @@ def _can_edit_settings(request) -> bool:
 
 def _result_message(request, message: Message) -> None:
     if message.status == MessageStatus.SENT:
-        messages.success(request, _("The test message is sent to %(to)s.") % {"to": message.recipient})
+        messages.success(request, _("The test message is sent to %(to)s.") % {"to": format_phone(message.recipient)})
     elif message.status == MessageStatus.CONSOLE:
         messages.warning(
             request,
             _("The test message did not go to %(to)s: %(reason)s.")
-            % {"to": message.recipient, "reason": _(message.error)},
+            % {"to": format_phone(message.recipient), "reason": _(message.error)},
         )
     elif message.status == MessageStatus.PENDING:
         messages.warning(

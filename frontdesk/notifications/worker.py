@@ -31,6 +31,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
+from frontdesk.core.phones import format_phone
 from frontdesk.core.scopes import scope
 from frontdesk.core.siteurl import serving
 from frontdesk.notifications.channels import DeliveryError, channel_for
@@ -180,7 +181,7 @@ def visit_variables(message: Message) -> dict[str, str]:
         "service": ", ".join(services),
         "branch": company.name,
         "branch_address": ", ".join(part for part in (company.city, company.address) if part),
-        "branch_phone": company.phone,
+        "branch_phone": format_phone(company.phone),
         **provided,
         "hours": str(message.reminder_hours or ""),
     }
@@ -204,7 +205,7 @@ def render_message(message: Message) -> tuple[str, str]:
     if message.event in VISIT_EVENTS:
         variables = visit_variables(message)
         if client is not None:
-            variables["client_phone"] = client.phone
+            variables["client_phone"] = format_phone(client.phone)
     else:
         variables = {**client_variables(message.company, client.name if client else ""), **(message.context or {})}
     subject, body = render_text(template.subject, variables), render_text(template.body, variables)

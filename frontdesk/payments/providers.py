@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from frontdesk.core import http
 from frontdesk.core.locking import lock_first
-from frontdesk.core.money import to_money
+from frontdesk.core.money import format_money, to_money
 from frontdesk.payments.models import (
     OnlinePaymentStatus,
     OnlineRefundStatus,
@@ -191,7 +191,7 @@ class TestProvider(PaymentProvider):
             refunded = sum((r.amount for r in payment.refunds.all()), Decimal(0))
             left = to_money(payment.amount - refunded)
             if amount > left:
-                raise RefundRefused(_("Only %(left)s of the payment is left to refund.") % {"left": left})
+                raise RefundRefused(_("Only %(left)s of the payment is left to refund.") % {"left": format_money(left)})
             row = TestProviderRefund.objects.create(
                 company=self.company,
                 chain_id=self.company.chain_id,

@@ -3,6 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from frontdesk.core.money import money_params
+
 MESSAGES = {
     "amount_positive": _("Enter an amount greater than zero."),
     "amount_fixed": _("A “%(type)s” certificate is sold for %(nominal)s only."),
@@ -37,7 +39,7 @@ class PrepaidError(ValidationError):
 
     def __init__(self, code: str, **params):
         self.prepaid_code = code
-        super().__init__(MESSAGES[code], code=code, params=params or None)
+        super().__init__(MESSAGES[code], code=code, params=money_params(params) or None)
 
     @property
     def text(self) -> str:

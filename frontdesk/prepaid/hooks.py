@@ -12,6 +12,7 @@ from frontdesk.accounts.permissions import Level, Section
 from frontdesk.booking.phone_codes import confirmed_phone
 from frontdesk.clients.card import Badge, TimelineEntry
 from frontdesk.clients.models import Client
+from frontdesk.core.money import format_money
 from frontdesk.core.panels import register_panel
 from frontdesk.prepaid import services
 from frontdesk.prepaid.models import (
@@ -35,7 +36,7 @@ def connect() -> None:
 def left_text(abonement, balance, currency="") -> str:
     if abonement.type.kind == AbonementKind.VISITS:
         return ngettext("%(count)d visit left", "%(count)d visits left", balance.visits) % {"count": balance.visits}
-    return _("%(amount)s left") % {"amount": f"{balance.amount} {currency}".strip()}
+    return _("%(amount)s left") % {"amount": format_money(balance.amount, currency)}
 
 
 # ---------------------------------------------------------------- the client card
@@ -89,7 +90,7 @@ def client_badges(card) -> list:
         if services.certificate_status(certificate, balance, today) == services.CertificateStatus.ACTIVE:
             badges.append(
                 Badge(
-                    _("Certificate %(amount)s") % {"amount": f"{balance} {currency}".strip()},
+                    _("Certificate %(amount)s") % {"amount": format_money(balance, currency)},
                     "success",
                     f"certificate-{certificate.pk}",
                 )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from frontdesk.catalog.models import Service
 from frontdesk.core import ratelimit
+from frontdesk.core.money import format_money
 from frontdesk.core.ratelimit import allow
 from frontdesk.finance.means import (
     MeansError,
@@ -100,7 +101,10 @@ class CertificateMeans(PaymentMeans):
         limit = min(balance, services.certificate_limit(certificate.type, lines))
         if limit <= 0:
             return None
-        label = _("Certificate %(code)s, %(balance)s left") % {"code": certificate.masked_code, "balance": balance}
+        label = _("Certificate %(code)s, %(balance)s left") % {
+            "code": certificate.masked_code,
+            "balance": format_money(balance, draft.company.chain.currency_symbol),
+        }
         return MeansOption(self.code, str(certificate.pk), label, limit)
 
     def options(self, draft) -> list:
@@ -130,6 +134,14 @@ class CertificateMeans(PaymentMeans):
             return []
         option = self._option(certificate, draft, draft_pay_lines(draft), services.local_today(draft.company))
         return [option] if option is not None else []
+
+    def belongs(self, draft, ref) -> bool:
+        # Held by the client, whatever its state: `spend` then says why it cannot pay.
+        return (
+            draft.client is not None
+            and str(ref).isdigit()
+            and Certificate.objects.filter(pk=int(ref), client=draft.client).exists()
+        )
 
     def spend(self, sale, ref, amount, *, user) -> str:
         certificate = Certificate.objects.filter(pk=int(ref) if str(ref).isdigit() else 0).first()
@@ -198,6 +210,14 @@ class AbonementMeans(PaymentMeans):
                     MeansOption(self.code, _abonement_ref(abonement.pk, line.position), label, limit, (line.position,))
                 )
         return options
+
+    def belongs(self, draft, ref) -> bool:
+        parsed = _parse_ref(ref)
+        return (
+            draft.client is not None
+            and parsed is not None
+            and services.Abonement.objects.filter(pk=parsed[0], client=draft.client).exists()
+        )
 
     def spend(self, sale, ref, amount, *, user) -> str:
         parsed = _parse_ref(ref)

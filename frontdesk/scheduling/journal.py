@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from frontdesk.clients.models import Client
 from frontdesk.clients.selectors import phone_digits, quick_search
+from frontdesk.core.money import format_money
 from frontdesk.core.phones import format_phone
 from frontdesk.scheduling.models import (
     SOURCE_COLOURS,
@@ -352,7 +353,12 @@ def specialist_services(company, specialist_id) -> list[dict]:
             "id": link.service_id,
             "title": link.service.title,
             "duration": link.duration or link.service.duration,
-            "price": str(link.price_min if link.price_min is not None else link.service.price_min),
+            # Shown in the booking dialog as it is: a price as the price list writes it.
+            "price": format_money(
+                link.price_min if link.price_min is not None else link.service.price_min,
+                company.chain.currency_symbol,
+                whole=True,
+            ),
         }
         for link in links
     ]

@@ -11,7 +11,7 @@ from frontdesk.accounts.models import User
 from frontdesk.catalog.models import Position, Service
 from frontdesk.core.dates import DateTextInput
 from frontdesk.core.forms import BootstrapFormMixin, PhoneField
-from frontdesk.core.money import to_money
+from frontdesk.core.money import AmountError, parse_amount
 from frontdesk.staff import schedules
 from frontdesk.staff.models import AbsenceKind, ScheduleTemplate, Specialist, TemplateKind
 from frontdesk.staff.services import ServiceChoice
@@ -164,16 +164,12 @@ class SpecialistForm(BootstrapFormMixin, forms.ModelForm):
                         if not 5 <= choice.duration <= 24 * 60:
                             raise ValidationError(_("A duration is from 5 minutes to 24 hours."))
                     for attr, key in (("price_min", "price_min"), ("price_max", "price_max")):
-                        raw = str(row[key]).strip().replace(",", ".").replace(" ", "")
+                        raw = str(row[key]).strip()
                         if raw:
                             try:
-                                setattr(choice, attr, to_money(raw))
-                            except ValueError:
-                                raise ValidationError(
-                                    _("“%(value)s” is not an amount."), params={"value": raw}
-                                ) from None
-                            if getattr(choice, attr) < 0:
-                                raise ValidationError(_("A price cannot be negative."))
+                                setattr(choice, attr, parse_amount(raw, allow_zero=True))
+                            except AmountError as refused:
+                                raise ValidationError(refused.message) from None
                     if (
                         choice.price_min is not None
                         and choice.price_max is not None

@@ -272,3 +272,21 @@ def test_book_services_at_a_moment_lists_only_what_could_start_then(partner_clie
 
     unix = int(dt.datetime.fromisoformat(at_noon).timestamp())
     assert partner_client.get(f"/api/v1/book_services/{company}", datetime=unix).json()["data"]["services"]
+
+
+def test_a_record_with_a_cost_that_is_not_an_amount_is_refused_and_nothing_is_booked(crm_client, salon):
+    company = salon.company.pk
+    for cost in (1e26, -1, "NaN", "Infinity", "1e5", "12,345.6", {"value": 1}):
+        refused = crm_client.post(
+            f"/api/v1/records/{company}",
+            {
+                "staff_id": salon.specialist.pk,
+                "services": [{"id": salon.service.pk, "cost": cost}],
+                "client": {"phone": "79990000000", "name": "Petr"},
+                "datetime": f"{salon.day.isoformat()}T12:00:00+03:00",
+                "seance_length": 3600,
+            },
+        )
+        assert refused.status_code == 422, (cost, refused.content)
+        assert "is not an amount" in refused.content.decode(), cost
+    assert not Record.objects.exists()

@@ -26,11 +26,11 @@ from frontdesk.api.wire import (
     parse_datetime,
     path_id,
     text,
+    to_amount,
     to_int,
 )
 from frontdesk.clients.models import Client
 from frontdesk.clients.services import find_or_create_client
-from frontdesk.core.money import to_money
 from frontdesk.scheduling.availability import Segment
 from frontdesk.scheduling.errors import BookingError
 from frontdesk.scheduling.models import Record, RecordService, RecordSource, RecordStatus
@@ -154,12 +154,7 @@ def _service_lines(raw) -> list[tuple[int, object]]:
     for item in raw:
         if isinstance(item, dict):
             cost = item.get("cost")
-            try:
-                cost = to_money(cost) if cost not in (None, "") else None
-            except Exception:
-                raise invalid(_("“%(value)s” is not an amount.") % {"value": cost}, "services") from None
-            if cost is not None and not (0 <= cost < 10**9):
-                raise invalid(_("“%(value)s” is not an amount.") % {"value": cost}, "services")
+            cost = to_amount(cost, "services") if cost not in (None, "") else None
             lines.append((to_int(item.get("id"), "services"), cost))
         else:
             lines.append((to_int(item, "services"), None))

@@ -1,15 +1,13 @@
-from decimal import Decimal
-
 from django import template
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from frontdesk.core.money import format_money
 
 register = template.Library()
 
 
-def _amount(value: Decimal) -> str:
-    places = 0 if value == value.to_integral_value() else 2
-    return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+def _amount(value) -> str:
+    return format_money(value, whole=True)
 
 
 @register.filter

@@ -118,7 +118,7 @@ def test_owner_edits_a_service_and_uploads_an_image(tenant_a, alice):
         ({"duration": -30}, "greater than or equal to"),
         ({"duration": 2000}, "less than or equal to 1440"),
         ({"duration": "abc"}, "Enter a whole number"),
-        ({"price_min": "-100"}, "greater than or equal to 0"),
+        ({"price_min": "-100"}, "Enter an amount of zero or more."),
         ({"price_min": "3000", "price_max": "2000"}, "must not be less than the price"),
         ({"title": "   "}, "This field is required"),
         ({"buffer_after": 5000}, "At most 1440 minutes"),

@@ -34,7 +34,8 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 class Sheet:
     """`rows` may be any iterable (a generator over a queryset streams). `widths` are the first
     columns' widths in characters (None
-    keeps the default); `money` shows every fractional number as an amount; `freeze`
+    keeps the default); an amount (a Decimal, as money always is here) is written as a number with
+    the money format, never as text; `money` also shows every float as an amount; `freeze`
     is the top-left cell that stays in view ("A2" keeps the header)."""
 
     title: str
@@ -76,7 +77,7 @@ def write_workbook(sheets: Iterable[Sheet]) -> bytes:
             fmt = None
             if isinstance(value, (datetime.date, datetime.datetime)):
                 fmt = DATE_FORMAT
-            elif sheet.money and isinstance(value, (float, Decimal)) and not isinstance(value, bool):
+            elif isinstance(value, Decimal) or (sheet.money and isinstance(value, float)):
                 fmt = MONEY_FORMAT
             text = isinstance(value, str)
             if font is None and fmt is None and not text:

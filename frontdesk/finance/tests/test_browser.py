@@ -38,13 +38,13 @@ def test_checkout_from_the_journal_with_split_cash_and_card(new_page, live_serve
     form.get_by_label("Price of Стрижка").fill("3000")
     form.locator("[data-testid=discount]").fill("200")
     # The page's script works the figures out as one types, once it has loaded: wait for them.
-    expect(form.locator("[data-testid=total]")).to_have_text("2800.00")
+    expect(form.locator("[data-testid=total]")).to_have_text("2,800.00")
     form.locator("[data-testid=pay-cash]").fill("1000")
     form.locator("[data-pay-rest=card]").click()  # the card pays the rest
     expect(form.locator("[data-testid=pay-card]")).to_have_value("1800.00")
     expect(form.locator("[data-testid=due]")).to_have_text("0.00")
     form.locator("[data-testid=cash-received]").fill("5000")
-    expect(form.locator("[data-testid=change]")).to_have_text("4000.00")
+    expect(form.locator("[data-testid=change]")).to_have_text("4,000.00")
     form.locator("[data-testid=take-payment]").click()
 
     # Back in the journal, on the visit's day, where the checkout was opened.

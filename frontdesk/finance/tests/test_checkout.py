@@ -72,7 +72,7 @@ def test_a_price_outside_the_services_range_is_refused_and_nothing_is_saved(visi
     with pytest.raises(FinanceError) as refused:
         checkout_visit(visit, prices={line.record_service.pk: "3600"}, payments=[Payment(desk, "cash", "100")])
     with translation.override("en"):
-        assert refused.value.text == "The price of “Стрижка” must be between 2500.00 and 3500.00."
+        assert refused.value.text == "The price of “Стрижка” must be between 2,500.00 and 3,500.00."
     assert not Sale.objects.exists() and not Transaction.objects.exists()
     assert RecordStatus.COMPLETED not in visit.records.values_list("status", flat=True)
 

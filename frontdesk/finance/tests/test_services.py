@@ -56,7 +56,7 @@ def test_a_cash_desk_cannot_pay_out_more_than_it_holds(tenant_a):
     with pytest.raises(FinanceError) as refused:
         record_expense(desk, 1000.01, item=item(tenant_a.chain, "rent"), method=PaymentMethod.CASH)
     with translation.override("en"):
-        assert refused.value.text == "There is not enough money on “Касса”: 1000.00 left."
+        assert refused.value.text == "There is not enough money on “Касса”: 1,000.00 left."
     assert balance(desk) == Decimal("1000.00")
 
 

@@ -68,7 +68,7 @@ def test_a_cumulative_discount_with_three_steps_is_applied_at_the_checkout(new_p
     expect(form.locator("[data-testid=discount]")).to_have_value("300.00")
     expect(form.locator("[data-testid=discount-reason]")).to_contain_text("“Клуб друзей”: 10% (2 paid visits)")
     # The page's script works the total out once it has loaded.
-    expect(form.locator("[data-testid=total]")).to_have_text("2700.00")
+    expect(form.locator("[data-testid=total]")).to_have_text("2,700.00")
     form.locator("[data-pay-rest=cash]").click()
     form.locator("[data-testid=take-payment]").click()
     # Back in the journal, on the visit's day, where the checkout was opened.

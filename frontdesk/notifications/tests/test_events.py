@@ -180,7 +180,7 @@ def test_an_online_booking_tells_the_specialist_and_the_administrators_by_email(
     deliver_due()
     assert sorted(letter["To"] for letter in smtp_server.letters) == ["admin@example.com", "anna@example.com"]
     text = smtp_server.letters[0].get_content()
-    assert "Online booking: Vera +79120000001" in text and "10:00" in text and "Стрижка" in text
+    assert "Online booking: Vera +7 912 000-00-01" in text and "10:00" in text and "Стрижка" in text
 
 
 def test_the_staff_hear_in_the_salon_telegram_chat_when_it_is_set(salon, channels, gateway):

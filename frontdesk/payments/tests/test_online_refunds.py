@@ -166,7 +166,7 @@ def test_a_refund_the_provider_refuses_saves_nothing_and_says_why(tenant_a, amy)
     # In Russian for an administrator who reads Russian.
     type(amy).objects.filter(pk=amy.pk).update(language="ru")
     text = client_for(amy).post(_sale_url(sale, "refund/"), {"payment": payment.transaction_id, "amount": "500"})
-    assert "Платёжный провайдер отказался вернуть 500.00: Из платежа можно вернуть только 100.00." in (
+    assert "Платёжный провайдер отказался вернуть 500,00: Из платежа можно вернуть только 100,00." in (
         text.content.decode()
     )
 
@@ -260,7 +260,7 @@ def test_when_yookassa_refuses_or_is_down_nothing_is_saved_and_the_page_says_so(
     text = response.content.decode()
     expected = {
         "down": "The payment provider could not be reached, so 700.00 was not refunded and nothing was saved.",
-        "refused": "The payment provider refused to refund 2000.00: "
+        "refused": "The payment provider refused to refund 2,000.00: "
         "Refund amount exceeds the payment&#x27;s remaining amount Nothing was refunded.",
         "canceled": "The payment provider refused to refund 700.00: rejected_by_payee Nothing was refunded.",
         "wrong_credentials": "The payment provider refused to refund 700.00: invalid_credentials",

@@ -58,6 +58,7 @@ def test_a_certificate_sold_in_one_branch_pays_part_of_a_visit_in_another_and_a_
     result = checkout_visit(
         visit,
         means=[MeansUse("certificate", str(certificate.pk), "1000")],
+        codes=[certificate.grouped_code],
         payments=[Payment(make_cash_desk(second), PaymentMethod.CASH, "3000")],
     )
     assert result.sale.status == SaleStatus.PAID
@@ -73,7 +74,7 @@ def test_paying_more_than_the_certificate_holds_rolls_the_whole_checkout_back(te
     certificate = Certificate.objects.get(sale=sale)
     visit = make_visit(company, [("Стрижка", 2000, 2000)], client=client(tenant_a.chain))
     with pytest.raises(Exception) as refused:
-        checkout_visit(visit, means=[MeansUse("certificate", str(certificate.pk), "800")])
+        checkout_visit(visit, means=[MeansUse("certificate", str(certificate.pk), "800")], codes=[certificate.code])
     assert "500" in " ".join(refused.value.messages)
     assert not Sale.objects.filter(visit=visit).exists()
     assert certificate_balance(certificate) == Decimal("500.00")
@@ -93,7 +94,7 @@ def test_an_abonement_sold_at_the_counter_pays_exactly_the_covered_class_and_a_r
     assert len(options) == 1 and options[0].limit == Decimal("1200.00") and options[0].lines == (0,)
     with pytest.raises(Exception) as refused:
         checkout_visit(visit, means=[MeansUse("abonement", options[0].ref, "600")])
-    assert "1200" in " ".join(refused.value.messages)
+    assert "1,200" in " ".join(refused.value.messages)
     result = checkout_visit(visit, means=[MeansUse("abonement", options[0].ref, "1200")])
     assert result.sale.status == SaleStatus.PAID and abonement_balance(abonement).visits == 7
 

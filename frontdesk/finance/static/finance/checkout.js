@@ -3,11 +3,10 @@
 (function () {
   const form = document.querySelector('[data-checkout]');
   if (!form) return;
-  const cents = (text) => {
-    const value = parseFloat(String(text || '').replace(/[\s\u00a0]/g, '').replace(',', '.'));
-    return Number.isFinite(value) ? Math.round(value * 100) : 0;
-  };
-  const show = (value) => (value / 100).toFixed(2);
+  // Read and shown through the one money helper (core/money.js), as the server shows amounts.
+  const { cents, format, plain } = window.FrontdeskMoney;
+  // The sign stands next to each box in the page.
+  const show = (value) => format(value, false);
   const all = (selector) => Array.from(form.querySelectorAll(selector));
   const fixedDue = form.dataset.due ? cents(form.dataset.due) : null;
   // An online prepayment the checkout counts as already paid.
@@ -47,7 +46,7 @@
     let rest = Math.max(total() - others, 0);
     // A loyalty balance pays at most what it holds (or what the rules let it pay here).
     if (input.dataset.meansLimit) rest = Math.min(rest, cents(input.dataset.meansLimit));
-    input.value = show(rest);
+    input.value = plain(rest);
     update();
   });
   // "The rest" buttons come disabled: a click before this script has run would do nothing at all.
