@@ -9,20 +9,21 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from frontdesk.core.querystrings import with_params
+from frontdesk.core.siteurl import absolute_url
 
 
 def script_url(request) -> str:
-    return request.build_absolute_uri("/static/booking/widget.js")
+    return absolute_url("/static/booking/widget.js", request)  # a fixed name other sites embed
 
 
 def page_url(request, company) -> str:
-    return request.build_absolute_uri(reverse("booking:branch", kwargs={"branch_id": company.pk}))
+    return absolute_url(reverse("booking:branch", kwargs={"branch_id": company.pk}), request)
 
 
-def one_choice_codes(request, company, *, specialist=None, service=None) -> dict:
+def one_choice_codes(request, company, *, specialist=None, service=None, label: str = "") -> dict:
     """{"link": the booking page opened at the specialist (or service), "button": a button for the
-    salon's site that opens the widget there, "key": a name for the page's fields}. The widget
-    reads the same ids (widget.js)."""
+    salon's site that opens the widget there (reading `label`, "Book" by default), "key": a name
+    for the page's fields}. The widget reads the same ids (widget.js)."""
     if specialist is not None:
         link = page_url(request, company) + with_params(o="specialist", m=specialist.pk)
         attribute = f'data-specialist="{specialist.pk}"'
@@ -32,7 +33,7 @@ def one_choice_codes(request, company, *, specialist=None, service=None) -> dict
         attribute = f'data-service="{service.pk}"'
         key = f"service-{service.pk}"
     button = (
-        f'<button type="button" data-frontdesk-book {attribute}>{_("Book")}</button>\n'
+        f'<button type="button" data-frontdesk-book {attribute}>{label or _("Book")}</button>\n'
         f'<script src="{script_url(request)}" data-branch="{company.pk}" data-button="none" async></script>'
     )
     return {"link": link, "button": button, "key": key}

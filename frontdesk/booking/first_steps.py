@@ -4,13 +4,12 @@ has its first booking made online (registered in BookingConfig.ready; see
 tenancy/first_steps.py)."""
 
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from frontdesk.booking.embeds import one_choice_codes
 from frontdesk.booking.models import OnlineBookingSettings
 from frontdesk.booking.settings_views import snippets
-from frontdesk.core.siteurl import absolute_url
 from frontdesk.scheduling.models import Record, RecordSource
 from frontdesk.staff.models import Specialist
 from frontdesk.tenancy.first_steps import FirstStep, register_first_step
@@ -24,21 +23,12 @@ def has_online_booking(company, user) -> bool:
 
 def specialist_snippets(request, company) -> list[dict]:
     """Per specialist shown online: their own booking link and the code of a button that opens
-    the widget with them chosen (the widget's `data-specialist`, their id)."""
-    page = absolute_url(reverse("booking:branch", kwargs={"branch_id": company.pk}), request)
-    script = absolute_url("/static/booking/widget.js", request)  # a fixed name other sites can embed
+    the widget with them chosen (the same codes as the online booking settings, booking.embeds)."""
     rows = []
     for specialist in Specialist.objects.filter(companies=company, is_dismissed=False, hidden_online=False):
         label = _("Book with %(name)s") % {"name": specialist.name}
-        rows.append(
-            {
-                "id": specialist.pk,
-                "name": specialist.name,
-                "link": f"{page}?o=specialist&m={specialist.pk}",
-                "code": f'<button type="button" data-frontdesk-book data-specialist="{specialist.pk}">{label}</button>\n'
-                f'<script src="{script}" data-branch="{company.pk}" data-button="none" async></script>',
-            }
-        )
+        codes = one_choice_codes(request, company, specialist=specialist, label=label)
+        rows.append({"id": specialist.pk, "name": specialist.name, "link": codes["link"], "code": codes["button"]})
     return rows
 
 

@@ -53,7 +53,7 @@ def test_a_new_salon_without_an_sms_gateway_is_told_its_messages_reached_no_phon
         {"channel": "sms", "recipient": "+79120000002"},
         follow=True,
     )
-    assert "The test message did not go to +79120000002: no SMS gateway is set up" in tested.text
+    assert "The test message did not go to +7 912 000-00-02: no SMS gateway is set up" in tested.text
     assert "The test message is sent" not in tested.text
 
 
