@@ -79,6 +79,9 @@ class Company(ChainScopedModel):
     site = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    # «First steps» leave the overview when walked; a branch that never takes bookings online can
+    # also put them away by hand (Settings → First steps brings them back).
+    first_steps_hidden = models.BooleanField(_("first steps hidden from the overview"), default=False)
     onboarded = models.BooleanField(_("onboarding completed"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)

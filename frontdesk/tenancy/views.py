@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
@@ -54,7 +54,9 @@ def dashboard(request, company_id):
     membership = request.membership
     hours = _hours_of(company)
     # The path to the first online booking, for those who can walk it; gone once walked.
-    steps = first_steps(request) if membership.can(Section.SETTINGS, Level.EDIT) else []
+    steps = (
+        first_steps(request) if membership.can(Section.SETTINGS, Level.EDIT) and not company.first_steps_hidden else []
+    )
     first_steps_block = block_context(steps, can_edit=True) if steps and not all_required_done(steps) else None
     recent_events = []
     if membership.can(Section.SETTINGS):
@@ -76,13 +78,28 @@ def dashboard(request, company_id):
 
 @section_required(Section.SETTINGS, Level.VIEW)
 def first_steps_page(request, company_id):
-    """Settings → First steps: the overview's block, shown here even when every step is done."""
-    steps = first_steps(request, all_details=True)
+    """Settings → First steps: the overview's block, shown here even when every step is done.
+    A POST puts the block away from the overview or brings it back (settings editors only)."""
+    company = request.company
     can_edit = request.membership.can(Section.SETTINGS, Level.EDIT)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        company.first_steps_hidden = request.POST.get("hidden") == "1"
+        company.save(update_fields=["first_steps_hidden"])
+        if company.first_steps_hidden:
+            messages.success(request, _("«First steps» are hidden from the overview. They stay here."))
+            return redirect("tenancy:first_steps", company_id=company.pk)
+        return redirect("tenancy:dashboard", company_id=company.pk)
+    steps = first_steps(request, all_details=True)
     return render(
         request,
         "tenancy/first_steps.html",
-        {"first_steps": block_context(steps, can_edit=can_edit), "all_done": all_required_done(steps)},
+        {
+            "first_steps": block_context(steps, can_edit=can_edit),
+            "all_done": all_required_done(steps),
+            "hidden": company.first_steps_hidden,
+        },
     )
 
 

@@ -93,6 +93,25 @@ def test_only_members_who_set_the_branch_up_see_the_steps(amy, branch):
     assert 'data-testid="first-steps"' not in overview(client_for(amy), branch)
 
 
+def test_a_branch_that_takes_no_online_bookings_hides_the_steps_and_can_bring_them_back(alice, amy, branch):
+    client = client_for(alice)
+    page = overview(client, branch)
+    assert 'data-testid="first-steps-hide"' in page
+    # An administrator cannot put away the owner's set-up path, whatever the form says.
+    assert client_for(amy).post(f"/c/{branch.pk}/settings/first-steps/", {"hidden": "1"}).status_code == 403
+    branch.refresh_from_db()
+    assert not branch.first_steps_hidden
+    response = client.post(f"/c/{branch.pk}/settings/first-steps/", {"hidden": "1"}, follow=True)
+    assert 'data-testid="first-steps-hidden"' in response.content.decode()
+    assert 'data-testid="first-steps"' not in overview(client, branch)
+    # Settings keeps the steps, with the way back.
+    settings_page = client.get(f"/c/{branch.pk}/settings/first-steps/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-testid="first-steps"' in settings_page and 'data-testid="first-steps-show"' in settings_page
+    response = client.post(f"/c/{branch.pk}/settings/first-steps/", {"hidden": "0"})
+    assert response["Location"] == f"/c/{branch.pk}/"
+    assert 'data-testid="first-steps"' in overview(client, branch)
+
+
 def test_the_overview_asks_the_same_number_of_queries_however_many_specialists(alice, branch):
     client = client_for(alice)
     with scope(branch.chain):
