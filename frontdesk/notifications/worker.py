@@ -35,7 +35,13 @@ from frontdesk.core.phones import format_phone
 from frontdesk.core.scopes import scope
 from frontdesk.core.siteurl import serving
 from frontdesk.notifications.channels import DeliveryError, channel_for
-from frontdesk.notifications.mailings import client_variables, mailing_text, queue_due_mailings, unsubscribe_footer
+from frontdesk.notifications.mailings import (
+    audience_records,
+    client_variables,
+    mailing_text,
+    queue_due_mailings,
+    unsubscribe_footer,
+)
 from frontdesk.notifications.models import (
     MARKETING_EVENTS,
     VISIT_EVENTS,
@@ -107,16 +113,12 @@ def stale_reason(message: Message, now: datetime.datetime) -> str:
         if message.event in MARKETING_EVENTS and not marketing_allowed(client, message.channel):
             return gettext_noop("the client withdrew consent to marketing on this channel")
     if message.mailing_id is not None:
-        status = Mailing.unscoped.filter(pk=message.mailing_id).values_list("status", flat=True).first()
-        if status == MailingStatus.CANCELLED:
+        mailing = Mailing.unscoped.filter(pk=message.mailing_id).first()
+        if mailing is None or mailing.status == MailingStatus.CANCELLED:
             return gettext_noop("the mailing was cancelled")
-        if message.event == MessageEvent.NOTICE and (
-            message.visit_id is None
-            or not Record._base_manager.filter(visit_id=message.visit_id)
-            .exclude(status=RecordStatus.CANCELLED)
-            .exists()
-        ):
-            # A notice speaks of the client's booking: with the booking gone it is not theirs to get.
+        if message.event == MessageEvent.NOTICE and not _still_booked(mailing, message.client_id):
+            # A notice speaks of the client's bookings in the mailing's days (or class): with none
+            # of them left it is not theirs to get. One cancelled booking of several is not enough.
             return gettext_noop("the visit was cancelled")
         return ""
     if message.event not in VISIT_EVENTS:
@@ -391,3 +393,11 @@ def send_now(message_id: int) -> Message:
         process(message, now)
         message.refresh_from_db()
     return message
+
+
+def _still_booked(mailing: Mailing, client_id: int | None) -> bool:
+    """Whether the client still has a booking the service notice is about: the same audience
+    (day range, specialist-day or class) the mailing was queued from, read again now."""
+    with scope(mailing.chain_id):
+        records = audience_records(mailing)
+        return client_id is not None and records is not None and records.filter(client_id=client_id).exists()

@@ -93,6 +93,23 @@ def test_a_notice_about_a_booking_cancelled_meanwhile_is_not_sent(base, gateway)
     assert not any("12:00" in r.data["msg"] for r in gateway.requests)
 
 
+def test_a_notice_over_several_days_still_goes_when_one_of_two_bookings_is_cancelled(base, gateway):  # noqa: F811
+    later = base.day + datetime.timedelta(days=1)
+    with scope(base.chain):
+        add_shift(base.anna, base.company, later, "10:00", "18:00")
+    first = _book(base, "nina", "10:00")
+    _book(base, "nina", "10:00", day=later)
+    Message.objects.filter(mailing=None).delete()
+    notice = _notice(base, day_to=later)
+    with scope(base.chain):
+        mailings.queue_mailing(notice, timezone.now() - datetime.timedelta(minutes=1))
+        for record in first:
+            cancel_record(record)
+    deliver_due()
+    message = Message.objects.get(mailing=notice)
+    assert message.status == MessageStatus.SENT, message.error
+
+
 def test_a_notice_covers_a_range_of_days(base):  # noqa: F811
     later = base.day + datetime.timedelta(days=1)
     with scope(base.chain):
