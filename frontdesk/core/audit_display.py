@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 
 from frontdesk.core.models import Event, EventAction
 from frontdesk.core.money import MoneyField, format_money
+from frontdesk.core.phones import format_phone
 
 # What other apps register: model label ("clients.client") -> fn(object_id, company_id) -> URL or "".
 _object_urls: dict[str, Callable[[str, int | None], str]] = {}
@@ -327,10 +328,9 @@ def _text(value, item: models.Field | None, key: str, tz, currency: str, refs: d
     if isinstance(item, models.ForeignKey):
         return refs.get((item.related_model, str(value)), f"№{value}")
     if isinstance(item, MoneyField) or (item is None and key in MONEY_KEYS):
-        try:
-            return format_money(decimal.Decimal(str(value)), currency)
-        except (decimal.InvalidOperation, ValueError):
-            return str(value)
+        return format_money(value, currency)  # what is not a number comes back as it is
+    if key == "phone" or key.endswith("_phone"):
+        return format_phone(str(value))  # +7 916 555-12-34, as on every other page
     if isinstance(item, models.DateTimeField):
         try:
             moment = datetime.datetime.fromisoformat(str(value))
