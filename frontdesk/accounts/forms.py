@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from frontdesk.accounts.models import User
 from frontdesk.accounts.permissions import Level, Role, Section
-from frontdesk.accounts.services import _send_templated_email, absolute_url
+from frontdesk.accounts.services import send_templated_email
 from frontdesk.core.forms import BootstrapFormMixin, PhoneField, choices_without
+from frontdesk.core.siteurl import absolute_url
 
 
 class LoginForm(BootstrapFormMixin, forms.Form):
@@ -113,7 +114,7 @@ class FrontdeskPasswordResetForm(BootstrapFormMixin, PasswordResetForm):
         if any(self.get_users(email)):
             return super().save(*args, **kwargs)
         context = {"signup_url": absolute_url(reverse("tenancy:signup"))}
-        _send_templated_email(email, "accounts/email/password_reset_unknown", context)
+        send_templated_email(email, "accounts/email/password_reset_unknown", context)
         return None
 
 

@@ -25,7 +25,7 @@ EMAIL_CONFIRM_MAX_AGE = 7 * 24 * 3600
 INVITATION_DAYS = 14
 
 
-def _send_templated_email(to: str, template: str, context: dict, language: str | None = None) -> None:
+def send_templated_email(to: str, template: str, context: dict, language: str | None = None) -> None:
     with translation.override(language or translation.get_language()):
         subject = render_to_string(f"{template}_subject.txt", context).strip()
         body = render_to_string(f"{template}.txt", context)
@@ -43,7 +43,7 @@ def send_email_confirmation(user: User) -> None:
     url = absolute_url(reverse("accounts:confirm_email", kwargs={"token": make_email_token(user)}))
     language = user.language
     transaction.on_commit(
-        lambda: _send_templated_email(user.email, "accounts/email/confirm_email", {"user": user, "url": url}, language)
+        lambda: send_templated_email(user.email, "accounts/email/confirm_email", {"user": user, "url": url}, language)
     )
 
 
@@ -106,7 +106,7 @@ def invite_member(
     url = absolute_url(reverse("accounts:accept_invitation", kwargs={"token": invitation.token}))
     context = {"invitation": invitation, "chain": chain, "inviter": invited_by, "url": url}
     if email:
-        transaction.on_commit(lambda: _send_templated_email(email, "accounts/email/invitation", context))
+        transaction.on_commit(lambda: send_templated_email(email, "accounts/email/invitation", context))
     else:
         text = _("%(inviter)s invites you to %(chain)s in Frontdesk: %(url)s") % {
             "inviter": invited_by,

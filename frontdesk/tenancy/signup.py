@@ -23,7 +23,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from frontdesk.accounts.models import User
-from frontdesk.accounts.services import _send_templated_email, absolute_url
+from frontdesk.accounts.services import send_templated_email
+from frontdesk.core.siteurl import absolute_url
 from frontdesk.tenancy import services
 
 SALT = "frontdesk.tenancy.signup"
@@ -47,7 +48,7 @@ def start(data: dict, language: str) -> None:
             "reset_url": absolute_url(reverse("accounts:password_reset")),
         }
         transaction.on_commit(
-            lambda: _send_templated_email(owner.email, "tenancy/email/signup_existing", context, owner.language)
+            lambda: send_templated_email(owner.email, "tenancy/email/signup_existing", context, owner.language)
         )
         return
     phone = data.get("phone") or ""
@@ -57,7 +58,7 @@ def start(data: dict, language: str) -> None:
         if phone_owner.email:
             context = {"user": phone_owner, "reset_url": absolute_url(reverse("accounts:password_reset"))}
             transaction.on_commit(
-                lambda: _send_templated_email(
+                lambda: send_templated_email(
                     phone_owner.email, "tenancy/email/signup_phone_taken", context, phone_owner.language
                 )
             )
@@ -74,7 +75,7 @@ def start(data: dict, language: str) -> None:
         compress=True,
     )
     context = {"name": data["name"], "url": absolute_url(reverse("tenancy:signup_finish", kwargs={"token": token}))}
-    transaction.on_commit(lambda: _send_templated_email(email, "tenancy/email/signup_finish", context, language))
+    transaction.on_commit(lambda: send_templated_email(email, "tenancy/email/signup_finish", context, language))
 
 
 def read_link(token: str) -> dict:
