@@ -77,7 +77,7 @@ def secret_key(*, debug: bool) -> str:
     value = os.environ.get("SECRET_KEY", "").strip()
     if debug:
         return value or DEVELOPMENT_SECRET_KEY
-    if value in _PUBLIC_KEYS or len(value) < MIN_SECRET_KEY_LENGTH:
+    if not _usable(value):
         problem = "is not set" if not value else "is a public placeholder" if value in _PUBLIC_KEYS else "is too short"
         raise ImproperlyConfigured(
             f"SECRET_KEY {problem}: Frontdesk will not start with DEBUG off without a secret key of its own "

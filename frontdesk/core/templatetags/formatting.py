@@ -2,7 +2,7 @@
 "builtins" in the settings), so no page formats them by hand:
 
 - `{{ amount|money:currency }}` — core.money.format_money: the locale's grouping and decimal
-  mark, kopecks only when there are some, the sign given (the back office's context has the
+  mark, always with kopecks (money that moved; price lists use catalog's `price`), the sign given (the back office's context has the
   network's as `currency`); `{{ amount|money }}` for a figure in a column headed by its currency;
 - `{{ amount|plain_amount }}` — an amount written into an <input> for editing;
 - `{{ phone|phone }}` — core.phones.format_phone: +7 916 555-12-34."""
