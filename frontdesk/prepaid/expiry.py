@@ -9,7 +9,7 @@ import datetime
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from frontdesk.core.money import MoneySum
+from frontdesk.core.money import MoneySum, format_money
 from frontdesk.core.scopes import scopes_disabled
 from frontdesk.prepaid import notify, services
 from frontdesk.prepaid.models import Abonement, Certificate
@@ -31,7 +31,7 @@ def run_expiry(now: datetime.datetime | None = None) -> dict:
     horizon = now.date() + datetime.timedelta(days=1)
     with scopes_disabled():
         due = (
-            Certificate.objects.select_related("company", "type")
+            Certificate.objects.select_related("company__chain", "type")
             .filter(expires_on__lt=horizon)
             .annotate(left=MoneySum("operations__amount"))
             .filter(Q(expired_at__isnull=True) | Q(left__gt=0))
@@ -76,7 +76,7 @@ def _warn(now) -> int:
             # The template's own words: what expires (`item`), when (`expires`), what is left.
             "item": f"{certificate.type.title} …{certificate.code[-4:]}",
             "expires": certificate.expires_on.strftime("%d.%m.%Y"),
-            "balance": str(balance),
+            "balance": format_money(balance, certificate.company.chain.currency_symbol),
             "code_end": certificate.code[-4:],
             "expires_on": certificate.expires_on.isoformat(),
         }

@@ -84,11 +84,6 @@ def sale_pay_lines(sale) -> list[services.PayLine]:
 
 
 # ---------------------------------------------------------------- certificates
-def too_many(key: str, limit: int, window: int) -> bool:
-    """Whether `key` already has `limit` hits in the current window (reads, does not count)."""
-    return ratelimit.exceeded(key, limit, window)
-
-
 class CertificateMeans(PaymentMeans):
     code = CERTIFICATE
     label = gettext_lazy("Gift certificate")
@@ -126,7 +121,7 @@ class CertificateMeans(PaymentMeans):
 
     def find(self, draft, query) -> list:
         misses = f"certificate-miss:{draft.company.pk}"
-        if too_many(misses, self.MISSES_ALLOWED, self.MISSES_WINDOW):
+        if ratelimit.exceeded(misses, self.MISSES_ALLOWED, self.MISSES_WINDOW):
             return []
         certificate = services.find_certificate(draft.company.chain_id, query)
         if certificate is None:
