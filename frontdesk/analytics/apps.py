@@ -6,3 +6,9 @@ class AnalyticsConfig(AppConfig):
     name = "frontdesk.analytics"
     label = "analytics"
     verbose_name = _("Analytics")
+
+    def ready(self):
+        from frontdesk.analytics import panels
+        from frontdesk.core.panels import register_panel
+
+        register_panel("tenancy.dashboard", "analytics", panels.dashboard_figures)
