@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "frontdesk.notifications",
     "frontdesk.payments",
     "frontdesk.prepaid",
+    "frontdesk.analytics",
     "frontdesk.loyalty",
     "frontdesk.api",
     # Django Ninja serves its Swagger UI from these static files, not from a CDN.

@@ -1,0 +1,306 @@
+"""The overview's figures, one function per group, for one branch or a set of branches (the whole
+network is the set of all its branches).
+
+Every function runs a fixed number of queries whatever the data and however many branches it
+reads (the branches are grouped by time zone, one condition per zone), and every day is the
+branch's own local day: a record at 23:30 in Yekaterinburg belongs to that day there, whatever
+the server's or the reader's zone. What each figure counts is written down in
+`docs/analytics.md`; `tests/test_overview_properties.py` checks every figure against a naive
+recomputation from the raw tables.
+
+Today these read straight from the indexed tables (records by branch and start, transactions by
+branch and time, work intervals by branch and date); `docs/analytics.md` says why and when the
+period figures move to daily fact tables behind the same functions.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+
+from frontdesk.core.money import MoneySum, to_money
+from frontdesk.finance.models import Transaction
+from frontdesk.scheduling.models import Record, RecordService, RecordSource, RecordStatus
+from frontdesk.staff.models import WorkInterval
+
+ZERO = Decimal("0.00")
+
+# Visits by status: what the owner asks of a day that is over.
+CAME = (RecordStatus.ARRIVED, RecordStatus.COMPLETED)
+STATUS_GROUPS = {
+    "came": CAME,
+    "no_show": (RecordStatus.NO_SHOW,),
+    "cancelled": (RecordStatus.CANCELLED,),
+    "upcoming": RecordStatus.UPCOMING,
+}
+# "repeat" is not a source a record is booked through but a record of a series (booked once,
+# repeated); it is counted besides the record's own source.
+SOURCES = (*RecordSource.values, "repeat")
+
+
+@dataclass(frozen=True)
+class Period:
+    """Local dates, both included."""
+
+    first: datetime.date
+    last: datetime.date
+
+    def __post_init__(self):
+        if self.last < self.first:
+            raise ValueError("a period ends before it starts")
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def previous(self) -> Period:
+        """As many days, right before."""
+        last = self.first - datetime.timedelta(days=1)
+        return Period(last - datetime.timedelta(days=self.days - 1), last)
+
+    def year_before(self) -> Period:
+        """The same dates a year earlier (29 February becomes the 28th)."""
+        return Period(_year_back(self.first), _year_back(self.last))
+
+
+def _year_back(day: datetime.date) -> datetime.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _zones(companies) -> dict[str, list[int]]:
+    zones: dict[str, list[int]] = defaultdict(list)
+    for company in companies:
+        zones[company.timezone].append(company.pk)
+    return zones
+
+
+def _local_bounds(first: datetime.date, last: datetime.date, zone: str):
+    tz = ZoneInfo(zone)
+    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    return start, end
+
+
+def _in_period(companies, period: Period, time_field: str, prefix: str = "") -> Q:
+    """Rows of these branches whose `time_field` falls on one of the period's local dates."""
+    condition = Q(pk__in=[])
+    for zone, ids in _zones(companies).items():
+        start, end = _local_bounds(period.first, period.last, zone)
+        condition |= Q(
+            **{f"{prefix}company_id__in": ids, f"{prefix}{time_field}__gte": start, f"{prefix}{time_field}__lt": end}
+        )
+    return condition
+
+
+def _today(companies, now: datetime.datetime, time_field: str, prefix: str = "") -> Q:
+    """Rows of each branch whose `time_field` falls on that branch's own today."""
+    condition = Q(pk__in=[])
+    for zone, ids in _zones(companies).items():
+        day = now.astimezone(ZoneInfo(zone)).date()
+        start, end = _local_bounds(day, day, zone)
+        condition |= Q(
+            **{f"{prefix}company_id__in": ids, f"{prefix}{time_field}__gte": start, f"{prefix}{time_field}__lt": end}
+        )
+    return condition
+
+
+def _sale_money():
+    # Money paid for sales, net of refunds (a refund is a negative row pointing to its sale).
+    # Bonuses, certificates and abonements spent at a checkout are not money and are not here.
+    return Transaction.objects.filter(sale__isnull=False)
+
+
+# -- today --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Today:
+    bookings: int  # records starting today, not cancelled
+    arrived: int  # of them: arrived or completed
+    to_come: int  # of them: still upcoming (booked or confirmed, start ahead)
+    revenue: Decimal  # money for sales today so far, net of refunds
+
+
+def today(companies, now: datetime.datetime) -> Today:
+    """Each branch's own today. Two queries."""
+    records = Record.objects.filter(_today(companies, now, "start")).aggregate(
+        bookings=Count("id", filter=~Q(status=RecordStatus.CANCELLED)),
+        arrived=Count("id", filter=Q(status__in=CAME)),
+        to_come=Count("id", filter=Q(status__in=RecordStatus.UPCOMING, start__gt=now)),
+    )
+    revenue = _sale_money().filter(_today(companies, now, "occurred_at")).aggregate(s=MoneySum("amount"))["s"]
+    return Today(revenue=to_money(revenue or ZERO), **records)
+
+
+# -- the period ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Revenue:
+    revenue: Decimal  # money for sales paid in the period, net of refunds made in it
+    checks: int  # sales that took money in the period
+    average_check: Decimal | None  # revenue ÷ checks
+
+    @classmethod
+    def of(cls, revenue, checks) -> Revenue:
+        revenue = to_money(revenue or ZERO)
+        return cls(revenue, checks, to_money(revenue / checks) if checks else None)
+
+
+def revenue(companies, period: Period) -> Revenue:
+    """Revenue and the average check. One query."""
+    row = (
+        _sale_money()
+        .filter(_in_period(companies, period, "occurred_at"))
+        .aggregate(revenue=MoneySum("amount"), checks=Count("sale_id", distinct=True, filter=Q(amount__gt=0)))
+    )
+    return Revenue.of(row["revenue"], row["checks"])
+
+
+def visits_by_status(companies, period: Period) -> dict[str, int]:
+    """Records starting in the period by status group (STATUS_GROUPS). One query."""
+    return Record.objects.filter(_in_period(companies, period, "start")).aggregate(
+        **{name: Count("id", filter=Q(status__in=statuses)) for name, statuses in STATUS_GROUPS.items()}
+    )
+
+
+def booking_sources(companies, period: Period) -> dict[str, int]:
+    """Records starting in the period, cancelled ones included, by the source they were booked
+    through; "repeat" counts the records of series besides. One query."""
+    figures = {source: Count("id", filter=Q(source=source)) for source in RecordSource.values}
+    figures["repeat"] = Count("id", filter=Q(series__isnull=False))
+    return Record.objects.filter(_in_period(companies, period, "start")).aggregate(**figures)
+
+
+@dataclass
+class Clients:
+    new: int  # came in the period for the first time in the network
+    returning: int  # came in the period, and had come before it
+
+
+def clients(companies, period: Period) -> Clients:
+    """Clients who came (a completed record) in the period, new or returning. A client's first
+    visit is the network's (cards are network-wide): `ClientStats.first_visit`, kept by the
+    record events. One query."""
+    came = Q(pk__in=[])
+    new = Q(pk__in=[])
+    for zone, ids in _zones(companies).items():
+        start, end = _local_bounds(period.first, period.last, zone)
+        here = Q(company_id__in=ids, start__gte=start, start__lt=end)
+        came |= here
+        new |= here & Q(client__stats__first_visit__gte=start)
+    row = Record.objects.filter(came, status=RecordStatus.COMPLETED, client__isnull=False).aggregate(
+        total=Count("client_id", distinct=True), new=Count("client_id", distinct=True, filter=new)
+    )
+    return Clients(new=row["new"], returning=row["total"] - row["new"])
+
+
+@dataclass
+class FillRate:
+    booked_minutes: int  # service lines of records holding time (not classes), by record start
+    scheduled_minutes: int  # the specialists' work intervals on the period's dates
+    rate: Decimal | None  # booked ÷ scheduled, 0.0001 precision
+
+    @classmethod
+    def of(cls, booked, scheduled) -> FillRate:
+        rate = (Decimal(booked) / Decimal(scheduled)).quantize(Decimal("0.0001")) if scheduled else None
+        return cls(booked, scheduled, rate)
+
+
+def fill_rate(companies, period: Period) -> FillRate:
+    """Booked minutes ÷ scheduled minutes. Two queries."""
+    booked = RecordService.objects.filter(
+        _in_period(companies, period, "start", prefix="record__"),
+        record__status__in=RecordStatus.HOLDING,
+        record__group_event__isnull=True,
+    ).aggregate(m=Coalesce(Sum("duration"), 0))["m"]
+    scheduled = 0
+    ids = [company.pk for company in companies]
+    # Work intervals carry the local date already; their lengths are summed here, a few hundred
+    # rows per branch and month (a fact table takes this over for networks, docs/analytics.md).
+    for start, end in WorkInterval.objects.filter(
+        company_id__in=ids, date__gte=period.first, date__lte=period.last
+    ).values_list("start", "end"):
+        scheduled += _minutes(end) - _minutes(start)
+    return FillRate.of(booked, scheduled)
+
+
+def _minutes(moment: datetime.time) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+@dataclass
+class PeriodFigures:
+    period: Period
+    revenue: Revenue
+    visits: dict[str, int]
+    sources: dict[str, int]
+    clients: Clients
+    fill_rate: FillRate
+
+
+def period_figures(companies, period: Period) -> PeriodFigures:
+    """Every period figure of the overview. Six queries."""
+    return PeriodFigures(
+        period=period,
+        revenue=revenue(companies, period),
+        visits=visits_by_status(companies, period),
+        sources=booking_sources(companies, period),
+        clients=clients(companies, period),
+        fill_rate=fill_rate(companies, period),
+    )
+
+
+@dataclass
+class Comparison:
+    current: PeriodFigures
+    previous: PeriodFigures
+    year_before: PeriodFigures = field(repr=False)
+
+
+def compare(companies, period: Period) -> Comparison:
+    """The period, the one right before it and the same dates a year earlier. 18 queries."""
+    companies = list(companies)
+    return Comparison(
+        current=period_figures(companies, period),
+        previous=period_figures(companies, period.previous()),
+        year_before=period_figures(companies, period.year_before()),
+    )
+
+
+def change(current, before) -> Decimal | None:
+    """The relative change from `before` to `current` (0.25 is +25 %); None when before is 0."""
+    if current is None or before is None or not before:
+        return None
+    return ((Decimal(current) - Decimal(before)) / Decimal(before)).quantize(Decimal("0.0001"))
+
+
+__all__ = [
+    "SOURCES",
+    "STATUS_GROUPS",
+    "Clients",
+    "Comparison",
+    "FillRate",
+    "Period",
+    "PeriodFigures",
+    "Revenue",
+    "Today",
+    "booking_sources",
+    "change",
+    "clients",
+    "compare",
+    "fill_rate",
+    "period_figures",
+    "revenue",
+    "today",
+    "visits_by_status",
+]
