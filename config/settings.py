@@ -213,6 +213,7 @@ STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules/htmx.org/dist"),
     ("vendor/sortablejs", BASE_DIR / "node_modules/sortablejs"),
     ("vendor/event-calendar", BASE_DIR / "node_modules/@event-calendar/build/dist"),
+    ("vendor/chartjs", BASE_DIR / "node_modules/chart.js/dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

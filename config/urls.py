@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("frontdesk.payments.urls")),
     path("", include("frontdesk.prepaid.urls")),
     path("", include("frontdesk.loyalty.urls")),
+    path("", include("frontdesk.analytics.urls")),
     path("", include("frontdesk.api.urls")),
     path("api/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),

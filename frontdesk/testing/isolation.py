@@ -17,6 +17,11 @@ from frontdesk.catalog.models import Position, Resource, Service, ServiceCategor
 # kwarg name -> function(tenant) -> the id of an object of that tenant
 OBJECT_FACTORIES = {}
 
+# Path parameters that name no tenant's object — the same thing for every network (a report of the
+# analytics section): the value the matrix puts in. "Another network's object through one's own
+# branch" does not apply to them; the branch in the URL still must be one's own.
+NOT_OBJECTS = {"report_key": "visits"}
+
 
 def object_factory(kwarg):
     def decorator(fn):

@@ -7,7 +7,12 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from frontdesk.core.models import Event
 from frontdesk.testing.fixtures import client_for
-from frontdesk.testing.isolation import OBJECT_FACTORIES, PREFIXES_WITH_OWN_TESTS, ROUTES_OUTSIDE_BACKOFFICE
+from frontdesk.testing.isolation import (
+    NOT_OBJECTS,
+    OBJECT_FACTORIES,
+    PREFIXES_WITH_OWN_TESTS,
+    ROUTES_OUTSIDE_BACKOFFICE,
+)
 
 PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
@@ -23,6 +28,15 @@ def _walk(patterns, prefix="", namespace=""):
 
 ROUTES = list(_walk(get_resolver().url_patterns))
 BACKOFFICE = [(route, name, view) for route, name, view in ROUTES if "<int:company_id>" in route]
+
+
+def _value(name, tenant):
+    return NOT_OBJECTS[name] if name in NOT_OBJECTS else OBJECT_FACTORIES[name](tenant)
+
+
+def _names_objects(route) -> bool:
+    """The route names some object besides its branch."""
+    return any(m.group("name") not in ("company_id", *NOT_OBJECTS) for m in PARAM.finditer(route))
 
 
 def _fill(route, values):
@@ -53,9 +67,9 @@ def test_every_backoffice_view_checks_permissions(route, name, view):
 def test_other_networks_branch_is_not_found(route, name, view, tenant_a, tenant_b, alice):
     """Alice (owner of A, every right) asks for B's branch and B's objects: 404, nothing changes."""
     names = [m.group("name") for m in PARAM.finditer(route)]
-    missing = [n for n in names if n != "company_id" and n not in OBJECT_FACTORIES]
+    missing = [n for n in names if n != "company_id" and n not in OBJECT_FACTORIES and n not in NOT_OBJECTS]
     assert not missing, f"Teach frontdesk/testing/isolation.py how to make a {missing} for the matrix"
-    values = {n: OBJECT_FACTORIES[n](tenant_b) for n in names if n != "company_id"}
+    values = {n: _value(n, tenant_b) for n in names if n != "company_id"}
     values["company_id"] = tenant_b.company.pk
     url = _fill(route, values)
     client = client_for(alice)
@@ -67,8 +81,8 @@ def test_other_networks_branch_is_not_found(route, name, view, tenant_a, tenant_
 
 @pytest.mark.parametrize(
     "route,name,view",
-    [r for r in BACKOFFICE if len(PARAM.findall(r[0])) > 1],
-    ids=[name or route for route, name, _ in BACKOFFICE if len(PARAM.findall(route)) > 1],
+    [r for r in BACKOFFICE if _names_objects(r[0])],
+    ids=[name or route for route, name, _ in BACKOFFICE if _names_objects(route)],
 )
 def test_other_networks_object_through_own_branch_is_not_found(route, name, view, tenant_a, tenant_b, alice):
     """Alice uses her own branch in the URL but B's object id: still 404, nothing changes."""
@@ -86,7 +100,7 @@ def test_other_networks_object_through_own_branch_is_not_found(route, name, view
 @pytest.mark.parametrize("route,name,view", BACKOFFICE, ids=[name or route for route, name, _ in BACKOFFICE])
 def test_anonymous_visitor_is_sent_to_login(route, name, view, tenant_a, client):
     names = [m.group("name") for m in PARAM.finditer(route)]
-    values = {n: OBJECT_FACTORIES[n](tenant_a) for n in names if n != "company_id"}
+    values = {n: _value(n, tenant_a) for n in names if n != "company_id"}
     values["company_id"] = tenant_a.company.pk
     response = client.get(_fill(route, values))
     assert response.status_code == 302

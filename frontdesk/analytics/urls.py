@@ -1,0 +1,12 @@
+from django.urls import path
+
+from frontdesk.analytics import views
+
+app_name = "analytics"
+
+A = "c/<int:company_id>/analytics/"
+
+urlpatterns = [
+    path(A, views.index, name="index"),
+    path(A + "r/<slug:report_key>/", views.report, name="report"),
+]
