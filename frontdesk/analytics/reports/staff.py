@@ -31,7 +31,8 @@ COLUMNS = [
 def came_by_specialist(filters: base.Filters) -> dict[int, dict]:
     """Per specialist: visits that came (arrived or completed), no-shows, distinct clients who came
     and, of them, those with a completed record with the same specialist before the period (in the
-    earlier record's own branch's local dates). Records by their start's local date. One query."""
+    earlier record's own branch's local dates). Records by their start's local date; a class place
+    is a visit of the trainer's, as YCLIENTS counts it. One query."""
     in_period, returning = Q(pk__in=[]), Q(pk__in=[])
     for zone, ids in _zones(filters.companies).items():
         start, end = _local_bounds(filters.period.first, filters.period.last, zone)
@@ -43,7 +44,7 @@ def came_by_specialist(filters: base.Filters) -> dict[int, dict]:
             start__lt=start,
         )
         returning |= Q(company_id__in=ids) & Q(Exists(earlier))
-    records = Record.objects.filter(in_period, group_event__isnull=True)
+    records = Record.objects.filter(in_period)
     if filters.specialist is not None:
         records = records.filter(specialist_id=filters.specialist.pk)
     came = Q(status__in=CAME)
