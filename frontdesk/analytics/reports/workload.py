@@ -23,7 +23,7 @@ Every function runs a fixed number of queries whatever the data (said in each do
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -156,8 +156,12 @@ def hour_cells(filters, work: list[Shift] | None = None) -> HourCells:
     )
     for company_id, start, duration, count in rows:
         split_by_hour(start, duration, zones[company_id], cells.booked, count)
-    for shift in shifts(filters) if work is None else work:
-        split_by_hour(shift.start, shift.minutes, zones[shift.company_id], cells.scheduled)
+    # Most specialists of a branch work the same hours: each distinct span is split once.
+    spans = Counter(
+        (shift.company_id, shift.start, shift.minutes) for shift in (shifts(filters) if work is None else work)
+    )
+    for (company_id, start, minutes), count in spans.items():
+        split_by_hour(start, minutes, zones[company_id], cells.scheduled, count)
     return cells
 
 
