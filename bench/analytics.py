@@ -7,7 +7,8 @@ alone and of the whole «Overview» page (warm, one process) with their SQL quer
     DATABASE_URL=postgres://… .venv/bin/python bench/analytics.py
 
 Not yet here (docs/analytics.md): payments in the generated network (its revenue is empty), the
-retention, fill-rate heat-map and builder reports, and the 1,000-branch network on PostgreSQL.
+retention and builder reports, and the 1,000-branch network on PostgreSQL. The fill-rate report
+for a month (`fill_rate` below) writes the shifts the generated network lacks.
 """
 
 import argparse
@@ -25,7 +26,9 @@ from django.urls import reverse
 
 from frontdesk.analytics import overview
 from frontdesk.analytics.overview import Period
+from frontdesk.analytics.reports import base, workload
 from frontdesk.core.scopes import scopes_disabled
+from frontdesk.staff.models import Specialist, WorkInterval
 
 
 def timed(fn, runs):
@@ -76,6 +79,57 @@ def main():
             f"{'page: «Overview» of a branch (this month so far)':58} {statistics.median(times):8.1f} "
             f"{percentile(times, 95):8.1f} {queries:8d}"
         )
+    fill_rate(companies, owner, month, args.runs)
+
+
+def ensure_shifts(companies, month: Period):
+    """The generated network has no work schedules: every specialist works 10:00–20:00 on every
+    day of the measured month (written once, kept for the next runs)."""
+    if WorkInterval.objects.filter(company__in=companies, date__gte=month.first, date__lte=month.last).exists():
+        return
+    rows = []
+    for company in companies:
+        for specialist in Specialist.objects.filter(companies=company):
+            day = month.first
+            while day <= month.last:
+                rows.append(
+                    WorkInterval(
+                        chain=company.chain, company=company, specialist=specialist, date=day,
+                        start=datetime.time(10), end=datetime.time(20),
+                    )
+                )  # fmt: skip
+                day += datetime.timedelta(days=1)
+    WorkInterval.objects.bulk_create(rows, batch_size=2000)
+
+
+def fill_rate(companies, owner, month: Period, runs: int):
+    """The fill-rate report for a month (issue 14: the heat map ≤ 300 ms): the weekday × hour
+    cells alone, the whole report's figures, and the whole page of a branch and of the network."""
+    with scopes_disabled():
+        ensure_shifts(companies, month)
+        chain = companies[0].chain
+        for title, scope in (("a branch", companies[:1]), ("the network", companies)):
+            filters = base.Filters(companies=tuple(scope), period=month, chain=chain)
+            for what, fn in (
+                ("heat map cells", lambda f=filters: workload.hour_cells(f)),
+                ("the whole report", lambda f=filters: base.get("fill-rate")().build(f)),
+            ):
+                times, queries = timed(fn, runs)
+                label = f"fill rate, {what}, {title}"
+                print(f"{label:58} {statistics.median(times):8.1f} {percentile(times, 95):8.1f} {queries:8d}")
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(ALLOWED_HOSTS=["*"], STORAGES=storages):
+        browser = Browser()
+        browser.force_login(owner, backend="frontdesk.accounts.backends.EmailOrPhoneBackend")
+        path = reverse("analytics:report", kwargs={"company_id": companies[0].pk, "report_key": "fill-rate"})
+        dates = {"first": month.first.isoformat(), "last": month.last.isoformat()}
+        for title, params in (("a branch", dates), ("the network", {**dates, "scope": "network"})):
+            times, queries = measure(browser, path, params, runs=runs)
+            label = f"page: fill rate for a month, {title}"
+            print(f"{label:58} {statistics.median(times):8.1f} {percentile(times, 95):8.1f} {queries:8d}")
 
 
 if __name__ == "__main__":
