@@ -187,10 +187,9 @@ class Clients:
     returning: int  # came in the period, and had come before it
 
 
-def clients(companies, period: Period) -> Clients:
-    """Clients who came (a completed record) in the period, new or returning. A client's first
-    visit is the network's (cards are network-wide): `ClientStats.first_visit`, kept by the
-    record events. One query."""
+def _came_and_new(companies, period: Period) -> tuple[Q, Q]:
+    """Records of the period (by local date) and, of them, those of clients whose first visit in
+    the network is in the period: the conditions `clients` counts distinct clients with."""
     came = Q(pk__in=[])
     new = Q(pk__in=[])
     for zone, ids in _zones(companies).items():
@@ -198,6 +197,14 @@ def clients(companies, period: Period) -> Clients:
         here = Q(company_id__in=ids, start__gte=start, start__lt=end)
         came |= here
         new |= here & Q(client__stats__first_visit__gte=start)
+    return came, new
+
+
+def clients(companies, period: Period) -> Clients:
+    """Clients who came (a completed record) in the period, new or returning. A client's first
+    visit is the network's (cards are network-wide): `ClientStats.first_visit`, kept by the
+    record events. One query."""
+    came, new = _came_and_new(companies, period)
     row = Record.objects.filter(came, status=RecordStatus.COMPLETED, client__isnull=False).aggregate(
         total=Count("client_id", distinct=True), new=Count("client_id", distinct=True, filter=new)
     )
@@ -329,13 +336,7 @@ def booking_sources_by_branch(companies, period: Period) -> dict[int, dict[str, 
 def clients_by_branch(companies, period: Period) -> dict[int, Clients]:
     """`clients` per branch: who came to that branch, new when their first visit in the network
     is in the period. One query."""
-    came = Q(pk__in=[])
-    new = Q(pk__in=[])
-    for zone, ids in _zones(companies).items():
-        start, end = _local_bounds(period.first, period.last, zone)
-        here = Q(company_id__in=ids, start__gte=start, start__lt=end)
-        came |= here
-        new |= here & Q(client__stats__first_visit__gte=start)
+    came, new = _came_and_new(companies, period)
     out = {company.pk: Clients(0, 0) for company in companies}
     for row in (
         Record.objects.filter(came, status=RecordStatus.COMPLETED, client__isnull=False)

@@ -106,6 +106,18 @@ def _create(salon, row) -> Record:
     return record
 
 
+def _set_zones(branches, zones):
+    for company, zone in zip(branches, zones, strict=True):
+        company.timezone = zone
+        company.save(update_fields=["timezone"])
+
+
+def _period(first, length) -> Period:
+    return Period(
+        FIRST_DAY + datetime.timedelta(days=first), FIRST_DAY + datetime.timedelta(days=min(first + length, DAYS) - 1)
+    )
+
+
 def _in(record, period) -> bool:
     return period.first <= record.start.astimezone(ZoneInfo(record.company.timezone)).date() <= period.last
 
@@ -144,14 +156,9 @@ def _keyed(table) -> dict:
 def test_sources_and_cancellations_equal_a_recomputation(salon, zones, rows, first, length):
     branches = salon[0]
     with transaction.atomic():
-        for company, zone in zip(branches, zones, strict=True):
-            company.timezone = zone
-            company.save(update_fields=["timezone"])
+        _set_zones(branches, zones)
         records = [_create(salon, row) for row in rows]
-        period = Period(
-            FIRST_DAY + datetime.timedelta(days=first),
-            FIRST_DAY + datetime.timedelta(days=min(first + length, DAYS) - 1),
-        )
+        period = _period(first, length)
         for companies in ([branches[0]], branches):
             filters = Filters(companies=tuple(companies), period=period, chain=branches[0].chain)
             seen = [r for r in records if r.company in companies and _in(r, period)]
@@ -208,16 +215,11 @@ def test_sources_and_cancellations_equal_a_recomputation(salon, zones, rows, fir
 def test_every_branchs_figures_in_one_pass_equal_its_own_overview(network, zones, ops, first, length):  # noqa: F811
     branches = network[0]
     with transaction.atomic():
-        for company, zone in zip(branches, zones, strict=True):
-            company.timezone = zone
-            company.save(update_fields=["timezone"])
+        _set_zones(branches, zones)
         records = []
         for op in ops:
             _apply(op, network, records)
-        period = Period(
-            FIRST_DAY + datetime.timedelta(days=first),
-            FIRST_DAY + datetime.timedelta(days=min(first + length, DAYS) - 1),
-        )
+        period = _period(first, length)
         by_branch = overview.period_figures_by_branch(branches, period)
         for company in branches:
             assert by_branch[company.pk] == overview.period_figures([company], period)
