@@ -4,9 +4,9 @@ no script), and the same table as an Excel file (?format=xlsx).
 
 Only for members who see every branch (an owner, or a member of all branches); others get 403.
 Queries: the branches, six for all the branches together (`overview.period_figures_by_branch`)
-and six for the network's line (`overview.period_figures`) — the same for 2 branches or 200.
-The network's clients are not the sum of the branches' (a client who came to two branches is one
-client of the network), which is why its line is read, not added up."""
+and one for the network's clients (`overview.network_figures` adds up the rest) — the same for 2
+branches or 200. The network's clients are not the sum of the branches' (a client who came to
+two branches is one client of the network), which is why they are read, not added up."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def comparison(companies, period, sort: str = "") -> Table:
     largest first; none given or unknown: by name), the network's line as totals."""
     companies = list(companies)
     by_branch = overview.period_figures_by_branch(companies, period)
-    network = overview.period_figures(companies, period)
+    network = overview.network_figures(companies, period, by_branch)
     rows = [[company.name, *[read(by_branch[company.pk]) for _column, read in FIGURES]] for company in companies]
     keys = [company.pk for company in companies]
     order = _order(rows, sort)

@@ -392,6 +392,31 @@ def period_figures_by_branch(companies, period: Period) -> dict[int, PeriodFigur
     }
 
 
+def network_figures(companies, period: Period, by_branch: dict[int, PeriodFigures]) -> PeriodFigures:
+    """`period_figures` of all `companies` together from `by_branch` (theirs, from
+    `period_figures_by_branch`): money, checks (a sale belongs to one branch), visits, sources
+    and minutes add up; clients do not (one client may come to two branches) and are read —
+    one query."""
+    parts = [by_branch[company.pk] for company in companies]
+    money = sum((f.revenue.revenue for f in parts), ZERO)
+    checks = sum(f.revenue.checks for f in parts)
+
+    def added(name):
+        keys = getattr(parts[0], name) if parts else {}
+        return {key: sum(getattr(f, name)[key] for f in parts) for key in keys}
+
+    return PeriodFigures(
+        period=period,
+        revenue=Revenue.of(money, checks),
+        visits=added("visits") if parts else dict.fromkeys(STATUS_GROUPS, 0),
+        sources=added("sources") if parts else dict.fromkeys(SOURCES, 0),
+        clients=clients(companies, period),
+        fill_rate=FillRate.of(
+            sum(f.fill_rate.booked_minutes for f in parts), sum(f.fill_rate.scheduled_minutes for f in parts)
+        ),
+    )
+
+
 def change(current, before) -> Decimal | None:
     """The relative change from `before` to `current` (0.25 is +25 %); None when before is 0."""
     if current is None or before is None or not before:

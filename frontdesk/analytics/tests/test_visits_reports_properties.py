@@ -212,7 +212,9 @@ def test_sources_and_cancellations_equal_a_recomputation(salon, zones, rows, fir
     first=st.integers(0, DAYS - 1),
     length=st.integers(1, DAYS),
 )
-def test_every_branchs_figures_in_one_pass_equal_its_own_overview(network, zones, ops, first, length):  # noqa: F811
+def test_every_branchs_figures_in_one_pass_and_the_networks_sum_equal_their_own_overview(
+    network, zones, ops, first, length
+):  # noqa: F811
     branches = network[0]
     with transaction.atomic():
         _set_zones(branches, zones)
@@ -223,4 +225,5 @@ def test_every_branchs_figures_in_one_pass_equal_its_own_overview(network, zones
         by_branch = overview.period_figures_by_branch(branches, period)
         for company in branches:
             assert by_branch[company.pk] == overview.period_figures([company], period)
+        assert overview.network_figures(branches, period, by_branch) == overview.period_figures(branches, period)
         transaction.set_rollback(True)
