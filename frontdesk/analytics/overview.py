@@ -187,10 +187,9 @@ class Clients:
     returning: int  # came in the period, and had come before it
 
 
-def clients(companies, period: Period) -> Clients:
-    """Clients who came (a completed record) in the period, new or returning. A client's first
-    visit is the network's (cards are network-wide): `ClientStats.first_visit`, kept by the
-    record events. One query."""
+def _came_and_new(companies, period: Period) -> tuple[Q, Q]:
+    """Records of the period (by local date) and, of them, those of clients whose first visit in
+    the network is in the period: the conditions `clients` counts distinct clients with."""
     came = Q(pk__in=[])
     new = Q(pk__in=[])
     for zone, ids in _zones(companies).items():
@@ -198,6 +197,14 @@ def clients(companies, period: Period) -> Clients:
         here = Q(company_id__in=ids, start__gte=start, start__lt=end)
         came |= here
         new |= here & Q(client__stats__first_visit__gte=start)
+    return came, new
+
+
+def clients(companies, period: Period) -> Clients:
+    """Clients who came (a completed record) in the period, new or returning. A client's first
+    visit is the network's (cards are network-wide): `ClientStats.first_visit`, kept by the
+    record events. One query."""
+    came, new = _came_and_new(companies, period)
     row = Record.objects.filter(came, status=RecordStatus.COMPLETED, client__isnull=False).aggregate(
         total=Count("client_id", distinct=True), new=Count("client_id", distinct=True, filter=new)
     )
@@ -274,6 +281,139 @@ def compare(companies, period: Period) -> Comparison:
         current=period_figures(companies, period),
         previous=period_figures(companies, period.previous()),
         year_before=period_figures(companies, period.year_before()),
+    )
+
+
+# -- per branch (the branch comparison) ---------------------------------------------------------
+# The same figures as above, one value per branch of `companies`, each read in one query grouped
+# by branch (so a network of any size costs the same number of queries). A branch with no rows
+# gets the figures of an empty period. Summing branches gives the network's figures except for
+# clients: a client who came to two branches is one client of the network.
+
+
+def revenue_by_branch(companies, period: Period) -> dict[int, Revenue]:
+    """`revenue` per branch. One query."""
+    out = {company.pk: Revenue.of(ZERO, 0) for company in companies}
+    for row in (
+        _sale_money()
+        .filter(_in_period(companies, period, "occurred_at"))
+        .values("company_id")
+        .annotate(revenue=MoneySum("amount"), checks=Count("sale_id", distinct=True, filter=Q(amount__gt=0)))
+        .order_by()
+    ):
+        out[row["company_id"]] = Revenue.of(row["revenue"], row["checks"])
+    return out
+
+
+def _records_by_branch(companies, period: Period, figures: dict) -> dict[int, dict[str, int]]:
+    out = {company.pk: dict.fromkeys(figures, 0) for company in companies}
+    for row in (
+        Record.objects.filter(_in_period(companies, period, "start"))
+        .values("company_id")
+        .annotate(**figures)
+        .order_by()
+    ):
+        out[row.pop("company_id")] = row
+    return out
+
+
+def visits_by_status_by_branch(companies, period: Period) -> dict[int, dict[str, int]]:
+    """`visits_by_status` per branch. One query."""
+    return _records_by_branch(
+        companies,
+        period,
+        {name: Count("id", filter=Q(status__in=statuses)) for name, statuses in STATUS_GROUPS.items()},
+    )
+
+
+def booking_sources_by_branch(companies, period: Period) -> dict[int, dict[str, int]]:
+    """`booking_sources` per branch. One query."""
+    figures = {source: Count("id", filter=Q(source=source)) for source in RecordSource.values}
+    figures["repeat"] = Count("id", filter=Q(series__isnull=False))
+    return _records_by_branch(companies, period, figures)
+
+
+def clients_by_branch(companies, period: Period) -> dict[int, Clients]:
+    """`clients` per branch: who came to that branch, new when their first visit in the network
+    is in the period. One query."""
+    came, new = _came_and_new(companies, period)
+    out = {company.pk: Clients(0, 0) for company in companies}
+    for row in (
+        Record.objects.filter(came, status=RecordStatus.COMPLETED, client__isnull=False)
+        .values("company_id")
+        .annotate(total=Count("client_id", distinct=True), new=Count("client_id", distinct=True, filter=new))
+        .order_by()
+    ):
+        out[row["company_id"]] = Clients(new=row["new"], returning=row["total"] - row["new"])
+    return out
+
+
+def fill_rate_by_branch(companies, period: Period) -> dict[int, FillRate]:
+    """`fill_rate` per branch. Two queries."""
+    booked = dict.fromkeys((company.pk for company in companies), 0)
+    for row in (
+        RecordService.objects.filter(
+            _in_period(companies, period, "start", prefix="record__"),
+            record__status__in=RecordStatus.HOLDING,
+            record__group_event__isnull=True,
+        )
+        .values("record__company_id")
+        .annotate(m=Coalesce(Sum("duration"), 0))
+        .order_by()
+    ):
+        booked[row["record__company_id"]] = row["m"]
+    scheduled = dict.fromkeys(booked, 0)
+    for company_id, start, end in WorkInterval.objects.filter(
+        company_id__in=list(booked), date__gte=period.first, date__lte=period.last
+    ).values_list("company_id", "start", "end"):
+        scheduled[company_id] += _minutes(end) - _minutes(start)
+    return {pk: FillRate.of(booked[pk], scheduled[pk]) for pk in booked}
+
+
+def period_figures_by_branch(companies, period: Period) -> dict[int, PeriodFigures]:
+    """`period_figures` for each branch of `companies`, by branch id. Six queries, however many
+    branches."""
+    companies = list(companies)
+    money = revenue_by_branch(companies, period)
+    visits = visits_by_status_by_branch(companies, period)
+    sources = booking_sources_by_branch(companies, period)
+    people = clients_by_branch(companies, period)
+    fill = fill_rate_by_branch(companies, period)
+    return {
+        company.pk: PeriodFigures(
+            period=period,
+            revenue=money[company.pk],
+            visits=visits[company.pk],
+            sources=sources[company.pk],
+            clients=people[company.pk],
+            fill_rate=fill[company.pk],
+        )
+        for company in companies
+    }
+
+
+def network_figures(companies, period: Period, by_branch: dict[int, PeriodFigures]) -> PeriodFigures:
+    """`period_figures` of all `companies` together from `by_branch` (theirs, from
+    `period_figures_by_branch`): money, checks (a sale belongs to one branch), visits, sources
+    and minutes add up; clients do not (one client may come to two branches) and are read —
+    one query."""
+    parts = [by_branch[company.pk] for company in companies]
+    money = sum((f.revenue.revenue for f in parts), ZERO)
+    checks = sum(f.revenue.checks for f in parts)
+
+    def added(name):
+        keys = getattr(parts[0], name) if parts else {}
+        return {key: sum(getattr(f, name)[key] for f in parts) for key in keys}
+
+    return PeriodFigures(
+        period=period,
+        revenue=Revenue.of(money, checks),
+        visits=added("visits") if parts else dict.fromkeys(STATUS_GROUPS, 0),
+        sources=added("sources") if parts else dict.fromkeys(SOURCES, 0),
+        clients=clients(companies, period),
+        fill_rate=FillRate.of(
+            sum(f.fill_rate.booked_minutes for f in parts), sum(f.fill_rate.scheduled_minutes for f in parts)
+        ),
     )
 
 

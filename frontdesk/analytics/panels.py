@@ -13,8 +13,10 @@ from django.utils.translation import pgettext_lazy
 
 from frontdesk.accounts.permissions import Section
 from frontdesk.analytics import overview
+from frontdesk.analytics.filters import sees_network
 from frontdesk.analytics.overview import Period
 from frontdesk.scheduling.models import RecordSource
+from frontdesk.tenancy.models import Company
 
 # (label, how to read it from PeriodFigures, how to show it: money, share or count)
 FIGURES = (
@@ -63,6 +65,8 @@ def dashboard_figures(request, **context) -> str:
             "sources": [(RecordSource(value).label, current.sources[value]) for value in RecordSource.values]
             + [(_("Repeat bookings"), current.sources["repeat"])],
             "currency": request.chain.currency_symbol,
+            # The branch comparison, for those who see every branch of a network of several.
+            "compare_branches": sees_network(request) and Company.objects.filter(chain=request.chain).count() > 1,
         },
         request=request,
     )

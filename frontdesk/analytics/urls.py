@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontdesk.analytics import views
+from frontdesk.analytics import branches, views
 
 app_name = "analytics"
 
@@ -9,4 +9,5 @@ A = "c/<int:company_id>/analytics/"
 urlpatterns = [
     path(A, views.index, name="index"),
     path(A + "r/<slug:report_key>/", views.report, name="report"),
+    path(A + "branches/", branches.page, name="branches"),
 ]

@@ -34,7 +34,10 @@ def index(request, company_id):
     return render(
         request,
         "analytics/index.html",
-        {"groups": [(GROUP_LABELS[group], reports) for group, reports in groups.items()]},
+        {
+            "groups": [(GROUP_LABELS[group], reports) for group, reports in groups.items()],
+            "sees_network": report_filters.sees_network(request),
+        },
     )
 
 

@@ -29,6 +29,8 @@ from frontdesk.scheduling.availability import (
 from frontdesk.scheduling.classes import add_participant
 from frontdesk.scheduling.errors import BookingError, SlotTaken
 from frontdesk.scheduling.models import (
+    CancelledBy,
+    CancelReason,
     GroupEvent,
     GroupEventStatus,
     Record,
@@ -265,7 +267,7 @@ def cancel_visit(link: BookingLink) -> list[Record]:
         records = visit_records(visit)
         if not changeable(visit, records):
             raise BookingError("too_late")
-        return [cancel_record(record) for record in records]
+        return [cancel_record(record, reason=CancelReason.CLIENT_ASKED, by=CancelledBy.CLIENT) for record in records]
 
 
 def _move_query(visit, records, day_from, day_to) -> Query:

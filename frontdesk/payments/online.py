@@ -47,7 +47,7 @@ from frontdesk.payments.providers import (
 from frontdesk.payments.receipts import prepayment_receipt
 from frontdesk.payments.signals import prepayment_held, prepayment_paid
 from frontdesk.scheduling.errors import BookingError
-from frontdesk.scheduling.models import Record, RecordService, RecordStatus
+from frontdesk.scheduling.models import CancelledBy, CancelReason, Record, RecordService, RecordStatus
 from frontdesk.scheduling.services import cancel_record
 from frontdesk.tenancy.models import Company
 
@@ -249,7 +249,7 @@ def _release(payment: OnlinePayment, *, reason: str) -> None:
     if payment.required:
         for record in Record.objects.filter(visit=payment.visit, status__in=RecordStatus.UNFINISHED):
             try:
-                cancel_record(record)
+                cancel_record(record, reason=CancelReason.UNPAID, by=CancelledBy.SYSTEM)
             except BookingError:
                 # The client came and was checked out before the hold ran out: the visit stays.
                 continue

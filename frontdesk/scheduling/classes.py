@@ -28,6 +28,8 @@ from frontdesk.core.locking import lock_row, lock_rows
 from frontdesk.scheduling.availability import block_is_free, resource_saturation, to_minute
 from frontdesk.scheduling.locks import queue_bookings
 from frontdesk.scheduling.models import (
+    CancelledBy,
+    CancelReason,
     Frequency,
     GroupEvent,
     GroupEventStatus,
@@ -256,13 +258,14 @@ def _locked_participant(record: Record) -> Record:
     return record
 
 
-def remove_participant(record: Record) -> Record:
-    """Free the client's place (the record stays, cancelled, for the history)."""
+def remove_participant(record: Record, *, reason: str = "", by: str = CancelledBy.SALON) -> Record:
+    """Free the client's place (the record stays, cancelled, for the history, with `reason` and
+    who cancelled: the salon unless told otherwise)."""
     with transaction.atomic():
         record = _locked_participant(record)
         if record.status == RecordStatus.CANCELLED:
             return record
-        record.status = RecordStatus.CANCELLED
+        record.mark_status(RecordStatus.CANCELLED, reason=reason, by=by)
         record.save()
         return record
 
@@ -276,7 +279,7 @@ def mark_attendance(record: Record, status: str) -> Record:
         if record.status == RecordStatus.CANCELLED:
             raise ValidationError(_("This client was removed from the class."))
         if record.status != status:
-            record.status = status
+            record.mark_status(status)
             record.save()
         return record
 
@@ -293,7 +296,7 @@ def cancel_class(event: GroupEvent) -> GroupEvent:
         for record in lock_rows(
             Record.objects.filter(group_event=event).exclude(status=RecordStatus.CANCELLED)
         ).values():
-            record.status = RecordStatus.CANCELLED
+            record.mark_status(RecordStatus.CANCELLED, reason=CancelReason.CLASS_CANCELLED)
             record.save()
         log_action(event, code="group_event.cancelled")
         transaction.on_commit(partial(offer_freed_span, event.company, event.specialist_id, event.start, event.end))

@@ -15,7 +15,7 @@ from django.utils import timezone
 from frontdesk.clients.services import find_or_create_client
 from frontdesk.scheduling.availability import Query, Segment, find_slots
 from frontdesk.scheduling.errors import BookingError
-from frontdesk.scheduling.models import RecordSource, RecordStatus
+from frontdesk.scheduling.models import CancelledBy, CancelReason, Record, RecordSource, RecordStatus
 from frontdesk.scheduling.services import book_visit, set_record_status
 from frontdesk.staff.models import Specialist, SpecialistService, WorkInterval
 from frontdesk.tenancy.demo import register_demo_step
@@ -59,6 +59,37 @@ def _status_for(day: datetime.date, today: datetime.date, rng: random.Random) ->
     if roll < 0.07:
         return [RecordStatus.CANCELLED]
     return [RecordStatus.CONFIRMED] if roll < 0.4 else []
+
+
+# How a salon's cancellations usually split (the journal's reasons), most often the client's.
+DEMO_REASONS = (
+    (CancelReason.CLIENT_ASKED, 60),
+    (CancelReason.RESCHEDULED, 15),
+    (CancelReason.SPECIALIST_ILL, 8),
+    (CancelReason.DUPLICATE, 5),
+    (CancelReason.OTHER, 12),
+)
+
+
+def _why(record, status) -> dict:
+    """A reason for a demo cancellation, and who made it: clients who booked online cancel
+    online. Drawn from the record's own generator, so the demo's other draws stay as they were."""
+    if status != RecordStatus.CANCELLED:
+        return {}
+    reasons, weights = zip(*DEMO_REASONS, strict=True)
+    reason = random.Random(record.pk).choices(reasons, weights)[0]
+    online = record.source in (RecordSource.ONLINE, RecordSource.WIDGET) and reason == CancelReason.CLIENT_ASKED
+    return {"reason": reason, "by": CancelledBy.CLIENT if online else CancelledBy.SALON}
+
+
+def _date_demo_cancellations(company) -> None:
+    """The demo cancels in one run, so every cancellation would be "now"; a real one comes from
+    an hour to three days before the visit. A queryset update: the time of a cancellation is
+    announced by no event and read by the cancellations report alone."""
+    now = timezone.now()
+    for pk, start in Record.objects.filter(company=company, status=RecordStatus.CANCELLED).values_list("pk", "start"):
+        hours = random.Random(pk).choice((1, 3, 6, 20, 30, 50, 72))
+        Record.objects.filter(pk=pk).update(cancelled_at=min(now, start - datetime.timedelta(hours=hours)))
 
 
 def book_demo_records(company, rng: random.Random, clients, today: datetime.date) -> int:
@@ -110,7 +141,7 @@ def book_demo_records(company, rng: random.Random, clients, today: datetime.date
                 for status in _status_for(day, today, rng):
                     for record in records:
                         try:
-                            set_record_status(record, status)
+                            set_record_status(record, status, **_why(record, status))
                         except BookingError:
                             pass
                 booked += len(records)
@@ -127,3 +158,4 @@ def demo_records(demo) -> None:
     for company in companies:
         today = timezone.now().astimezone(ZoneInfo(company.timezone)).date()
         book_demo_records(company, rng, clients, today)
+        _date_demo_cancellations(company)

@@ -14,7 +14,7 @@ from frontdesk.catalog.models import Service
 from frontdesk.clients.models import Client
 from frontdesk.core.forms import PhoneField
 from frontdesk.scheduling.journal import MANUAL_SOURCES, MAX_RANGE_DAYS, Viewer, branch_specialists
-from frontdesk.scheduling.models import Frequency, RecordSource, RecordStatus
+from frontdesk.scheduling.models import CancelReason, Frequency, RecordSource, RecordStatus
 from frontdesk.scheduling.series import FOLLOWING, MAX_OCCURRENCES, ONE
 from frontdesk.staff.models import SpecialistService
 
@@ -198,6 +198,19 @@ class ResizeForm(forms.Form):
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=RecordStatus.choices)
     which = forms.ChoiceField(choices=WHICH_CHOICES, required=False)
+    # Asked when the administrator cancels (a no-show is its own reason).
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[("", "—"), *[(r.value, r.label) for r in CancelReason.CHOSEN]],
+        required=False,
+    )
+    reason_comment = forms.CharField(label=_("Comment"), max_length=500, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == RecordStatus.CANCELLED and not data.get("reason"):
+            self.add_error("reason", _("Choose why the record is cancelled."))
+        return data
 
 
 class PrepaidForm(forms.Form):

@@ -35,7 +35,7 @@ from frontdesk.scheduling.journal_forms import (
     ResizeForm,
     StatusForm,
 )
-from frontdesk.scheduling.models import Record, RecordService, RecordStatus
+from frontdesk.scheduling.models import CancelReason, Record, RecordService, RecordStatus
 from frontdesk.scheduling.series import (
     FOLLOWING,
     SeriesConflict,
@@ -377,6 +377,8 @@ def record_detail(request, company_id, record_id):
             "can_edit": can_edit,
             "comment_form": CommentForm(initial={"comment": record.comment}),
             "status_colour": journal.STATUS_COLOURS.get(record.status),
+            "cancel_reasons": [(reason.value, reason.label) for reason in CancelReason.CHOSEN],
+            "cancelled_at": record.cancelled_at.astimezone(tz) if record.cancelled_at else None,
             "series_label": describe(record.series) if record.series else "",
             # The cash desk takes the payment on its own page (frontdesk.finance).
             "can_check_out": request.membership.can(Section.FINANCE, Level.EDIT),
@@ -482,8 +484,9 @@ def record_status(request, company_id, record_id):
     if status == RecordStatus.COMPLETED:
         return _error(_("A visit is completed at checkout."))
     try:
+        why = {"reason": form.cleaned_data["reason"], "comment": form.cleaned_data["reason_comment"]}
         if status == RecordStatus.CANCELLED and form.cleaned_data["which"] == FOLLOWING and record.series_id:
-            cancelled = cancel_occurrences(record, which=FOLLOWING)
+            cancelled = cancel_occurrences(record, which=FOLLOWING, **why)
             return JsonResponse(
                 {
                     "ok": True,
@@ -495,7 +498,7 @@ def record_status(request, company_id, record_id):
                     % {"count": len(cancelled)},
                 }
             )
-        record = set_record_status(record, status)
+        record = set_record_status(record, status, **why)
     except BookingError as exc:
         return _error(exc.message)
     return JsonResponse({"ok": True, "status": record.status, "message": _("Saved.")})

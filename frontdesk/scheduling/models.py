@@ -7,6 +7,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.catalog.models import Resource, Service
@@ -68,6 +69,36 @@ class RecordSource(models.TextChoices):
     WIDGET = "widget", _("Widget")
     API = "api", _("API")
     PHONE = "phone", _("Phone call")
+
+
+class CancelReason(models.TextChoices):
+    """Why a visit did not take place: what a salon asks when a record is cancelled, set by
+    itself for a no-show, a client's own cancellation and an unpaid prepayment."""
+
+    CLIENT_ASKED = "client_asked", _("The client asked")
+    NO_SHOW = "no_show", _("The client did not come")
+    RESCHEDULED = "rescheduled", _("The salon rescheduled")
+    SPECIALIST_ILL = "specialist_ill", _("The specialist is ill")
+    DUPLICATE = "duplicate", _("Duplicate record")
+    UNPAID = "unpaid", _("Prepayment not made")
+    CLASS_CANCELLED = "class_cancelled", _("The class was cancelled")
+    OTHER = "other", _("Other")
+
+
+# What the administrator may pick in the journal (the rest are set by the product itself).
+CancelReason.CHOSEN = (
+    CancelReason.CLIENT_ASKED,
+    CancelReason.RESCHEDULED,
+    CancelReason.SPECIALIST_ILL,
+    CancelReason.DUPLICATE,
+    CancelReason.OTHER,
+)
+
+
+class CancelledBy(models.TextChoices):
+    CLIENT = "client", _("The client, online")
+    SALON = "salon", _("The salon")
+    SYSTEM = "system", _("Automatically")
 
 
 # As in YCLIENTS: what the administrator booked is green, what the client booked is purple.
@@ -195,6 +226,13 @@ class Record(CompanyScopedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Why a cancelled or no-show record did not take place, who cancelled it and when; empty for
+    # any other status (`mark_status` keeps them in step with the status). Records cancelled
+    # before these fields existed have no reason ("not stated" in the reports).
+    cancel_reason = models.CharField(_("cancellation reason"), max_length=16, choices=CancelReason.choices, blank=True)
+    cancel_comment = models.CharField(_("cancellation comment"), max_length=500, blank=True)
+    cancelled_by = models.CharField(_("cancelled by"), max_length=8, choices=CancelledBy.choices, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -224,6 +262,29 @@ class Record(CompanyScopedModel):
     @property
     def colour(self) -> str:
         return SOURCE_COLOURS.get(self.source, "#64748b")
+
+    def mark_status(
+        self,
+        status: str,
+        *,
+        reason: str = "",
+        comment: str = "",
+        by: str = CancelledBy.SALON,
+        now: datetime.datetime | None = None,
+    ) -> None:
+        """Set the status (not saved) and keep the cancellation fields in step with it: a
+        cancelled record gets the reason given (none: not stated), a no-show always "the client
+        did not come"; both get who and when; any other status clears them (a restored record
+        has not been cancelled). Every path that cancels or marks a no-show goes through here."""
+        self.status = status
+        if status in RecordStatus.LOST:
+            self.cancel_reason = CancelReason.NO_SHOW if status == RecordStatus.NO_SHOW else reason
+            self.cancel_comment = comment.strip()[:500]
+            self.cancelled_by = by
+            self.cancelled_at = now or timezone.now()
+        else:
+            self.cancel_reason = self.cancel_comment = self.cancelled_by = ""
+            self.cancelled_at = None
 
 
 class RecordService(ChainScopedModel):

@@ -195,10 +195,14 @@ def _targets(record: Record, which: str) -> list[Record]:
     )
 
 
-def cancel_occurrences(record: Record, *, which: str = ONE) -> list[Record]:
-    """Cancel one occurrence, or this one and all following ones of its series."""
+def cancel_occurrences(record: Record, *, which: str = ONE, reason: str = "", comment: str = "") -> list[Record]:
+    """Cancel one occurrence, or this one and all following ones of its series, each with the
+    same reason (the salon cancels: the journal)."""
     with transaction.atomic():
-        return [set_record_status(target, RecordStatus.CANCELLED) for target in _targets(record, which)]
+        return [
+            set_record_status(target, RecordStatus.CANCELLED, reason=reason, comment=comment)
+            for target in _targets(record, which)
+        ]
 
 
 def move_occurrences(record: Record, *, start: datetime.datetime, which: str = ONE, specialist=None) -> list[Record]:

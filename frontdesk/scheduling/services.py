@@ -27,6 +27,7 @@ from frontdesk.scheduling.errors import BookingError, SlotTaken
 from frontdesk.scheduling.locks import queue_bookings
 from frontdesk.scheduling.models import (
     MAX_LENGTH,
+    CancelledBy,
     Record,
     RecordService,
     RecordSource,
@@ -366,9 +367,15 @@ def resize_record(record: Record, *, end: datetime.datetime, overbook: bool = Fa
         raise BookingError("outside_work") from None
 
 
-def set_record_status(record: Record, status: str) -> Record:
+def set_record_status(
+    record: Record, status: str, *, reason: str = "", comment: str = "", by: str = CancelledBy.SALON
+) -> Record:
     """Confirm, check in, mark a no-show, cancel, or restore a record. A cancelled record that
-    comes back must find its time still free."""
+    comes back must find its time still free.
+
+    A cancellation keeps `reason` (a CancelReason; empty: not stated), `comment` and who
+    cancelled (`by`, a CancelledBy); a no-show is "the client did not come" whatever is given;
+    a restored record loses them (`Record.mark_status`)."""
     try:
         with transaction.atomic():
             record = _locked(record)
@@ -380,7 +387,7 @@ def set_record_status(record: Record, status: str) -> Record:
                     **{"from": RecordStatus(record.status).label, "to": RecordStatus(status).label},
                 )
             was_holding = record.holds_time
-            record.status = status
+            record.mark_status(status, reason=reason, comment=comment, by=by)
             if (
                 not was_holding
                 and record.holds_time
@@ -410,8 +417,9 @@ def _offer_freed_time_later(record: Record, start, end, specialist_id) -> None:
     transaction.on_commit(lambda: waitlist.offer_freed_time(record, start=start, end=end, specialist_id=specialist_id))
 
 
-def cancel_record(record: Record) -> Record:
-    return set_record_status(record, RecordStatus.CANCELLED)
+def cancel_record(record: Record, *, reason: str = "", comment: str = "", by: str = CancelledBy.SALON) -> Record:
+    """Cancel a record, keeping why and by whom (see `set_record_status`)."""
+    return set_record_status(record, RecordStatus.CANCELLED, reason=reason, comment=comment, by=by)
 
 
 def complete_visit(visit: Visit) -> list[Record]:

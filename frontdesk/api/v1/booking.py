@@ -39,7 +39,7 @@ from frontdesk.core.middleware import client_ip
 from frontdesk.scheduling import engine_sql
 from frontdesk.scheduling.availability import Segment, ServiceUnavailable, check_slot, services_free_at
 from frontdesk.scheduling.errors import BookingError, SlotTaken
-from frontdesk.scheduling.models import Record
+from frontdesk.scheduling.models import CancelledBy, CancelReason, Record
 from frontdesk.scheduling.services import cancel_record, nearest_alternatives, why_not_free
 from frontdesk.staff.models import Specialist, SpecialistService
 
@@ -493,7 +493,7 @@ def user_record_cancel(request, record_id: str, record_hash: str):
     try:
         with transaction.atomic():
             for record in active:
-                cancel_record(record)
+                cancel_record(record, reason=CancelReason.CLIENT_ASKED, by=CancelledBy.CLIENT)
     except BookingError as exc:
         raise booking_error(exc, company.tz) from None
     return ok({}, {"message": "Deleted"})

@@ -46,6 +46,9 @@ def test_the_link_shows_the_booking_and_cancels_it_after_asking(client, salon):
     assert done.status_code == 302 and "cancelled=1" in done["Location"] and "lang=en" in done["Location"]
     record.refresh_from_db()
     assert record.status == RecordStatus.CANCELLED
+    # The owner's cancellations report counts it as the client's own, online.
+    assert (record.cancel_reason, record.cancelled_by) == ("client_asked", "client")
+    assert record.cancelled_at is not None
     assert "The booking is cancelled" in client.get(done["Location"]).text
 
 

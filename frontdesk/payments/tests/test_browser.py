@@ -128,6 +128,7 @@ def test_an_administrator_cancels_a_prepaid_booking_and_refunds_it_from_prepayme
     modal = page.locator("[data-testid=record-modal]")
     modal.wait_for(state="visible")
     modal.get_by_role("button", name="Cancel the record").click()
+    modal.get_by_test_id("record-cancel-confirm").click()  # the reason offered: the client asked
     page.locator("[data-testid=record-status]", has_text="Cancelled").wait_for()
     offer = modal.locator("[data-testid=record-prepayment]")
     offer.wait_for()

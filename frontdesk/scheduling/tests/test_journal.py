@@ -425,7 +425,7 @@ def test_status_actions_confirm_arrive_cancel_and_restore(branch, amy):
     page = client.get(url).content.decode()
     assert "Confirm" in page and "Cancel the record" in page and "+7 916 123-45-67" in page
     for status in (RecordStatus.CONFIRMED, RecordStatus.ARRIVED, RecordStatus.CANCELLED, RecordStatus.BOOKED):
-        response = client.post(url + "status/", {"status": status})
+        response = client.post(url + "status/", {"status": status, "reason": "rescheduled"})
         assert response.status_code == 200, response.content
         branch.first.refresh_from_db()
         assert branch.first.status == status
@@ -436,7 +436,9 @@ def test_status_actions_confirm_arrive_cancel_and_restore(branch, amy):
 
 def test_a_wrong_transition_is_explained(branch, amy):
     client = client_for(amy)
-    client.post(branch.url + f"records/{branch.first.pk}/status/", {"status": RecordStatus.CANCELLED})
+    client.post(
+        branch.url + f"records/{branch.first.pk}/status/", {"status": RecordStatus.CANCELLED, "reason": "other"}
+    )
     response = client.post(branch.url + f"records/{branch.first.pk}/status/", {"status": RecordStatus.ARRIVED})
     assert response.status_code == 400
     assert response.json()["error"] == "A record cannot go from “Cancelled” to “Arrived”."

@@ -199,6 +199,8 @@ def test_cancel_a_record_from_its_details(scene, new_page, live_server):
     modal.wait_for(state="visible")
     assert "+7 916 123-45-67" in modal.inner_text()
     modal.get_by_role("button", name="Cancel the record").click()
+    modal.get_by_test_id("record-cancel-reason").select_option(label="The client asked")
+    modal.get_by_test_id("record-cancel-confirm").click()
     page.locator("[data-testid=record-status]", has_text="Cancelled").wait_for()
     scene.record.refresh_from_db()
     assert scene.record.status == "cancelled"
@@ -223,6 +225,7 @@ def test_another_screen_sees_a_change_made_in_the_journal(scene, new_page, live_
     actor = open_journal(new_page, live_server, scene.user, scene.url, viewport=TALL)
     actor.locator(".ec-event", has_text="Ольга Петрова").first.click()
     actor.locator("[data-testid=record-modal]").get_by_role("button", name="Cancel the record").click()
+    actor.locator("[data-testid=record-cancel-confirm]").click()  # with the reason offered first
     watcher.locator(".ec-event", has_text="Ольга Петрова").wait_for(state="detached", timeout=5000)
 
 

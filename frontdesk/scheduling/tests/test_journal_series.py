@@ -182,7 +182,9 @@ def test_the_record_dialog_says_it_is_part_of_a_series(branch, amy, series):
 
 def test_cancelling_this_and_all_following(branch, amy, series):
     url = branch.url + f"records/{series[1].pk}/status/"
-    response = client_for(amy).post(url, {"status": RecordStatus.CANCELLED, "which": "following"})
+    response = client_for(amy).post(
+        url, {"status": RecordStatus.CANCELLED, "which": "following", "reason": "client_asked"}
+    )
     assert response.status_code == 200, response.content
     assert len(response.json()["records"]) == 3
     statuses = [r.status for r in Record.objects.order_by("start")]
@@ -191,7 +193,12 @@ def test_cancelling_this_and_all_following(branch, amy, series):
 
 def test_cancelling_only_this_one(branch, amy, series):
     url = branch.url + f"records/{series[1].pk}/status/"
-    assert client_for(amy).post(url, {"status": RecordStatus.CANCELLED, "which": "one"}).status_code == 200
+    assert (
+        client_for(amy)
+        .post(url, {"status": RecordStatus.CANCELLED, "which": "one", "reason": "client_asked"})
+        .status_code
+        == 200
+    )
     statuses = [r.status for r in Record.objects.order_by("start")]
     assert statuses == [RecordStatus.BOOKED, RecordStatus.CANCELLED, RecordStatus.BOOKED, RecordStatus.BOOKED]
 

@@ -515,9 +515,9 @@
     box.classList.toggle('d-none', !message);
   }
 
-  async function changeStatus(button, status, which) {
+  async function changeStatus(button, status, why) {
     button.disabled = true;
-    const result = await post(recordUrl(openRecordId, 'status'), {status, which});
+    const result = await post(recordUrl(openRecordId, 'status'), {status, ...why});
     button.disabled = false;
     if (!result.ok) { recordError(errorText(result.data)); return; }
     toast(result.data.message || T.saved);
@@ -527,21 +527,27 @@
 
   recordModalEl.addEventListener('click', async (e) => {
     if (openRecordId === null) return;
-    const confirmBox = recordModalEl.querySelector('[data-series-confirm]');
-    const choice = e.target.closest('[data-series-which]');
-    if (choice && confirmBox) {
-      const which = choice.dataset.seriesWhich;
-      confirmBox.classList.add('d-none');
-      if (which) await changeStatus(choice, 'cancelled', which);
+    // Cancelling asks why first (and, for a record of a series, which ones).
+    const cancelBox = recordModalEl.querySelector('[data-cancel-box]');
+    const choice = e.target.closest('[data-cancel-which]');
+    if (choice && cancelBox) {
+      const which = choice.dataset.cancelWhich;
+      if (!which) { cancelBox.classList.add('d-none'); return; }
+      await changeStatus(choice, 'cancelled', {
+        which,
+        reason: cancelBox.querySelector('[data-cancel-reason]').value,
+        reason_comment: cancelBox.querySelector('[data-cancel-comment]').value,
+      });
       return;
     }
     const button = e.target.closest('[data-record-status]');
     if (!button) return;
-    if (button.dataset.recordStatus === 'cancelled' && confirmBox) {
-      confirmBox.classList.remove('d-none'); // a record of a series: ask which ones first
+    if (button.dataset.recordStatus === 'cancelled' && cancelBox) {
+      cancelBox.classList.remove('d-none');
+      cancelBox.querySelector('[data-cancel-reason]').focus();
       return;
     }
-    await changeStatus(button, button.dataset.recordStatus, null);
+    await changeStatus(button, button.dataset.recordStatus, {});
   });
   // ---- the visit dialog's change of services and specialist ----------------------------------
   // The ticked services in the order of the visit: the record's own first, then as ticked.

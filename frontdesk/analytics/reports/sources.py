@@ -1,0 +1,177 @@
+"""Booking sources and their conversion: records by the source they were booked through
+(administrator, online page, widget, API, phone call) and repeat bookings (records of a series,
+counted besides their own source), split by day, week or month; and what became of them — the
+share that came, did not come, or was cancelled. Online bookings are also split by the channel
+and the UTM tags of the link they came through (`booking.BookingSource`).
+
+Records are counted by the local date they start, cancelled ones included, as the overview counts
+sources (`overview.booking_sources`). The booking page does not count its visitors, so there is
+no "visited → booked" funnel here: the conversion is that of a booking into a visit.
+
+Queries: one per time zone of the branches read (the sources by day) plus one (the channels)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from frontdesk.analytics.overview import STATUS_GROUPS
+from frontdesk.analytics.reports import periods
+from frontdesk.analytics.reports.base import (
+    CATEGORY,
+    CLIENT_CATEGORY,
+    COUNT,
+    SHARE,
+    SPECIALIST,
+    TEXT,
+    Chart,
+    Column,
+    Filters,
+    Report,
+    Result,
+    Series,
+    Table,
+    register,
+)
+from frontdesk.analytics.reports.visits import STATUS_LABELS
+from frontdesk.booking.models import Channel
+from frontdesk.scheduling.models import Record, RecordSource
+
+REPEAT = "repeat"
+FIGURES = ("total", *STATUS_GROUPS)  # records, then each status group
+
+
+def _figures(prefix: str = "", extra: Q | None = None) -> dict:
+    """Count aggregates for FIGURES, `prefix` naming them (distinct: a category filter joins the
+    service lines, one row per line)."""
+    extra = extra or Q()
+    out = {f"{prefix}total": Count("id", distinct=True, filter=extra or None)}
+    for name, statuses in STATUS_GROUPS.items():
+        out[f"{prefix}{name}"] = Count("id", distinct=True, filter=extra & Q(status__in=statuses))
+    return out
+
+
+def conversion_row(label, figures: dict) -> list:
+    """[label, records, came, no-shows, cancelled, to come, came %, no-show %, cancelled %]: the
+    shares are of every record booked (those still to come are in none of them yet)."""
+    total = figures["total"]
+    return [
+        label,
+        total,
+        *[figures[name] for name in STATUS_GROUPS],
+        *[(figures[name] / total if total else None) for name in ("came", "no_show", "cancelled")],
+    ]
+
+
+CONVERSION_COLUMNS = [
+    Column("records", _("Records"), COUNT),
+    *[Column(name, STATUS_LABELS[name], COUNT) for name in STATUS_GROUPS],
+    Column("came_share", _("Came, share"), SHARE),
+    Column("no_show_share", _("No-shows, share"), SHARE),
+    Column("cancelled_share", _("Cancelled, share"), SHARE),
+]
+
+
+@register
+class BookingSources(Report):
+    key = "sources"
+    title = _("Booking sources")
+    description = _(
+        "Records by where they were booked — administrator, online page, widget, API, phone — and repeat "
+        "bookings; what share of each came, did not come or was cancelled."
+    )
+    group = "visits"
+    order = 20
+    filters = frozenset({SPECIALIST, CATEGORY, CLIENT_CATEGORY})
+
+    def build(self, filters: Filters) -> Result:
+        grain = periods.grain_for(filters.period)
+        records = Record.objects.filter(filters.records_q())
+        aggregates = {**_figures(), **_figures(f"{REPEAT}_", Q(series__isnull=False))}
+        by_bucket: dict = {}  # (bucket, source) -> records
+        repeat_by_bucket: dict = {}
+        sums = {source: dict.fromkeys(FIGURES, 0) for source in (*RecordSource.values, REPEAT)}
+        for row in periods.per_local_date(records, filters.companies, filters.period, "start", ("source",), aggregates):
+            day = periods.bucket(row["day"], grain)
+            by_bucket[(day, row["source"])] = by_bucket.get((day, row["source"]), 0) + row["total"]
+            repeat_by_bucket[day] = repeat_by_bucket.get(day, 0) + row[f"{REPEAT}_total"]
+            for name in FIGURES:
+                sums.setdefault(row["source"], dict.fromkeys(FIGURES, 0))[name] += row[name]
+                sums[REPEAT][name] += row[f"{REPEAT}_{name}"]
+
+        days = periods.buckets(filters.period, grain)
+        labels = [periods.bucket_label(day, grain) for day in days]
+        series = [
+            Series(RecordSource(source).label, [by_bucket.get((day, source), 0) for day in days], stack="source")
+            for source in RecordSource.values
+        ]
+        # Repeat bookings are also in their own source: a bar of their own, not on the stack.
+        series.append(Series(_("Repeat bookings"), [repeat_by_bucket.get(day, 0) for day in days], stack=REPEAT))
+
+        rows = [conversion_row(RecordSource(source).label, sums[source]) for source in RecordSource.values]
+        totals = {name: sum(sums[source][name] for source in RecordSource.values) for name in FIGURES}
+        table = Table(
+            [Column("source", _("Source")), *CONVERSION_COLUMNS],
+            rows,
+            totals=conversion_row(_("Total"), totals),
+            title=_("Conversion by source"),
+            keys=list(RecordSource.values),
+        )
+        repeat = Table(
+            [Column("source", _("Source")), *CONVERSION_COLUMNS],
+            [conversion_row(_("Repeat bookings"), sums[REPEAT])],
+            title=_("Repeat bookings"),
+        )
+        return Result(
+            tables=[table, repeat, _channels(filters)],
+            chart=Chart(Chart.BAR, labels, series),
+            notes=[
+                _(
+                    "Records by the day they start, cancelled ones included. Shares are of all the records "
+                    "booked through the source; those still to come are in none of them yet."
+                ),
+                _(
+                    "Repeat bookings are records of a series; they are counted in their own source too. "
+                    "The booking page does not count its visitors, so there is no visits-to-bookings funnel."
+                ),
+            ],
+        )
+
+
+def _channels(filters: Filters) -> Table:
+    """Online bookings by the channel and the UTM tags of the link (one query)."""
+    prefix = "visit__booking_source__"
+    rows = (
+        Record.objects.filter(
+            periods.in_period(filters.companies, filters.period, "start"),
+            filters.records_q(),
+            visit__booking_source__isnull=False,
+        )
+        .values(f"{prefix}channel", f"{prefix}utm_source", f"{prefix}utm_campaign")
+        .annotate(**_figures())
+        .order_by("-total", f"{prefix}channel", f"{prefix}utm_source", f"{prefix}utm_campaign")
+    )
+    out, totals = [], dict.fromkeys(FIGURES, 0)
+    for row in rows:
+        for name in FIGURES:
+            totals[name] += row[name]
+        channel = row[f"{prefix}channel"]
+        out.append(
+            [
+                Channel(channel).label if channel in Channel.values else channel,
+                row[f"{prefix}utm_source"] or "—",
+                row[f"{prefix}utm_campaign"] or "—",
+                *conversion_row("", row)[1:],
+            ]
+        )
+    return Table(
+        [
+            Column("channel", _("Channel")),
+            Column("utm_source", _("UTM source"), TEXT),
+            Column("utm_campaign", _("UTM campaign"), TEXT),
+            *CONVERSION_COLUMNS,
+        ],
+        out,
+        totals=[_("Total"), "", "", *conversion_row("", totals)[1:]] if out else None,
+        title=_("Online bookings by channel and campaign"),
+    )
