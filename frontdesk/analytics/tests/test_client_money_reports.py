@@ -181,3 +181,14 @@ def test_the_client_money_reports_ask_a_fixed_number_of_queries(
         pay(sale, 100, PaymentMethod.CASH, local(company, DAY, 10 + n))
     with django_assert_num_queries(budget):
         report().build(filters)
+
+
+@pytest.mark.parametrize("key", ["revenue", "average-check", "ltv", "promotions", "loyalty"])
+def test_every_money_report_opens_for_the_whole_network_with_nothing_sold(tenant_a, alice, key):
+    page = client_for(alice).get(_url(tenant_a.company, key, scope="network"))
+
+    assert page.status_code == 200
+    assert page.context["result"] is not None
+    assert len(page.context["filters"].companies) == 2
+    workbook = client_for(alice).get(_url(tenant_a.company, key, scope="network", format="xlsx"))
+    assert workbook.status_code == 200
