@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from frontdesk.analytics import sale_money
 from frontdesk.analytics.reports import periods
@@ -135,8 +136,8 @@ def _methods_table(shares, revenue) -> Table:
     return Table(
         [
             Column("method", _("Payment method"), TEXT),
-            Column("taken", _("Paid"), MONEY),
-            Column("refunded", _("Refunded"), MONEY),
+            Column("taken", pgettext_lazy("money column", "Paid"), MONEY),
+            Column("refunded", pgettext_lazy("money column", "Refunded"), MONEY),
             Column("net", _("Revenue"), MONEY),
             Column("share", _("Share"), SHARE),
         ],
