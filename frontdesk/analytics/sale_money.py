@@ -89,6 +89,10 @@ def split_row(before: Decimal, amount: Decimal, weights: list[Decimal]) -> list[
     """The parts of one money row over the lines: the split of the sale's money after the row
     minus the split before it. The parts add up to the row, and the rows of a sale add up to the
     split of its whole money — a sale paid in parts ends split exactly as if paid at once."""
+    if len(weights) == 1:
+        return [amount]
+    if not before:  # the sale's first money (most sales have one row): nothing to subtract
+        return allocate(amount, weights)
     return [
         after - earlier
         for after, earlier in zip(allocate(before + amount, weights), allocate(before, weights), strict=True)
