@@ -16,7 +16,6 @@ import datetime
 import random
 import statistics
 import sys
-import time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -24,10 +23,11 @@ from _setup import django_setup, percentile
 
 django_setup()
 
+from clients import measure  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client as Browser  # noqa: E402
-from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from frontdesk.accounts.models import Membership, User  # noqa: E402
@@ -216,19 +216,6 @@ def _month(chain, company, desk, service, specialists, clients, items, first, pe
     Transaction.objects.bulk_create(money, batch_size=5000)
 
 
-def measure(browser, path, params, runs):
-    browser.get(path, params)
-    times, queries = [], 0
-    for _ in range(runs):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = browser.get(path, params)
-            times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200 and b"report-errors" not in response.content, response.status_code
-        queries = len(captured)
-    return times, queries
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0, help=f"1 = {PER_DAY} sales a branch a day")
@@ -261,7 +248,7 @@ def main():
         print(f"{'request':44} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
         for title, key, params in cases:
             path = reverse("analytics:report", args=[companies[0].pk, key])
-            times, queries = measure(browser, path, params, args.runs)
+            times, queries = measure(browser, path, params, runs=args.runs, warm=1)
             print(f"{title:44} {statistics.median(times):8.1f} {percentile(times, 95):8.1f} {queries:8d}")
 
 

@@ -5,9 +5,21 @@ import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.urls import reverse
+
+from frontdesk.analytics.overview import Period
 from frontdesk.analytics.tests.test_overview import _book
 from frontdesk.finance.models import Account, AccountKind, LineKind, PaymentItem, Sale, SaleLine, Transaction
 from frontdesk.scheduling.models import RecordService, RecordStatus
+
+DAY = datetime.date(2026, 11, 10)
+NOVEMBER = Period(datetime.date(2026, 11, 1), datetime.date(2026, 11, 30))
+
+
+def report_url(company, key, **params):
+    """A report's page for November, with more query parameters."""
+    query = {"first": NOVEMBER.first.isoformat(), "last": NOVEMBER.last.isoformat(), **params}
+    return reverse("analytics:report", args=[company.pk, key]) + "?" + "&".join(f"{k}={v}" for k, v in query.items())
 
 
 def desk(company):

@@ -8,11 +8,10 @@ import pytest
 from django.urls import reverse
 
 from frontdesk.analytics.models import AnalyticsSettings
-from frontdesk.analytics.overview import Period
 from frontdesk.analytics.reports.base import Filters
 from frontdesk.analytics.reports.ltv import Ltv
 from frontdesk.analytics.reports.promotions import Promotions
-from frontdesk.analytics.tests.money_factories import expense, local, make_sale, pay
+from frontdesk.analytics.tests.money_factories import DAY, NOVEMBER, expense, local, make_sale, pay, report_url
 from frontdesk.clients.models import Client, ClientSource
 from frontdesk.finance.models import ItemKind, LineKind, PaymentItem, PaymentMethod, Sale
 from frontdesk.loyalty.models import Card, Programme, ProgrammeKind, Referral
@@ -20,14 +19,6 @@ from frontdesk.scheduling.tests.factories import make_service, make_specialist
 from frontdesk.testing.fixtures import client_for
 
 pytestmark = pytest.mark.django_db
-
-DAY = datetime.date(2026, 11, 10)
-NOVEMBER = Period(datetime.date(2026, 11, 1), datetime.date(2026, 11, 30))
-
-
-def _url(company, key, **params):
-    query = {"first": NOVEMBER.first.isoformat(), "last": NOVEMBER.last.isoformat(), **params}
-    return reverse("analytics:report", args=[company.pk, key]) + "?" + "&".join(f"{k}={v}" for k, v in query.items())
 
 
 @pytest.fixture
@@ -68,7 +59,7 @@ def test_ltv_is_revenue_from_clients_less_advertising_spend_per_paying_client(cl
     expense(company, advertising, 1500, local(company, DAY, 9))
     expense(company, advertising, 9000, local(company, DAY.replace(month=10), 9))  # another month
 
-    page = client_for(alice).get(_url(company, "ltv"))
+    page = client_for(alice).get(report_url(company, "ltv"))
 
     assert page.status_code == 200
     summary, top = page.context["result"].tables
@@ -89,7 +80,7 @@ def test_the_owner_chooses_which_expense_item_is_advertising(clients, alice):
 
     assert saved.status_code == 302
     assert AnalyticsSettings.objects.get(chain=company.chain).advertising_item == flyers
-    summary = browser.get(_url(company, "ltv")).context["result"].tables[0]
+    summary = browser.get(report_url(company, "ltv")).context["result"].tables[0]
     assert summary.rows[0][2] == Decimal("600.00")
     assert summary.rows[0][3] == Decimal("1800.00")
 
@@ -124,7 +115,7 @@ def test_an_administrator_sees_the_item_but_may_not_change_it(clients, amy):
 def test_promotions_show_money_and_new_clients_per_discount(clients, alice):
     company, _olga, _nina, _walk_in, club = clients
 
-    result = client_for(alice).get(_url(company, "promotions")).context["result"]
+    result = client_for(alice).get(report_url(company, "promotions")).context["result"]
 
     promotions = dict(zip(result.tables[0].keys, result.tables[0].rows, strict=True))
     assert promotions[f"loyalty:{club.pk}"] == ["Клуб", 1, Decimal("200.00"), Decimal("2000.00"), 1]
@@ -136,7 +127,7 @@ def test_promotions_show_money_and_new_clients_per_discount(clients, alice):
 def test_promotions_show_who_recommended_whom_and_their_money(clients, alice):
     company, olga = clients[:2]
 
-    recommendations = client_for(alice).get(_url(company, "promotions")).context["result"].tables[1]
+    recommendations = client_for(alice).get(report_url(company, "promotions")).context["result"].tables[1]
 
     assert recommendations.keys == [olga.pk]
     assert recommendations.rows[0] == ["Ольга", 1, 1, Decimal("1000.00")]
@@ -145,7 +136,7 @@ def test_promotions_show_who_recommended_whom_and_their_money(clients, alice):
 def test_promotions_show_new_clients_and_revenue_per_advertising_channel(clients, alice):
     company = clients[0]
 
-    result = client_for(alice).get(_url(company, "promotions")).context["result"]
+    result = client_for(alice).get(report_url(company, "promotions")).context["result"]
 
     sources = dict(zip(result.tables[2].keys, result.tables[2].rows, strict=True))
     assert sources[ClientSource.MAPS][1:] == [0, Decimal("0.00"), 1, Decimal("3000.00")]
@@ -157,7 +148,7 @@ def test_promotions_show_new_clients_and_revenue_per_advertising_channel(clients
 def test_the_loyalty_report_shows_the_loyalty_pages_figures_and_links_to_it(clients, alice):
     company = clients[0]
 
-    page = client_for(alice).get(_url(company, "loyalty"))
+    page = client_for(alice).get(report_url(company, "loyalty"))
 
     rows = {row[1]: row for row in page.context["result"].tables[0].rows}
     assert rows["Newcomers on a recommendation"][2] == 1
@@ -185,10 +176,10 @@ def test_the_client_money_reports_ask_a_fixed_number_of_queries(
 
 @pytest.mark.parametrize("key", ["revenue", "average-check", "ltv", "promotions", "loyalty"])
 def test_every_money_report_opens_for_the_whole_network_with_nothing_sold(tenant_a, alice, key):
-    page = client_for(alice).get(_url(tenant_a.company, key, scope="network"))
+    page = client_for(alice).get(report_url(tenant_a.company, key, scope="network"))
 
     assert page.status_code == 200
     assert page.context["result"] is not None
     assert len(page.context["filters"].companies) == 2
-    workbook = client_for(alice).get(_url(tenant_a.company, key, scope="network", format="xlsx"))
+    workbook = client_for(alice).get(report_url(tenant_a.company, key, scope="network", format="xlsx"))
     assert workbook.status_code == 200

@@ -9,11 +9,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from frontdesk.analytics.overview import Period
 from frontdesk.analytics.reports.average_check import AverageCheck
 from frontdesk.analytics.reports.base import Filters
 from frontdesk.analytics.reports.revenue import Revenue
-from frontdesk.analytics.tests.money_factories import local, make_sale, pay
+from frontdesk.analytics.tests.money_factories import DAY, NOVEMBER, local, make_sale, pay, report_url
 from frontdesk.catalog.models import ServiceCategory
 from frontdesk.clients.models import Client, ClientCategory
 from frontdesk.finance.models import LineKind, MeansPayment, PaymentMethod
@@ -21,14 +20,6 @@ from frontdesk.scheduling.tests.factories import make_service, make_specialist
 from frontdesk.testing.fixtures import client_for
 
 pytestmark = pytest.mark.django_db
-
-DAY = datetime.date(2026, 11, 10)
-NOVEMBER = Period(datetime.date(2026, 11, 1), datetime.date(2026, 11, 30))
-
-
-def _url(company, key, **params):
-    query = {"first": NOVEMBER.first.isoformat(), "last": NOVEMBER.last.isoformat(), **params}
-    return reverse("analytics:report", args=[company.pk, key]) + "?" + "&".join(f"{k}={v}" for k, v in query.items())
 
 
 @pytest.fixture
@@ -68,7 +59,7 @@ def salon(tenant_a):
 def test_revenue_splits_the_money_by_what_was_sold_and_by_method(salon, alice):
     company = salon[0]
 
-    page = client_for(alice).get(_url(company, "revenue"))
+    page = client_for(alice).get(report_url(company, "revenue"))
 
     assert page.status_code == 200
     by_period, by_method = page.context["result"].tables
@@ -89,7 +80,7 @@ def test_revenue_splits_the_money_by_what_was_sold_and_by_method(salon, alice):
 def test_a_refund_lowers_revenue_on_the_day_it_was_made(salon, alice):
     company = salon[0]
 
-    result = client_for(alice).get(_url(company, "revenue")).context["result"]
+    result = client_for(alice).get(report_url(company, "revenue")).context["result"]
 
     rows = {row[0]: row[-1] for row in result.tables[0].rows}
     labels = [row[0] for row in result.tables[0].rows]
@@ -102,7 +93,7 @@ def test_a_payment_by_bonuses_is_not_revenue(salon, alice):
     sale = make_sale(company, [(LineKind.SERVICE, 500)])
     MeansPayment.objects.create(company=company, chain=company.chain, sale=sale, code="bonuses", amount=500)
 
-    page = client_for(alice).get(_url(company, "revenue"))
+    page = client_for(alice).get(report_url(company, "revenue"))
 
     assert page.context["result"].tables[0].totals[-1] == Decimal("10000.00")
     assert "not money" in page.content.decode()
@@ -111,8 +102,8 @@ def test_a_payment_by_bonuses_is_not_revenue(salon, alice):
 def test_the_specialist_filter_keeps_the_money_of_their_own_lines(salon, alice):
     company, anna, boris = salon[:3]
 
-    anna_page = client_for(alice).get(_url(company, "revenue", specialist=anna.pk))
-    boris_page = client_for(alice).get(_url(company, "revenue", specialist=boris.pk))
+    anna_page = client_for(alice).get(report_url(company, "revenue", specialist=anna.pk))
+    boris_page = client_for(alice).get(report_url(company, "revenue", specialist=boris.pk))
 
     assert anna_page.context["result"].tables[0].totals[-1] == Decimal("2000.00")  # not the shampoo
     assert boris_page.context["result"].tables[0].totals[-1] == Decimal("2000.00")
@@ -121,8 +112,8 @@ def test_the_specialist_filter_keeps_the_money_of_their_own_lines(salon, alice):
 def test_the_category_and_client_category_filters(salon, alice):
     company, _anna, _boris, vip, colour = salon
 
-    by_category = client_for(alice).get(_url(company, "revenue", category=colour.pk)).context["result"]
-    by_client = client_for(alice).get(_url(company, "revenue", client_category=vip.pk)).context["result"]
+    by_category = client_for(alice).get(report_url(company, "revenue", category=colour.pk)).context["result"]
+    by_client = client_for(alice).get(report_url(company, "revenue", client_category=vip.pk)).context["result"]
 
     assert by_category.tables[0].totals[-1] == Decimal("2000.00")
     assert by_client.tables[0].totals[-1] == Decimal("3000.00")
@@ -131,7 +122,7 @@ def test_the_category_and_client_category_filters(salon, alice):
 def test_revenue_links_to_the_finance_reports_for_the_same_dates(salon, alice):
     company = salon[0]
 
-    html = client_for(alice).get(_url(company, "revenue")).content.decode()
+    html = client_for(alice).get(report_url(company, "revenue")).content.decode()
 
     methods = reverse("finance:report_methods", args=[company.pk])
     assert f'href="{methods}?first=2026-11-01&amp;last=2026-11-30"' in html
@@ -141,7 +132,7 @@ def test_revenue_links_to_the_finance_reports_for_the_same_dates(salon, alice):
 def test_the_revenue_workbook_holds_both_tables(salon, alice):
     company = salon[0]
 
-    response = client_for(alice).get(_url(company, "revenue", format="xlsx"))
+    response = client_for(alice).get(report_url(company, "revenue", format="xlsx"))
 
     book = load_workbook(io.BytesIO(response.content))
     assert len(book.worksheets) >= 2
@@ -153,7 +144,7 @@ def test_the_revenue_workbook_holds_both_tables(salon, alice):
 def test_the_average_check_per_period_and_specialist(salon, alice):
     company, anna, boris = salon[:3]
 
-    result = client_for(alice).get(_url(company, "average-check")).context["result"]
+    result = client_for(alice).get(report_url(company, "average-check")).context["result"]
 
     by_period, by_specialist = result.tables
     assert by_period.totals[1:] == [3, Decimal("10000.00"), Decimal("3333.33")]
