@@ -30,6 +30,7 @@ def test_the_owner_opens_revenue_sees_the_chart_and_totals_and_downloads_them(al
     expect(page.get_by_test_id("report-related").first).to_have_text("Payments by method →")
     with page.expect_download() as download:
         page.get_by_test_id("report-xlsx").click()
-    book = load_workbook(download.value.path())
+    with open(download.value.path(), "rb") as file:  # the artifact has no .xlsx name for openpyxl
+        book = load_workbook(file)
     assert list(book.worksheets[0].iter_rows(values_only=True))[-1][-1] == 1500
     assert not errors, errors
