@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontdesk.analytics import branches, views
+from frontdesk.analytics import branches, settings_views, views
 
 app_name = "analytics"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path(A, views.index, name="index"),
     path(A + "r/<slug:report_key>/", views.report, name="report"),
     path(A + "branches/", branches.page, name="branches"),
+    path(A + "settings/", settings_views.settings_page, name="settings"),
 ]
