@@ -9,4 +9,6 @@ A = "c/<int:company_id>/analytics/"
 urlpatterns = [
     path(A, views.index, name="index"),
     path(A + "r/<slug:report_key>/", views.report, name="report"),
+    path(A + "overview/today/", views.overview_today, name="overview_today"),
+    path(A + "overview/period/", views.overview_period, name="overview_period"),
 ]
