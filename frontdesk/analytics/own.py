@@ -62,7 +62,7 @@ def total(days: dict[datetime.date, Decimal], period: Period) -> Decimal:
 
 @dataclass
 class NextClient:
-    start: datetime.datetime
+    start: datetime.time  # the branch's wall-clock time
     client: str
     services: list[str]
 
@@ -88,4 +88,8 @@ def next_client(company, specialist_id: int, now: datetime.datetime) -> NextClie
     if record is None:
         return None
     services = list(record.lines.order_by("start", "pk").values_list("service__title", flat=True))
-    return NextClient(start=record.start, client=record.client.name if record.client else "", services=services)
+    return NextClient(
+        start=record.start.astimezone(company.tz).time(),
+        client=record.client.name if record.client else "",
+        services=services,
+    )

@@ -77,7 +77,11 @@ def overview_today(request, company_id):
     context = dashboard.today_only(request)
     if context is None:
         raise PermissionDenied
-    return render(request, "analytics/_overview_today.html", context)
+    response = render(request, "analytics/_overview_today.html", context)
+    seen = request.GET.get("seen", "")
+    if seen and seen != context["fingerprint"]:
+        response["HX-Trigger"] = "overview-changed"
+    return response
 
 
 @any_member

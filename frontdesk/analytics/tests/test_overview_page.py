@@ -323,3 +323,18 @@ def test_a_specialists_overview_has_a_fixed_budget_too(tenant_a, sam, sams_speci
         visit(company, sams_specialist, _at(company, _today(company), 1 + hour), 500, paid=500)
 
     assert _count(browser, period) == empty
+
+
+def test_todays_card_tells_the_page_to_read_the_period_again_once_todays_figures_changed(tenant_a, alice):
+    company = tenant_a.company
+    browser = client_for(alice)
+    first = _today_card(browser, company)
+    seen = first.context["fingerprint"]
+
+    unchanged = _today_card(browser, company, seen=seen)
+    visit(company, make_specialist(company, "Мастер"), _at(company, _today(company), 0, 1), 800, paid=800)
+    changed = _today_card(browser, company, seen=seen)
+
+    assert "HX-Trigger" not in unchanged.headers
+    assert changed.headers["HX-Trigger"] == "overview-changed"
+    assert f'value="{changed.context["fingerprint"]}"' in changed.content.decode()
