@@ -15,11 +15,12 @@ from django.utils import timezone
 from frontdesk.accounts.models import Membership
 from frontdesk.accounts.permissions import Role
 from frontdesk.clients.models import Client
+from frontdesk.clients.tests.factories import make_record
 from frontdesk.finance.checkout import checkout_visit
 from frontdesk.finance.models import PaymentMethod
 from frontdesk.finance.services import Payment
 from frontdesk.finance.tests.factories import make_cash_desk
-from frontdesk.scheduling.models import Record, RecordService, RecordStatus, Visit
+from frontdesk.scheduling.models import RecordStatus
 from frontdesk.scheduling.tests.factories import add_shift, make_service, make_specialist
 from frontdesk.testing.fixtures import add_member, client_for
 
@@ -33,27 +34,10 @@ def _today(company):
 def visit(company, specialist, start, price, status=RecordStatus.BOOKED, client=None, paid=None, discount=0):
     """A one-service visit of `specialist`; checked out (and paid `paid`) when `paid` is given."""
     service = make_service(company, f"Услуга {price}", price=price)
-    common = {"company": company, "chain": company.chain}
-    the_visit = Visit.objects.create(client=client, **common)
-    end = start + datetime.timedelta(minutes=60)
-    record = Record.objects.create(
-        visit=the_visit,
-        client=client,
-        specialist=specialist,
-        start=start,
-        end=end,
-        block_start=start,
-        block_end=end,
-        status=status,
-        overbooked=True,
-        **common,
-    )
-    RecordService.objects.create(
-        chain=company.chain, record=record, service=service, start=start, duration=60, price=Decimal(price)
-    )
+    record = make_record(company, client, specialist, service, start, status=status, price=price)
     if paid is not None:
         checkout_visit(
-            the_visit,
+            record.visit,
             discount=discount,
             payments=[Payment(make_cash_desk(company), PaymentMethod.CASH, Decimal(paid))] if paid else [],
             occurred_at=start,
