@@ -153,8 +153,10 @@ def read_filters(request, kind):
     is not theirs to choose."""
     form, filters = report_filters.read(request)
     if kind == OWN:
+        # The field is not shown to them, so its refusal (a member of one branch) is said here.
+        refused = form.errors.pop("scope", None)
         form.fields.pop("scope", None)
-        if filters is not None and filters.network:
+        if refused or (filters is not None and filters.network):
             filters = None
             form.add_error(None, _("Your overview shows your own work in this branch only."))
     return form, filters

@@ -234,8 +234,9 @@ def test_a_specialist_sees_their_next_client_and_free_time(tenant_a, sam, sams_s
     assert "Вера" in card.content.decode()
 
 
-def test_a_specialist_cannot_ask_for_the_network(tenant_a, sam, sams_specialist):
-    Membership.objects.filter(user=sam).update(all_companies=True)
+@pytest.mark.parametrize("all_branches", [False, True])
+def test_a_specialist_cannot_ask_for_the_network(tenant_a, sam, sams_specialist, all_branches):
+    Membership.objects.filter(user=sam).update(all_companies=all_branches)
 
     page = _period(client_for(sam), tenant_a.company, scope="network")
 
@@ -322,3 +323,19 @@ def test_todays_card_tells_the_page_to_read_the_period_again_once_todays_figures
     assert "HX-Trigger" not in unchanged.headers
     assert changed.headers["HX-Trigger"] == "overview-changed"
     assert f'value="{changed.context["fingerprint"]}"' in changed.content.decode()
+
+
+def test_an_owner_reading_russian_sees_todays_card_in_russian(tenant_a, alice):
+    company = tenant_a.company
+    alice.language = "ru"
+    alice.save(update_fields=["language"])
+    local = timezone.now().astimezone(company.tz)
+    if local.hour >= 21:
+        pytest.skip("the branch's day is nearly over: no room for a shift ahead")
+    add_shift(make_specialist(company, "Мастер"), company, local.date(), f"{local.hour + 1:02d}:00", "23:00")
+
+    html = _today_card(client_for(alice), company).content.decode()
+
+    assert "Свободно в сменах до конца дня" in html
+    assert " ч " in html and "мин" in html
+    assert "Ещё придут" in html
