@@ -25,6 +25,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
 from frontdesk.analytics import overview
+from frontdesk.analytics.free_time import free_time
 from frontdesk.analytics.overview import Period
 from frontdesk.analytics.reports import base, workload
 from frontdesk.core.scopes import scopes_disabled
@@ -62,6 +63,7 @@ def main():
             ("selectors: compare a month, a branch", lambda: overview.compare(companies[:1], month)),
             ("selectors: today, the network", lambda: overview.today(companies, now)),
             ("selectors: compare a month, the network", lambda: overview.compare(companies, month)),
+            ("selectors: free time left today, a branch", lambda: free_time(companies[:1], now)),
         ):
             times, queries = timed(fn, args.runs)
             print(f"{title:58} {statistics.median(times):8.1f} {percentile(times, 95):8.1f} {queries:8d}")
@@ -76,9 +78,20 @@ def main():
         path = reverse("tenancy:dashboard", kwargs={"company_id": companies[0].pk})
         times, queries = measure(browser, path, runs=args.runs)
         print(
-            f"{'page: «Overview» of a branch (this month so far)':58} {statistics.median(times):8.1f} "
+            f"{'page: «Overview» of a branch (landing: today only)':58} {statistics.median(times):8.1f} "
             f"{percentile(times, 95):8.1f} {queries:8d}"
         )
+        # The landing loads the period's figures in a second request (analytics/dashboard.py).
+        dates = f"first={month.first.isoformat()}&last={month.last.isoformat()}"
+        for title, name, query in (
+            ("fragment: today's card, a branch", "analytics:overview_today", ""),
+            ("fragment: today's card, the network", "analytics:overview_today", "scope=network"),
+            ("fragment: the period (a month), a branch", "analytics:overview_period", dates),
+            ("fragment: the period (a month), the network", "analytics:overview_period", f"{dates}&scope=network"),
+        ):
+            url = reverse(name, kwargs={"company_id": companies[0].pk}) + (f"?{query}" if query else "")
+            times, queries = measure(browser, url, runs=args.runs)
+            print(f"{title:58} {statistics.median(times):8.1f} {percentile(times, 95):8.1f} {queries:8d}")
     fill_rate(companies, owner, month, args.runs)
 
 

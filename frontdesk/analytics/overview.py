@@ -130,13 +130,22 @@ class Today:
     revenue: Decimal  # money for sales today so far, net of refunds
 
 
-def today(companies, now: datetime.datetime) -> Today:
-    """Each branch's own today. Two queries."""
-    records = Record.objects.filter(_today(companies, now, "start")).aggregate(
+def _of(specialist_id, prefix: str = "") -> Q:
+    """One specialist's own rows (their «Overview»), or every row when None."""
+    return Q() if specialist_id is None else Q(**{f"{prefix}specialist_id": specialist_id})
+
+
+def today(companies, now: datetime.datetime, specialist_id: int | None = None) -> Today:
+    """Each branch's own today; one specialist's records only when `specialist_id` is given (their
+    revenue is not read: it is the sale lines of `own.revenue`, and `revenue` stays 0). Two
+    queries, one when `specialist_id` is given."""
+    records = Record.objects.filter(_today(companies, now, "start"), _of(specialist_id)).aggregate(
         bookings=Count("id", filter=~Q(status=RecordStatus.CANCELLED)),
         arrived=Count("id", filter=Q(status__in=CAME)),
         to_come=Count("id", filter=Q(status__in=RecordStatus.UPCOMING, start__gt=now)),
     )
+    if specialist_id is not None:
+        return Today(revenue=ZERO, **records)
     revenue = _sale_money().filter(_today(companies, now, "occurred_at")).aggregate(s=MoneySum("amount"))["s"]
     return Today(revenue=to_money(revenue or ZERO), **records)
 
@@ -166,9 +175,10 @@ def revenue(companies, period: Period) -> Revenue:
     return Revenue.of(row["revenue"], row["checks"])
 
 
-def visits_by_status(companies, period: Period) -> dict[str, int]:
-    """Records starting in the period by status group (STATUS_GROUPS). One query."""
-    return Record.objects.filter(_in_period(companies, period, "start")).aggregate(
+def visits_by_status(companies, period: Period, specialist_id: int | None = None) -> dict[str, int]:
+    """Records starting in the period by status group (STATUS_GROUPS); one specialist's only when
+    `specialist_id` is given. One query."""
+    return Record.objects.filter(_in_period(companies, period, "start"), _of(specialist_id)).aggregate(
         **{name: Count("id", filter=Q(status__in=statuses)) for name, statuses in STATUS_GROUPS.items()}
     )
 
@@ -200,14 +210,15 @@ def _came_and_new(companies, period: Period) -> tuple[Q, Q]:
     return came, new
 
 
-def clients(companies, period: Period) -> Clients:
+def clients(companies, period: Period, specialist_id: int | None = None) -> Clients:
     """Clients who came (a completed record) in the period, new or returning. A client's first
     visit is the network's (cards are network-wide): `ClientStats.first_visit`, kept by the
-    record events. One query."""
+    record events. With `specialist_id`: the clients who came to that specialist (new ones are
+    still new to the network, not only to them). One query."""
     came, new = _came_and_new(companies, period)
-    row = Record.objects.filter(came, status=RecordStatus.COMPLETED, client__isnull=False).aggregate(
-        total=Count("client_id", distinct=True), new=Count("client_id", distinct=True, filter=new)
-    )
+    row = Record.objects.filter(
+        came, _of(specialist_id), status=RecordStatus.COMPLETED, client__isnull=False
+    ).aggregate(total=Count("client_id", distinct=True), new=Count("client_id", distinct=True, filter=new))
     return Clients(new=row["new"], returning=row["total"] - row["new"])
 
 
@@ -223,10 +234,12 @@ class FillRate:
         return cls(booked, scheduled, rate)
 
 
-def fill_rate(companies, period: Period) -> FillRate:
-    """Booked minutes ÷ scheduled minutes. Two queries."""
+def fill_rate(companies, period: Period, specialist_id: int | None = None) -> FillRate:
+    """Booked minutes ÷ scheduled minutes; one specialist's records over their own shifts when
+    `specialist_id` is given. Two queries."""
     booked = RecordService.objects.filter(
         _in_period(companies, period, "start", prefix="record__"),
+        _of(specialist_id, "record__"),
         record__status__in=RecordStatus.HOLDING,
         record__group_event__isnull=True,
     ).aggregate(m=Coalesce(Sum("duration"), 0))["m"]
@@ -235,7 +248,7 @@ def fill_rate(companies, period: Period) -> FillRate:
     # Work intervals carry the local date already; their lengths are summed here, a few hundred
     # rows per branch and month (a fact table takes this over for networks, docs/analytics.md).
     for start, end in WorkInterval.objects.filter(
-        company_id__in=ids, date__gte=period.first, date__lte=period.last
+        _of(specialist_id), company_id__in=ids, date__gte=period.first, date__lte=period.last
     ).values_list("start", "end"):
         scheduled += _minutes(end) - _minutes(start)
     return FillRate.of(booked, scheduled)
@@ -274,12 +287,13 @@ class Comparison:
     year_before: PeriodFigures = field(repr=False)
 
 
-def compare(companies, period: Period) -> Comparison:
-    """The period, the one right before it and the same dates a year earlier. 18 queries."""
+def compare(companies, period: Period, previous: Period | None = None) -> Comparison:
+    """The period, the one right before it (or `previous`, e.g. the same days of last month) and
+    the same dates a year earlier. 18 queries."""
     companies = list(companies)
     return Comparison(
         current=period_figures(companies, period),
-        previous=period_figures(companies, period.previous()),
+        previous=period_figures(companies, previous or period.previous()),
         year_before=period_figures(companies, period.year_before()),
     )
 

@@ -11,4 +11,6 @@ urlpatterns = [
     path(A + "r/<slug:report_key>/", views.report, name="report"),
     path(A + "branches/", branches.page, name="branches"),
     path(A + "settings/", settings_views.settings_page, name="settings"),
+    path(A + "overview/today/", views.overview_today, name="overview_today"),
+    path(A + "overview/period/", views.overview_period, name="overview_period"),
 ]

@@ -5,16 +5,17 @@ see every branch (`filters.sees_network`)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.accounts.permissions import Level, Section
+from frontdesk.analytics import dashboard, spreadsheets
 from frontdesk.analytics import filters as report_filters
-from frontdesk.analytics import spreadsheets
 from frontdesk.analytics.reports import base
 from frontdesk.core.spreadsheets import xlsx_response
-from frontdesk.tenancy.permissions import section_required
+from frontdesk.tenancy.permissions import any_member, section_required
 
 GROUP_LABELS = {
     "money": _("Money"),
@@ -70,3 +71,27 @@ def report(request, company_id, report_key):
             "reports": base.all_reports(),
         },
     )
+
+
+@any_member
+def overview_today(request, company_id):
+    """Today's card of the «Overview», asked for again by the page every few seconds and on focus.
+    Who sees what is `dashboard.audience`'s decision; a member with neither gets 403."""
+    context = dashboard.today_only(request)
+    if context is None:
+        raise PermissionDenied
+    response = render(request, "analytics/_overview_today.html", context)
+    seen = request.GET.get("seen", "")
+    if seen and seen != context["fingerprint"]:
+        response["HX-Trigger"] = "overview-changed"
+    return response
+
+
+@any_member
+def overview_period(request, company_id):
+    """The period's figures of the «Overview», loaded once the page is shown (the landing itself
+    runs only today's queries)."""
+    context = dashboard.period_context(request)
+    if context is None:
+        raise PermissionDenied
+    return render(request, "analytics/_overview_period.html", context)

@@ -213,8 +213,12 @@ def test_sources_and_cancellations_equal_a_recomputation(salon, zones, rows, fir
     length=st.integers(1, DAYS),
 )
 def test_every_branchs_figures_in_one_pass_and_the_networks_sum_equal_their_own_overview(
-    network, zones, ops, first, length
-):  # noqa: F811
+    network,  # noqa: F811  (the fixture)
+    zones,
+    ops,
+    first,
+    length,
+):
     branches = network[0]
     with transaction.atomic():
         _set_zones(branches, zones)
