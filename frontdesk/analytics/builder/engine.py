@@ -4,19 +4,18 @@ so the builder's page, the «Overview» panel, the Excel file and the emailed su
 figures.
 
 Queries: one grouped query and one totals query (one query without dimensions), whatever the
-number of branches or time zones: a date dimension is the row's time truncated to the day, week
-or month in its branch's zone (a CASE over the zones when the branches are in several), so a
-distinct count (clients) is exact in every group and in the totals, never a sum of daily counts.
+number of branches or time zones: a date dimension is the day, week or month the row's time falls
+in, in its branch's zone (a CASE over the buckets' bounds per zone), so a distinct count (clients)
+is exact in every group and in the totals, never a sum of daily counts.
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from django.db.models import Case, DateField, Q, When
-from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
+from django.db.models import Case, DateField, Q, Value, When
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -36,8 +35,6 @@ MAX_MEASURES = 4
 MAX_DIMENSIONS = 2
 # A chart with more series than this shows the largest ones and "Other" (the table has them all).
 MAX_SERIES = 10
-
-_TRUNC = {periods.DAY: TruncDate, periods.WEEK: TruncWeek, periods.MONTH: TruncMonth}
 
 
 @dataclass(frozen=True)
@@ -175,24 +172,22 @@ def _zeros(measures):
 
 
 def _local_date(dataset: Dataset, filters: Filters, grain: str):
-    """The row's local date truncated to the grain, in its branch's time zone."""
-    trunc = _TRUNC[grain]
+    """The first date of the row's day, week or month in its branch's time zone, as a CASE over
+    the buckets' UTC bounds (computed here with the zone's rules, summer time included): plain
+    comparisons the index already serves, where a per-row time-zone conversion would cost a
+    function call per row on SQLite (ten times slower on the benchmark)."""
     path = f"{dataset.company_prefix or ''}{dataset.time_field}"
-    if dataset.company_prefix is None:
-        return trunc(path, tzinfo=ZoneInfo(filters.companies[0].timezone), output_field=DateField())
-    zones = _zones(filters.companies)
-    if len(zones) == 1:
-        return trunc(path, tzinfo=ZoneInfo(next(iter(zones))), output_field=DateField())
-    return Case(
-        *[
-            When(
-                Q(**{f"{dataset.company_prefix}company_id__in": ids}),
-                then=trunc(path, tzinfo=ZoneInfo(zone), output_field=DateField()),
-            )
-            for zone, ids in zones.items()
-        ],
-        output_field=DateField(),
-    )
+    network_wide = dataset.company_prefix is None
+    zones = {filters.companies[0].timezone: None} if network_wide else _zones(filters.companies)
+    days = periods.buckets(filters.period, grain)
+    ends = [*days[1:], filters.period.last + datetime.timedelta(days=1)]
+    whens = []
+    for zone, ids in zones.items():
+        branch = Q(**{f"{dataset.company_prefix}company_id__in": ids}) if len(zones) > 1 else Q()
+        for day, end in zip(days, ends, strict=True):
+            start, stop = _local_bounds(max(day, filters.period.first), end - datetime.timedelta(days=1), zone)
+            whens.append(When(branch & Q(**{f"{path}__gte": start, f"{path}__lt": stop}), then=Value(day)))
+    return Case(*whens, output_field=DateField())
 
 
 def _key(dimension: Dimension, index: int, row):

@@ -58,7 +58,7 @@ class ReportForm(FiltersForm):
         self.dataset = dataset
         self.fields["first"].required = self.fields["last"].required = False
         self.fields["measures"].choices = [(m.key, m.label) for m in dataset.measures]
-        groupings = [("", _("—"))] + [(d.key, d.label) for d in dataset.all_dimensions]
+        groupings = [("", "—")] + [(d.key, d.label) for d in dataset.all_dimensions]
         self.fields["dimension1"].widget.choices = groupings
         self.fields["dimension2"].widget.choices = groupings
 

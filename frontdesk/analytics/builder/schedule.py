@@ -171,7 +171,10 @@ def overview_result(company, period: Period, currency) -> tuple[Result, list[str
         rows.append([str(label), *[_plain(v, kind) for v in values], None if change is None else Decimal(change)])
         shown = [figure(v, SHARE if kind == "share" else MONEY if kind == "money" else COUNT, currency) for v in values]
         trend = "" if change is None else f", {'+' if change > 0 else ''}{figure(change, SHARE)}"
-        lines.append(f"{label}: {shown[0]} ({_('before')}: {shown[1]}{trend})")
+        lines.append(
+            _("%(figure)s: %(value)s (the period before: %(before)s%(change)s)")
+            % {"figure": label, "value": shown[0], "before": shown[1], "change": trend}
+        )
     columns = [
         Column("figure", _("Figure")),
         Column("current", _("This period"), COUNT),
