@@ -8,10 +8,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from frontdesk.accounts.permissions import Level, Role, Section
 from frontdesk.analytics.builder.forms import SubscriptionForm
@@ -89,12 +89,13 @@ def subscription_edit(request, company_id, subscription_id):
     return render(request, "analytics/builder/subscription_form.html", {"form": form, "subscription": subscription})
 
 
-@require_POST
 @section_required(Section.ANALYTICS, Level.EDIT)
 def subscription_delete(request, company_id, subscription_id):
     subscription = get_object_or_404(_subscriptions(request), pk=subscription_id)
     if not _may_change(request, subscription):
         raise PermissionDenied
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     subscription.delete()
     messages.success(request, _("The report is no longer sent by email."))
     return redirect("analytics:subscriptions", request.company.pk)

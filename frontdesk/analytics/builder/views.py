@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from frontdesk.accounts.permissions import Level, Role, Section
 from frontdesk.analytics import spreadsheets
@@ -165,20 +164,22 @@ def report_edit(request, company_id, saved_report_id):
     return _form_page(request, _changeable(request, saved_report_id))
 
 
-@require_POST
 @section_required(Section.ANALYTICS, Level.EDIT)
 def report_delete(request, company_id, saved_report_id):
     report = _changeable(request, saved_report_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     name = report.name
     report.delete()
     messages.success(request, _("The report “%(name)s” is deleted.") % {"name": name})
     return redirect("analytics:builder", request.company.pk)
 
 
-@require_POST
 @section_required(Section.ANALYTICS, Level.EDIT)
 def report_pin(request, company_id, saved_report_id):
     report = _changeable(request, saved_report_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     report.pinned = request.POST.get("pinned") == "1"
     report.save(update_fields=["pinned", "updated_at"])
     if report.pinned:
