@@ -10,8 +10,11 @@ class AnalyticsConfig(AppConfig):
     def ready(self):
         from frontdesk.accounts.permissions import Section
         from frontdesk.analytics import panels, reports
+        from frontdesk.analytics.builder import (
+            demo,  # noqa: F401  (registers the demo step)
+            schedule,
+        )
         from frontdesk.analytics.builder import panels as builder_panels
-        from frontdesk.analytics.builder import schedule
         from frontdesk.core.navigation import NavItem, register
         from frontdesk.core.panels import register_panel
         from frontdesk.core.periodic import register_hourly

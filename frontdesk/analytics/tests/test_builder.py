@@ -222,3 +222,19 @@ def test_a_report_runs_in_two_queries_whatever_the_zones(tenant_a, django_assert
         result = engine.run(spec, filters)
 
     assert result.tables[0].totals[2] == Decimal("1000.00")
+
+
+def test_the_demo_owner_finds_revenue_by_specialist_pinned_with_figures(db):
+    from frontdesk.tenancy.demo import create_demo
+
+    demo = create_demo()
+    company = demo.companies[0]
+
+    page = client_for(demo.owner).get(reverse("tenancy:dashboard", args=[company.pk]))
+
+    html = page.content.decode()
+    assert "Выручка по мастерам по месяцам" in html
+    assert 'data-testid="pinned-chart"' in html
+    report = SavedReport.objects.get(chain=demo.chain, pinned=True)
+    shown = client_for(demo.owner).get(reverse("analytics:builder_report", args=[company.pk, report.pk]))
+    assert shown.context["result"].tables[0].totals[-1] > 0
