@@ -7,8 +7,8 @@ alone and of the whole «Overview» page (warm, one process) with their SQL quer
     DATABASE_URL=postgres://… .venv/bin/python bench/analytics.py
 
 Not yet here (docs/analytics.md): payments in the generated network (its revenue is empty), the
-retention and builder reports, and the 1,000-branch network on PostgreSQL. The fill-rate report
-for a month (`fill_rate` below) writes the shifts the generated network lacks.
+retention report and the 1,000-branch network on PostgreSQL. The fill-rate report for a month
+(`fill_rate` below) writes the shifts the generated network lacks.
 """
 
 import argparse
@@ -25,9 +25,12 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
 from frontdesk.analytics import overview
+from frontdesk.analytics.builder import engine
+from frontdesk.analytics.builder.models import SavedReport
 from frontdesk.analytics.free_time import free_time
 from frontdesk.analytics.overview import Period
 from frontdesk.analytics.reports import base, workload
+from frontdesk.analytics.reports.base import Filters
 from frontdesk.core.scopes import scopes_disabled
 from frontdesk.staff.models import Specialist, WorkInterval
 
@@ -67,6 +70,33 @@ def main():
         ):
             times, queries = timed(fn, args.runs)
             print(f"{title:58} {statistics.median(times):8.1f} {percentile(times, 95):8.1f} {queries:8d}")
+        # The builder (issue 14): revenue by specialist × month for a year, as a saved report
+        # would run it. The generated network has no sales yet, so "revenue" is read from the
+        # records' service lines (the visits dataset's value of services); the sale-lines dataset
+        # runs the same shape of query over SaleLine once the benchmark generates checkouts.
+        year = Period(day.replace(day=1).replace(year=day.year - 1), day)
+        for title, dataset, figure in (
+            ("builder: value by specialist × month, a year, a branch", "visits", "value"),
+            ("builder: sold for by specialist × month, a year, a branch", "sale_lines", "amount"),
+        ):
+            spec = engine.Spec(dataset, (figure,), ("month", "specialist"), engine.BAR)
+            filters = Filters(companies=tuple(companies[:1]), period=year, chain=chain)
+            times, queries = timed(lambda spec=spec, filters=filters: engine.run(spec, filters), args.runs)
+            print(f"{title:58} {statistics.median(times):8.1f} {percentile(times, 95):8.1f} {queries:8d}")
+        saved = SavedReport.unscoped.filter(chain=chain, name="bench: revenue by specialist").first()
+        if saved is None:
+            saved = SavedReport.unscoped.create(
+                chain=chain,
+                company=companies[0],
+                author=owner,
+                name="bench: revenue by specialist",
+                dataset="visits",
+                measures=["value"],
+                dimensions=["month", "specialist"],
+                chart=engine.BAR,
+            )
+        saved.preset, saved.first, saved.last = "", year.first, year.last
+        saved.save()
     storages = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -92,6 +122,12 @@ def main():
             url = reverse(name, kwargs={"company_id": companies[0].pk}) + (f"?{query}" if query else "")
             times, queries = measure(browser, url, runs=args.runs)
             print(f"{title:58} {statistics.median(times):8.1f} {percentile(times, 95):8.1f} {queries:8d}")
+        path = reverse("analytics:builder_report", kwargs={"company_id": companies[0].pk, "saved_report_id": saved.pk})
+        times, queries = measure(browser, path, runs=args.runs)
+        print(
+            f"{'page: builder report, value by specialist × month, a year':58} {statistics.median(times):8.1f} "
+            f"{percentile(times, 95):8.1f} {queries:8d}"
+        )
     fill_rate(companies, owner, month, args.runs)
 
 

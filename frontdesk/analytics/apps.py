@@ -10,9 +10,17 @@ class AnalyticsConfig(AppConfig):
     def ready(self):
         from frontdesk.accounts.permissions import Section
         from frontdesk.analytics import panels, reports
+        from frontdesk.analytics.builder import (
+            demo,  # noqa: F401  (registers the demo step)
+            schedule,
+        )
+        from frontdesk.analytics.builder import panels as builder_panels
         from frontdesk.core.navigation import NavItem, register
         from frontdesk.core.panels import register_panel
+        from frontdesk.core.periodic import register_hourly
 
         register_panel("tenancy.dashboard", "analytics", panels.dashboard_figures)
+        register_panel("tenancy.dashboard", "analytics_pinned", builder_panels.pinned_reports)
+        register_hourly("analytics.scheduled_reports", schedule.send_due_reports)
         register(NavItem("analytics", _("Analytics"), "graph-up", "analytics:index", Section.ANALYTICS, order=35))
         reports.load_all()

@@ -1,9 +1,14 @@
-"""The analytics app's own rows: the network's analytics settings. It changes no other app's rows."""
+"""The analytics app's own rows: the network's analytics settings here; the builder's saved reports
+and subscriptions live in `builder/models.py` (imported here so Django finds them). It changes no
+other app's rows."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from frontdesk.analytics.builder.models import ReportSubscription, SavedReport
 from frontdesk.core.models import ChainScopedModel
+
+__all__ = ["AnalyticsSettings", "ReportSubscription", "SavedReport"]
 
 
 class AnalyticsSettings(ChainScopedModel):

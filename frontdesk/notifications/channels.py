@@ -55,7 +55,8 @@ class EmailChannel:
     def __init__(self, config: ChannelSettings):
         self.from_email = config.email_from or django_settings.DEFAULT_FROM_EMAIL
 
-    def send(self, *, to: str, subject: str, body: str, key: str) -> Delivery:
+    def send(self, *, to: str, subject: str, body: str, key: str, attachments=()) -> Delivery:
+        """`attachments`: (filename, bytes, content type) triples."""
         message_id = f"<{key}@frontdesk>"
         letter = EmailMessage(
             subject=subject.replace("\n", " ").strip() or "—",
@@ -65,6 +66,7 @@ class EmailChannel:
             headers={"Message-ID": message_id},
             # The server's EMAIL_BACKEND (SMTP in production) with its EMAIL_TIMEOUT.
             connection=get_connection(fail_silently=False),
+            attachments=list(attachments),
         )
         try:
             letter.send()

@@ -54,6 +54,7 @@ class MessageEvent(models.TextChoices):
     MAILING = "mailing", _("Mass mailing")
     NOTICE = "notice", _("Service notice about a booking")
     TEST = "test", _("Test message")
+    REPORT = "report", _("Scheduled report (to the staff)")
 
 
 # The events a template exists for (a test message and a mailing carry their own text).
@@ -100,6 +101,10 @@ VISIT_EVENTS = frozenset(
         MessageEvent.STAFF_BOOKED,
     }
 )
+# Events whose subject and text are written with the message (no template): a test, a report
+# emailed to the staff. They go out as written, at once (no quiet hours, not gated by the
+# branch's channel switches, which are about messages to clients).
+CARRIED_TEXT_EVENTS = frozenset({MessageEvent.TEST, MessageEvent.REPORT})
 EVENT_LENGTH = 32
 
 
@@ -362,6 +367,28 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.get_event_display()} → {self.recipient}"
+
+
+class MessageAttachment(models.Model):
+    """A file a letter carries (a report's workbook): written with its message, attached by the
+    email channel when the letter is sent. Other channels carry no files."""
+
+    CHAIN_FIELD = "chain_id"
+
+    chain = models.ForeignKey("tenancy.Chain", on_delete=models.CASCADE, related_name="+")
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=150)
+    content_type = models.CharField(max_length=100)
+    content = models.BinaryField()
+
+    objects = ScopedManager()
+    unscoped = models.Manager()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.filename
 
 
 class OptOut(models.Model):

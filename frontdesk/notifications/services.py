@@ -10,7 +10,16 @@ from django.utils.translation import gettext as _
 
 from frontdesk.core.audit import log_action
 from frontdesk.core.phones import normalize_phone
-from frontdesk.notifications.models import ChannelKind, ChannelSettings, Message, MessageEvent, MessageTemplate, OptOut
+from frontdesk.notifications.models import (
+    ChannelKind,
+    ChannelSettings,
+    Message,
+    MessageAttachment,
+    MessageEvent,
+    MessageTemplate,
+    OptOut,
+)
+from frontdesk.notifications.outbox import settings_for, wake_worker
 from frontdesk.notifications.templating import default_text, render_text, sample_variables
 from frontdesk.notifications.worker import send_now
 
@@ -57,6 +66,41 @@ def send_test(*, company, channel: str, recipient: str, subject: str, body: str,
             created_by=user,
         )
     return send_now(message.pk)
+
+
+def queue_staff_email(
+    *, company, recipient: str, subject: str, body: str, idempotency_key: str, attachments=(), language=""
+) -> Message | None:
+    """Write a letter to a member of the staff (a scheduled report) to the outbox, with its
+    files (`attachments`: (filename, bytes, content type) triples); the worker sends it at once.
+    Call it inside the caller's transaction: the letter is gone if that rolls back.
+    `idempotency_key` names the reason (the report, the period, the address): a second call with
+    the same key writes nothing and returns None."""
+    key = f"report:{idempotency_key}"[:64]
+    with transaction.atomic():
+        if Message.unscoped.filter(idempotency_key=key).exists():
+            return None
+        message = Message.unscoped.create(
+            chain_id=company.chain_id,
+            company=company,
+            event=MessageEvent.REPORT,
+            channel=ChannelKind.EMAIL,
+            to_staff=True,
+            recipient=recipient,
+            subject=subject[:255],
+            body=body,
+            due_at=timezone.now(),
+            language=language or settings_for(company).language,
+            idempotency_key=key,
+        )
+        MessageAttachment.unscoped.bulk_create(
+            MessageAttachment(
+                chain_id=company.chain_id, message=message, filename=name, content_type=kind, content=content
+            )
+            for name, content, kind in attachments
+        )
+    wake_worker(message.due_at)
+    return message
 
 
 def send_template_test(template: MessageTemplate, *, company, recipient: str, user=None) -> Message:

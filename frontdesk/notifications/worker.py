@@ -43,6 +43,7 @@ from frontdesk.notifications.mailings import (
     unsubscribe_footer,
 )
 from frontdesk.notifications.models import (
+    CARRIED_TEXT_EVENTS,
     MARKETING_EVENTS,
     VISIT_EVENTS,
     ChannelKind,
@@ -50,6 +51,7 @@ from frontdesk.notifications.models import (
     Mailing,
     MailingStatus,
     Message,
+    MessageAttachment,
     MessageEvent,
     MessageStatus,
 )
@@ -98,7 +100,7 @@ def _finish(message: Message, status: str, **fields) -> None:
 
 def stale_reason(message: Message, now: datetime.datetime) -> str:
     """Why the message should no longer go out ('' when it still should)."""
-    if message.event == MessageEvent.TEST:
+    if message.event in CARRIED_TEXT_EVENTS:
         return ""
     client = message.client
     if not message.to_staff:
@@ -245,7 +247,7 @@ def process(message: Message, now: datetime.datetime | None = None) -> str:
             return MessageStatus.SKIPPED
         company = message.company
         config = settings_for(company)
-        if message.event != MessageEvent.TEST:
+        if message.event not in CARRIED_TEXT_EVENTS:
             later = None if message.event in ANSWERS else quiet_until(config, now, company.tz)
             if later is not None:
                 # Not an attempt: back in the queue until the quiet hours end.
@@ -277,9 +279,13 @@ def process(message: Message, now: datetime.datetime | None = None) -> str:
                 return MessageStatus.FAILED
         else:
             recipient, subject, body = message.recipient, message.subject, message.body
+        files = {}
+        if message.channel == ChannelKind.EMAIL:
+            attached = MessageAttachment.unscoped.filter(message_id=message.pk)
+            files = {"attachments": [(a.filename, bytes(a.content), a.content_type) for a in attached]}
         try:
             delivery = channel_for(message.channel, config).send(
-                to=recipient, subject=subject, body=body, key=message.idempotency_key
+                to=recipient, subject=subject, body=body, key=message.idempotency_key, **files
             )
         except DeliveryError as error:
             return _retry_or_fail(message, str(error), error.transient, now)

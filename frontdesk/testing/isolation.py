@@ -413,3 +413,37 @@ def _abonement(tenant):
     from frontdesk.prepaid.services import issue_abonement
 
     return issue_abonement(_abonement_type(tenant), company=tenant.company, client=_client_of(tenant)).pk
+
+
+def _saved_report_of(tenant):
+    from frontdesk.analytics.builder.models import SavedReport
+
+    return SavedReport.objects.create(
+        chain=tenant.chain,
+        company=tenant.company,
+        author=tenant.owner,
+        name="Isolation report",
+        dataset="visits",
+        measures=["records"],
+        dimensions=["month"],
+        chart="bar",
+        shared=True,
+    )
+
+
+@object_factory("saved_report_id")
+def _saved_report(tenant):
+    return _saved_report_of(tenant).pk
+
+
+@object_factory("subscription_id")
+def _report_subscription(tenant):
+    from frontdesk.analytics.builder.models import ReportSubscription
+
+    return ReportSubscription.objects.create(
+        chain=tenant.chain,
+        company=tenant.company,
+        author=tenant.owner,
+        report=_saved_report_of(tenant),
+        emails="owner@example.com",
+    ).pk

@@ -1,0 +1,169 @@
+"""The builder's figures equal a naive recomputation from the raw rows: visits (records) and
+payments (the money ledger), grouped by local month or day and by specialist or payment method,
+in two branches whose time zones differ, with rows near midnight on either side of a period."""
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from frontdesk.analytics.builder import engine
+from frontdesk.analytics.overview import Period
+from frontdesk.analytics.reports import periods
+from frontdesk.analytics.reports.base import Filters
+from frontdesk.clients.models import Client
+from frontdesk.finance.models import PaymentMethod, Transaction
+from frontdesk.finance.services import item_by_code
+from frontdesk.finance.tests.factories import make_cash_desk
+from frontdesk.scheduling.models import Record, RecordService, RecordStatus, Visit
+from frontdesk.scheduling.tests.factories import make_service, make_specialist
+
+pytestmark = pytest.mark.django_db
+
+ZONES = ["Europe/Moscow", "Asia/Kamchatka", "America/New_York"]
+PERIOD = Period(datetime.date(2026, 1, 30), datetime.date(2026, 3, 2))
+minutes = st.one_of(st.sampled_from([0, 15, 23 * 60 + 45]), st.integers(0, 24 * 4 - 1).map(lambda q: q * 15))
+days = st.integers(-2, PERIOD.days + 1)
+visit_rows = st.lists(
+    st.tuples(
+        st.integers(0, 1),  # branch
+        st.integers(0, 1),  # specialist of that branch
+        days,
+        minutes,
+        st.one_of(st.none(), st.integers(0, 2)),  # client
+        st.sampled_from(RecordStatus.values),
+        st.lists(st.integers(100, 5000), min_size=0, max_size=2),  # service lines' prices
+    ),
+    max_size=12,
+)
+payment_rows = st.lists(
+    st.tuples(
+        st.integers(0, 1),
+        days,
+        minutes,
+        st.decimals(min_value=Decimal("-3000"), max_value=Decimal("3000"), places=2).filter(lambda d: d != 0),
+        st.sampled_from(PaymentMethod.values),
+    ),
+    max_size=12,
+)
+
+
+@pytest.fixture
+def network(tenant_a):
+    branches = tenant_a.companies
+    service = make_service(branches[0], "Стрижка", duration=30, price=1000)
+    specialists = [[make_specialist(c, f"Мастер {c.pk}-{n}", [service]) for n in range(2)] for c in branches]
+    clients = [Client.objects.create(chain=tenant_a.chain, name=f"Клиент {n}") for n in range(3)]
+    desks = [make_cash_desk(c) for c in branches]
+    return tenant_a.chain, branches, service, specialists, clients, desks
+
+
+def _moment(company, day, minute):
+    local = datetime.datetime.combine(PERIOD.first + datetime.timedelta(days=day), datetime.time.min)
+    return (local + datetime.timedelta(minutes=minute)).replace(tzinfo=ZoneInfo(company.timezone))
+
+
+def _zones(branches, zones):
+    for company, zone in zip(branches, zones, strict=True):
+        company.timezone = zone
+        company.save()
+
+
+def _clean(chain):
+    RecordService.objects.filter(chain=chain).delete()
+    Record.objects.filter(chain=chain).delete()
+    Visit.objects.filter(chain=chain).delete()
+    Transaction.objects.filter(chain=chain).delete()
+
+
+def _filters(chain, branches):
+    return Filters(companies=tuple(branches), period=PERIOD, chain=chain)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=visit_rows, zones=st.lists(st.sampled_from(ZONES), min_size=2, max_size=2))
+def test_visits_by_month_and_specialist_equal_a_recount(network, rows, zones):
+    chain, branches, service, specialists, clients, _desks = network
+    _clean(chain)
+    _zones(branches, zones)
+    expected = defaultdict(lambda: {"records": set(), "clients": set(), "value": 0, "minutes": 0})
+    for n, s, day, minute, client, status, prices in rows:
+        company = branches[n]
+        start = _moment(company, day, minute)
+        common = {"company": company, "chain": chain}
+        visit = Visit.objects.create(**common)
+        record = Record.objects.create(
+            visit=visit,
+            client=clients[client] if client is not None else None,
+            specialist=specialists[n][s],
+            start=start,
+            end=start + datetime.timedelta(minutes=30),
+            block_start=start,
+            block_end=start + datetime.timedelta(minutes=30),
+            status=status,
+            overbooked=True,
+            **common,
+        )
+        for price in prices:
+            RecordService.objects.create(
+                chain=chain, record=record, service=service, start=start, duration=30, price=price
+            )
+        local = start.astimezone(ZoneInfo(company.timezone)).date()
+        if PERIOD.first <= local <= PERIOD.last:
+            group = expected[(local.replace(day=1), specialists[n][s].pk)]
+            group["records"].add(record.pk)
+            if client is not None:
+                group["clients"].add(client)
+            group["value"] += sum(prices)
+            group["minutes"] += 30 * len(prices)
+
+    spec = engine.Spec("visits", ("records", "clients", "value", "minutes"), ("month", "specialist"), engine.BAR)
+    result = engine.run(spec, _filters(chain, branches))
+
+    table = result.tables[0]
+    got = {key: row[2:] for key, row in zip(table.keys, table.rows, strict=True)}
+    want = {key: [len(g["records"]), len(g["clients"]), g["value"], g["minutes"]] for key, g in expected.items()}
+    assert got == want
+    all_records = set().union(*(g["records"] for g in expected.values())) if expected else set()
+    all_clients = set().union(*(g["clients"] for g in expected.values())) if expected else set()
+    assert table.totals[2:4] == [len(all_records), len(all_clients)]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=payment_rows, zones=st.lists(st.sampled_from(ZONES), min_size=2, max_size=2))
+def test_payments_by_day_and_method_equal_a_recount(network, rows, zones):
+    chain, branches, _service, _specialists, _clients, desks = network
+    _clean(chain)
+    _zones(branches, zones)
+    income = item_by_code(chain.pk, "services")
+    expected = defaultdict(lambda: [0, Decimal(0), Decimal(0), Decimal(0)])
+    for n, day, minute, amount, method in rows:
+        company = branches[n]
+        moment = _moment(company, day, minute)
+        Transaction.objects.create(
+            company=company,
+            chain=chain,
+            account=desks[n],
+            amount=amount,
+            method=method,
+            item=income,
+            occurred_at=moment,
+        )
+        local = moment.astimezone(ZoneInfo(company.timezone)).date()
+        if PERIOD.first <= local <= PERIOD.last:
+            group = expected[(periods.bucket(local, periods.WEEK), method)]
+            group[0] += 1
+            group[1] += amount
+            group[2] += max(amount, 0)
+            group[3] += max(-amount, 0)
+
+    spec = engine.Spec("payments", ("payments", "net", "money_in", "money_out"), ("week", "method"), engine.LINE)
+    result = engine.run(spec, _filters(chain, branches))
+
+    table = result.tables[0]
+    got = {key: [Decimal(v) for v in row[2:]] for key, row in zip(table.keys, table.rows, strict=True)}
+    assert got == {key: [Decimal(v) for v in figures] for key, figures in expected.items()}
