@@ -119,6 +119,24 @@ def _sale_money():
     return Transaction.objects.filter(sale__isnull=False)
 
 
+def _staff(specialist, field: str = "specialist_id") -> Q:
+    """The optional staff filter: None (everyone), a specialist or its id, or a collection of ids
+    (the specialists of a position)."""
+    if specialist is None:
+        return Q()
+    if isinstance(specialist, int | str) or hasattr(specialist, "pk"):
+        return Q(**{field: getattr(specialist, "pk", specialist)})
+    return Q(**{f"{field}__in": list(specialist)})
+
+
+def _staff_money(specialist) -> Q:
+    """Money of the sales of visits the specialist worked on: a visit shared by two specialists
+    counts in full for each (money is paid for the visit, not per line)."""
+    if specialist is None:
+        return Q()
+    return Q(sale__visit_id__in=Record.objects.filter(_staff(specialist)).values("visit_id"))
+
+
 # -- today --------------------------------------------------------------------------------------
 
 
@@ -156,29 +174,32 @@ class Revenue:
         return cls(revenue, checks, to_money(revenue / checks) if checks else None)
 
 
-def revenue(companies, period: Period) -> Revenue:
-    """Revenue and the average check. One query."""
-    row = (
-        _sale_money()
-        .filter(_in_period(companies, period, "occurred_at"))
-        .aggregate(revenue=MoneySum("amount"), checks=Count("sale_id", distinct=True, filter=Q(amount__gt=0)))
+def revenue(companies, period: Period, *, specialist=None, item: str | None = None) -> Revenue:
+    """Revenue and the average check. One query. `specialist` keeps the money of the sales of
+    visits they worked on (`_staff`); `item` the money posted to one income item by its code
+    ("services": visits; "goods", "certificates": counter sales — finance.checkout.ITEM_OF_KIND)."""
+    money = _sale_money().filter(_staff_money(specialist))
+    if item is not None:
+        money = money.filter(item__code=item)
+    row = money.filter(_in_period(companies, period, "occurred_at")).aggregate(
+        revenue=MoneySum("amount"), checks=Count("sale_id", distinct=True, filter=Q(amount__gt=0))
     )
     return Revenue.of(row["revenue"], row["checks"])
 
 
-def visits_by_status(companies, period: Period) -> dict[str, int]:
+def visits_by_status(companies, period: Period, *, specialist=None) -> dict[str, int]:
     """Records starting in the period by status group (STATUS_GROUPS). One query."""
-    return Record.objects.filter(_in_period(companies, period, "start")).aggregate(
+    return Record.objects.filter(_in_period(companies, period, "start"), _staff(specialist)).aggregate(
         **{name: Count("id", filter=Q(status__in=statuses)) for name, statuses in STATUS_GROUPS.items()}
     )
 
 
-def booking_sources(companies, period: Period) -> dict[str, int]:
+def booking_sources(companies, period: Period, *, specialist=None) -> dict[str, int]:
     """Records starting in the period, cancelled ones included, by the source they were booked
     through; "repeat" counts the records of series besides. One query."""
     figures = {source: Count("id", filter=Q(source=source)) for source in RecordSource.values}
     figures["repeat"] = Count("id", filter=Q(series__isnull=False))
-    return Record.objects.filter(_in_period(companies, period, "start")).aggregate(**figures)
+    return Record.objects.filter(_in_period(companies, period, "start"), _staff(specialist)).aggregate(**figures)
 
 
 @dataclass
@@ -187,7 +208,7 @@ class Clients:
     returning: int  # came in the period, and had come before it
 
 
-def clients(companies, period: Period) -> Clients:
+def clients(companies, period: Period, *, specialist=None) -> Clients:
     """Clients who came (a completed record) in the period, new or returning. A client's first
     visit is the network's (cards are network-wide): `ClientStats.first_visit`, kept by the
     record events. One query."""
@@ -198,9 +219,9 @@ def clients(companies, period: Period) -> Clients:
         here = Q(company_id__in=ids, start__gte=start, start__lt=end)
         came |= here
         new |= here & Q(client__stats__first_visit__gte=start)
-    row = Record.objects.filter(came, status=RecordStatus.COMPLETED, client__isnull=False).aggregate(
-        total=Count("client_id", distinct=True), new=Count("client_id", distinct=True, filter=new)
-    )
+    row = Record.objects.filter(
+        came, _staff(specialist), status=RecordStatus.COMPLETED, client__isnull=False
+    ).aggregate(total=Count("client_id", distinct=True), new=Count("client_id", distinct=True, filter=new))
     return Clients(new=row["new"], returning=row["total"] - row["new"])
 
 
@@ -216,10 +237,11 @@ class FillRate:
         return cls(booked, scheduled, rate)
 
 
-def fill_rate(companies, period: Period) -> FillRate:
+def fill_rate(companies, period: Period, *, specialist=None) -> FillRate:
     """Booked minutes ÷ scheduled minutes. Two queries."""
     booked = RecordService.objects.filter(
         _in_period(companies, period, "start", prefix="record__"),
+        _staff(specialist, "record__specialist_id"),
         record__status__in=RecordStatus.HOLDING,
         record__group_event__isnull=True,
     ).aggregate(m=Coalesce(Sum("duration"), 0))["m"]
@@ -228,7 +250,7 @@ def fill_rate(companies, period: Period) -> FillRate:
     # Work intervals carry the local date already; their lengths are summed here, a few hundred
     # rows per branch and month (a fact table takes this over for networks, docs/analytics.md).
     for start, end in WorkInterval.objects.filter(
-        company_id__in=ids, date__gte=period.first, date__lte=period.last
+        _staff(specialist), company_id__in=ids, date__gte=period.first, date__lte=period.last
     ).values_list("start", "end"):
         scheduled += _minutes(end) - _minutes(start)
     return FillRate.of(booked, scheduled)
