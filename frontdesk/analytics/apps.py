@@ -16,3 +16,4 @@ class AnalyticsConfig(AppConfig):
         register_panel("tenancy.dashboard", "analytics", panels.dashboard_figures)
         register(NavItem("analytics", _("Analytics"), "graph-up", "analytics:index", Section.ANALYTICS, order=35))
         reports.load_all()
+        from frontdesk.analytics import demo  # noqa: F401  (registers the demo step)
