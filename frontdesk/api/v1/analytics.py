@@ -48,9 +48,9 @@ def read_period(company, date_from, date_to) -> Period:
         first = last.replace(day=1)
     first, last = first or last, last or first
     if last < first:
-        raise invalid(_("The period ends before it starts."), "date_to")
+        raise invalid(_("The period ends before it begins."), "date_to")
     if (last - first).days + 1 > MAX_DAYS:
-        raise invalid(_("Ask for at most %(days)s days at once.") % {"days": MAX_DAYS}, "date_to")
+        raise invalid(_("Ask for at most %(days)s days at a time.") % {"days": MAX_DAYS}, "date_to")
     return Period(first, last)
 
 
