@@ -31,6 +31,7 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.db.models import Min
 from django.utils import timezone
@@ -44,7 +45,6 @@ from frontdesk.scheduling.models import Record, RecordService, RecordSource, Rec
 from frontdesk.staff.models import Specialist, SpecialistService, WorkInterval
 from frontdesk.tenancy.demo import register_demo_step
 
-HISTORY_DAYS = 365
 BATCH = 2000
 OPEN, CLOSE = datetime.time(10), datetime.time(20)
 SOURCES = [RecordSource.ADMIN] * 8 + [RecordSource.PHONE] * 3 + [RecordSource.ONLINE] * 6 + [RecordSource.WIDGET] * 3
@@ -79,7 +79,8 @@ class History:
 
 @register_demo_step(48)
 def demo_history(demo) -> None:
-    build_history(demo.chain, demo.companies, random.Random(20261207), days=HISTORY_DAYS, user=demo.admin)
+    days = settings.DEMO_HISTORY_DAYS
+    build_history(demo.chain, demo.companies, random.Random(20261207), days=days, user=demo.admin)
     rebuild_facts(demo.chain)
 
 
