@@ -290,6 +290,10 @@ API_RATE_LIMIT = envint("API_RATE_LIMIT", 200)
 # Days a user token (POST /api/v1/auth) stays valid from its issue; then the integration logs in again.
 API_USER_TOKEN_DAYS = envint("API_USER_TOKEN_DAYS", 90)
 
+# Days of past visits and payments the demo network gets (analytics/demo.py); the test suite,
+# which builds the demo in several tests, asks for fewer (conftest.py).
+DEMO_HISTORY_DAYS = envint("DEMO_HISTORY_DAYS", 365)
+
 # --- Security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # No page may be framed by another site: the public booking pages the widget opens say which

@@ -24,3 +24,4 @@ class AnalyticsConfig(AppConfig):
         register_hourly("analytics.scheduled_reports", schedule.send_due_reports)
         register(NavItem("analytics", _("Analytics"), "graph-up", "analytics:index", Section.ANALYTICS, order=35))
         reports.load_all()
+        from frontdesk.analytics import demo  # noqa: F401  (registers the demo step)

@@ -190,7 +190,7 @@ def today_context(request, kind, specialist, filters) -> dict:
     companies = filters.companies
     specialist_id = specialist.pk if specialist else None
     context = {
-        "today": overview.today(companies, now, specialist_id),
+        "today": overview.today(companies, now, specialist=specialist_id),
         "free": free_time(companies, now, specialist_id),
         "network": filters.network,
         "currency": request.chain.currency_symbol,
@@ -333,9 +333,9 @@ def own_period(request, filters, preset, specialist) -> dict:
 
 
 def _own_counts(company, specialist_id, period, previous):
-    visits = [overview.visits_by_status([company], p, specialist_id) for p in (period, previous)]
-    clients = [overview.clients([company], p, specialist_id) for p in (period, previous)]
-    fill = [overview.fill_rate([company], p, specialist_id).rate for p in (period, previous)]
+    visits = [overview.visits_by_status([company], p, specialist=specialist_id) for p in (period, previous)]
+    clients = [overview.clients([company], p, specialist=specialist_id) for p in (period, previous)]
+    fill = [overview.fill_rate([company], p, specialist=specialist_id).rate for p in (period, previous)]
     return (
         ("came", _("Came"), visits[0]["came"], visits[1]["came"], COUNT, "visits"),
         ("no_show", _("No-shows"), visits[0]["no_show"], visits[1]["no_show"], COUNT, ""),

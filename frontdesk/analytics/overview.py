@@ -119,6 +119,24 @@ def _sale_money():
     return Transaction.objects.filter(sale__isnull=False)
 
 
+def _staff(specialist, field: str = "specialist_id") -> Q:
+    """The optional staff filter: None (everyone), a specialist or its id, or a collection of ids
+    (the specialists of a position)."""
+    if specialist is None:
+        return Q()
+    if isinstance(specialist, int | str) or hasattr(specialist, "pk"):
+        return Q(**{field: getattr(specialist, "pk", specialist)})
+    return Q(**{f"{field}__in": list(specialist)})
+
+
+def _staff_money(specialist) -> Q:
+    """Money of the sales of visits the specialist worked on: a visit shared by two specialists
+    counts in full for each (money is paid for the visit, not per line)."""
+    if specialist is None:
+        return Q()
+    return Q(sale__visit_id__in=Record.objects.filter(_staff(specialist)).values("visit_id"))
+
+
 # -- today --------------------------------------------------------------------------------------
 
 
@@ -130,21 +148,16 @@ class Today:
     revenue: Decimal  # money for sales today so far, net of refunds
 
 
-def _of(specialist_id, prefix: str = "") -> Q:
-    """One specialist's own rows (their «Overview»), or every row when None."""
-    return Q() if specialist_id is None else Q(**{f"{prefix}specialist_id": specialist_id})
-
-
-def today(companies, now: datetime.datetime, specialist_id: int | None = None) -> Today:
-    """Each branch's own today; one specialist's records only when `specialist_id` is given (their
+def today(companies, now: datetime.datetime, *, specialist=None) -> Today:
+    """Each branch's own today; one specialist's records only when `specialist` is given (their
     revenue is not read: it is the sale lines of `own.revenue`, and `revenue` stays 0). Two
-    queries, one when `specialist_id` is given."""
-    records = Record.objects.filter(_today(companies, now, "start"), _of(specialist_id)).aggregate(
+    queries, one when `specialist` is given."""
+    records = Record.objects.filter(_today(companies, now, "start"), _staff(specialist)).aggregate(
         bookings=Count("id", filter=~Q(status=RecordStatus.CANCELLED)),
         arrived=Count("id", filter=Q(status__in=CAME)),
         to_come=Count("id", filter=Q(status__in=RecordStatus.UPCOMING, start__gt=now)),
     )
-    if specialist_id is not None:
+    if specialist is not None:
         return Today(revenue=ZERO, **records)
     revenue = _sale_money().filter(_today(companies, now, "occurred_at")).aggregate(s=MoneySum("amount"))["s"]
     return Today(revenue=to_money(revenue or ZERO), **records)
@@ -165,30 +178,32 @@ class Revenue:
         return cls(revenue, checks, to_money(revenue / checks) if checks else None)
 
 
-def revenue(companies, period: Period) -> Revenue:
-    """Revenue and the average check. One query."""
-    row = (
-        _sale_money()
-        .filter(_in_period(companies, period, "occurred_at"))
-        .aggregate(revenue=MoneySum("amount"), checks=Count("sale_id", distinct=True, filter=Q(amount__gt=0)))
+def revenue(companies, period: Period, *, specialist=None, item: str | None = None) -> Revenue:
+    """Revenue and the average check. One query. `specialist` keeps the money of the sales of
+    visits they worked on (`_staff`); `item` the money posted to one income item by its code
+    ("services": visits; "goods", "certificates": counter sales — finance.checkout.ITEM_OF_KIND)."""
+    money = _sale_money().filter(_staff_money(specialist))
+    if item is not None:
+        money = money.filter(item__code=item)
+    row = money.filter(_in_period(companies, period, "occurred_at")).aggregate(
+        revenue=MoneySum("amount"), checks=Count("sale_id", distinct=True, filter=Q(amount__gt=0))
     )
     return Revenue.of(row["revenue"], row["checks"])
 
 
-def visits_by_status(companies, period: Period, specialist_id: int | None = None) -> dict[str, int]:
-    """Records starting in the period by status group (STATUS_GROUPS); one specialist's only when
-    `specialist_id` is given. One query."""
-    return Record.objects.filter(_in_period(companies, period, "start"), _of(specialist_id)).aggregate(
+def visits_by_status(companies, period: Period, *, specialist=None) -> dict[str, int]:
+    """Records starting in the period by status group (STATUS_GROUPS). One query."""
+    return Record.objects.filter(_in_period(companies, period, "start"), _staff(specialist)).aggregate(
         **{name: Count("id", filter=Q(status__in=statuses)) for name, statuses in STATUS_GROUPS.items()}
     )
 
 
-def booking_sources(companies, period: Period) -> dict[str, int]:
+def booking_sources(companies, period: Period, *, specialist=None) -> dict[str, int]:
     """Records starting in the period, cancelled ones included, by the source they were booked
     through; "repeat" counts the records of series besides. One query."""
     figures = {source: Count("id", filter=Q(source=source)) for source in RecordSource.values}
     figures["repeat"] = Count("id", filter=Q(series__isnull=False))
-    return Record.objects.filter(_in_period(companies, period, "start")).aggregate(**figures)
+    return Record.objects.filter(_in_period(companies, period, "start"), _staff(specialist)).aggregate(**figures)
 
 
 @dataclass
@@ -210,14 +225,14 @@ def _came_and_new(companies, period: Period) -> tuple[Q, Q]:
     return came, new
 
 
-def clients(companies, period: Period, specialist_id: int | None = None) -> Clients:
+def clients(companies, period: Period, *, specialist=None) -> Clients:
     """Clients who came (a completed record) in the period, new or returning. A client's first
     visit is the network's (cards are network-wide): `ClientStats.first_visit`, kept by the
-    record events. With `specialist_id`: the clients who came to that specialist (new ones are
-    still new to the network, not only to them). One query."""
+    record events. With `specialist`: the clients who came to them (new ones are still new to the
+    network, not only to them). One query."""
     came, new = _came_and_new(companies, period)
     row = Record.objects.filter(
-        came, _of(specialist_id), status=RecordStatus.COMPLETED, client__isnull=False
+        came, _staff(specialist), status=RecordStatus.COMPLETED, client__isnull=False
     ).aggregate(total=Count("client_id", distinct=True), new=Count("client_id", distinct=True, filter=new))
     return Clients(new=row["new"], returning=row["total"] - row["new"])
 
@@ -234,12 +249,11 @@ class FillRate:
         return cls(booked, scheduled, rate)
 
 
-def fill_rate(companies, period: Period, specialist_id: int | None = None) -> FillRate:
-    """Booked minutes ÷ scheduled minutes; one specialist's records over their own shifts when
-    `specialist_id` is given. Two queries."""
+def fill_rate(companies, period: Period, *, specialist=None) -> FillRate:
+    """Booked minutes ÷ scheduled minutes. Two queries."""
     booked = RecordService.objects.filter(
         _in_period(companies, period, "start", prefix="record__"),
-        _of(specialist_id, "record__"),
+        _staff(specialist, "record__specialist_id"),
         record__status__in=RecordStatus.HOLDING,
         record__group_event__isnull=True,
     ).aggregate(m=Coalesce(Sum("duration"), 0))["m"]
@@ -248,7 +262,7 @@ def fill_rate(companies, period: Period, specialist_id: int | None = None) -> Fi
     # Work intervals carry the local date already; their lengths are summed here, a few hundred
     # rows per branch and month (a fact table takes this over for networks, docs/analytics.md).
     for start, end in WorkInterval.objects.filter(
-        _of(specialist_id), company_id__in=ids, date__gte=period.first, date__lte=period.last
+        _staff(specialist), company_id__in=ids, date__gte=period.first, date__lte=period.last
     ).values_list("start", "end"):
         scheduled += _minutes(end) - _minutes(start)
     return FillRate.of(booked, scheduled)

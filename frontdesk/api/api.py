@@ -2,7 +2,7 @@
 that would swallow them (/staff/schedule before /staff/{staff_id})."""
 
 from frontdesk.api.routing import api
-from frontdesk.api.v1 import auth, booking, catalog, clients, records, schedule
+from frontdesk.api.v1 import analytics, auth, booking, catalog, clients, records, reports, schedule
 
 api.add_router("/", auth.router)
 api.add_router("/", schedule.router)
@@ -10,3 +10,5 @@ api.add_router("/", catalog.router)
 api.add_router("/", booking.router)
 api.add_router("/", records.router)
 api.add_router("/", clients.router)
+api.add_router("/", analytics.router)
+api.add_router("/", reports.router)
