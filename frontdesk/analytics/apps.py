@@ -9,12 +9,16 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self):
         from frontdesk.accounts.permissions import Section
-        from frontdesk.analytics import panels, reports
+        from frontdesk.analytics import (
+            demo,  # noqa: F401  (registers the year of demo history)
+            panels,
+            reports,
+        )
         from frontdesk.analytics.builder import (
-            demo,  # noqa: F401  (registers the demo step)
-            schedule,
+            demo as builder_demo,  # noqa: F401  (registers the demo's saved reports)
         )
         from frontdesk.analytics.builder import panels as builder_panels
+        from frontdesk.analytics.builder import schedule
         from frontdesk.core.navigation import NavItem, register
         from frontdesk.core.panels import register_panel
         from frontdesk.core.periodic import register_hourly
@@ -24,4 +28,3 @@ class AnalyticsConfig(AppConfig):
         register_hourly("analytics.scheduled_reports", schedule.send_due_reports)
         register(NavItem("analytics", _("Analytics"), "graph-up", "analytics:index", Section.ANALYTICS, order=35))
         reports.load_all()
-        from frontdesk.analytics import demo  # noqa: F401  (registers the demo step)
