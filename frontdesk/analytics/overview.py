@@ -2,92 +2,34 @@
 network is the set of all its branches).
 
 Every function runs a fixed number of queries whatever the data and however many branches it
-reads (the branches are grouped by time zone, one condition per zone), and every day is the
-branch's own local day: a record at 23:30 in Yekaterinburg belongs to that day there, whatever
-the server's or the reader's zone. What each figure counts is written down in
-`docs/analytics.md`; `tests/test_overview_properties.py` checks every figure against a naive
-recomputation from the raw tables.
+reads, and every day is the branch's own local day: a record at 23:30 in Yekaterinburg belongs to
+that day there, whatever the server's or the reader's zone. What each figure counts is written
+down in `docs/analytics.md`; `tests/test_overview_properties.py` checks every figure against a
+naive recomputation from the raw tables, through the real event path.
 
-Today these read straight from the indexed tables (records by branch and start, transactions by
-branch and time, work intervals by branch and date); `docs/analytics.md` says why and when the
-period figures move to daily fact tables behind the same functions.
+Today's figures are read live from the indexed tables (records by branch and start, transactions
+by branch and time). The period figures read the daily facts (`facts.py`) after recomputing the
+stale days in their range — one query more when nothing is stale — except new / returning
+clients, which are not additive over days and are read from the records.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 
+from frontdesk.analytics import facts
+from frontdesk.analytics.dates import Period, _local_bounds, _zones
+from frontdesk.analytics.facts import CAME, SOURCE_COLUMNS, SOURCES, STATUS_GROUPS
 from frontdesk.core.money import MoneySum, to_money
 from frontdesk.finance.models import Transaction
-from frontdesk.scheduling.models import Record, RecordService, RecordSource, RecordStatus
-from frontdesk.staff.models import WorkInterval
+from frontdesk.scheduling.models import Record, RecordStatus
 
 ZERO = Decimal("0.00")
-
-# Visits by status: what the owner asks of a day that is over.
-CAME = (RecordStatus.ARRIVED, RecordStatus.COMPLETED)
-STATUS_GROUPS = {
-    "came": CAME,
-    "no_show": (RecordStatus.NO_SHOW,),
-    "cancelled": (RecordStatus.CANCELLED,),
-    "upcoming": RecordStatus.UPCOMING,
-}
-# "repeat" is not a source a record is booked through but a record of a series (booked once,
-# repeated); it is counted besides the record's own source.
-SOURCES = (*RecordSource.values, "repeat")
-
-
-@dataclass(frozen=True)
-class Period:
-    """Local dates, both included."""
-
-    first: datetime.date
-    last: datetime.date
-
-    def __post_init__(self):
-        if self.last < self.first:
-            raise ValueError("a period ends before it starts")
-
-    @property
-    def days(self) -> int:
-        return (self.last - self.first).days + 1
-
-    def previous(self) -> Period:
-        """As many days, right before."""
-        last = self.first - datetime.timedelta(days=1)
-        return Period(last - datetime.timedelta(days=self.days - 1), last)
-
-    def year_before(self) -> Period:
-        """The same dates a year earlier (29 February becomes the 28th)."""
-        return Period(_year_back(self.first), _year_back(self.last))
-
-
-def _year_back(day: datetime.date) -> datetime.date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
-
-
-def _zones(companies) -> dict[str, list[int]]:
-    zones: dict[str, list[int]] = defaultdict(list)
-    for company in companies:
-        zones[company.timezone].append(company.pk)
-    return zones
-
-
-def _local_bounds(first: datetime.date, last: datetime.date, zone: str):
-    tz = ZoneInfo(zone)
-    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=tz)
-    end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-    return start, end
 
 
 def _in_period(companies, period: Period, time_field: str, prefix: str = "") -> Q:
@@ -147,7 +89,7 @@ def today(companies, now: datetime.datetime) -> Today:
 @dataclass
 class Revenue:
     revenue: Decimal  # money for sales paid in the period, net of refunds made in it
-    checks: int  # sales that took money in the period
+    checks: int  # sales whose first payment is in the period
     average_check: Decimal | None  # revenue ÷ checks
 
     @classmethod
@@ -156,29 +98,39 @@ class Revenue:
         return cls(revenue, checks, to_money(revenue / checks) if checks else None)
 
 
+def _refreshed(companies, period: Period) -> list:
+    companies = list(companies)
+    facts.refresh(companies, period.first, period.last)
+    return companies
+
+
 def revenue(companies, period: Period) -> Revenue:
-    """Revenue and the average check. One query."""
-    row = (
-        _sale_money()
-        .filter(_in_period(companies, period, "occurred_at"))
-        .aggregate(revenue=MoneySum("amount"), checks=Count("sale_id", distinct=True, filter=Q(amount__gt=0)))
-    )
+    """Revenue and the average check, from the daily money facts. Two queries."""
+    return _revenue(_refreshed(companies, period), period)
+
+
+def _revenue(companies, period: Period) -> Revenue:
+    row = facts.money_totals(companies, period)
     return Revenue.of(row["revenue"], row["checks"])
 
 
 def visits_by_status(companies, period: Period) -> dict[str, int]:
-    """Records starting in the period by status group (STATUS_GROUPS). One query."""
-    return Record.objects.filter(_in_period(companies, period, "start")).aggregate(
-        **{name: Count("id", filter=Q(status__in=statuses)) for name, statuses in STATUS_GROUPS.items()}
-    )
+    """Records starting in the period by status group (STATUS_GROUPS). Two queries."""
+    return _visits(facts.totals(_refreshed(companies, period), period))
+
+
+def _visits(row) -> dict[str, int]:
+    return {name: row[name] for name in STATUS_GROUPS}
 
 
 def booking_sources(companies, period: Period) -> dict[str, int]:
     """Records starting in the period, cancelled ones included, by the source they were booked
-    through; "repeat" counts the records of series besides. One query."""
-    figures = {source: Count("id", filter=Q(source=source)) for source in RecordSource.values}
-    figures["repeat"] = Count("id", filter=Q(series__isnull=False))
-    return Record.objects.filter(_in_period(companies, period, "start")).aggregate(**figures)
+    through; "repeat" counts the records of series besides. Two queries."""
+    return _sources(facts.totals(_refreshed(companies, period), period))
+
+
+def _sources(row) -> dict[str, int]:
+    return {source: row[column] for source, column in SOURCE_COLUMNS.items()}
 
 
 @dataclass
@@ -190,7 +142,7 @@ class Clients:
 def clients(companies, period: Period) -> Clients:
     """Clients who came (a completed record) in the period, new or returning. A client's first
     visit is the network's (cards are network-wide): `ClientStats.first_visit`, kept by the
-    record events. One query."""
+    record events. Distinct clients do not add up over days, so this reads the records. One query."""
     came = Q(pk__in=[])
     new = Q(pk__in=[])
     for zone, ids in _zones(companies).items():
@@ -217,25 +169,12 @@ class FillRate:
 
 
 def fill_rate(companies, period: Period) -> FillRate:
-    """Booked minutes ÷ scheduled minutes. Two queries."""
-    booked = RecordService.objects.filter(
-        _in_period(companies, period, "start", prefix="record__"),
-        record__status__in=RecordStatus.HOLDING,
-        record__group_event__isnull=True,
-    ).aggregate(m=Coalesce(Sum("duration"), 0))["m"]
-    scheduled = 0
-    ids = [company.pk for company in companies]
-    # Work intervals carry the local date already; their lengths are summed here, a few hundred
-    # rows per branch and month (a fact table takes this over for networks, docs/analytics.md).
-    for start, end in WorkInterval.objects.filter(
-        company_id__in=ids, date__gte=period.first, date__lte=period.last
-    ).values_list("start", "end"):
-        scheduled += _minutes(end) - _minutes(start)
-    return FillRate.of(booked, scheduled)
+    """Booked minutes ÷ scheduled minutes, from the daily facts. Two queries."""
+    return _fill_rate(facts.totals(_refreshed(companies, period), period))
 
 
-def _minutes(moment: datetime.time) -> int:
-    return moment.hour * 60 + moment.minute
+def _fill_rate(row) -> FillRate:
+    return FillRate.of(row["booked_minutes"], row["scheduled_minutes"])
 
 
 @dataclass
@@ -249,14 +188,20 @@ class PeriodFigures:
 
 
 def period_figures(companies, period: Period) -> PeriodFigures:
-    """Every period figure of the overview. Six queries."""
+    """Every period figure of the overview. Four queries (a refresh check, the money facts, the
+    record facts, the clients) when nothing is stale."""
+    return _figures(_refreshed(companies, period), period)
+
+
+def _figures(companies, period: Period) -> PeriodFigures:
+    row = facts.totals(companies, period)
     return PeriodFigures(
         period=period,
-        revenue=revenue(companies, period),
-        visits=visits_by_status(companies, period),
-        sources=booking_sources(companies, period),
+        revenue=_revenue(companies, period),
+        visits=_visits(row),
+        sources=_sources(row),
         clients=clients(companies, period),
-        fill_rate=fill_rate(companies, period),
+        fill_rate=_fill_rate(row),
     )
 
 
@@ -268,12 +213,15 @@ class Comparison:
 
 
 def compare(companies, period: Period) -> Comparison:
-    """The period, the one right before it and the same dates a year earlier. 18 queries."""
+    """The period, the one right before it and the same dates a year earlier. Ten queries when
+    nothing is stale: one refresh check over the year, three per period."""
     companies = list(companies)
+    previous, year_before = period.previous(), period.year_before()
+    facts.refresh(companies, year_before.first, period.last)
     return Comparison(
-        current=period_figures(companies, period),
-        previous=period_figures(companies, period.previous()),
-        year_before=period_figures(companies, period.year_before()),
+        current=_figures(companies, period),
+        previous=_figures(companies, previous),
+        year_before=_figures(companies, year_before),
     )
 
 
@@ -285,6 +233,7 @@ def change(current, before) -> Decimal | None:
 
 
 __all__ = [
+    "CAME",
     "SOURCES",
     "STATUS_GROUPS",
     "Clients",

@@ -1,6 +1,6 @@
 """The overview's figures on the back office's «Overview» page (tenancy's `tenancy.dashboard`
 slot): today in the branch, and this month so far against as many days right before and the
-same dates a year back. Shown to members who may view analytics; a fixed number of queries (20)."""
+same dates a year back. Shown to members who may view analytics; a fixed number of queries (12 when no day is stale)."""
 
 from __future__ import annotations
 
