@@ -234,7 +234,10 @@ def refresh(companies, first: datetime.date, last: datetime.date) -> int:
         return 0
     by_pk = {company.pk: company for company in companies}
     with transaction.atomic():
-        marks = list(stale.select_for_update().values_list("pk", "company_id", "date", "token"))
+        # Locked in the order `mark` writes them (a branch's dates ascending): no deadlock with a
+        # change marking several days meanwhile.
+        locked = stale.select_for_update().order_by("company_id", "date")
+        marks = list(locked.values_list("pk", "company_id", "date", "token"))
         dates: dict[int, list[datetime.date]] = defaultdict(list)
         for _pk, company_id, day, _token in marks:
             dates[company_id].append(day)
@@ -263,20 +266,22 @@ def _runs(days: list[datetime.date]):
 def totals(companies, period: Period) -> dict[str, int]:
     """The record counts and minutes of these branches over the period, summed (COUNT_COLUMNS,
     MINUTE_COLUMNS). One query; the caller has refreshed the range."""
-    return DayFacts.unscoped.filter(
+    # Plain sums, no Coalesce: Django compiles fifteen of those at twice the cost of the query.
+    row = DayFacts.unscoped.filter(
         company_id__in=[c.pk for c in companies], date__gte=period.first, date__lte=period.last
-    ).aggregate(**{name: Coalesce(Sum(name), 0) for name in (*COUNT_COLUMNS, *MINUTE_COLUMNS)})
+    ).aggregate(**{name: Sum(name) for name in (*COUNT_COLUMNS, *MINUTE_COLUMNS)})
+    return {name: value or 0 for name, value in row.items()}
 
 
 def money_totals(companies, period: Period) -> dict:
     """The money columns (MONEY_COLUMNS) and checks of these branches over the period. One query;
     the caller has refreshed the range."""
-    figures = {name: Coalesce(MoneySum(name), ZERO) for name in MONEY_COLUMNS}
-    figures["checks"] = Coalesce(Sum("checks"), 0)
+    figures = {name: MoneySum(name) for name in MONEY_COLUMNS}
+    figures["checks"] = Sum("checks")
     row = DayMoney.unscoped.filter(
         company_id__in=[c.pk for c in companies], date__gte=period.first, date__lte=period.last
     ).aggregate(**figures)
-    return {name: (value if name == "checks" else to_money(value)) for name, value in row.items()}
+    return {name: (value or 0 if name == "checks" else to_money(value or ZERO)) for name, value in row.items()}
 
 
 def per_day(companies, period: Period, by=("date",), model=DayFacts):

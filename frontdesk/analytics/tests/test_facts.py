@@ -5,7 +5,6 @@ rebuild and verify commands; the overview's query budget on the facts."""
 import datetime
 import io
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -15,54 +14,21 @@ from django.test.utils import CaptureQueriesContext
 from frontdesk.analytics import facts, overview
 from frontdesk.analytics.models import DayFacts, DayMoney, StaleDay
 from frontdesk.analytics.overview import Period
+
+# The branch in Yekaterinburg (UTC+5) and its bookings, as the overview's own tests make them.
+from frontdesk.analytics.tests.test_overview import DAY, _book, _local, branch  # noqa: F401 (a fixture)
 from frontdesk.finance.checkout import checkout_visit, pay_sale, refund_sale
 from frontdesk.finance.models import LineKind, PaymentMethod, Sale, SaleLine
 from frontdesk.finance.services import Payment
 from frontdesk.finance.tests.factories import make_bank_account, make_cash_desk
-from frontdesk.scheduling.models import Record, RecordService, RecordStatus, Visit
+from frontdesk.scheduling.models import Record, RecordService, RecordStatus
 from frontdesk.scheduling.tests.factories import add_shift, make_service, make_specialist
 from frontdesk.staff import services as staff_services
 
 pytestmark = pytest.mark.django_db
 
-DAY = datetime.date(2026, 3, 10)
 NEXT = DAY + datetime.timedelta(days=1)
 TWO_DAYS = Period(DAY, NEXT)
-
-
-@pytest.fixture
-def branch(tenant_a):
-    company = tenant_a.company
-    company.timezone = "Asia/Yekaterinburg"  # UTC+5: its midnight is 19:00 UTC the day before
-    company.save(update_fields=["timezone"])
-    service = make_service(company, "Стрижка", price=2000)
-    specialist = make_specialist(company, "Мастер", [service])
-    return company, specialist, service
-
-
-def _local(company, day, hour=0, minute=0):
-    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=ZoneInfo(company.timezone))
-
-
-def _book(company, specialist, service, start, status=RecordStatus.BOOKED, minutes=60):
-    common = {"company": company, "chain": company.chain}
-    visit = Visit.objects.create(**common)
-    end = start + datetime.timedelta(minutes=minutes)
-    record = Record.objects.create(
-        visit=visit,
-        specialist=specialist,
-        start=start,
-        end=end,
-        block_start=start,
-        block_end=end,
-        status=status,
-        overbooked=True,
-        **common,
-    )
-    RecordService.objects.create(
-        chain=company.chain, record=record, service=service, start=start, duration=minutes, price=service.price_min
-    )
-    return record
 
 
 def _day(company, day):
@@ -73,7 +39,7 @@ def _day(company, day):
     return figures
 
 
-def test_a_booking_counts_on_its_local_day_and_a_move_takes_it_to_the_other_day(branch):
+def test_a_booking_counts_on_its_local_day_and_a_move_takes_it_to_the_other_day(branch):  # noqa: F811
     company, specialist, service = branch
     assert _day(company, DAY).visits["upcoming"] == 0  # facts stored: nothing yet
     record = _book(company, specialist, service, _local(company, DAY, 23, 30))
@@ -90,7 +56,7 @@ def test_a_booking_counts_on_its_local_day_and_a_move_takes_it_to_the_other_day(
     assert _day(company, NEXT).sources["admin"] == 1
 
 
-def test_a_status_change_a_new_line_and_a_deletion_change_the_days_figures(branch):
+def test_a_status_change_a_new_line_and_a_deletion_change_the_days_figures(branch):  # noqa: F811
     company, specialist, service = branch
     record = _book(company, specialist, service, _local(company, DAY, 12))
     assert _day(company, DAY).visits == {"came": 0, "no_show": 0, "cancelled": 0, "upcoming": 1}
@@ -115,7 +81,7 @@ def test_a_status_change_a_new_line_and_a_deletion_change_the_days_figures(branc
     assert not DayFacts.objects.filter(company=company, date=DAY).exists()
 
 
-def test_a_schedule_written_by_the_grid_or_one_interval_changes_the_scheduled_minutes(branch):
+def test_a_schedule_written_by_the_grid_or_one_interval_changes_the_scheduled_minutes(branch):  # noqa: F811
     company, specialist, service = branch
     assert _day(company, DAY).fill_rate.scheduled_minutes == 0
 
@@ -132,7 +98,7 @@ def test_a_schedule_written_by_the_grid_or_one_interval_changes_the_scheduled_mi
     assert _day(company, DAY).fill_rate.scheduled_minutes == 0
 
 
-def test_a_checkout_a_debt_payment_and_a_refund_on_three_days_keep_revenue_and_one_check(branch):
+def test_a_checkout_a_debt_payment_and_a_refund_on_three_days_keep_revenue_and_one_check(branch):  # noqa: F811
     company, specialist, service = branch
     desk, bank = make_cash_desk(company), make_bank_account(company)
     record = _book(company, specialist, service, _local(company, DAY, 10))
@@ -153,7 +119,7 @@ def test_a_checkout_a_debt_payment_and_a_refund_on_three_days_keep_revenue_and_o
     assert (money.card, money.cash) == (Decimal("1200.00"), Decimal("0.00"))  # the latest payment refunded first
 
 
-def test_the_money_of_a_partly_paid_sale_splits_over_its_lines_in_proportion(branch):
+def test_the_money_of_a_partly_paid_sale_splits_over_its_lines_in_proportion(branch):  # noqa: F811
     company, specialist, service = branch
     common = {"company": company, "chain": company.chain}
     sale = Sale.objects.create(subtotal=Decimal("4000"), total=Decimal("4000"), **common)
@@ -176,7 +142,7 @@ def test_the_money_of_a_partly_paid_sale_splits_over_its_lines_in_proportion(bra
     )
 
 
-def test_a_branch_moved_to_another_time_zone_redates_its_facts(branch):
+def test_a_branch_moved_to_another_time_zone_redates_its_facts(branch):  # noqa: F811
     company, specialist, service = branch
     _book(company, specialist, service, _local(company, DAY, 23, 30))  # 18:30 UTC
     assert _day(company, DAY).visits["upcoming"] == 1
@@ -188,7 +154,7 @@ def test_a_branch_moved_to_another_time_zone_redates_its_facts(branch):
     assert _day(company, NEXT).visits["upcoming"] == 1
 
 
-def test_a_change_that_sent_no_event_shows_after_rebuild_analytics(tenant_a, branch):
+def test_a_change_that_sent_no_event_shows_after_rebuild_analytics(tenant_a, branch):  # noqa: F811
     company, specialist, service = branch
     _book(company, specialist, service, _local(company, DAY, 12))
     assert _day(company, DAY).visits["upcoming"] == 1
@@ -224,7 +190,7 @@ def test_verify_analytics_prints_a_tampered_fact_and_fails(tenant_a):
     assert f"DayFacts {today} {specialist.pk}: came 7 ≠ 1" in out.getvalue()
 
 
-def test_the_overview_on_facts_reads_the_same_number_of_queries_for_a_month_of_busy_days(tenant_a, branch):
+def test_the_overview_on_facts_reads_the_same_number_of_queries_for_a_month_of_busy_days(tenant_a, branch):  # noqa: F811
     company, specialist, service = branch
     month = Period(DAY, DAY + datetime.timedelta(days=30))
     fresh, stale = [], []
@@ -243,3 +209,34 @@ def test_the_overview_on_facts_reads_the_same_number_of_queries_for_a_month_of_b
         stale.append(len(queries))
     assert fresh == [10, 10]
     assert stale[0] == stale[1] <= 10 + 15
+
+
+def test_the_migration_marks_an_installations_history_stale_so_the_first_read_shows_it(branch):  # noqa: F811
+    from importlib import import_module
+
+    from django.apps import apps
+
+    company, specialist, service = branch
+    _book(company, specialist, service, _local(company, DAY, 12))
+    add_shift(specialist, company, NEXT)
+    StaleDay.objects.all().delete()  # as if the history predates the fact tables
+
+    import_module("frontdesk.analytics.migrations.0002_mark_history_stale").mark_history(apps, None)
+
+    assert set(StaleDay.objects.filter(company=company).values_list("date", flat=True)) == {DAY, NEXT}
+    figures = overview.period_figures([company], TWO_DAYS)
+    assert figures.visits["upcoming"] == 1 and figures.fill_rate.scheduled_minutes == 540
+
+
+def test_reports_read_each_specialists_days_from_the_facts(branch):  # noqa: F811
+    company, specialist, service = branch
+    other = make_specialist(company, "Второй мастер", [service])
+    _book(company, specialist, service, _local(company, DAY, 10), status=RecordStatus.COMPLETED)
+    _book(company, other, service, _local(company, NEXT, 10), status=RecordStatus.NO_SHOW)
+    add_shift(other, company, NEXT, "10:00", "12:00")
+
+    rows = facts.per_day([company], TWO_DAYS, by=("specialist_id", "date"))
+
+    assert [(r["specialist_id"], r["date"], r["came"], r["no_show"], r["scheduled_minutes"]) for r in rows] == sorted(
+        [(specialist.pk, DAY, 1, 0, 0), (other.pk, NEXT, 0, 1, 120)]
+    )
