@@ -9,7 +9,12 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self):
         from frontdesk.accounts.permissions import Section
-        from frontdesk.analytics import listeners, panels, reports
+        from frontdesk.analytics import (
+            demo,  # noqa: F401  (registers the demo step)
+            listeners,
+            panels,
+            reports,
+        )
         from frontdesk.core.navigation import NavItem, register
         from frontdesk.core.panels import register_panel
 
