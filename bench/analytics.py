@@ -1,38 +1,53 @@
-"""Analytics benchmark (issue 14), first cut: the overview's figures on the client-base
-benchmark's network (bench/clients.py generates it, or reuses it). Prints p50/p95 of the selectors
-alone and of the whole «Overview» page (warm, one process) with their SQL query counts.
+"""Analytics benchmark (issue 14): the overview on the client-base benchmark's network
+(bench/clients.py generates it: 200,000 clients, ~1.8M records in 3 branches over two years),
+with a paid sale for every completed visit (and a partial refund of one in twenty) added here in
+SQL, and the daily facts built by the bulk rebuild (`facts.rebuild`, as `manage.py
+rebuild_analytics`). Prints p50/p95 of the selectors and of whole warm requests with their query
+counts.
 
-    .venv/bin/python bench/analytics.py                 # SQLite, full size
+    .venv/bin/python bench/analytics.py                      # SQLite, full size
     .venv/bin/python bench/analytics.py --scale 0.1
     DATABASE_URL=postgres://… .venv/bin/python bench/analytics.py
+    DATABASE_URL=postgres://… .venv/bin/python bench/analytics.py --branches 1000 --records 10000000
 
-Not yet here (docs/analytics.md): payments in the generated network (its revenue is empty), the
-retention report and the 1,000-branch network on PostgreSQL. The fill-rate report for a month
-(`fill_rate` below) writes the shifts the generated network lacks.
+`--branches N --records M` (PostgreSQL only) generates a network of N branches and M records
+over `--days` (730) with `generate_series` (3 specialists and one service per branch, 20 records
+per client, a paid sale per completed record), builds its facts with the bulk rebuild and measures
+the network's and one branch's overview. Generation is resumable only as a whole: it is skipped
+when the network exists.
 """
 
 import argparse
 import datetime
 import statistics
+import sys
 import time
 
 from _setup import percentile
 from clients import FULL_CLIENTS, TODAY, generate, measure, setup_network  # sets Django up
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client as Browser
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
-from frontdesk.analytics import overview
+from frontdesk.accounts.models import Membership, User
+from frontdesk.accounts.permissions import Role
+from frontdesk.analytics import facts, overview
 from frontdesk.analytics.builder import engine
 from frontdesk.analytics.builder.models import SavedReport
 from frontdesk.analytics.free_time import free_time
+from frontdesk.analytics.models import DayFacts
 from frontdesk.analytics.overview import Period
 from frontdesk.analytics.reports import base, workload
 from frontdesk.analytics.reports.base import Filters
-from frontdesk.core.scopes import scopes_disabled
+from frontdesk.catalog.models import Service, ServiceCategory
+from frontdesk.clients.models import Client
+from frontdesk.core.scopes import scope, scopes_disabled
+from frontdesk.finance.models import Account, AccountKind, PaymentItem, Sale
+from frontdesk.finance.services import ensure_default_items
 from frontdesk.staff.models import Specialist, WorkInterval
+from frontdesk.tenancy.models import Chain, Company
 
 
 def timed(fn, runs):
@@ -47,42 +62,137 @@ def timed(fn, runs):
     return times, queries
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--scale", type=float, default=1.0, help="1 = 200,000 clients and ~2M records")
-    parser.add_argument("--runs", type=int, default=20)
-    args = parser.parse_args()
-    with scopes_disabled():
-        chain, companies, owner = setup_network(args.scale)
-        generate(chain, companies, max(1000, int(FULL_CLIENTS * args.scale)))
-    day = TODAY.date() - datetime.timedelta(days=1)
-    month = Period(day.replace(day=1) - datetime.timedelta(days=31), day.replace(day=1) - datetime.timedelta(days=1))
-    now = TODAY
+def row(title, times, queries):
+    print(f"{title:62} {statistics.median(times):8.1f} {percentile(times, 95):8.1f} {queries:8d}", flush=True)
+
+
+def sql(statement, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.rowcount
+
+
+def add_payments(chain) -> None:
+    """A paid sale for every completed record of the network (one line, its service's price),
+    paid when the record ended, a third in cash and the rest by card; one sale in twenty half
+    refunded the next day. Plain SQL: the ORM would take an hour for two million rows."""
+    if Sale.objects.filter(chain=chain).exists():
+        return
+    started = time.perf_counter()
+    ensure_default_items(chain)
+    item = PaymentItem.objects.get(chain=chain, code="services")
+    for company in Company.objects.filter(chain=chain):
+        Account.objects.get_or_create(company=company, chain=chain, title="Касса", kind=AccountKind.CASH)
+    now = connection.ops.adapt_datetimefield_value(TODAY)
+    with transaction.atomic():
+        sales = sql(
+            """INSERT INTO finance_sale (chain_id, company_id, visit_id, client_id, subtotal, discount,
+                   discount_source, discount_label, total, paid, refunded, status, created_by_id, created_at)
+               SELECT r.chain_id, r.company_id, r.visit_id, r.client_id, rs.price, 0, '', '', rs.price,
+                   rs.price, 0, 'paid', NULL, r."end"
+               FROM scheduling_record r JOIN scheduling_recordservice rs ON rs.record_id = r.id
+               WHERE r.chain_id = %s AND r.status = 'completed'""",
+            [chain.pk],
+        )
+        sql(
+            """INSERT INTO finance_saleline (chain_id, sale_id, kind, ref, record_service_id, service_id,
+                   title, price, position)
+               SELECT s.chain_id, s.id, 'service', '', rs.id, rs.service_id, 'Услуга', rs.price, 0
+               FROM finance_sale s JOIN scheduling_record r ON r.visit_id = s.visit_id
+                   JOIN scheduling_recordservice rs ON rs.record_id = r.id
+               WHERE s.chain_id = %s""",
+            [chain.pk],
+        )
+        sql(
+            """INSERT INTO finance_transaction (chain_id, company_id, account_id, amount, method, item_id,
+                   counterparty_id, sale_id, transfer_id, reverses_id, occurred_at, comment, created_by_id,
+                   created_at)
+               SELECT s.chain_id, s.company_id, a.id, s.total,
+                   CASE WHEN s.id %% 3 = 0 THEN 'cash' ELSE 'card' END, %s, NULL, s.id, NULL, NULL,
+                   s.created_at, '', NULL, %s
+               FROM finance_sale s JOIN finance_account a ON a.company_id = s.company_id
+               WHERE s.chain_id = %s""",
+            [item.pk, now, chain.pk],
+        )
+        next_day = (
+            "datetime(t.occurred_at, '+1 day')" if connection.vendor == "sqlite" else "t.occurred_at + interval '1 day'"
+        )
+        sql(
+            f"""INSERT INTO finance_transaction (chain_id, company_id, account_id, amount, method, item_id,
+                   counterparty_id, sale_id, transfer_id, reverses_id, occurred_at, comment, created_by_id,
+                   created_at)
+               SELECT t.chain_id, t.company_id, t.account_id, -ROUND(t.amount / 2, 2), t.method, t.item_id,
+                   NULL, t.sale_id, NULL, t.id, {next_day}, '', NULL, %s
+               FROM finance_transaction t
+               WHERE t.chain_id = %s AND t.sale_id %% 20 = 0 AND t.amount > 0""",
+            [now, chain.pk],
+        )
+    sql("ANALYZE")
+    print(f"  payments: {sales:,} paid sales in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+
+
+def build_facts(chain, companies, since=None) -> None:
+    """The bulk rebuild of every branch (`since`: only the dates the measured periods read)."""
+    if since is None and DayFacts.objects.filter(chain=chain).exists():
+        return
+    started, days = time.perf_counter(), 0
+    for company in companies:
+        days += facts.rebuild(company, since, chunk_days=366)
+    rows = DayFacts.objects.filter(chain=chain).count()
+    print(
+        f"  facts: {days:,} branch-days, {rows:,} DayFacts rows rebuilt in {time.perf_counter() - started:.0f} s",
+        file=sys.stderr,
+    )
+    sql("ANALYZE")
+
+
+def measure_overview(chain, companies, owner, runs, month, now):
     print(f"{connection.vendor}: overview for {month.first} – {month.last} (with the month before and a year back)")
-    print(f"{'what':58} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
-    with scopes_disabled():
+    print(f"{'what':62} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+    with scope(chain):
         for title, fn in (
             ("selectors: today, a branch", lambda: overview.today(companies[:1], now)),
             ("selectors: compare a month, a branch", lambda: overview.compare(companies[:1], month)),
             ("selectors: today, the network", lambda: overview.today(companies, now)),
             ("selectors: compare a month, the network", lambda: overview.compare(companies, month)),
+            ("selectors: compare a month, the network, one day stale", lambda: _stale_then(companies, month)),
             ("selectors: free time left today, a branch", lambda: free_time(companies[:1], now)),
         ):
-            times, queries = timed(fn, args.runs)
-            print(f"{title:58} {statistics.median(times):8.1f} {percentile(times, 95):8.1f} {queries:8d}")
-        # The builder (issue 14): revenue by specialist × month for a year, as a saved report
-        # would run it. The generated network has no sales yet, so "revenue" is read from the
-        # records' service lines (the visits dataset's value of services); the sale-lines dataset
-        # runs the same shape of query over SaleLine once the benchmark generates checkouts.
-        year = Period(day.replace(day=1).replace(year=day.year - 1), day)
+            row(title, *timed(fn, runs))
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(ALLOWED_HOSTS=["*"], STORAGES=storages):
+        browser = Browser()
+        browser.force_login(owner, backend="frontdesk.accounts.backends.EmailOrPhoneBackend")
+        # The page reads the real clock's month: figures only when it falls inside the generated years.
+        path = reverse("tenancy:dashboard", kwargs={"company_id": companies[0].pk})
+        row("page: «Overview» of a branch (landing: today only)", *timed(lambda: _get(browser, path), runs))
+        # The landing loads the period's figures in a second request (analytics/dashboard.py).
+        dates = f"first={month.first.isoformat()}&last={month.last.isoformat()}"
+        for title, name, query in (
+            ("fragment: today's card, a branch", "analytics:overview_today", ""),
+            ("fragment: today's card, the network", "analytics:overview_today", "scope=network"),
+            ("fragment: the period (a month), a branch", "analytics:overview_period", dates),
+            ("fragment: the period (a month), the network", "analytics:overview_period", f"{dates}&scope=network"),
+        ):
+            url = reverse(name, kwargs={"company_id": companies[0].pk}) + (f"?{query}" if query else "")
+            row(title, *timed(lambda url=url: _get(browser, url), runs))
+
+
+def measure_builder(chain, companies, owner, runs, day):
+    """The builder (issue 14: ≤ 500 ms): revenue by specialist × month for a year, as a saved
+    report runs it, and its whole page."""
+    year = Period(day.replace(day=1).replace(year=day.year - 1), day)
+    with scopes_disabled():
         for title, dataset, figure in (
             ("builder: value by specialist × month, a year, a branch", "visits", "value"),
             ("builder: sold for by specialist × month, a year, a branch", "sale_lines", "amount"),
         ):
             spec = engine.Spec(dataset, (figure,), ("month", "specialist"), engine.BAR)
             filters = Filters(companies=tuple(companies[:1]), period=year, chain=chain)
-            times, queries = timed(lambda spec=spec, filters=filters: engine.run(spec, filters), args.runs)
-            print(f"{title:58} {statistics.median(times):8.1f} {percentile(times, 95):8.1f} {queries:8d}")
+            row(title, *timed(lambda spec=spec, filters=filters: engine.run(spec, filters), runs))
         saved = SavedReport.unscoped.filter(chain=chain, name="bench: revenue by specialist").first()
         if saved is None:
             saved = SavedReport.unscoped.create(
@@ -90,8 +200,8 @@ def main():
                 company=companies[0],
                 author=owner,
                 name="bench: revenue by specialist",
-                dataset="visits",
-                measures=["value"],
+                dataset="sale_lines",
+                measures=["amount"],
                 dimensions=["month", "specialist"],
                 chart=engine.BAR,
             )
@@ -104,31 +214,8 @@ def main():
     with override_settings(ALLOWED_HOSTS=["*"], STORAGES=storages):
         browser = Browser()
         browser.force_login(owner, backend="frontdesk.accounts.backends.EmailOrPhoneBackend")
-        # The page reads the real clock's month: figures only when it falls inside the generated years.
-        path = reverse("tenancy:dashboard", kwargs={"company_id": companies[0].pk})
-        times, queries = measure(browser, path, runs=args.runs)
-        print(
-            f"{'page: «Overview» of a branch (landing: today only)':58} {statistics.median(times):8.1f} "
-            f"{percentile(times, 95):8.1f} {queries:8d}"
-        )
-        # The landing loads the period's figures in a second request (analytics/dashboard.py).
-        dates = f"first={month.first.isoformat()}&last={month.last.isoformat()}"
-        for title, name, query in (
-            ("fragment: today's card, a branch", "analytics:overview_today", ""),
-            ("fragment: today's card, the network", "analytics:overview_today", "scope=network"),
-            ("fragment: the period (a month), a branch", "analytics:overview_period", dates),
-            ("fragment: the period (a month), the network", "analytics:overview_period", f"{dates}&scope=network"),
-        ):
-            url = reverse(name, kwargs={"company_id": companies[0].pk}) + (f"?{query}" if query else "")
-            times, queries = measure(browser, url, runs=args.runs)
-            print(f"{title:58} {statistics.median(times):8.1f} {percentile(times, 95):8.1f} {queries:8d}")
         path = reverse("analytics:builder_report", kwargs={"company_id": companies[0].pk, "saved_report_id": saved.pk})
-        times, queries = measure(browser, path, runs=args.runs)
-        print(
-            f"{'page: builder report, value by specialist × month, a year':58} {statistics.median(times):8.1f} "
-            f"{percentile(times, 95):8.1f} {queries:8d}"
-        )
-    fill_rate(companies, owner, month, args.runs)
+        row("page: builder report, sold for by specialist × month, a year", *timed(lambda: _get(browser, path), runs))
 
 
 def ensure_shifts(companies, month: Period):
@@ -179,6 +266,170 @@ def fill_rate(companies, owner, month: Period, runs: int):
             times, queries = measure(browser, path, params, runs=runs)
             label = f"page: fill rate for a month, {title}"
             print(f"{label:58} {statistics.median(times):8.1f} {percentile(times, 95):8.1f} {queries:8d}")
+
+
+def _stale_then(companies, month):
+    # What a reader pays right after a booking: the day it touched is recomputed first.
+    facts.mark(companies[0], [month.last])
+    overview.compare(companies, month)
+
+
+def _get(browser, path):
+    response = browser.get(path)
+    assert response.status_code == 200, response.status_code
+
+
+# -- the network of many branches (PostgreSQL) ----------------------------------------------------
+
+SPECIALISTS = 3  # per branch
+
+
+def big_network(branches: int, records: int, days: int):
+    name = f"Analytics benchmark {branches} branches, {records:,} records, {days} days"
+    chain = Chain.objects.filter(name=name).first()
+    if chain is not None:
+        return chain, list(Company.unscoped.filter(chain=chain).order_by("pk"))
+    started = time.perf_counter()
+    chain = Chain.objects.create(name=name)
+    companies = Company.unscoped.bulk_create(
+        [
+            Company(chain=chain, name=f"Филиал {n}", timezone=("Europe/Moscow", "Asia/Yekaterinburg")[n % 2])
+            for n in range(branches)
+        ]
+    )
+    category = ServiceCategory.objects.create(company=companies[0], chain=chain, title="Услуги")
+    Service.objects.bulk_create(
+        [
+            Service(
+                company=c, chain=chain, category=category, title="Стрижка", duration=60, price_min=2000, price_max=2000
+            )
+            for c in companies
+        ]
+    )
+    specialists = Specialist.objects.bulk_create(
+        [Specialist(chain=chain, name=f"Мастер {c.pk}-{n}") for c in companies for n in range(SPECIALISTS)]
+    )
+    Specialist.companies.through.objects.bulk_create(
+        [
+            Specialist.companies.through(specialist=s, company=companies[i // SPECIALISTS])
+            for i, s in enumerate(specialists)
+        ]
+    )
+    owner = User.objects.create_user(email=f"bench-analytics-{chain.pk}@example.com", password="bench", name="Bench")
+    Membership.objects.create(chain=chain, user=owner, role=Role.OWNER, all_companies=True)
+    first_company, first_specialist = companies[0].pk, specialists[0].pk
+    clients = records // 20
+    today = TODAY.date()
+    with transaction.atomic():
+        sql(
+            """INSERT INTO clients_client (chain_id, name, phone, email, comment, created_at, name_search,
+                   extra_phones, gender, importance, discount, source, source_note, sms_consent,
+                   email_consent, custom, imported_visits, imported_spend)
+               SELECT %s, 'Клиент ' || g, '+7' || (9000000000 + g), '', '', now(), 'клиент ' || g,
+                   '[]', '', '', 0, '', '', true, true, '{}', 0, 0
+               FROM generate_series(1, %s) g""",
+            [chain.pk, clients],
+        )
+        low_client = Client.objects.filter(chain=chain).order_by("pk").values_list("pk", flat=True).first()
+        # Record g: branch g % N, specialist (g / N) % SPECIALISTS of it, day g % days back from
+        # today, hour 7 + (g / (N * SPECIALISTS)) % 9 UTC; of twenty, one no-show, one cancelled, one
+        # to come, the rest completed.
+        sql(
+            """INSERT INTO scheduling_visit (chain_id, company_id, client_id, created_at)
+               SELECT %s, %s + g %% %s, %s + g %% %s, now() FROM generate_series(0, %s - 1) g""",
+            [chain.pk, first_company, branches, low_client, clients, records],
+        )
+        low_visit = sql_value("SELECT min(id) FROM scheduling_visit WHERE chain_id = %s", [chain.pk])
+        sql(
+            """INSERT INTO scheduling_record (chain_id, company_id, visit_id, client_id, specialist_id, start,
+                   "end", block_start, block_end, status, source, comment, prepaid, overbooked, created_at,
+                   updated_at)
+               SELECT %(chain)s, v.company_id, v.id, v.client_id,
+                   %(spec)s + (v.company_id - %(company)s) * %(per)s + ((v.id - %(visit)s) / %(n)s) %% %(per)s,
+                   t, t + interval '1 hour', t, t + interval '1 hour',
+                   (ARRAY['completed','completed','completed','completed','completed','completed','completed',
+                          'completed','completed','completed','completed','completed','completed','completed',
+                          'completed','completed','no_show','cancelled','booked','completed'])
+                       [1 + (v.id - %(visit)s) %% 20],
+                   (ARRAY['admin','online','widget','admin','phone'])[1 + (v.id - %(visit)s) %% 5],
+                   '', false, true, now(), now()
+               FROM scheduling_visit v,
+                   LATERAL (SELECT ((%(today)s::date - ((v.id - %(visit)s) %% %(days)s)::int)::timestamp
+                       + make_interval(hours => (7 + ((v.id - %(visit)s) / (%(n)s * %(per)s)) %% 9)::int))
+                       AT TIME ZONE 'UTC' AS t) moment
+               WHERE v.chain_id = %(chain)s""",
+            {
+                "chain": chain.pk,
+                "spec": first_specialist,
+                "company": first_company,
+                "visit": low_visit,
+                "n": branches,
+                "today": today,
+                "days": days,
+                "per": SPECIALISTS,
+            },
+        )
+        sql(
+            """INSERT INTO scheduling_recordservice (chain_id, record_id, service_id, start, duration, price, position)
+               SELECT r.chain_id, r.id, s.id, r.start, 60, 2000, 0
+               FROM scheduling_record r JOIN catalog_service s ON s.company_id = r.company_id
+               WHERE r.chain_id = %s""",
+            [chain.pk],
+        )
+        # The cached first visit the overview's new / returning clients read (as the record events keep it).
+        sql(
+            """INSERT INTO clients_clientstats (client_id, chain_id, visits, no_shows, spend, first_visit, last_visit)
+               SELECT client_id, %s, count(*), 0, 0, min(start), max(start) FROM scheduling_record
+               WHERE chain_id = %s AND status = 'completed' GROUP BY client_id""",
+            [chain.pk, chain.pk],
+        )
+        # Every specialist works 09:00–21:00 every day of every branch.
+        sql(
+            """INSERT INTO staff_workinterval (chain_id, company_id, specialist_id, date, start, "end")
+               SELECT %s, m.company_id, m.specialist_id, %s::date - d, '09:00', '21:00'
+               FROM staff_specialist_companies m JOIN tenancy_company c ON c.id = m.company_id,
+                   generate_series(0, %s) d
+               WHERE c.chain_id = %s""",
+            [chain.pk, today, days, chain.pk],
+        )
+    sql("ANALYZE")
+    print(f"  generated in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return chain, companies
+
+
+def sql_value(statement, params):
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchone()[0]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=float, default=1.0, help="1 = 200,000 clients and ~2M records")
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--branches", type=int, help="PostgreSQL: a generated network of this many branches")
+    parser.add_argument("--records", type=int, default=10_000_000, help="with --branches: this many records")
+    parser.add_argument("--days", type=int, default=730, help="with --branches: over this many days back")
+    args = parser.parse_args()
+    day = TODAY.date() - datetime.timedelta(days=1)
+    month = Period(day.replace(day=1) - datetime.timedelta(days=31), day.replace(day=1) - datetime.timedelta(days=1))
+    with scopes_disabled():
+        if args.branches:
+            if connection.vendor != "postgresql":
+                sys.exit("--branches generates with PostgreSQL's generate_series: set DATABASE_URL")
+            chain, companies = big_network(args.branches, args.records, args.days)
+            owner = Membership.objects.filter(chain=chain).first().user
+        else:
+            chain, companies, owner = setup_network(args.scale)
+            generate(chain, companies, max(1000, int(FULL_CLIENTS * args.scale)))
+        add_payments(chain)
+        # The generated many-branch network has no data a year back: its facts are rebuilt from the
+        # month before the measured one on (the same bulk rebuild, a shorter range).
+        build_facts(chain, companies, month.previous().first if args.branches else None)
+    measure_overview(chain, companies, owner, args.runs, month, TODAY)
+    if not args.branches:
+        measure_builder(chain, companies, owner, args.runs, day)
+        fill_rate(companies, owner, month, args.runs)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ class AnalyticsConfig(AppConfig):
     def ready(self):
         from frontdesk.accounts.permissions import Section
         from frontdesk.analytics import (
-            demo,  # noqa: F401  (registers the year of demo history)
+            demo,  # noqa: F401  (registers the year of demo history and the facts' rebuild)
+            listeners,
             panels,
             reports,
         )
@@ -28,3 +29,4 @@ class AnalyticsConfig(AppConfig):
         register_hourly("analytics.scheduled_reports", schedule.send_due_reports)
         register(NavItem("analytics", _("Analytics"), "graph-up", "analytics:index", Section.ANALYTICS, order=35))
         reports.load_all()
+        listeners.connect()

@@ -21,11 +21,11 @@ from frontdesk.analytics.overview import (
     ZERO,
     FillRate,
     Period,
-    _minutes,
     _sale_money,
     _staff,
     _staff_money,
 )
+from frontdesk.analytics.facts import minutes_of
 from frontdesk.analytics.reports.periods import per_local_date
 from frontdesk.core.money import MoneySum, to_money
 from frontdesk.scheduling.models import Record, RecordService, RecordStatus
@@ -76,5 +76,5 @@ def fill_by_day(companies, period: Period, *, specialist=None) -> dict[datetime.
         date__gte=period.first,
         date__lte=period.last,
     ).values_list("date", "start", "end"):
-        scheduled[day] += _minutes(end) - _minutes(start)
+        scheduled[day] += minutes_of(end) - minutes_of(start)
     return {day: FillRate.of(booked[day], scheduled[day]) for day in days_of(period)}

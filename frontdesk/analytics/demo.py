@@ -19,7 +19,7 @@ a few thousand rows per query), keeping every invariant the services keep:
   meets what the other steps booked.
 
 Bulk rows send no events and write no event-log lines (this is the past: nobody did it in this
-installation). Once the analytics fact tables land, `rebuild_facts` below recomputes them.
+installation), so the daily fact tables are built by the last demo step, `build_demo_facts`.
 """
 
 from __future__ import annotations
@@ -32,10 +32,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.management import call_command, get_commands
 from django.db.models import Min
 from django.utils import timezone
 
+from frontdesk.analytics import facts
 from frontdesk.clients.models import Client
 from frontdesk.clients.services import find_or_create_client
 from frontdesk.finance.models import Account, AccountKind, PaymentMethod, Sale, SaleLine, SaleStatus, Transaction
@@ -81,15 +81,14 @@ class History:
 def demo_history(demo) -> None:
     days = settings.DEMO_HISTORY_DAYS
     build_history(demo.chain, demo.companies, random.Random(20261207), days=days, user=demo.admin)
-    rebuild_facts(demo.chain)
 
 
-def rebuild_facts(chain) -> None:
-    """The hook for the analytics fact tables (docs/analytics.md, "The data path"): bulk history
-    sends no events, so once `manage.py rebuild_analytics` exists it recomputes the network's
-    days here. Until then the figures read the raw tables and there is nothing to rebuild."""
-    if "rebuild_analytics" in get_commands():
-        call_command("rebuild_analytics", chain=chain.pk, verbosity=0)
+@register_demo_step(95)  # after every step that writes records, money or schedules
+def build_demo_facts(demo) -> None:
+    """The daily facts of everything the steps before wrote: some of it in bulk (no events, so no
+    stale marks), and the overview must show it from the first page."""
+    for company in demo.companies:
+        facts.rebuild(company, chunk_days=366)
 
 
 def build_history(chain, companies, rng: random.Random, *, days: int, user=None) -> History:

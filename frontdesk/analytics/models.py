@@ -1,14 +1,26 @@
-"""The analytics app's own rows: the network's analytics settings here; the builder's saved reports
-and subscriptions live in `builder/models.py` (imported here so Django finds them). It changes no
-other app's rows."""
+"""The analytics app's own rows. It changes no other app's rows.
+
+- The network's analytics settings (`AnalyticsSettings`).
+- The builder's saved reports and subscriptions live in `builder/models.py` (imported here so
+  Django finds them).
+- The daily fact tables behind the overview's period figures (docs/analytics.md, «The data
+  path»): a fact row is a sum over one branch's local date (and, for `DayFacts`, one specialist),
+  computed from the raw tables by ONE function (`frontdesk.analytics.facts.compute`) — never
+  incremented. The domain events mark the (branch, date) pairs a change touched as stale
+  (`StaleDay`); a reader recomputes the stale days in its range before it reads. `manage.py
+  rebuild_analytics` recomputes everything, `manage.py verify_analytics` compares the stored rows
+  with a fresh computation. Facts are not business records: no event log, no audit; the scoped
+  manager keeps a forgotten scope an error.
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from frontdesk.analytics.builder.models import ReportSubscription, SavedReport
 from frontdesk.core.models import ChainScopedModel
+from frontdesk.core.money import MoneyField
+from frontdesk.core.scopes import ScopedManager
 
-__all__ = ["AnalyticsSettings", "ReportSubscription", "SavedReport"]
+__all__ = ["AnalyticsSettings", "DayFacts", "DayMoney", "ReportSubscription", "SavedReport", "StaleDay"]
 
 
 class AnalyticsSettings(ChainScopedModel):
@@ -36,3 +48,100 @@ class AnalyticsSettings(ChainScopedModel):
 
     def __str__(self):
         return str(_("Analytics settings"))
+
+
+class _Fact(models.Model):
+    CHAIN_FIELD = "chain_id"
+
+    chain = models.ForeignKey("tenancy.Chain", on_delete=models.CASCADE, related_name="+")
+    company = models.ForeignKey("tenancy.Company", on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()  # the branch's local date
+
+    objects = ScopedManager()
+    unscoped = models.Manager()
+
+    class Meta:
+        abstract = True
+
+
+class DayFacts(_Fact):
+    """One specialist's records and hours on one local date of one branch. Records are counted by
+    their start's local date; a record is one specialist's part of a visit, as YCLIENTS counts."""
+
+    specialist = models.ForeignKey("staff.Specialist", on_delete=models.CASCADE, related_name="+")
+    # By status group (overview.STATUS_GROUPS).
+    came = models.PositiveIntegerField(default=0)
+    no_show = models.PositiveIntegerField(default=0)
+    cancelled = models.PositiveIntegerField(default=0)
+    upcoming = models.PositiveIntegerField(default=0)
+    # By source (RecordSource), cancelled records included; `series` counts records of a series.
+    source_admin = models.PositiveIntegerField(default=0)
+    source_online = models.PositiveIntegerField(default=0)
+    source_widget = models.PositiveIntegerField(default=0)
+    source_api = models.PositiveIntegerField(default=0)
+    source_phone = models.PositiveIntegerField(default=0)
+    series = models.PositiveIntegerField(default=0)
+    # Service-line minutes of records holding time (not classes), and the work intervals' minutes.
+    booked_minutes = models.PositiveIntegerField(default=0)
+    scheduled_minutes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["company", "date", "specialist"], name="analytics_dayfacts_unique")
+        ]
+        # Readers ask for a set of branches and a range of dates; the unique index serves a branch.
+        indexes = [models.Index(fields=["chain", "date"], name="analytics_dayfacts_chain_date")]
+
+    def __str__(self):
+        return f"{self.company_id} {self.date} {self.specialist_id}"
+
+
+class DayMoney(_Fact):
+    """The money a branch took for sales on one local date, net of refunds. The money of each sale
+    on the date is split over the sale's lines in proportion to their prices, in kopecks, as the
+    receipts do (`payments.receipts.allocate`), so the four kinds add up to the revenue exactly."""
+
+    revenue = MoneyField(default=0)
+    # Sales whose FIRST positive money row falls on this date: checks add up across days.
+    checks = models.PositiveIntegerField(default=0)
+    services = MoneyField(default=0)
+    goods = MoneyField(default=0)
+    certificates = MoneyField(default=0)
+    abonements = MoneyField(default=0)
+    cash = MoneyField(default=0)
+    card = MoneyField(default=0)
+    transfer = MoneyField(default=0)
+    online = MoneyField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["company", "date"], name="analytics_daymoney_unique")]
+        indexes = [models.Index(fields=["chain", "date"], name="analytics_daymoney_chain_date")]
+
+    def __str__(self):
+        return f"{self.company_id} {self.date}: {self.revenue}"
+
+
+class StaleDay(models.Model):
+    """A branch's local date whose facts a change has made out of date. `token` changes on every
+    mark, so a reader that recomputed the day deletes the mark only if nobody marked it again
+    meanwhile (a concurrent change keeps its mark, and the next reader recomputes again)."""
+
+    CHAIN_FIELD = "chain_id"
+
+    chain = models.ForeignKey("tenancy.Chain", on_delete=models.CASCADE, related_name="+")
+    company = models.ForeignKey("tenancy.Company", on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    token = models.UUIDField()
+
+    objects = ScopedManager()
+    unscoped = models.Manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["company", "date"], name="analytics_staleday_unique")]
+
+    def __str__(self):
+        return f"{self.company_id} {self.date}"
+
+
+# Last: the builder's models import the reports, which read the facts above.
+from frontdesk.analytics.builder.models import ReportSubscription, SavedReport  # noqa: E402

@@ -2,92 +2,34 @@
 network is the set of all its branches).
 
 Every function runs a fixed number of queries whatever the data and however many branches it
-reads (the branches are grouped by time zone, one condition per zone), and every day is the
-branch's own local day: a record at 23:30 in Yekaterinburg belongs to that day there, whatever
-the server's or the reader's zone. What each figure counts is written down in
-`docs/analytics.md`; `tests/test_overview_properties.py` checks every figure against a naive
-recomputation from the raw tables.
+reads, and every day is the branch's own local day: a record at 23:30 in Yekaterinburg belongs to
+that day there, whatever the server's or the reader's zone. What each figure counts is written
+down in `docs/analytics.md`; `tests/test_overview_properties.py` checks every figure against a
+naive recomputation from the raw tables, through the real event path.
 
-Today these read straight from the indexed tables (records by branch and start, transactions by
-branch and time, work intervals by branch and date); `docs/analytics.md` says why and when the
-period figures move to daily fact tables behind the same functions.
+Today's figures are read live from the indexed tables (records by branch and start, transactions
+by branch and time). The period figures read the daily facts (`facts.py`) after recomputing the
+stale days in their range — one query more when nothing is stale — except new / returning
+clients, which are not additive over days and are read from the records.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 
+from frontdesk.analytics import facts
+from frontdesk.analytics.dates import Period, _local_bounds, _zones
+from frontdesk.analytics.facts import CAME, SOURCE_COLUMNS, SOURCES, STATUS_GROUPS
 from frontdesk.core.money import MoneySum, to_money
 from frontdesk.finance.models import Transaction
-from frontdesk.scheduling.models import Record, RecordService, RecordSource, RecordStatus
-from frontdesk.staff.models import WorkInterval
+from frontdesk.scheduling.models import Record, RecordStatus
 
 ZERO = Decimal("0.00")
-
-# Visits by status: what the owner asks of a day that is over.
-CAME = (RecordStatus.ARRIVED, RecordStatus.COMPLETED)
-STATUS_GROUPS = {
-    "came": CAME,
-    "no_show": (RecordStatus.NO_SHOW,),
-    "cancelled": (RecordStatus.CANCELLED,),
-    "upcoming": RecordStatus.UPCOMING,
-}
-# "repeat" is not a source a record is booked through but a record of a series (booked once,
-# repeated); it is counted besides the record's own source.
-SOURCES = (*RecordSource.values, "repeat")
-
-
-@dataclass(frozen=True)
-class Period:
-    """Local dates, both included."""
-
-    first: datetime.date
-    last: datetime.date
-
-    def __post_init__(self):
-        if self.last < self.first:
-            raise ValueError("a period ends before it starts")
-
-    @property
-    def days(self) -> int:
-        return (self.last - self.first).days + 1
-
-    def previous(self) -> Period:
-        """As many days, right before."""
-        last = self.first - datetime.timedelta(days=1)
-        return Period(last - datetime.timedelta(days=self.days - 1), last)
-
-    def year_before(self) -> Period:
-        """The same dates a year earlier (29 February becomes the 28th)."""
-        return Period(_year_back(self.first), _year_back(self.last))
-
-
-def _year_back(day: datetime.date) -> datetime.date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
-
-
-def _zones(companies) -> dict[str, list[int]]:
-    zones: dict[str, list[int]] = defaultdict(list)
-    for company in companies:
-        zones[company.timezone].append(company.pk)
-    return zones
-
-
-def _local_bounds(first: datetime.date, last: datetime.date, zone: str):
-    tz = ZoneInfo(zone)
-    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=tz)
-    end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-    return start, end
 
 
 def _in_period(companies, period: Period, time_field: str, prefix: str = "") -> Q:
@@ -169,7 +111,7 @@ def today(companies, now: datetime.datetime, *, specialist=None) -> Today:
 @dataclass
 class Revenue:
     revenue: Decimal  # money for sales paid in the period, net of refunds made in it
-    checks: int  # sales that took money in the period
+    checks: int  # sales whose first payment is in the period
     average_check: Decimal | None  # revenue ÷ checks
 
     @classmethod
@@ -178,10 +120,21 @@ class Revenue:
         return cls(revenue, checks, to_money(revenue / checks) if checks else None)
 
 
+def _refreshed(companies, period: Period) -> list:
+    companies = list(companies)
+    facts.refresh(companies, period.first, period.last)
+    return companies
+
+
 def revenue(companies, period: Period, *, specialist=None, item: str | None = None) -> Revenue:
-    """Revenue and the average check. One query. `specialist` keeps the money of the sales of
-    visits they worked on (`_staff`); `item` the money posted to one income item by its code
-    ("services": visits; "goods", "certificates": counter sales — finance.checkout.ITEM_OF_KIND)."""
+    """Revenue and the average check, from the daily money facts (two queries when nothing is
+    stale). The facts keep neither split below, so with either the ledger is read (one query):
+    `specialist` keeps the money of the sales of visits they worked on (`_staff_money`); `item`
+    the money posted to one income item by its code ("services": visits; "goods", "certificates":
+    counter sales — finance.checkout.ITEM_OF_KIND). There a check is a sale with money in the
+    period; the facts count a check on the local date of the sale's first money."""
+    if specialist is None and item is None:
+        return _revenue(_refreshed(companies, period), period)
     money = _sale_money().filter(_staff_money(specialist))
     if item is not None:
         money = money.filter(item__code=item)
@@ -191,19 +144,29 @@ def revenue(companies, period: Period, *, specialist=None, item: str | None = No
     return Revenue.of(row["revenue"], row["checks"])
 
 
+def _revenue(companies, period: Period) -> Revenue:
+    row = facts.money_totals(companies, period)
+    return Revenue.of(row["revenue"], row["checks"])
+
+
 def visits_by_status(companies, period: Period, *, specialist=None) -> dict[str, int]:
-    """Records starting in the period by status group (STATUS_GROUPS). One query."""
-    return Record.objects.filter(_in_period(companies, period, "start"), _staff(specialist)).aggregate(
-        **{name: Count("id", filter=Q(status__in=statuses)) for name, statuses in STATUS_GROUPS.items()}
-    )
+    """Records starting in the period by status group (STATUS_GROUPS), from the daily facts (one
+    specialist's rows with `specialist`). Two queries."""
+    return _visits(facts.totals(_refreshed(companies, period), period, _staff(specialist)))
+
+
+def _visits(row) -> dict[str, int]:
+    return {name: row[name] for name in STATUS_GROUPS}
 
 
 def booking_sources(companies, period: Period, *, specialist=None) -> dict[str, int]:
     """Records starting in the period, cancelled ones included, by the source they were booked
-    through; "repeat" counts the records of series besides. One query."""
-    figures = {source: Count("id", filter=Q(source=source)) for source in RecordSource.values}
-    figures["repeat"] = Count("id", filter=Q(series__isnull=False))
-    return Record.objects.filter(_in_period(companies, period, "start"), _staff(specialist)).aggregate(**figures)
+    through; "repeat" counts the records of series besides. From the daily facts; two queries."""
+    return _sources(facts.totals(_refreshed(companies, period), period, _staff(specialist)))
+
+
+def _sources(row) -> dict[str, int]:
+    return {source: row[column] for source, column in SOURCE_COLUMNS.items()}
 
 
 @dataclass
@@ -250,26 +213,13 @@ class FillRate:
 
 
 def fill_rate(companies, period: Period, *, specialist=None) -> FillRate:
-    """Booked minutes ÷ scheduled minutes. Two queries."""
-    booked = RecordService.objects.filter(
-        _in_period(companies, period, "start", prefix="record__"),
-        _staff(specialist, "record__specialist_id"),
-        record__status__in=RecordStatus.HOLDING,
-        record__group_event__isnull=True,
-    ).aggregate(m=Coalesce(Sum("duration"), 0))["m"]
-    scheduled = 0
-    ids = [company.pk for company in companies]
-    # Work intervals carry the local date already; their lengths are summed here, a few hundred
-    # rows per branch and month (a fact table takes this over for networks, docs/analytics.md).
-    for start, end in WorkInterval.objects.filter(
-        _staff(specialist), company_id__in=ids, date__gte=period.first, date__lte=period.last
-    ).values_list("start", "end"):
-        scheduled += _minutes(end) - _minutes(start)
-    return FillRate.of(booked, scheduled)
+    """Booked minutes ÷ scheduled minutes, from the daily facts (one specialist's with
+    `specialist`). Two queries."""
+    return _fill_rate(facts.totals(_refreshed(companies, period), period, _staff(specialist)))
 
 
-def _minutes(moment: datetime.time) -> int:
-    return moment.hour * 60 + moment.minute
+def _fill_rate(row) -> FillRate:
+    return FillRate.of(row["booked_minutes"], row["scheduled_minutes"])
 
 
 @dataclass
@@ -283,14 +233,20 @@ class PeriodFigures:
 
 
 def period_figures(companies, period: Period) -> PeriodFigures:
-    """Every period figure of the overview. Six queries."""
+    """Every period figure of the overview. Four queries (a refresh check, the money facts, the
+    record facts, the clients) when nothing is stale."""
+    return _figures(_refreshed(companies, period), period)
+
+
+def _figures(companies, period: Period) -> PeriodFigures:
+    row = facts.totals(companies, period)
     return PeriodFigures(
         period=period,
-        revenue=revenue(companies, period),
-        visits=visits_by_status(companies, period),
-        sources=booking_sources(companies, period),
+        revenue=_revenue(companies, period),
+        visits=_visits(row),
+        sources=_sources(row),
         clients=clients(companies, period),
-        fill_rate=fill_rate(companies, period),
+        fill_rate=_fill_rate(row),
     )
 
 
@@ -303,12 +259,15 @@ class Comparison:
 
 def compare(companies, period: Period, previous: Period | None = None) -> Comparison:
     """The period, the one right before it (or `previous`, e.g. the same days of last month) and
-    the same dates a year earlier. 18 queries."""
+    the same dates a year earlier. Ten queries when nothing is stale: one refresh check over the
+    year, three per period."""
     companies = list(companies)
+    previous, year_before = previous or period.previous(), period.year_before()
+    facts.refresh(companies, min(year_before.first, previous.first), period.last)
     return Comparison(
-        current=period_figures(companies, period),
-        previous=period_figures(companies, previous or period.previous()),
-        year_before=period_figures(companies, period.year_before()),
+        current=_figures(companies, period),
+        previous=_figures(companies, previous),
+        year_before=_figures(companies, year_before),
     )
 
 
@@ -320,45 +279,30 @@ def compare(companies, period: Period, previous: Period | None = None) -> Compar
 
 
 def revenue_by_branch(companies, period: Period) -> dict[int, Revenue]:
-    """`revenue` per branch. One query."""
+    """`revenue` per branch, from the daily money facts. Two queries when nothing is stale."""
     out = {company.pk: Revenue.of(ZERO, 0) for company in companies}
-    for row in (
-        _sale_money()
-        .filter(_in_period(companies, period, "occurred_at"))
-        .values("company_id")
-        .annotate(revenue=MoneySum("amount"), checks=Count("sale_id", distinct=True, filter=Q(amount__gt=0)))
-        .order_by()
-    ):
+    for row in facts.per_day(companies, period, by=("company_id",), model=facts.DayMoney):
         out[row["company_id"]] = Revenue.of(row["revenue"], row["checks"])
     return out
 
 
-def _records_by_branch(companies, period: Period, figures: dict) -> dict[int, dict[str, int]]:
-    out = {company.pk: dict.fromkeys(figures, 0) for company in companies}
-    for row in (
-        Record.objects.filter(_in_period(companies, period, "start"))
-        .values("company_id")
-        .annotate(**figures)
-        .order_by()
-    ):
-        out[row.pop("company_id")] = row
-    return out
+def _facts_by_branch(companies, period: Period) -> dict[int, dict]:
+    rows = {company.pk: None for company in companies}
+    for row in facts.per_day(companies, period, by=("company_id",)):
+        rows[row["company_id"]] = row
+    return rows
 
 
 def visits_by_status_by_branch(companies, period: Period) -> dict[int, dict[str, int]]:
-    """`visits_by_status` per branch. One query."""
-    return _records_by_branch(
-        companies,
-        period,
-        {name: Count("id", filter=Q(status__in=statuses)) for name, statuses in STATUS_GROUPS.items()},
-    )
+    """`visits_by_status` per branch, from the daily facts. Two queries when nothing is stale."""
+    empty = dict.fromkeys(STATUS_GROUPS, 0)
+    return {pk: _visits(row) if row else dict(empty) for pk, row in _facts_by_branch(companies, period).items()}
 
 
 def booking_sources_by_branch(companies, period: Period) -> dict[int, dict[str, int]]:
-    """`booking_sources` per branch. One query."""
-    figures = {source: Count("id", filter=Q(source=source)) for source in RecordSource.values}
-    figures["repeat"] = Count("id", filter=Q(series__isnull=False))
-    return _records_by_branch(companies, period, figures)
+    """`booking_sources` per branch, from the daily facts. Two queries when nothing is stale."""
+    empty = dict.fromkeys(SOURCES, 0)
+    return {pk: _sources(row) if row else dict(empty) for pk, row in _facts_by_branch(companies, period).items()}
 
 
 def clients_by_branch(companies, period: Period) -> dict[int, Clients]:
@@ -377,36 +321,24 @@ def clients_by_branch(companies, period: Period) -> dict[int, Clients]:
 
 
 def fill_rate_by_branch(companies, period: Period) -> dict[int, FillRate]:
-    """`fill_rate` per branch. Two queries."""
-    booked = dict.fromkeys((company.pk for company in companies), 0)
-    for row in (
-        RecordService.objects.filter(
-            _in_period(companies, period, "start", prefix="record__"),
-            record__status__in=RecordStatus.HOLDING,
-            record__group_event__isnull=True,
-        )
-        .values("record__company_id")
-        .annotate(m=Coalesce(Sum("duration"), 0))
-        .order_by()
-    ):
-        booked[row["record__company_id"]] = row["m"]
-    scheduled = dict.fromkeys(booked, 0)
-    for company_id, start, end in WorkInterval.objects.filter(
-        company_id__in=list(booked), date__gte=period.first, date__lte=period.last
-    ).values_list("company_id", "start", "end"):
-        scheduled[company_id] += _minutes(end) - _minutes(start)
-    return {pk: FillRate.of(booked[pk], scheduled[pk]) for pk in booked}
+    """`fill_rate` per branch, from the daily facts. Two queries when nothing is stale."""
+    return {
+        pk: _fill_rate(row) if row else FillRate.of(0, 0) for pk, row in _facts_by_branch(companies, period).items()
+    }
 
 
 def period_figures_by_branch(companies, period: Period) -> dict[int, PeriodFigures]:
-    """`period_figures` for each branch of `companies`, by branch id. Six queries, however many
-    branches."""
-    companies = list(companies)
+    """`period_figures` for each branch of `companies`, by branch id: the daily facts (money, and
+    the counts and minutes, each with its refresh check) and the clients. Six queries when nothing
+    is stale, however many branches."""
+    companies = _refreshed(companies, period)
     money = revenue_by_branch(companies, period)
-    visits = visits_by_status_by_branch(companies, period)
-    sources = booking_sources_by_branch(companies, period)
+    by_branch = _facts_by_branch(companies, period)
+    empty_visits, empty_sources = dict.fromkeys(STATUS_GROUPS, 0), dict.fromkeys(SOURCES, 0)
+    visits = {pk: _visits(row) if row else dict(empty_visits) for pk, row in by_branch.items()}
+    sources = {pk: _sources(row) if row else dict(empty_sources) for pk, row in by_branch.items()}
+    fill = {pk: _fill_rate(row) if row else FillRate.of(0, 0) for pk, row in by_branch.items()}
     people = clients_by_branch(companies, period)
-    fill = fill_rate_by_branch(companies, period)
     return {
         company.pk: PeriodFigures(
             period=period,
@@ -453,6 +385,7 @@ def change(current, before) -> Decimal | None:
 
 
 __all__ = [
+    "CAME",
     "SOURCES",
     "STATUS_GROUPS",
     "Clients",

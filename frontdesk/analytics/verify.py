@@ -53,7 +53,13 @@ def naive_period(companies, period: Period) -> overview.PeriodFigures:
     here = _records(companies, period.first, period.last)
     money = _money(companies, period.first, period.last)
     revenue = sum((t.amount for t in money), Decimal("0.00"))
-    checks = len({t.sale_id for t in money if t.amount > 0})
+    # A check is counted on the local date of its sale's first payment, wherever that falls.
+    first_paid: dict[int, Transaction] = {}
+    paid = Transaction.objects.filter(sale_id__in={t.sale_id for t in money if t.amount > 0}, amount__gt=0)
+    for t in paid.select_related("company"):
+        if t.sale_id not in first_paid or t.occurred_at < first_paid[t.sale_id].occurred_at:
+            first_paid[t.sale_id] = t
+    checks = sum(period.first <= _local_date(t.occurred_at, t.company) <= period.last for t in first_paid.values())
     came_ids = {r.client_id for r in here if r.status == RecordStatus.COMPLETED and r.client_id}
     first_visit: dict[int, datetime.datetime] = {}
     for r in Record.objects.filter(status=RecordStatus.COMPLETED, client_id__in=came_ids):

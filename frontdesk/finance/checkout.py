@@ -301,8 +301,10 @@ def pay_sale(
     cash_received=None,
     user=None,
     receipt_email: str = "",
+    occurred_at=None,
 ) -> CheckoutResult:
-    """Pay (part of) what is still due on a sale: the client's debt."""
+    """Pay (part of) what is still due on a sale: the client's debt. `occurred_at` (default: now)
+    dates the money, as in `checkout_visit`."""
     with transaction.atomic():
         sale = lock_row(Sale.objects, sale.pk)
         if sale.total - sale.paid - sale.refunded <= 0:
@@ -312,7 +314,9 @@ def pay_sale(
         if not typed and not typed_means:
             raise FinanceError("no_payments")
         _take_means(sale, list(means), user, codes)
-        posted, change = _take_payments(sale, list(payments), cash_received, user, item_code=_income_item(sale))
+        posted, change = _take_payments(
+            sale, list(payments), cash_received, user, occurred_at, item_code=_income_item(sale)
+        )
         _settle(sale)
         log_action(sale, code="sale.paid", changes={"paid": [None, str(sale.paid)]})
         if posted:
@@ -468,11 +472,19 @@ def sale_payments(sale: Sale) -> list[Transaction]:
 
 
 def refund_sale(
-    sale: Sale, amount=None, *, payment: Transaction | None = None, user=None, comment="", receipt_email: str = ""
+    sale: Sale,
+    amount=None,
+    *,
+    payment: Transaction | None = None,
+    user=None,
+    comment="",
+    receipt_email: str = "",
+    occurred_at=None,
 ) -> list[Transaction]:
     """Give money back to the client by the method it was paid with, onto the account it went
     to: from `payment` if given, otherwise from the latest payments first. `amount=None` refunds
     everything that is left. A cash refund needs the cash in the desk. Logged on the sale.
+    `occurred_at` (default: now) dates the money, as in `checkout_visit`.
 
     Money paid online goes back through the payment provider (a `finance.refund_posted` listener), asked
     last, under the sale's lock: two refunds of one payment queue here, and the second sees what
@@ -506,6 +518,7 @@ def refund_sale(
                 sale=sale,
                 reverses=original,
                 comment=comment,
+                occurred_at=occurred_at,
             )
             posted.append(row)
             pairs.append((original, row))

@@ -13,9 +13,12 @@ class StaffConfig(AppConfig):
         from frontdesk.core.navigation import NavItem, register
         from frontdesk.staff import (
             demo,  # noqa: F401  (registers the demo step)
+            signals,
             spreadsheets,  # noqa: F401  (registers its importers for the task worker)
         )
         from frontdesk.staff.services import working_specialist_performs
+
+        signals.connect()
 
         register_performed_by(working_specialist_performs)
 

@@ -18,7 +18,7 @@ from frontdesk.accounts.models import Membership
 from frontdesk.catalog.models import Position, Service
 from frontdesk.core.audit import log_actions
 from frontdesk.core.models import EventAction
-from frontdesk.staff import schedules
+from frontdesk.staff import schedules, signals
 from frontdesk.staff.models import Absence, ScheduleTemplate, Specialist, SpecialistService, WorkInterval
 from frontdesk.tenancy.models import Company, OpeningHours
 
@@ -243,6 +243,7 @@ def set_days(company: Company, changes: dict[int, dict[datetime.date, list]]) ->
                 for start, end in plan
             )
     WorkInterval.objects.bulk_create(rows, batch_size=500)
+    signals.announce(company, cleaned, by_date)
     entries = []
     for specialist in Specialist.objects.filter(pk__in=[sid for sid, days in cleaned.items() if days]):
         dates = sorted(cleaned[specialist.pk])

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 from django.db.models import Q
 
-from frontdesk.analytics.overview import Period
+from frontdesk.analytics.dates import Period
 
 # How a column's values are shown and written to Excel.
 TEXT, COUNT, MONEY, SHARE, DATE, MINUTES = "text", "count", "money", "share", "date", "minutes"
