@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
+from frontdesk.analytics.facts import minutes_of
 from frontdesk.analytics.overview import (
     STATUS_GROUPS,
     ZERO,
@@ -25,7 +26,6 @@ from frontdesk.analytics.overview import (
     _staff,
     _staff_money,
 )
-from frontdesk.analytics.facts import minutes_of
 from frontdesk.analytics.reports.periods import per_local_date
 from frontdesk.core.money import MoneySum, to_money
 from frontdesk.scheduling.models import Record, RecordService, RecordStatus
