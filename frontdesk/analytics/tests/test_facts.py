@@ -221,7 +221,7 @@ def test_the_migration_marks_an_installations_history_stale_so_the_first_read_sh
     add_shift(specialist, company, NEXT)
     StaleDay.objects.all().delete()  # as if the history predates the fact tables
 
-    import_module("frontdesk.analytics.migrations.0002_mark_history_stale").mark_history(apps, None)
+    import_module("frontdesk.analytics.migrations.0004_mark_history_stale").mark_history(apps, None)
 
     assert set(StaleDay.objects.filter(company=company).values_list("date", flat=True)) == {DAY, NEXT}
     figures = overview.period_figures([company], TWO_DAYS)

@@ -261,6 +261,9 @@ def test_the_figures_take_a_fixed_number_of_queries_whatever_the_data(week):
     _get(week, OVERALL.format(company.pk), **_range())  # the tokens' "last used" is written once
     counts = []
     for _round in range(2):
+        # The first read after a change recomputes the days it made stale (analytics.facts): the
+        # change's one-off cost; the budget is a warm read's.
+        _get(week, OVERALL.format(company.pk), **_range())
         with CaptureQueriesContext(connection) as queries:
             _get(week, OVERALL.format(company.pk), **_range())
             _get(week, CHARTS.format(company.pk, "income_daily"), **_range())
