@@ -70,6 +70,10 @@ class ReportSubscription(CompanyScopedModel):
     last period sent: the job sends a period only by moving it forward with a compare-and-set,
     so a period goes out once however many jobs run."""
 
+    # `sent_for` and `last_sent_at` are the job's bookkeeping, not anybody's change to the
+    # subscription: they stay out of the event log.
+    AUDIT_EXCLUDE = ("updated_at", "password", "sent_for", "last_sent_at")
+
     report = models.ForeignKey(
         SavedReport,
         on_delete=models.CASCADE,
