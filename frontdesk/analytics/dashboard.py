@@ -33,6 +33,7 @@ from frontdesk.analytics import filters as report_filters
 from frontdesk.analytics import overview, own
 from frontdesk.analytics.free_time import free_time
 from frontdesk.analytics.overview import CAME, Period, _sale_money
+from frontdesk.analytics.reports import base as report_base
 from frontdesk.analytics.reports.base import COUNT, MONEY, SHARE, Chart, Series
 from frontdesk.analytics.reports.periods import per_local_date
 from frontdesk.core.money import MoneySum
@@ -251,6 +252,8 @@ def business_period(request, filters, preset) -> dict:
                 "change": _percent(overview.change(value, earlier)),
                 "kind": value_kind,
                 "report": report,
+                # Linked only to a report the section has (no link to a page that answers 404).
+                "linked": report_base.get(report) is not None,
             }
         )
     sources = [(RecordSource(value).label, current.sources[value]) for value in RecordSource.values]
