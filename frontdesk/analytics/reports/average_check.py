@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.analytics import sale_money
+from frontdesk.analytics.overview import Revenue as OverviewRevenue
 from frontdesk.analytics.reports import periods
 from frontdesk.analytics.reports.base import (
     CATEGORY,
@@ -27,13 +28,13 @@ from frontdesk.analytics.reports.base import (
     Table,
     register,
 )
-from frontdesk.analytics.reports.revenue import MEANS_NOTE, axis, finance_links
-from frontdesk.core.money import to_money
+from frontdesk.analytics.reports.revenue import MEANS_NOTE, finance_links
 from frontdesk.staff.models import Specialist
 
 
 def average(revenue: Decimal, checks: int) -> Decimal | None:
-    return to_money(revenue / checks) if checks else None
+    """Revenue ÷ checks, as the overview computes it (`overview.Revenue`)."""
+    return OverviewRevenue.of(revenue, checks).average_check
 
 
 @register
@@ -46,7 +47,7 @@ class AverageCheck(Report):
     filters = frozenset({SPECIALIST, CATEGORY, CLIENT_CATEGORY})
 
     def build(self, filters: Filters) -> Result:
-        grain, days, labels = axis(filters)
+        grain, days, labels = periods.axis(filters.period)
         shares = sale_money.shares(filters)
         in_bucket = sale_money.by(shares, lambda share: periods.bucket(share.day, grain))
         rows, values = [], []

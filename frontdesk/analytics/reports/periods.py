@@ -56,6 +56,13 @@ def bucket_label(day: datetime.date, grain: str) -> str:
     return date_format(day, "j M")
 
 
+def axis(period: Period) -> tuple[str, list[datetime.date], list[str]]:
+    """A chart's axis over the period: (grain, the buckets' first dates, their labels)."""
+    grain = grain_for(period)
+    days = buckets(period, grain)
+    return grain, days, [bucket_label(day, grain) for day in days]
+
+
 def in_period(companies, period: Period, time_field: str, prefix: str = ""):
     """The condition for rows of these branches on the period's local dates."""
     return _in_period(companies, period, time_field, prefix)

@@ -64,13 +64,6 @@ def finance_links(filters: Filters) -> list[tuple]:
     ]
 
 
-def axis(filters: Filters):
-    """The chart's buckets: (grain, first dates, labels)."""
-    grain = periods.grain_for(filters.period)
-    days = periods.buckets(filters.period, grain)
-    return grain, days, [periods.bucket_label(day, grain) for day in days]
-
-
 @register
 class Revenue(Report):
     key = "revenue"
@@ -81,7 +74,7 @@ class Revenue(Report):
     filters = frozenset({SPECIALIST, CATEGORY, CLIENT_CATEGORY})
 
     def build(self, filters: Filters) -> Result:
-        grain, days, labels = axis(filters)
+        grain, days, labels = periods.axis(filters.period)
         shares = sale_money.shares(filters)
         kinds = list(LineKind.values)
         if any(share.kind is None for share in shares):

@@ -99,8 +99,7 @@ class BookingSources(Report):
                 sums.setdefault(row["source"], dict.fromkeys(FIGURES, 0))[name] += row[name]
                 sums[REPEAT][name] += row[f"{REPEAT}_{name}"]
 
-        days = periods.buckets(filters.period, grain)
-        labels = [periods.bucket_label(day, grain) for day in days]
+        _grain, days, labels = periods.axis(filters.period)
         series = [
             Series(RecordSource(source).label, [by_bucket.get((day, source), 0) for day in days], stack="source")
             for source in RecordSource.values

@@ -56,8 +56,7 @@ class VisitsByStatus(Report):
             bucket = counts.setdefault(day, dict.fromkeys(STATUS_GROUPS, 0))
             for name in STATUS_GROUPS:
                 bucket[name] += row[name]
-        days = periods.buckets(filters.period, grain)
-        labels = [periods.bucket_label(day, grain) for day in days]
+        _grain, days, labels = periods.axis(filters.period)
         empty = dict.fromkeys(STATUS_GROUPS, 0)
         series = [
             Series(STATUS_LABELS[name], [counts.get(day, empty)[name] for day in days], stack="status")
