@@ -18,6 +18,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from frontdesk.analytics.reports import client_history, periods
 from frontdesk.analytics.reports.base import (
@@ -43,7 +44,7 @@ LABELS = {
     "came": _("Came"),
     "new": _("New"),
     "returning": _("Returning"),
-    "lost": _("Lost"),
+    "lost": pgettext_lazy("clients who", "Lost"),
     "reactivated": _("Reactivated"),
 }
 
