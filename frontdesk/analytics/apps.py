@@ -9,10 +9,11 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self):
         from frontdesk.accounts.permissions import Section
-        from frontdesk.analytics import panels, reports
+        from frontdesk.analytics import client_facts, panels, reports
         from frontdesk.core.navigation import NavItem, register
         from frontdesk.core.panels import register_panel
 
         register_panel("tenancy.dashboard", "analytics", panels.dashboard_figures)
         register(NavItem("analytics", _("Analytics"), "graph-up", "analytics:index", Section.ANALYTICS, order=35))
         reports.load_all()
+        client_facts.connect()

@@ -82,8 +82,14 @@ def read_visits(filters, zones: dict[int, ZoneInfo], condition: Q) -> dict[int, 
         .order_by()
         .values_list("client_id", "visit_id", "start", "company_id", "matches")
     )
+    return group_visits(rows.iterator(chunk_size=5000), zones)
+
+
+def group_visits(rows, zones: dict[int, ZoneInfo]) -> dict[int, list[Visit]]:
+    """{client id: visits in time order} from completed records' (client id, visit id, start,
+    branch id, matches) rows."""
     by_visit: dict[int, list] = {}
-    for client_id, visit_id, start, company_id, match in rows.iterator(chunk_size=5000):
+    for client_id, visit_id, start, company_id, match in rows:
         known = by_visit.get(visit_id)
         if known is None:
             by_visit[visit_id] = [client_id, start, start, company_id, bool(match)]

@@ -20,10 +20,11 @@ import bisect
 import datetime
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from frontdesk.analytics.models import ClientMonth
 from frontdesk.analytics.reports import client_history
 from frontdesk.analytics.reports.base import (
     CLIENT_CATEGORY,
@@ -82,34 +83,35 @@ class Cohort:
 
 
 def cohorts(filters: Filters) -> tuple[list[Cohort], datetime.date]:
-    """The period's cohorts (at most the last 24 months) and the last date counted. Two queries:
-    the branches' zones, and the completed records since the first cohort's first day of the
-    clients whose first visit was on or after it (`ClientStats.first_visit`)."""
-    zones = client_history.network_zones(filters.chain)
+    """The period's cohorts (at most the last 24 months) and the last date counted, read from the
+    per-client facts (`analytics.ClientMonth`, `client_facts`). One query, whatever the clients.
+
+    The section reads one branch or the whole network: for one branch, the cohorts are the clients
+    whose first visit was there and only visits there count; for the network, every visit."""
+    zones = {company.pk: company.tz for company in filters.companies}
     as_of = min(filters.period.last, _today(filters, zones))
     if as_of < filters.period.first:
         return [], as_of
     months = month_starts(filters.period.first, as_of)[-MAX_COHORTS:]
-    start, end = client_history.utc_range(zones.values(), months[0], as_of)
-    histories = client_history.read_visits(
-        filters, zones, Q(client__stats__first_visit__gte=start, start__gte=start, start__lt=end)
-    )
-    read = {company.pk for company in filters.companies}
+    facts = ClientMonth.objects.filter(chain=filters.chain, cohort__gte=months[0], cohort__lte=as_of)
+    if len(filters.companies) == 1:
+        facts = facts.filter(first_company_id=filters.companies[0].pk, here_day__lte=as_of)
+        back = "back_here"
+    else:
+        facts = facts.filter(any_day__lte=as_of)
+        back = "back_any"
+    if filters.client_category is not None:
+        facts = facts.filter(client__categories=filters.client_category.pk)
+    counts = {f"back_{days}": Count("id", filter=Q(**{f"{back}__lte": days})) for days in RETURN_DAYS}
     by_month = {month: Cohort(month) for month in months}
-    for visits in histories.values():
-        first = visits[0]
-        if first.company_id not in read or not months[0] <= first.day <= as_of:
-            continue
-        cohort = by_month[first.day.replace(day=1)]
-        cohort.size += 1
-        here = [visit for visit in visits[1:] if visit.company_id in read and first.day < visit.day <= as_of]
-        if here:
-            gap = (here[0].day - first.day).days
-            for days in RETURN_DAYS:
-                if gap <= days:
-                    cohort.returned[days] += 1
-        for k in {_month_index(visit.day) - _month_index(cohort.month) for visit in here} - {0}:
-            cohort.months[k] = cohort.months.get(k, 0) + 1
+    for row in facts.values("cohort", "month").annotate(n=Count("id"), **counts).order_by():
+        cohort = by_month[row["cohort"]]
+        k = _month_index(row["month"]) - _month_index(row["cohort"])
+        if k == 0:
+            cohort.size = row["n"]
+            cohort.returned = {days: row[f"back_{days}"] for days in RETURN_DAYS}
+        else:
+            cohort.months[k] = row["n"]
     return list(by_month.values()), as_of
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -43,8 +44,11 @@ def person(tenant, name):
 
 
 def came(company, specialist, client, day, hour=12, status=COMPLETED):
+    """A record as the journal writes it; the listeners that run after its commit run too."""
     start = datetime.datetime.combine(day, datetime.time(hour), tzinfo=ZoneInfo(company.timezone))
-    return make_record(company, client, specialist, Service.objects.filter(company=company).first(), start, status)
+    service = Service.objects.filter(company=company).first()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return make_record(company, client, specialist, service, start, status)
 
 
 def build(key, companies, first, last, now, **extra):

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import transaction
+from django.test import TestCase
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -54,6 +55,12 @@ regular = st.tuples(
     st.integers(3, 5),
 )
 
+# Later changes of a record drawn from those made: its status, its day.
+change = st.one_of(
+    st.tuples(st.just("status"), st.integers(0, 60), st.sampled_from(RecordStatus.values)),
+    st.tuples(st.just("move"), st.integers(0, 60), st.integers(0, SPAN)),
+)
+
 
 @pytest.fixture
 def network(tenant_a):
@@ -68,6 +75,19 @@ def network(tenant_a):
 
 
 def _add(network, op):
+    if op[0] in ("status", "move"):
+        records = list(Record.objects.order_by("pk"))
+        if not records:
+            return
+        record = records[op[1] % len(records)]
+        if op[0] == "status":
+            record.status = op[2]
+        else:
+            shift = BASE + datetime.timedelta(days=op[2]) - record.start.astimezone(record.company.tz).date()
+            record.start, record.end = record.start + shift, record.end + shift
+            record.block_start, record.block_end = record.start, record.end
+        record.save()
+        return
     if op[0] == "regular":
         _, client, n, day, gap, count = op
         for k in range(count):
@@ -226,7 +246,7 @@ def naive_churn(read, period, zones, today):
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     zones=st.tuples(st.sampled_from(ZONES), st.sampled_from(ZONES)),
-    ops=st.lists(st.one_of(visit, visit, regular), min_size=1, max_size=12),
+    ops=st.lists(st.one_of(visit, visit, regular, change), min_size=1, max_size=12),
     first=st.integers(0, SPAN),
     length=st.integers(1, 200),
     now_day=st.integers(60, SPAN + 120),
@@ -240,8 +260,10 @@ def test_the_clients_reports_equal_a_recomputation_from_the_records(
         for company, zone in zip(branches, zones, strict=True):
             company.timezone = zone
             company.save(update_fields=["timezone"])
-        for op in ops:
-            _add(network, op)
+        # The facts' listeners run after the commit: here, at the end of this block.
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            for op in ops:
+                _add(network, op)
         tz = {company.pk: ZoneInfo(zone) for company, zone in zip(branches, zones, strict=True)}
         period = Period(BASE + datetime.timedelta(days=first), BASE + datetime.timedelta(days=first + length - 1))
         now = datetime.datetime.combine(
