@@ -182,6 +182,8 @@ def _share(n, size):
 
 def naive_retention(read, period, zones, today):
     as_of = min(period.last, today)
+    if as_of < period.first:  # a period still to come has no cohorts
+        return [], []
     months = []
     month = _month(period.first)
     while month <= as_of:
