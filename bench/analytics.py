@@ -7,6 +7,7 @@ counts.
 
     .venv/bin/python bench/analytics.py                      # SQLite, full size
     .venv/bin/python bench/analytics.py --scale 0.1
+    .venv/bin/python bench/analytics.py --clients            # the clients reports (retention, churn, …)
     DATABASE_URL=postgres://… .venv/bin/python bench/analytics.py
     DATABASE_URL=postgres://… .venv/bin/python bench/analytics.py --branches 1000 --records 10000000
 
@@ -19,6 +20,7 @@ when the network exists.
 
 import argparse
 import datetime
+import io
 import statistics
 import sys
 import time
@@ -26,6 +28,7 @@ import time
 from _setup import percentile
 from clients import FULL_CLIENTS, TODAY, generate, measure, setup_network  # sets Django up
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client as Browser
 from django.test.utils import CaptureQueriesContext, override_settings
@@ -37,7 +40,7 @@ from frontdesk.analytics import facts, overview
 from frontdesk.analytics.builder import engine
 from frontdesk.analytics.builder.models import SavedReport
 from frontdesk.analytics.free_time import free_time
-from frontdesk.analytics.models import DayFacts
+from frontdesk.analytics.models import ClientMonth, DayFacts
 from frontdesk.analytics.overview import Period
 from frontdesk.analytics.reports import base, workload
 from frontdesk.analytics.reports.base import Filters
@@ -410,6 +413,7 @@ def main():
     parser.add_argument("--branches", type=int, help="PostgreSQL: a generated network of this many branches")
     parser.add_argument("--records", type=int, default=10_000_000, help="with --branches: this many records")
     parser.add_argument("--days", type=int, default=730, help="with --branches: over this many days back")
+    parser.add_argument("--clients", action="store_true", help="only the clients reports (retention, churn, …)")
     args = parser.parse_args()
     day = TODAY.date() - datetime.timedelta(days=1)
     month = Period(day.replace(day=1) - datetime.timedelta(days=31), day.replace(day=1) - datetime.timedelta(days=1))
@@ -422,6 +426,9 @@ def main():
         else:
             chain, companies, owner = setup_network(args.scale)
             generate(chain, companies, max(1000, int(FULL_CLIENTS * args.scale)))
+        if args.clients:
+            clients_reports(chain, companies, owner, args.runs)
+            return
         add_payments(chain)
         # The generated many-branch network has no data a year back: its facts are rebuilt from the
         # month before the measured one on (the same bulk rebuild, a shorter range).
@@ -430,6 +437,54 @@ def main():
     if not args.branches:
         measure_builder(chain, companies, owner, args.runs, day)
         fill_rate(companies, owner, month, args.runs)
+
+
+def clients_reports(chain, companies, owner, runs):
+    """The clients reports of the analytics section: retention for 24 months (the issue's target:
+    ≤ 500 ms), churn and new/returning/lost clients for 12 months, the report alone and the whole
+    page, for the network."""
+    last = TODAY.date() - datetime.timedelta(days=1)
+    months_back = (last.year * 12 + last.month - 1) - 23
+    two_years = Period(datetime.date(months_back // 12, months_back % 12 + 1, 1), last)
+    year = Period(two_years.first.replace(year=two_years.first.year + 1), last)
+    with scopes_disabled():
+        if not ClientMonth.objects.filter(chain=chain).exists():
+            # The generator bulk-creates records (no events): build the facts once, as the
+            # rebuild command does.
+            started = time.perf_counter()
+            call_command("rebuild_client_facts", chain=chain.pk, stdout=io.StringIO())
+            print(f"retention facts built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        facts = ClientMonth.objects.filter(chain=chain).count()
+    print(
+        f"{connection.vendor}: clients reports, the network of {len(companies)} branches, "
+        f"{facts:,} client-month facts, up to {last}"
+    )
+    print(f"{'what':58} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+    cases = [
+        ("retention", two_years, "retention, 24 monthly cohorts"),
+        ("churn", year, "churn, 12 months"),
+        ("clients", year, "clients: new / returning / lost, 12 months"),
+    ]
+    with scopes_disabled():
+        for key, period, title in cases:
+            filters = Filters(companies=tuple(companies), period=period, chain=chain, now=TODAY)
+            report = base.get(key)()
+            times, queries = timed(lambda report=report, filters=filters: report.build(filters), max(3, runs // 4))
+            print(f"{'report: ' + title:58} {statistics.median(times):8.1f} {percentile(times, 95):8.1f} {queries:8d}")
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(ALLOWED_HOSTS=["*"], STORAGES=storages):
+        browser = Browser()
+        browser.force_login(owner, backend="frontdesk.accounts.backends.EmailOrPhoneBackend")
+        path = reverse("analytics:report", kwargs={"company_id": companies[0].pk, "report_key": "retention"})
+        params = {"scope": "network", "first": two_years.first.isoformat(), "last": two_years.last.isoformat()}
+        times, queries = measure(browser, path, params, runs=max(3, runs // 4), warm=1)
+        print(
+            f"{'page: retention, 24 months, the network':58} {statistics.median(times):8.1f} "
+            f"{percentile(times, 95):8.1f} {queries:8d}"
+        )
 
 
 if __name__ == "__main__":

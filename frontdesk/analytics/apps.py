@@ -10,6 +10,7 @@ class AnalyticsConfig(AppConfig):
     def ready(self):
         from frontdesk.accounts.permissions import Section
         from frontdesk.analytics import (
+            client_facts,
             demo,  # noqa: F401  (registers the year of demo history and the facts' rebuild)
             listeners,
             panels,
@@ -30,3 +31,4 @@ class AnalyticsConfig(AppConfig):
         register(NavItem("analytics", _("Analytics"), "graph-up", "analytics:index", Section.ANALYTICS, order=35))
         reports.load_all()
         listeners.connect()
+        client_facts.connect()

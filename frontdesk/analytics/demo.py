@@ -35,7 +35,7 @@ from django.conf import settings
 from django.db.models import Min
 from django.utils import timezone
 
-from frontdesk.analytics import facts
+from frontdesk.analytics import client_facts, facts
 from frontdesk.clients.models import Client
 from frontdesk.clients.services import find_or_create_client
 from frontdesk.finance.models import Account, AccountKind, PaymentMethod, Sale, SaleLine, SaleStatus, Transaction
@@ -85,10 +85,15 @@ def demo_history(demo) -> None:
 
 @register_demo_step(95)  # after every step that writes records, money or schedules
 def build_demo_facts(demo) -> None:
-    """The daily facts of everything the steps before wrote: some of it in bulk (no events, so no
-    stale marks), and the overview must show it from the first page."""
+    """The daily facts and the clients' retention facts of everything the steps before wrote: some
+    of it in bulk (no events, so no stale marks), and the overview and the reports must show it from
+    the first page."""
     for company in demo.companies:
         facts.rebuild(company, chunk_days=366)
+    # The retention cohorts' per-client facts, as `manage.py rebuild_client_facts` writes them.
+    ids = list(Client.objects.filter(chain=demo.chain).order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), client_facts.BATCH):
+        client_facts.refresh(ids[start : start + client_facts.BATCH])
 
 
 def build_history(chain, companies, rng: random.Random, *, days: int, user=None) -> History:

@@ -3,6 +3,7 @@
 - The network's analytics settings (`AnalyticsSettings`).
 - The builder's saved reports and subscriptions live in `builder/models.py` (imported here so
   Django finds them).
+- The per-client facts of the retention cohorts (`ClientMonth`, kept by `client_facts`).
 - The daily fact tables behind the overview's period figures (docs/analytics.md, «The data
   path»): a fact row is a sum over one branch's local date (and, for `DayFacts`, one specialist),
   computed from the raw tables by ONE function (`frontdesk.analytics.facts.compute`) — never
@@ -20,7 +21,7 @@ from frontdesk.core.models import ChainScopedModel
 from frontdesk.core.money import MoneyField
 from frontdesk.core.scopes import ScopedManager
 
-__all__ = ["AnalyticsSettings", "DayFacts", "DayMoney", "ReportSubscription", "SavedReport", "StaleDay"]
+__all__ = ["AnalyticsSettings", "ClientMonth", "DayFacts", "DayMoney", "ReportSubscription", "SavedReport", "StaleDay"]
 
 
 class AnalyticsSettings(ChainScopedModel):
@@ -141,6 +142,39 @@ class StaleDay(models.Model):
 
     def __str__(self):
         return f"{self.company_id} {self.date}"
+
+
+class ClientMonth(models.Model):
+    """One row per client and local month with a completed visit, for the retention cohorts.
+
+    `cohort` (the month of the client's first visit in the network), `first_company` (its branch),
+    `first_day` and the `back_*` gaps are the client's and repeated on each of their rows, so that
+    a cohort table is one aggregate over (chain, cohort, month) with no rows sent to Python.
+    `here_day` / `any_day`: the first visit day of the month at the first visit's branch (None: no
+    visit there that month) / at any branch. `back_here` / `back_any`: days from the first visit
+    to the next visit on a later date at the first visit's branch / anywhere (None: none yet).
+
+    Kept by `frontdesk.analytics.client_facts` after every record event's commit; `manage.py
+    rebuild_client_facts` rewrites them (after a branch's time zone changes, a bulk import, or a
+    crash between a commit and its listener) and `--check` lists the clients that differ."""
+
+    chain = models.ForeignKey("tenancy.Chain", on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    cohort = models.DateField()
+    first_company = models.ForeignKey("tenancy.Company", on_delete=models.CASCADE, related_name="+")
+    first_day = models.DateField()
+    here_day = models.DateField(null=True)
+    any_day = models.DateField()
+    back_here = models.PositiveIntegerField(null=True)
+    back_any = models.PositiveIntegerField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client", "month"], name="client_month_once")]
+        indexes = [models.Index(fields=["chain", "cohort", "month"], name="client_month_cohorts")]
+
+    def __str__(self):
+        return f"{self.client_id}: {self.month:%Y-%m}"
 
 
 # Last: the builder's models import the reports, which read the facts above.

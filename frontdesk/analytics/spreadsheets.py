@@ -30,7 +30,7 @@ def heatmap_sheet(heatmap: HeatMap) -> Sheet:
     headers = [heatmap.row_header or "", *heatmap.lead_headers, *[str(label) for label in heatmap.column_labels]]
     rows = []
     for index, (label, cells) in enumerate(zip(heatmap.row_labels, heatmap.cells, strict=True)):
-        lead = heatmap.lead[index] if heatmap.lead else []
+        lead = [_value(value, kind) for value, kind in heatmap.lead_cells(index)]
         rows.append([str(label), *lead, *[_value(v, heatmap.kind_of_values) for v in cells]])
     return Sheet(str(heatmap.title or _("Heat map")), headers, rows, widths=header_widths(headers), freeze="B2")
 

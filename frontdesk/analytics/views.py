@@ -48,7 +48,7 @@ def report(request, company_id, report_key):
     report_class = base.get(key)
     if report_class is None:
         raise Http404
-    form, filters = report_filters.read(request, report_class.filters)
+    form, filters = report_filters.read(request, report_class.filters, report_class.default_preset)
     result = report_class().build(filters) if filters else None
     if result is not None and request.GET.get("format") == "xlsx":
         name = f"{key}-{request.company.pk}-{filters.period.first:%Y%m%d}-{filters.period.last:%Y%m%d}.xlsx"

@@ -108,6 +108,8 @@ class HeatMap:
     # Extra leading columns per row (e.g. a cohort's size), with their headers.
     lead_headers: list = field(default_factory=list)
     lead: list[list] = field(default_factory=list)
+    # How each leading column is shown (COUNT, SHARE …); plain text when not given.
+    lead_kinds: list = field(default_factory=list)
 
     def shaded(self) -> list[list[tuple[Any, int | None]]]:
         """Every cell with its shade 0–9 (None for an empty cell), relative to the largest value."""
@@ -118,11 +120,13 @@ class HeatMap:
         ]
 
     def rows(self) -> list[tuple[Any, list, list]]:
-        """(row label, shaded cells, leading values) for the page."""
+        """(row label, shaded cells, leading (value, kind) pairs) for the page."""
         shaded = self.shaded()
-        return [
-            (label, shaded[index], self.lead[index] if self.lead else []) for index, label in enumerate(self.row_labels)
-        ]
+        return [(label, shaded[index], self.lead_cells(index)) for index, label in enumerate(self.row_labels)]
+
+    def lead_cells(self, index: int) -> list[tuple[Any, str]]:
+        values = self.lead[index] if self.lead else []
+        return [(value, self.lead_kinds[n] if n < len(self.lead_kinds) else TEXT) for n, value in enumerate(values)]
 
 
 @dataclass
@@ -190,6 +194,7 @@ class Report:
     group: ClassVar[str] = "money"  # one of GROUPS
     filters: ClassVar[frozenset] = frozenset()  # which optional filters the page offers
     order: ClassVar[int] = 100  # the position inside its group
+    default_preset: ClassVar[str] = "month"  # the period shown before any is chosen (filters.PRESETS)
 
     def build(self, filters: Filters) -> Result:
         raise NotImplementedError

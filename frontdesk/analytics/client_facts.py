@@ -1,0 +1,145 @@
+"""The per-client facts behind the retention cohorts (`analytics.ClientMonth`), kept up to date by
+the journal's record events and rebuilt at will.
+
+Why facts: the cohort table of 24 months reads every completed record of the clients who first
+came in those months — ~520,000 rows on the client-base benchmark at full size, seconds where the
+target is 500 ms (`docs/analytics.md`). A client's rows are one per month with a visit, and the
+table is one aggregate over them.
+
+When: after the commit of each change (`DomainEvent.listen(after_commit=True)`), not inside it as
+`ClientStats` is, so that a booking or a checkout costs the journal no extra query; the price is
+that a crash between a commit and its listener leaves a client's rows stale until `manage.py
+rebuild_client_facts` (whose `--check` lists them). A branch's time zone change re-dates visits and
+also needs the rebuild.
+
+How: `refresh(client_ids)` recomputes the given clients from their completed records — the same
+history `reports/client_history.py` reads (a visit's day is its earliest completed record's local
+date in its branch's zone) — deleting and writing their rows: three queries per batch of clients.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Value
+
+from frontdesk.analytics.models import ClientMonth
+from frontdesk.analytics.reports.client_history import group_visits
+from frontdesk.clients.signals import client_merged
+from frontdesk.scheduling.models import Record, RecordStatus
+from frontdesk.scheduling.signals import (
+    record_booked,
+    record_client_changed,
+    record_deleted,
+    record_moved,
+    record_status_changed,
+)
+from frontdesk.tenancy.models import Company
+
+BATCH = 2000
+COMPARED = ("month", "cohort", "first_company_id", "first_day", "here_day", "any_day", "back_here", "back_any")
+
+
+def compute(client_ids: Iterable[int]) -> dict[int, list[ClientMonth]]:
+    """Fresh rows (unsaved) of the given clients; a client with no completed visit has none.
+    Two queries per batch of 2,000 clients."""
+    ids = sorted({pk for pk in client_ids if pk is not None})
+    out: dict[int, list[ClientMonth]] = {pk: [] for pk in ids}
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        rows = list(
+            Record._base_manager.filter(client_id__in=chunk, status=RecordStatus.COMPLETED)
+            .order_by()
+            .values_list("client_id", "visit_id", "start", "company_id", Value(True), "chain_id")
+        )
+        companies = {row[3] for row in rows}
+        zones = {
+            pk: ZoneInfo(zone)
+            for pk, zone in Company._base_manager.filter(pk__in=companies).values_list("pk", "timezone")
+        }
+        chains = {row[0]: row[5] for row in rows}
+        histories = group_visits((row[:5] for row in rows), zones)
+        for client_id, visits in histories.items():
+            out[client_id] = _rows(chains[client_id], client_id, visits)
+    return out
+
+
+def _rows(chain_id, client_id, visits) -> list[ClientMonth]:
+    first = visits[0]
+    later_here = [v.day for v in visits if v.company_id == first.company_id and v.day > first.day]
+    later_any = [v.day for v in visits if v.day > first.day]
+    months: dict = {}
+    for visit in visits:
+        month = visit.day.replace(day=1)
+        here, anywhere = months.get(month, (None, None))
+        if visit.company_id == first.company_id and (here is None or visit.day < here):
+            here = visit.day
+        if anywhere is None or visit.day < anywhere:
+            anywhere = visit.day
+        months[month] = (here, anywhere)
+    common = {
+        "chain_id": chain_id,
+        "client_id": client_id,
+        "cohort": first.day.replace(day=1),
+        "first_company_id": first.company_id,
+        "first_day": first.day,
+        "back_here": (min(later_here) - first.day).days if later_here else None,
+        "back_any": (min(later_any) - first.day).days if later_any else None,
+    }
+    return [
+        ClientMonth(month=month, here_day=here, any_day=anywhere, **common)
+        for month, (here, anywhere) in sorted(months.items())
+    ]
+
+
+def refresh(client_ids: Iterable[int]) -> None:
+    """Rewrite the rows of these clients from their records, in one transaction."""
+    fresh = compute(client_ids)
+    ids = list(fresh)
+    with transaction.atomic():
+        for start in range(0, len(ids), BATCH):
+            ClientMonth.objects.filter(client_id__in=ids[start : start + BATCH]).delete()
+        ClientMonth.objects.bulk_create([row for rows in fresh.values() for row in rows], batch_size=1000)
+
+
+def _stored_differs(stored: list[ClientMonth], fresh: list[ClientMonth]) -> bool:
+    def key(rows):
+        return sorted(tuple(getattr(row, name) for name in COMPARED) for row in rows)
+
+    return key(stored) != key(fresh)
+
+
+def check(client_ids: Iterable[int]) -> list[int]:
+    """The clients whose stored rows differ from a recomputation."""
+    fresh = compute(client_ids)
+    stored: dict[int, list] = {pk: [] for pk in fresh}
+    for start in range(0, len(fresh), BATCH):
+        chunk = list(fresh)[start : start + BATCH]
+        for row in ClientMonth.objects.filter(client_id__in=chunk):
+            stored[row.client_id].append(row)
+    return [pk for pk in fresh if _stored_differs(stored[pk], fresh[pk])]
+
+
+# ---------------------------------------------------------------- kept by the journal's events
+def _record_changed(record, **previous):
+    refresh([record.client_id])
+
+
+def _client_changed(record, previous_client_id):
+    refresh([record.client_id, previous_client_id])
+
+
+def _clients_merged(client, merged_client_id):
+    # The merge moved the duplicate's records with a queryset update (no record event); the
+    # duplicate's own rows went with its card (CASCADE).
+    refresh([client.pk])
+
+
+def connect() -> None:
+    """Called once, from AnalyticsConfig.ready()."""
+    for event in (record_booked, record_moved, record_status_changed, record_deleted):
+        event.listen(_record_changed, after_commit=True)
+    record_client_changed.listen(_client_changed, after_commit=True)
+    client_merged.listen(_clients_merged, after_commit=True)

@@ -1,0 +1,179 @@
+"""Clients: new, returning, lost and reactivated, by day, week or month; and the link to the client
+base's RFM page with its segment counts.
+
+What each figure counts (`client_history` defines visits, first visits and the lost rule):
+- **came** — clients with a visit at the branches read on a date of the bucket;
+- **new** — of them, those whose first visit in the network falls in the bucket (as the overview
+  counts new clients: cards are network-wide);
+- **returning** — came, and not new;
+- **lost** — clients who became lost in the bucket by the client base's one rule, their last visit
+  before being at the branches read;
+- **reactivated** — clients who came in the bucket after having been lost.
+The totals line counts each client once over the whole period. The specialist and source filters
+keep the visits with a record of that specialist or source; the client category keeps its clients.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from frontdesk.analytics.reports import client_history, periods
+from frontdesk.analytics.reports.base import (
+    CLIENT_CATEGORY,
+    COUNT,
+    SOURCE,
+    SPECIALIST,
+    Chart,
+    Column,
+    Filters,
+    Report,
+    Result,
+    Series,
+    Table,
+    register,
+)
+from frontdesk.clients import selectors as client_selectors
+from frontdesk.clients.lost import lost_rule_text
+from frontdesk.clients.models import Client
+
+FIGURES = ("came", "new", "returning", "lost", "reactivated")
+LABELS = {
+    "came": _("Came"),
+    "new": _("New"),
+    "returning": _("Returning"),
+    "lost": pgettext_lazy("clients who", "Lost"),
+    "reactivated": _("Reactivated"),
+}
+
+
+def client_figures(filters: Filters) -> tuple[list, dict, dict]:
+    """(buckets, {bucket: {figure: set of client ids}}, {figure: set of client ids} over the whole
+    period). Two queries: the branches' zones and the completed records of the clients who came or
+    could have become lost in the period (ClientStats tells which: a client who has not come since
+    the period began can only have become lost at their `lost_after`)."""
+    period = filters.period
+    grain = periods.grain_for(period)
+    days = periods.buckets(period, grain)
+    zones = client_history.network_zones(filters.chain)
+    read = {company.pk for company in filters.companies}
+    start, end = client_history.utc_range(zones.values(), period.first, period.last)
+    concerned = Q(client__stats__last_visit__gte=start) | Q(client__stats__lost_after__gte=start)
+    histories = client_history.read_visits(filters, zones, concerned & Q(start__lt=end))
+    now = filters.now
+    per_bucket = {day: {name: set() for name in FIGURES} for day in days}
+    total = {name: set() for name in FIGURES}
+
+    def add(name, client_id, day):
+        per_bucket[periods.bucket(day, grain)][name].add(client_id)
+        total[name].add(client_id)
+
+    for client_id, visits in histories.items():
+        first_day = visits[0].day
+        after_lapse = set()
+        for lapse in client_history.lapses(visits, zones, now):
+            if lapse.after is not None:
+                after_lapse.add(id(lapse.after))
+            mine = lapse.before.company_id in read and lapse.before.matches
+            if mine and period.first <= lapse.day <= period.last:
+                add("lost", client_id, lapse.day)
+        for visit in visits:
+            if not (visit.company_id in read and visit.matches and period.first <= visit.day <= period.last):
+                continue
+            add("came", client_id, visit.day)
+            if id(visit) in after_lapse:
+                add("reactivated", client_id, visit.day)
+        # New where the network's first visit falls: in its bucket if they came in it, in the
+        # totals if they came in the period (as the overview counts a period).
+        if period.first <= first_day <= period.last:
+            figures = per_bucket[periods.bucket(first_day, grain)]
+            if client_id in figures["came"]:
+                figures["new"].add(client_id)
+            if client_id in total["came"]:
+                total["new"].add(client_id)
+    for figures in (*per_bucket.values(), total):
+        figures["returning"] = figures["came"] - figures["new"]
+    return days, per_bucket, total
+
+
+@register
+class ClientsReport(Report):
+    key = "clients"
+    title = _("Clients")
+    description = _("New, returning, lost and reactivated clients by the day of their visit.")
+    group = "clients"
+    order = 10
+    filters = frozenset({SPECIALIST, SOURCE, CLIENT_CATEGORY})
+
+    def build(self, filters: Filters) -> Result:
+        grain = periods.grain_for(filters.period)
+        days, per_bucket, total = client_figures(filters)
+        labels = [periods.bucket_label(day, grain) for day in days]
+        columns = [Column("period", _("Period")), *[Column(name, LABELS[name], COUNT) for name in FIGURES]]
+        rows = [
+            [label, *[len(per_bucket[day][name]) for name in FIGURES]] for day, label in zip(days, labels, strict=True)
+        ]
+        shown = ("new", "returning", "reactivated", "lost")
+        return Result(
+            tables=[Table(columns, rows, totals=[_("Total"), *[len(total[name]) for name in FIGURES]])],
+            chart=Chart(
+                Chart.BAR,
+                labels,
+                [
+                    Series(LABELS[name], [len(per_bucket[day][name]) for day in days], stack=stack)
+                    for name, stack in zip(shown, ("came", "came", "came", "lost"), strict=True)
+                ],
+            ),
+            notes=[
+                _(
+                    "New: the first visit in the network was in that period. Reactivated: came back after "
+                    "having been lost. The totals line counts each client once."
+                ),
+                _("Lost: %(rule)s") % {"rule": lost_rule_text()},
+            ],
+        )
+
+
+@register
+class RfmReport(Report):
+    """The client base's RFM grid as it is (`clients.selectors.rfm_grid`), counted the same way —
+    for the whole network and as of now, whatever the period — with a link to the page itself.
+    Two queries (one more, cached ten minutes, for the money thirds)."""
+
+    key = "rfm"
+    title = _("RFM segments")
+    description = _("Clients by recency, frequency and money of their visits, as of today; the RFM page lists them.")
+    group = "clients"
+    order = 40
+
+    def build(self, filters: Filters) -> Result:
+        now = filters.now
+        grid = client_selectors.rfm_grid(Client.objects.filter(chain=filters.chain), filters.chain.pk, now)
+        columns = [
+            Column("recency", _("Recency")),
+            *[Column(f"f{f}", f"F{f}", COUNT) for f in (1, 2, 3)],
+            Column("total", _("Total"), COUNT),
+        ]
+        rows, keys = [], []
+        for r in (3, 2, 1):
+            counts = [grid[(r, f)]["count"] for f in (1, 2, 3)]
+            rows.append([f"R{r}", *counts, sum(counts)])
+            keys.append(r)
+        totals = [_("Total"), *[sum(grid[(r, f)]["count"] for r in (1, 2, 3)) for f in (1, 2, 3)]]
+        totals.append(sum(totals[1:]))
+        recency, frequency = client_selectors.RECENCY_DAYS, client_selectors.FREQUENCY_VISITS
+        url = reverse("clients:rfm", kwargs={"company_id": filters.companies[0].pk})
+        return Result(
+            tables=[Table(columns, rows, totals=totals, keys=keys, title=_("RFM segments"))],
+            notes=[
+                _(
+                    "Recency: 3 — last visit within %(r1)s days, 2 — within %(r2)s days, 1 — longer ago. "
+                    "Frequency: 3 — %(f1)s visits or more, 2 — %(f2)s or more, 1 — one visit. "
+                    "The whole network's clients as of today; the period does not change them."
+                )
+                % {"r1": recency[0], "r2": recency[1], "f1": frequency[0], "f2": frequency[1]},
+            ],
+            links=[(_("RFM: recency, frequency, money"), url)],
+        )
