@@ -9,8 +9,8 @@ and the one lost rule of `frontdesk/clients/lost.py`.
 
 **Lost** is that rule replayed over the history: after each visit the client's lost moment is
 `lost_after(visits so far, first visit, latest start so far)` — what `ClientStats.lost_after` was
-at that time; a client is lost when the next visit comes later than that moment (or none has come
-by now), and the visit that ends the gap is a **reactivation**. A lost moment is dated in the zone
+at that time; a client is lost when that moment has passed by now and the next visit (if any) came
+after it, and the visit that ends the gap is a **reactivation**. A lost moment is dated in the zone
 of the branch of the visit before it.
 
 Every read here is one query over `Record` (plus one for the branches' zones); the rest is done in
@@ -115,10 +115,11 @@ def lapses(visits: list[Visit], zones: dict[int, ZoneInfo], now: datetime.dateti
         moment = lost_after(index + 1, visits[0].moment, latest)
         if moment is None:
             continue
+        # Lost by now: a moment still to come is no lapse, whatever is booked after it.
+        if moment >= now:
+            continue
         following = visits[index + 1] if index + 1 < len(visits) else None
         if following is not None and following.moment <= moment:
-            continue
-        if following is None and moment >= now:
             continue
         out.append(Lapse(moment, moment.astimezone(zones[visit.company_id]).date(), visit, following))
     return out

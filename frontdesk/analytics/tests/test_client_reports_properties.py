@@ -150,7 +150,7 @@ def naive_lapses(visits, zones, now):
         if moment is None:
             continue
         after = visits[index + 1] if index + 1 < len(visits) else None
-        if (after is None and moment < now) or (after is not None and after[0] > moment):
+        if moment < now and (after is None or after[0] > moment):
             out.append((moment.astimezone(zones[visits[index][2]]).date(), visits[index], after))
     return out
 
