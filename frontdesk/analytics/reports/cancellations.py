@@ -33,7 +33,9 @@ from frontdesk.analytics.reports.base import (
     Result,
     Series,
     Table,
+    no_show_rate,
     register,
+    share,
 )
 from frontdesk.analytics.reports.visits import STATUS_LABELS
 from frontdesk.scheduling.models import CancelledBy, CancelReason, Record, RecordStatus
@@ -63,14 +65,6 @@ LEAD_TIMES = (
 def _count(condition: Q | None = None) -> Count:
     # Distinct: a service-category filter joins the service lines, one row per line.
     return Count("id", distinct=True, filter=condition)
-
-
-def _share(part, whole):
-    return part / whole if whole else None
-
-
-def _no_show_rate(came, no_show):
-    return _share(no_show, came + no_show)
 
 
 @register
@@ -126,7 +120,7 @@ def _by_reason(records) -> Table:
     keyed = sorted(
         ((reason, row["cancelled"] + row["no_show"]) for reason, row in counted.items()), key=lambda kv: -kv[1]
     )
-    rows = [[labels.get(reason) or NOT_STATED, n, _share(n, total)] for reason, n in keyed]
+    rows = [[labels.get(reason) or NOT_STATED, n, share(n, total)] for reason, n in keyed]
     return Table(
         [Column("reason", _("Reason")), Column("count", _("Records"), COUNT), Column("share", _("Share"), SHARE)],
         rows,
@@ -146,9 +140,9 @@ def _by_whom_and_when(records) -> Table:
     )
     total = figures["total"]
     unknown_who = total - sum(figures[f"by_{who}"] for who in CancelledBy.values)
-    rows = [[label, figures[f"by_{who}"], _share(figures[f"by_{who}"], total)] for who, label in CancelledBy.choices]
-    rows.append([_("Not recorded"), unknown_who, _share(unknown_who, total)])
-    rows += [[label, figures[f"lead_{key}"], _share(figures[f"lead_{key}"], total)] for key, label, _c in LEAD_TIMES]
+    rows = [[label, figures[f"by_{who}"], share(figures[f"by_{who}"], total)] for who, label in CancelledBy.choices]
+    rows.append([_("Not recorded"), unknown_who, share(unknown_who, total)])
+    rows += [[label, figures[f"lead_{key}"], share(figures[f"lead_{key}"], total)] for key, label, _c in LEAD_TIMES]
     return Table(
         [
             Column("what", _("Who cancelled and how long before the start")),
@@ -203,8 +197,8 @@ def _specialist_row(label, row) -> list:
         row["came"],
         row["cancelled"],
         row["no_show"],
-        _share(row["cancelled"], row["total"]),
-        _no_show_rate(row["came"], row["no_show"]),
+        share(row["cancelled"], row["total"]),
+        no_show_rate(row["came"], row["no_show"]),
     ]
 
 
@@ -219,7 +213,7 @@ def _by_client_category(records) -> Table:
         .order_by("client__categories__title", "client__categories")
     ):
         title = row["client__categories__title"] or _("No category")
-        rows.append([title, row["came"] + row["no_show"], row["no_show"], _no_show_rate(row["came"], row["no_show"])])
+        rows.append([title, row["came"] + row["no_show"], row["no_show"], no_show_rate(row["came"], row["no_show"])])
         keys.append(row["client__categories"])
     # The category-less line last.
     order = sorted(range(len(rows)), key=lambda i: keys[i] is None)

@@ -9,7 +9,6 @@ branch read (the branch the page is opened in, or the network's first branch).""
 from __future__ import annotations
 
 from decimal import Decimal
-from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -61,10 +60,7 @@ class Loyalty(Report):
                     [Series(section.title, [value for _label, value in figures])],
                     kind_of_values=MONEY,
                 )
-        query = {"first": filters.period.first.isoformat(), "last": filters.period.last.isoformat()}
-        if filters.network:
-            query["scope"] = "network"
-        page = reverse("loyalty:analytics", args=[filters.companies[0].pk]) + "?" + urlencode(query)
+        page = reverse("loyalty:analytics", args=[filters.companies[0].pk]) + "?" + filters.page_query()
         return Result(
             tables=[
                 Table(

@@ -36,12 +36,12 @@ from frontdesk.analytics.reports.base import (
     Table,
     register,
 )
+from frontdesk.analytics.sale_money import ZERO
 from frontdesk.clients.models import Client
 from frontdesk.core.money import MoneySum, to_money
 from frontdesk.finance.models import PaymentItem, Transaction
 from frontdesk.scheduling.models import Record
 
-ZERO = Decimal("0.00")
 ADVERTISING_CODE = "advertising"
 TOP = 50  # clients listed; the totals count them all
 CHART_TOP = 10
@@ -81,10 +81,9 @@ class Ltv(Report):
     filters = frozenset({CLIENT_CATEGORY})
 
     def build(self, filters: Filters) -> Result:
-        shares = [share for share in sale_money.shares(filters) if share.client_id is not None]
-        per_client = sale_money.by(shares, lambda share: share.client_id)
+        per_client = sale_money.by_client(sale_money.shares(filters))
         paid = {client for client, items in per_client.items() if sale_money.checks(items)}
-        revenue = sale_money.total(shares)
+        revenue = sum((sale_money.total(items) for items in per_client.values()), ZERO)
         item = advertising_item(filters.chain)
         spend = advertising_spend(filters, item)
         summary = Table(

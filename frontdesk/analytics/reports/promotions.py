@@ -37,11 +37,11 @@ from frontdesk.analytics.reports.base import (
     register,
 )
 from frontdesk.analytics.reports.revenue import MEANS_NOTE
+from frontdesk.analytics.sale_money import ZERO
 from frontdesk.clients.models import Client, ClientSource
 from frontdesk.finance.models import Sale
 from frontdesk.loyalty.models import Programme, Referral
 
-ZERO = Decimal("0.00")
 PROGRAMME, NEWCOMER, REFERRER = "loyalty:", "loyalty:referral", "loyalty:referrer:"
 TOP = 50
 
@@ -144,7 +144,7 @@ def _promotions(filters: Filters, shares, new: set[int]) -> Table:
 def _recommendations(filters: Filters, shares, new: set[int]) -> Table:
     """Referrals are network-wide; those counted are the ones made in the period or whose
     newcomer paid or came in these branches in it. One query."""
-    money = sale_money.by([s for s in shares if s.client_id is not None], lambda s: s.client_id)
+    money = sale_money.by_client(shares)
     # A referral has no branch: it is dated in the zone of the first branch read.
     start, end = _local_bounds(filters.period.first, filters.period.last, filters.companies[0].timezone)
     made = Q(created_at__gte=start, created_at__lt=end)
@@ -183,7 +183,7 @@ def _recommendations(filters: Filters, shares, new: set[int]) -> Table:
 
 def _by_source(filters: Filters, shares, new: set[int]) -> Table:
     """Per advertising channel (how the client found the salon). One query."""
-    money = sale_money.by([s for s in shares if s.client_id is not None], lambda s: s.client_id)
+    money = sale_money.by_client(shares)
     source_of = dict(
         Client.objects.filter(
             Q(pk__in=sale_money.paying_clients(filters)) | Q(pk__in=sale_money.new_clients_query(filters)),

@@ -32,6 +32,7 @@ from frontdesk.analytics.reports.base import (
     Series,
     Table,
     register,
+    share,
 )
 from frontdesk.analytics.reports.visits import STATUS_LABELS
 from frontdesk.booking.models import Channel
@@ -59,7 +60,7 @@ def conversion_row(label, figures: dict) -> list:
         label,
         total,
         *[figures[name] for name in STATUS_GROUPS],
-        *[(figures[name] / total if total else None) for name in ("came", "no_show", "cancelled")],
+        *[share(figures[name], total) for name in ("came", "no_show", "cancelled")],
     ]
 
 
@@ -85,27 +86,37 @@ class BookingSources(Report):
     filters = frozenset({SPECIALIST, CATEGORY, CLIENT_CATEGORY})
 
     def build(self, filters: Filters) -> Result:
-        grain = periods.grain_for(filters.period)
+        grain, days, labels = periods.axis(filters.period)
         records = Record.objects.filter(filters.records_q())
         aggregates = {**_figures(), **_figures(f"{REPEAT}_", Q(series__isnull=False))}
-        by_bucket: dict = {}  # (bucket, source) -> records
-        repeat_by_bucket: dict = {}
+        rows = list(
+            periods.per_local_date(records, filters.companies, filters.period, "start", ("source",), aggregates)
+        )
+        by_bucket = periods.sum_by_bucket(rows, grain, ("source",), ("total",))
+        repeat_by_bucket = periods.sum_by_bucket(rows, grain, (), (f"{REPEAT}_total",))
         sums = {source: dict.fromkeys(FIGURES, 0) for source in (*RecordSource.values, REPEAT)}
-        for row in periods.per_local_date(records, filters.companies, filters.period, "start", ("source",), aggregates):
-            day = periods.bucket(row["day"], grain)
-            by_bucket[(day, row["source"])] = by_bucket.get((day, row["source"]), 0) + row["total"]
-            repeat_by_bucket[day] = repeat_by_bucket.get(day, 0) + row[f"{REPEAT}_total"]
+        for row in rows:
             for name in FIGURES:
                 sums.setdefault(row["source"], dict.fromkeys(FIGURES, 0))[name] += row[name]
                 sums[REPEAT][name] += row[f"{REPEAT}_{name}"]
 
-        _grain, days, labels = periods.axis(filters.period)
+        nothing = {"total": 0, f"{REPEAT}_total": 0}
         series = [
-            Series(RecordSource(source).label, [by_bucket.get((day, source), 0) for day in days], stack="source")
+            Series(
+                RecordSource(source).label,
+                [by_bucket.get((day, source), nothing)["total"] for day in days],
+                stack="source",
+            )
             for source in RecordSource.values
         ]
         # Repeat bookings are also in their own source: a bar of their own, not on the stack.
-        series.append(Series(_("Repeat bookings"), [repeat_by_bucket.get(day, 0) for day in days], stack=REPEAT))
+        series.append(
+            Series(
+                _("Repeat bookings"),
+                [repeat_by_bucket.get((day,), nothing)[f"{REPEAT}_total"] for day in days],
+                stack=REPEAT,
+            )
+        )
 
         rows = [conversion_row(RecordSource(source).label, sums[source]) for source in RecordSource.values]
         totals = {name: sum(sums[source][name] for source in RecordSource.values) for name in FIGURES}

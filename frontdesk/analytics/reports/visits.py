@@ -23,6 +23,7 @@ from frontdesk.analytics.reports.base import (
     Result,
     Series,
     Table,
+    no_show_rate,
     register,
 )
 from frontdesk.scheduling.models import Record
@@ -45,21 +46,16 @@ class VisitsByStatus(Report):
     filters = frozenset({SPECIALIST, CATEGORY, SOURCE, CLIENT_CATEGORY})
 
     def build(self, filters: Filters) -> Result:
-        grain = periods.grain_for(filters.period)
+        grain, days, labels = periods.axis(filters.period)
         aggregates = {name: Count("id", filter=Q(status__in=statuses)) for name, statuses in STATUS_GROUPS.items()}
         records = Record.objects.filter(filters.records_q())
         if filters.category is not None:
             records = records.distinct()
-        counts: dict = {}
-        for row in periods.per_local_date(records, filters.companies, filters.period, "start", (), aggregates):
-            day = periods.bucket(row["day"], grain)
-            bucket = counts.setdefault(day, dict.fromkeys(STATUS_GROUPS, 0))
-            for name in STATUS_GROUPS:
-                bucket[name] += row[name]
-        _grain, days, labels = periods.axis(filters.period)
+        rows = periods.per_local_date(records, filters.companies, filters.period, "start", (), aggregates)
+        counts = periods.sum_by_bucket(rows, grain, value_fields=STATUS_GROUPS)
         empty = dict.fromkeys(STATUS_GROUPS, 0)
         series = [
-            Series(STATUS_LABELS[name], [counts.get(day, empty)[name] for day in days], stack="status")
+            Series(STATUS_LABELS[name], [counts.get((day,), empty)[name] for day in days], stack="status")
             for name in STATUS_GROUPS
         ]
         columns = [
@@ -70,7 +66,7 @@ class VisitsByStatus(Report):
         rows = []
         totals = dict.fromkeys(STATUS_GROUPS, 0)
         for day, label in zip(days, labels, strict=True):
-            figures = counts.get(day, empty)
+            figures = counts.get((day,), empty)
             for name in STATUS_GROUPS:
                 totals[name] += figures[name]
             rows.append([label, *[figures[name] for name in STATUS_GROUPS], _no_show_rate(figures)])
@@ -88,5 +84,4 @@ class VisitsByStatus(Report):
 
 
 def _no_show_rate(figures):
-    due = figures["came"] + figures["no_show"]
-    return None if not due else figures["no_show"] / due
+    return no_show_rate(figures["came"], figures["no_show"])
