@@ -21,9 +21,13 @@ from frontdesk.tenancy.permissions import section_required
 MAX_DAYS = 366
 
 
-def sees_network(request) -> bool:
-    membership = request.membership
+def member_sees_network(membership) -> bool:
+    """Who may read the whole network's figures: the owner, or a member of every branch."""
     return membership.role == Role.OWNER or membership.all_companies
+
+
+def sees_network(request) -> bool:
+    return member_sees_network(request.membership)
 
 
 _DATE = DateTextInput(attrs={"class": "form-control"})

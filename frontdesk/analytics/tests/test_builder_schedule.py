@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from frontdesk.analytics.builder import schedule
-from frontdesk.analytics.builder.models import ReportSubscription, SavedReport
+from frontdesk.analytics.builder.models import ReportSubscription, SavedReport, last_complete_period
 from frontdesk.analytics.tests.test_dashboard import _paid_visit_today
 from frontdesk.notifications.events import tell_staff_of_online_booking
 from frontdesk.notifications.models import ChannelSettings, Message, MessageEvent, MessageStatus
@@ -200,3 +200,19 @@ def test_the_page_says_nothing_of_email_when_the_branch_sends_it(tenant_a, alice
     page = client_for(alice).get(reverse("analytics:subscriptions", args=[tenant_a.company.pk])).content.decode()
 
     assert 'data-testid="subscription-email-off"' not in page
+
+
+def test_a_network_report_is_mailed_for_the_network_only_when_its_author_sees_every_branch(tenant_a, weekly):
+    weekly.report.filters = {"scope": "network"}
+    weekly.report.save()
+    monday = _next_monday(tenant_a.company)
+    period = schedule.Period(*last_complete_period("weekly", monday.date()))
+
+    _subject, _text, workbook = schedule.compose(weekly, period, monday)
+    weekly.author = add_member(tenant_a, "manager@example.com", "manager")  # of branch A1 only
+    _subject, text, refused = schedule.compose(weekly, period, monday)
+    weekly.author = add_member(tenant_a, "everywhere@example.com", "manager", all_companies=True)
+    _subject, _text, of_every_branch = schedule.compose(weekly, period, monday)
+
+    assert workbook is not None and of_every_branch is not None
+    assert refused is None and "This report covers the whole network; you see only your branches." in text
