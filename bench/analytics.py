@@ -21,17 +21,14 @@ when the network exists.
 import argparse
 import datetime
 import io
-import statistics
 import sys
 import time
 
-from _setup import percentile
+from _setup import browser_for, print_row
 from clients import FULL_CLIENTS, TODAY, generate, measure, setup_network  # sets Django up
-from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.test import Client as Browser
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from frontdesk.accounts.models import Membership, User
@@ -53,6 +50,21 @@ from frontdesk.staff.models import Specialist, WorkInterval
 from frontdesk.tenancy.models import Chain, Company
 
 
+def client_base(scale: float):
+    """The client-base benchmark's network at `scale` (bench/clients.py), generated on the first
+    run and reused after: (chain, branches, owner)."""
+    chain, companies, owner = setup_network(scale)
+    generate(chain, companies, max(1000, int(FULL_CLIENTS * scale)))
+    return chain, companies, owner
+
+
+def measured_month() -> Period:
+    """The last whole month before the benchmark network's today (December 2026)."""
+    first_of_this = TODAY.date().replace(day=1)
+    last = first_of_this - datetime.timedelta(days=1)
+    return Period(last.replace(day=1), last)
+
+
 def timed(fn, runs):
     fn()
     times, queries = [], 0
@@ -66,7 +78,7 @@ def timed(fn, runs):
 
 
 def row(title, times, queries):
-    print(f"{title:62} {statistics.median(times):8.1f} {percentile(times, 95):8.1f} {queries:8d}", flush=True)
+    print_row(title, times, queries, width=62)
 
 
 def sql(statement, params=()):
@@ -162,13 +174,7 @@ def measure_overview(chain, companies, owner, runs, month, now):
             ("selectors: free time left today, a branch", lambda: free_time(companies[:1], now)),
         ):
             row(title, *timed(fn, runs))
-    storages = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    with override_settings(ALLOWED_HOSTS=["*"], STORAGES=storages):
-        browser = Browser()
-        browser.force_login(owner, backend="frontdesk.accounts.backends.EmailOrPhoneBackend")
+    with browser_for(owner) as browser:
         # The page reads the real clock's month: figures only when it falls inside the generated years.
         path = reverse("tenancy:dashboard", kwargs={"company_id": companies[0].pk})
         row("page: «Overview» of a branch (landing: today only)", *timed(lambda: _get(browser, path), runs))
@@ -210,13 +216,7 @@ def measure_builder(chain, companies, owner, runs, day):
             )
         saved.preset, saved.first, saved.last = "", year.first, year.last
         saved.save()
-    storages = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    with override_settings(ALLOWED_HOSTS=["*"], STORAGES=storages):
-        browser = Browser()
-        browser.force_login(owner, backend="frontdesk.accounts.backends.EmailOrPhoneBackend")
+    with browser_for(owner) as browser:
         path = reverse("analytics:builder_report", kwargs={"company_id": companies[0].pk, "saved_report_id": saved.pk})
         row("page: builder report, sold for by specialist × month, a year", *timed(lambda: _get(browser, path), runs))
 
@@ -253,22 +253,12 @@ def fill_rate(companies, owner, month: Period, runs: int):
                 ("heat map cells", lambda f=filters: workload.hour_cells(f)),
                 ("the whole report", lambda f=filters: base.get("fill-rate")().build(f)),
             ):
-                times, queries = timed(fn, runs)
-                label = f"fill rate, {what}, {title}"
-                print(f"{label:58} {statistics.median(times):8.1f} {percentile(times, 95):8.1f} {queries:8d}")
-    storages = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    with override_settings(ALLOWED_HOSTS=["*"], STORAGES=storages):
-        browser = Browser()
-        browser.force_login(owner, backend="frontdesk.accounts.backends.EmailOrPhoneBackend")
+                print_row(f"fill rate, {what}, {title}", *timed(fn, runs))
+    with browser_for(owner) as browser:
         path = reverse("analytics:report", kwargs={"company_id": companies[0].pk, "report_key": "fill-rate"})
         dates = {"first": month.first.isoformat(), "last": month.last.isoformat()}
         for title, params in (("a branch", dates), ("the network", {**dates, "scope": "network"})):
-            times, queries = measure(browser, path, params, runs=runs)
-            label = f"page: fill rate for a month, {title}"
-            print(f"{label:58} {statistics.median(times):8.1f} {percentile(times, 95):8.1f} {queries:8d}")
+            print_row(f"page: fill rate for a month, {title}", *measure(browser, path, params, runs=runs))
 
 
 def _stale_then(companies, month):
@@ -416,7 +406,7 @@ def main():
     parser.add_argument("--clients", action="store_true", help="only the clients reports (retention, churn, …)")
     args = parser.parse_args()
     day = TODAY.date() - datetime.timedelta(days=1)
-    month = Period(day.replace(day=1) - datetime.timedelta(days=31), day.replace(day=1) - datetime.timedelta(days=1))
+    month = measured_month()
     with scopes_disabled():
         if args.branches:
             if connection.vendor != "postgresql":
@@ -424,8 +414,7 @@ def main():
             chain, companies = big_network(args.branches, args.records, args.days)
             owner = Membership.objects.filter(chain=chain).first().user
         else:
-            chain, companies, owner = setup_network(args.scale)
-            generate(chain, companies, max(1000, int(FULL_CLIENTS * args.scale)))
+            chain, companies, owner = client_base(args.scale)
         if args.clients:
             clients_reports(chain, companies, owner, args.runs)
             return
@@ -469,21 +458,12 @@ def clients_reports(chain, companies, owner, runs):
         for key, period, title in cases:
             filters = Filters(companies=tuple(companies), period=period, chain=chain, now=TODAY)
             report = base.get(key)()
-            times, queries = timed(lambda report=report, filters=filters: report.build(filters), max(3, runs // 4))
-            print(f"{'report: ' + title:58} {statistics.median(times):8.1f} {percentile(times, 95):8.1f} {queries:8d}")
-    storages = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    with override_settings(ALLOWED_HOSTS=["*"], STORAGES=storages):
-        browser = Browser()
-        browser.force_login(owner, backend="frontdesk.accounts.backends.EmailOrPhoneBackend")
+            print_row(f"report: {title}", *timed(lambda r=report, f=filters: r.build(f), max(3, runs // 4)))
+    with browser_for(owner) as browser:
         path = reverse("analytics:report", kwargs={"company_id": companies[0].pk, "report_key": "retention"})
         params = {"scope": "network", "first": two_years.first.isoformat(), "last": two_years.last.isoformat()}
-        times, queries = measure(browser, path, params, runs=max(3, runs // 4), warm=1)
-        print(
-            f"{'page: retention, 24 months, the network':58} {statistics.median(times):8.1f} "
-            f"{percentile(times, 95):8.1f} {queries:8d}"
+        print_row(
+            "page: retention, 24 months, the network", *measure(browser, path, params, runs=max(3, runs // 4), warm=1)
         )
 
 

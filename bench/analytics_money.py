@@ -14,28 +14,19 @@ report's "new clients" read nothing; its money still does.
 import argparse
 import datetime
 import random
-import statistics
 import sys
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from _setup import django_setup, percentile
+from _setup import bench_owner, browser_for, print_row
+from clients import measure  # sets Django up
+from django.db import connection, transaction
+from django.urls import reverse
 
-django_setup()
-
-from clients import measure  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.test import Client as Browser  # noqa: E402
-from django.test.utils import override_settings  # noqa: E402
-from django.urls import reverse  # noqa: E402
-
-from frontdesk.accounts.models import Membership, User  # noqa: E402
-from frontdesk.accounts.permissions import Role  # noqa: E402
-from frontdesk.catalog.models import Service, ServiceCategory  # noqa: E402
-from frontdesk.clients.models import Client  # noqa: E402
-from frontdesk.core.scopes import scopes_disabled  # noqa: E402
-from frontdesk.finance.models import (  # noqa: E402
+from frontdesk.catalog.models import Service, ServiceCategory
+from frontdesk.clients.models import Client
+from frontdesk.core.scopes import scopes_disabled
+from frontdesk.finance.models import (
     Account,
     AccountKind,
     LineKind,
@@ -44,10 +35,10 @@ from frontdesk.finance.models import (  # noqa: E402
     SaleLine,
     Transaction,
 )
-from frontdesk.finance.services import ensure_default_items  # noqa: E402
-from frontdesk.scheduling.models import Record, RecordService, RecordStatus, Visit  # noqa: E402
-from frontdesk.staff.models import Specialist  # noqa: E402
-from frontdesk.tenancy.models import Chain, Company  # noqa: E402
+from frontdesk.finance.services import ensure_default_items
+from frontdesk.scheduling.models import Record, RecordService, RecordStatus, Visit
+from frontdesk.staff.models import Specialist
+from frontdesk.tenancy.models import Chain, Company
 
 BRANCHES, SPECIALISTS, CLIENTS = 3, 8, 6000
 PER_DAY = 100  # sales a branch a day at scale 1
@@ -81,12 +72,7 @@ def setup_network(scale):
         Client.objects.bulk_create(
             [Client(chain=chain, name=f"Клиент {n}", phone=f"+7901{n:07d}") for n in range(CLIENTS)], batch_size=2000
         )
-    email = f"bench-money-{chain.pk}@example.com"
-    owner = User.objects.filter(email=email).first()
-    if owner is None:
-        owner = User.objects.create_user(email=email, password="bench", name="Bench owner", language="en")
-        Membership.objects.create(chain=chain, user=owner, role=Role.OWNER, all_companies=True)
-    return chain, companies, owner
+    return chain, companies, bench_owner(chain, f"bench-money-{chain.pk}@example.com")
 
 
 def generate(chain, companies, per_day):
@@ -238,18 +224,11 @@ def main():
         ("promotions, a month, the network", "promotions", {**month, "scope": "network"}),
         ("revenue as Excel, a month, one branch", "revenue", {**month, "format": "xlsx"}),
     ]
-    storages = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    with override_settings(ALLOWED_HOSTS=["*"], STORAGES=storages):
-        browser = Browser()
-        browser.force_login(owner, backend="frontdesk.accounts.backends.EmailOrPhoneBackend")
+    with browser_for(owner) as browser:
         print(f"{'request':44} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
         for title, key, params in cases:
             path = reverse("analytics:report", args=[companies[0].pk, key])
-            times, queries = measure(browser, path, params, runs=args.runs, warm=1)
-            print(f"{title:44} {statistics.median(times):8.1f} {percentile(times, 95):8.1f} {queries:8d}")
+            print_row(title, *measure(browser, path, params, runs=args.runs, warm=1), width=44)
 
 
 if __name__ == "__main__":

@@ -8,19 +8,13 @@ and cancellations reports for a month (a branch, the network) and of the branch 
 """
 
 import argparse
-import datetime
-import statistics
 
-from _setup import percentile
-from analytics import timed
-from clients import FULL_CLIENTS, TODAY, generate, measure, setup_network  # sets Django up
-from django.conf import settings
-from django.test import Client as Browser
-from django.test.utils import override_settings
+from _setup import browser_for, print_row
+from analytics import client_base, measured_month, timed  # sets Django up
+from clients import measure
 from django.urls import reverse
 
 from frontdesk.analytics import branches
-from frontdesk.analytics.overview import Period
 from frontdesk.analytics.reports.base import Filters
 from frontdesk.analytics.reports.cancellations import Cancellations
 from frontdesk.analytics.reports.sources import BookingSources
@@ -33,10 +27,8 @@ def main():
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
     with scopes_disabled():
-        chain, companies, owner = setup_network(args.scale)
-        generate(chain, companies, max(1000, int(FULL_CLIENTS * args.scale)))
-    day = TODAY.date() - datetime.timedelta(days=1)
-    month = Period(day.replace(day=1) - datetime.timedelta(days=31), day.replace(day=1) - datetime.timedelta(days=1))
+        chain, companies, owner = client_base(args.scale)
+    month = measured_month()
     print(f"{len(companies)} branches, {month.first} – {month.last}")
     print(f"{'what':58} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
     rows = []
@@ -51,21 +43,11 @@ def main():
             ("selectors: branch comparison, a month", lambda: branches.comparison(companies, month, "-revenue"))
         )
         for title, fn in rows:
-            times, queries = timed(fn, args.runs)
-            print(f"{title:58} {statistics.median(times):8.1f} {percentile(times, 95):8.1f} {queries:8d}")
-    storages = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    with override_settings(ALLOWED_HOSTS=["*"], STORAGES=storages):
-        browser = Browser()
-        browser.force_login(owner, backend="frontdesk.accounts.backends.EmailOrPhoneBackend")
+            print_row(title, *timed(fn, args.runs))
+    with browser_for(owner) as browser:
         path = reverse("analytics:branches", kwargs={"company_id": companies[0].pk})
         path += f"?first={month.first}&last={month.last}&sort=-revenue"
-        times, queries = measure(browser, path, runs=args.runs)
-        print(
-            f"{'page: branch comparison, a month':58} {statistics.median(times):8.1f} {percentile(times, 95):8.1f} {queries:8d}"
-        )
+        print_row("page: branch comparison, a month", *measure(browser, path, runs=args.runs))
 
 
 if __name__ == "__main__":

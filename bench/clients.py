@@ -13,23 +13,18 @@ its visits, records and service lines in one transaction.
 import argparse
 import datetime
 import random
-import statistics
 import sys
 import time
 from zoneinfo import ZoneInfo
 
-from _setup import django_setup, percentile
+from _setup import bench_owner, browser_for, django_setup, print_row
 
 django_setup()
 
-from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-from django.test import Client as Browser  # noqa: E402
-from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from frontdesk.accounts.models import Membership, User  # noqa: E402
-from frontdesk.accounts.permissions import Role  # noqa: E402
 from frontdesk.catalog.models import Service, ServiceCategory  # noqa: E402
 from frontdesk.clients.models import Client, ClientCategory, ClientWord, name_words  # noqa: E402
 from frontdesk.core.scopes import scopes_disabled  # noqa: E402
@@ -116,12 +111,7 @@ def setup_network(scale: float):
                 specialist.companies.add(company)
         for title, colour in [("VIP", "#f59e0b"), ("Постоянные", "#22c55e"), ("Блогеры", "#8b5cf6")]:
             ClientCategory.objects.create(chain=chain, title=title, colour=colour)
-    owner_email = f"bench-clients-{chain.pk}@example.com"
-    owner = User.objects.filter(email=owner_email).first()
-    if owner is None:
-        owner = User.objects.create_user(email=owner_email, password="bench", name="Bench owner", language="en")
-        Membership.objects.create(chain=chain, user=owner, role=Role.OWNER, all_companies=True)
-    return chain, companies, owner
+    return chain, companies, bench_owner(chain, f"bench-clients-{chain.pk}@example.com")
 
 
 def generate(chain, companies, total_clients: int, rng_seed=6):
@@ -302,19 +292,12 @@ def main():
         ("list, lost clients", list_url, {"lost": "on"}),
         ("card with 300 visits", card_url, None),
     ]
-    storages = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    with override_settings(ALLOWED_HOSTS=["*"], STORAGES=storages):
-        browser = Browser()
-        browser.force_login(owner, backend="frontdesk.accounts.backends.EmailOrPhoneBackend")
+    with browser_for(owner) as browser:
         print(f"{'request':58} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
         for title, path, params in cases:
             if args.only not in title:
                 continue
-            times, queries = measure(browser, path, params, runs=args.runs)
-            print(f"{title:58} {statistics.median(times):8.1f} {percentile(times, 95):8.1f} {queries:8d}")
+            print_row(title, *measure(browser, path, params, runs=args.runs))
 
 
 if __name__ == "__main__":

@@ -10,16 +10,13 @@ import datetime
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from frontdesk.accounts.permissions import Role
 from frontdesk.analytics.overview import Period
 from frontdesk.analytics.reports.base import CATEGORY, CLIENT_CATEGORY, SOURCE, SPECIALIST, Filters
 from frontdesk.catalog.models import ServiceCategory
 from frontdesk.clients.models import ClientCategory
-from frontdesk.core.dates import DateTextInput
-from frontdesk.core.forms import choices_without
+from frontdesk.finance import report_views as finance_reports
 from frontdesk.scheduling.models import RecordSource
 from frontdesk.staff.models import Specialist
 from frontdesk.tenancy.models import Company
@@ -27,7 +24,6 @@ from frontdesk.tenancy.models import Company
 # Cohorts and year-on-year comparisons need two years; longer is a rebuild, not a page.
 MAX_DAYS = 2 * 366
 
-_DATE = DateTextInput(attrs={"class": "form-control"})
 _SELECT = {"class": "form-select"}
 
 # The period's quick choices: (key, label).
@@ -63,20 +59,18 @@ def preset_period(key: str, today: datetime.date) -> Period:
     return Period(today.replace(day=1), today)
 
 
-def sees_network(request) -> bool:
-    membership = request.membership
-    return membership.role == Role.OWNER or membership.all_companies
+# Who may read the whole network: the finance reports' rule (the owner, or a member of every
+# branch), which every analytics screen asks here.
+sees_network = finance_reports.sees_network
 
 
-class FiltersForm(forms.Form):
-    scope = forms.ChoiceField(
-        label=gettext_lazy("Branches"),
-        required=False,
-        choices=[("", gettext_lazy("This branch")), ("network", gettext_lazy("The whole network"))],
-        widget=forms.Select(attrs=_SELECT),
-    )
-    first = forms.DateField(label=gettext_lazy("From"), widget=_DATE)
-    last = forms.DateField(label=gettext_lazy("To"), widget=_DATE)
+class FiltersForm(finance_reports.PeriodForm):
+    """The finance reports' branches and period (the same fields, checks and messages), with two
+    years instead of one, and the optional filters a report accepts."""
+
+    max_days = MAX_DAYS
+    too_long = gettext_lazy("Choose a period of at most two years.")
+
     specialist = forms.ModelChoiceField(
         label=gettext_lazy("Specialist"),
         queryset=Specialist.unscoped.none(),
@@ -108,8 +102,7 @@ class FiltersForm(forms.Form):
     def __init__(self, *args, request, accepts=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
         self.request = request
-        if not sees_network(request):
-            self.fields["scope"].choices = choices_without(self.fields["scope"].choices, "network")
+        self.offer_network_only_to(request)
         optional = {SPECIALIST, CATEGORY, SOURCE, CLIENT_CATEGORY}
         for name in optional - set(accepts):
             del self.fields[name]
@@ -123,16 +116,6 @@ class FiltersForm(forms.Form):
             self.fields["client_category"].queryset = ClientCategory.objects.filter(chain=request.chain).order_by(
                 "title"
             )
-
-    def clean(self):
-        data = super().clean()
-        first, last = data.get("first"), data.get("last")
-        if first and last:
-            if first > last:
-                raise forms.ValidationError(_("The period ends before it begins."))
-            if (last - first).days >= MAX_DAYS:
-                raise forms.ValidationError(_("Choose a period of at most two years."))
-        return data
 
     @property
     def optional_fields(self):

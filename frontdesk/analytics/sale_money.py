@@ -162,6 +162,11 @@ def by(items, key) -> dict:
     return grouped
 
 
+def by_client(items) -> dict:
+    """{client id: [shares]} of the sales to a client; a counter sale to nobody is left out."""
+    return by([share for share in items if share.client_id is not None], lambda share: share.client_id)
+
+
 def new_clients_query(filters: Filters):
     """Clients new in the period as the overview counts them: a completed record in the branches
     read on the period's local dates, and their first visit in the network (`ClientStats`) on or

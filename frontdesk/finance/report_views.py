@@ -21,9 +21,13 @@ from frontdesk.tenancy.permissions import section_required
 MAX_DAYS = 366
 
 
-def sees_network(request) -> bool:
-    membership = request.membership
+def member_sees_network(membership) -> bool:
+    """Who may read the whole network's figures: the owner, or a member of every branch."""
     return membership.role == Role.OWNER or membership.all_companies
+
+
+def sees_network(request) -> bool:
+    return member_sees_network(request.membership)
 
 
 _DATE = DateTextInput(attrs={"class": "form-control"})
@@ -37,14 +41,27 @@ class _ScopeForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
+    def offer_network_only_to(self, request) -> None:
+        """Leave "the whole network" out of the choices of a reader who does not see every
+        branch: the choice is then refused like any unknown value (a form error, not a 500)."""
+        if not sees_network(request):
+            self.fields["scope"].choices = choices_without(self.fields["scope"].choices, "network")
+
 
 class DayForm(_ScopeForm):
     day = forms.DateField(label=gettext_lazy("Day"), widget=_DATE)
 
 
 class PeriodForm(_ScopeForm):
+    """Two local dates, in order, at most `max_days` apart; each mistake is one translated form
+    error. The finance reports take a year; a form above may take another span with its own words
+    (the analytics section takes two years: `analytics/filters.py`)."""
+
     first = forms.DateField(label=gettext_lazy("From"), widget=_DATE)
     last = forms.DateField(label=gettext_lazy("To"), widget=_DATE)
+
+    max_days = MAX_DAYS
+    too_long = gettext_lazy("Choose a period of at most a year.")
 
     def clean(self):
         data = super().clean()
@@ -52,8 +69,8 @@ class PeriodForm(_ScopeForm):
         if first and last:
             if first > last:
                 raise forms.ValidationError(_("The period ends before it begins."))
-            if (last - first).days >= MAX_DAYS:
-                raise forms.ValidationError(_("Choose a period of at most a year."))
+            if (last - first).days >= self.max_days:
+                raise forms.ValidationError(self.too_long)
         return data
 
 
@@ -61,8 +78,7 @@ def _read(request, form_class, defaults):
     """The filters from the query string, or the defaults for the parts not given."""
     data = {**defaults, **{k: v for k, v in request.GET.items() if k in form_class.base_fields and v != ""}}
     form = form_class(data)
-    if not sees_network(request):
-        form.fields["scope"].choices = choices_without(form.fields["scope"].choices, "network")
+    form.offer_network_only_to(request)
     valid = form.is_valid()
     return form, (form.cleaned_data if valid else None)
 

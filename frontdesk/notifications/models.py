@@ -102,9 +102,12 @@ VISIT_EVENTS = frozenset(
     }
 )
 # Events whose subject and text are written with the message (no template): a test, a report
-# emailed to the staff. They go out as written, at once (no quiet hours, not gated by the
-# branch's channel switches, which are about messages to clients).
+# emailed to the staff. They go out as written, at once (no quiet hours).
 CARRIED_TEXT_EVENTS = frozenset({MessageEvent.TEST, MessageEvent.REPORT})
+# What goes out whatever the branch's channel switches say: only a test, which tries a gateway on
+# purpose. A switch is the branch's channel, not the clients' alone: with «send email» off the
+# salon sends no email — not the staff's notice of an online booking, not a scheduled report.
+SWITCH_FREE_EVENTS = frozenset({MessageEvent.TEST})
 EVENT_LENGTH = 32
 
 

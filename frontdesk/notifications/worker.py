@@ -45,6 +45,7 @@ from frontdesk.notifications.mailings import (
 from frontdesk.notifications.models import (
     CARRIED_TEXT_EVENTS,
     MARKETING_EVENTS,
+    SWITCH_FREE_EVENTS,
     VISIT_EVENTS,
     ChannelKind,
     DeliveryState,
@@ -256,9 +257,10 @@ def process(message: Message, now: datetime.datetime | None = None) -> str:
                 )
                 wake_worker(later)
                 return MessageStatus.PENDING
-            if message.channel not in config.channels():
-                _finish(message, MessageStatus.SKIPPED, error=gettext_noop("the channel is switched off"))
-                return MessageStatus.SKIPPED
+        if message.event not in SWITCH_FREE_EVENTS and message.channel not in config.channels():
+            _finish(message, MessageStatus.SKIPPED, error=gettext_noop("the channel is switched off"))
+            return MessageStatus.SKIPPED
+        if message.event not in CARRIED_TEXT_EVENTS:
             recipient = message.recipient if message.to_staff else address(message.client, message.channel)
             if not recipient:
                 _finish(message, MessageStatus.SKIPPED, error=gettext_noop("no address on the client card"))

@@ -23,7 +23,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from frontdesk.accounts.models import Membership
-from frontdesk.accounts.permissions import Role, Section
+from frontdesk.accounts.permissions import Section
 from frontdesk.analytics import overview, spreadsheets
 from frontdesk.analytics.builder.models import ReportSubscription, last_complete_period
 from frontdesk.analytics.builder.running import CannotRun, filters_for, run_saved
@@ -32,6 +32,7 @@ from frontdesk.analytics.overview import Period
 from frontdesk.analytics.reports.base import COUNT, MONEY, SHARE, TEXT, Column, Result, Table
 from frontdesk.analytics.templatetags.analytics import figure
 from frontdesk.core.scopes import scope, scopes_disabled
+from frontdesk.finance.report_views import member_sees_network
 from frontdesk.notifications.outbox import settings_for
 from frontdesk.notifications.services import queue_staff_email
 
@@ -107,7 +108,7 @@ def recipients(subscription: ReportSubscription) -> list[str]:
 
 def _sees_network(subscription: ReportSubscription) -> bool:
     membership = Membership.unscoped.filter(chain_id=subscription.chain_id, user_id=subscription.author_id).first()
-    return membership is not None and (membership.role == Role.OWNER or membership.all_companies)
+    return membership is not None and member_sees_network(membership)
 
 
 def compose(subscription: ReportSubscription, period: Period, now) -> tuple[str, str, tuple | None]:

@@ -1,7 +1,8 @@
 """Screens of the scheduled reports: the network's subscriptions with a form to add one (a saved
 report the member sees, or the overview), a page to change one, and delete. Seeing them needs
 analytics VIEW, adding and changing EDIT; changing or deleting one is its author's or the
-owner's. The letters go out from the hourly job (`schedule.send_due_reports`)."""
+owner's. The letters go out from the hourly job (`schedule.send_due_reports`), and only from a
+branch that sends email (its notification settings): the page says so when this one does not."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from django.utils.translation import gettext as _
 from frontdesk.accounts.permissions import Level, Role, Section
 from frontdesk.analytics.builder.forms import SubscriptionForm
 from frontdesk.analytics.builder.models import ReportSubscription, last_complete_period
+from frontdesk.notifications.models import ChannelKind
+from frontdesk.notifications.outbox import settings_for
 from frontdesk.tenancy.permissions import section_required
 
 
@@ -67,7 +70,11 @@ def subscriptions(request, company_id):
     return render(
         request,
         "analytics/builder/subscriptions.html",
-        {"subscriptions": [(s, _may_change(request, s)) for s in rows], "form": form},
+        {
+            "subscriptions": [(s, _may_change(request, s)) for s in rows],
+            "form": form,
+            "email_off": ChannelKind.EMAIL not in settings_for(request.company).channels(),
+        },
     )
 
 

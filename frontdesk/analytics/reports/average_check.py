@@ -27,9 +27,9 @@ from frontdesk.analytics.reports.base import (
     Series,
     Table,
     register,
+    specialist_names,
 )
 from frontdesk.analytics.reports.revenue import MEANS_NOTE, finance_links
-from frontdesk.staff.models import Specialist
 
 
 def average(revenue: Decimal, checks: int) -> Decimal | None:
@@ -81,7 +81,7 @@ def _specialists_table(filters: Filters, shares) -> Table:
     """Per specialist who did the lines (goods, certificates and abonements have none), by
     revenue, largest first. One query for the names."""
     per_specialist = sale_money.by([s for s in shares if s.specialist_id is not None], lambda s: s.specialist_id)
-    names = dict(Specialist.objects.filter(pk__in=list(per_specialist), chain=filters.chain).values_list("pk", "name"))
+    names = specialist_names(per_specialist, filters.chain)
     figures = [
         (names.get(pk, "—"), sale_money.checks(items), sale_money.total(items), pk)
         for pk, items in per_specialist.items()

@@ -15,10 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar
+from urllib.parse import urlencode
 
 from django.db.models import Q
 
 from frontdesk.analytics.dates import Period
+from frontdesk.staff.models import Specialist
 
 # How a column's values are shown and written to Excel.
 TEXT, COUNT, MONEY, SHARE, DATE, MINUTES = "text", "count", "money", "share", "date", "minutes"
@@ -163,6 +165,15 @@ class Filters:
     def network(self) -> bool:
         return len(self.companies) > 1
 
+    def page_query(self) -> str:
+        """The query string that opens another page (a finance report, the loyalty analytics) on
+        the same dates and branches: first, last, and scope=network for the whole network. A
+        reader of the whole network sees every branch, so any branch's page shows the network."""
+        query = {"first": self.period.first.isoformat(), "last": self.period.last.isoformat()}
+        if self.network:
+            query["scope"] = "network"
+        return urlencode(query)
+
     def records_q(self, prefix: str = "") -> Q:
         """The optional filters as a condition on `Record` (reached through `prefix`, e.g.
         "record__"): by specialist, by source, by client category, and — for a service category —
@@ -177,6 +188,23 @@ class Filters:
         if self.category is not None:
             condition &= Q(**{f"{prefix}lines__service__category__title": self.category.title})
         return condition
+
+
+def share(part, whole):
+    """part ÷ whole, or None when the whole is 0: an empty share is "—" on the page, not 0 %."""
+    return part / whole if whole else None
+
+
+def no_show_rate(came: int, no_show: int):
+    """No-shows among the visits that were due (came or did not come), as «Visits by status» and
+    «Cancellations and no-shows» count it."""
+    return share(no_show, came + no_show)
+
+
+def specialist_names(ids, chain) -> dict[int, str]:
+    """{id: name} of the network's specialists among `ids` (a report's rows name them by id). One
+    query."""
+    return dict(Specialist.objects.filter(pk__in=list(ids), chain=chain).values_list("pk", "name"))
 
 
 def _number(value):

@@ -18,23 +18,7 @@ from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.analytics.overview import CAME
-from frontdesk.analytics.reports import periods
-from frontdesk.analytics.reports.base import (
-    CATEGORY,
-    CLIENT_CATEGORY,
-    COUNT,
-    SHARE,
-    SOURCE,
-    SPECIALIST,
-    Chart,
-    Column,
-    Filters,
-    Report,
-    Result,
-    Series,
-    Table,
-    register,
-)
+from frontdesk.analytics.reports import base, periods
 from frontdesk.analytics.reports.visits import STATUS_LABELS
 from frontdesk.scheduling.models import CancelledBy, CancelReason, Record, RecordStatus
 
@@ -65,16 +49,8 @@ def _count(condition: Q | None = None) -> Count:
     return Count("id", distinct=True, filter=condition)
 
 
-def _share(part, whole):
-    return part / whole if whole else None
-
-
-def _no_show_rate(came, no_show):
-    return _share(no_show, came + no_show)
-
-
-@register
-class Cancellations(Report):
+@base.register
+class Cancellations(base.Report):
     key = "cancellations"
     title = _("Cancellations and no-shows")
     description = _(
@@ -83,19 +59,19 @@ class Cancellations(Report):
     )
     group = "visits"
     order = 30
-    filters = frozenset({SPECIALIST, CATEGORY, SOURCE, CLIENT_CATEGORY})
+    filters = frozenset({base.SPECIALIST, base.CATEGORY, base.SOURCE, base.CLIENT_CATEGORY})
 
-    def build(self, filters: Filters) -> Result:
+    def build(self, filters: base.Filters) -> base.Result:
         records = Record.objects.filter(
             periods.in_period(filters.companies, filters.period, "start"), filters.records_q()
         )
         reasons = _by_reason(records)
-        return Result(
+        return base.Result(
             tables=[reasons, _by_whom_and_when(records), _by_specialist(records), _by_client_category(records)],
-            chart=Chart(
-                Chart.DOUGHNUT,
+            chart=base.Chart(
+                base.Chart.DOUGHNUT,
                 [row[0] for row in reasons.rows],
-                [Series(_("Cancellations and no-shows"), [row[1] for row in reasons.rows])],
+                [base.Series(_("Cancellations and no-shows"), [row[1] for row in reasons.rows])],
             )
             if reasons.rows
             else None,
@@ -109,7 +85,7 @@ class Cancellations(Report):
         )
 
 
-def _by_reason(records) -> Table:
+def _by_reason(records) -> base.Table:
     """Cancellations and no-shows by reason, most frequent first (one query)."""
     counted = {
         row["cancel_reason"]: row
@@ -126,9 +102,13 @@ def _by_reason(records) -> Table:
     keyed = sorted(
         ((reason, row["cancelled"] + row["no_show"]) for reason, row in counted.items()), key=lambda kv: -kv[1]
     )
-    rows = [[labels.get(reason) or NOT_STATED, n, _share(n, total)] for reason, n in keyed]
-    return Table(
-        [Column("reason", _("Reason")), Column("count", _("Records"), COUNT), Column("share", _("Share"), SHARE)],
+    rows = [[labels.get(reason) or NOT_STATED, n, base.share(n, total)] for reason, n in keyed]
+    return base.Table(
+        [
+            base.Column("reason", _("Reason")),
+            base.Column("count", _("Records"), base.COUNT),
+            base.Column("share", _("Share"), base.SHARE),
+        ],
         rows,
         totals=[_("Total"), total, 1 if total else None] if rows else None,
         title=_("By reason"),
@@ -136,7 +116,7 @@ def _by_reason(records) -> Table:
     )
 
 
-def _by_whom_and_when(records) -> Table:
+def _by_whom_and_when(records) -> base.Table:
     """Cancellations (not no-shows) by who made them and how long before the start (one query)."""
     cancelled = Q(status=RecordStatus.CANCELLED)
     figures = records.aggregate(
@@ -146,14 +126,18 @@ def _by_whom_and_when(records) -> Table:
     )
     total = figures["total"]
     unknown_who = total - sum(figures[f"by_{who}"] for who in CancelledBy.values)
-    rows = [[label, figures[f"by_{who}"], _share(figures[f"by_{who}"], total)] for who, label in CancelledBy.choices]
-    rows.append([_("Not recorded"), unknown_who, _share(unknown_who, total)])
-    rows += [[label, figures[f"lead_{key}"], _share(figures[f"lead_{key}"], total)] for key, label, _c in LEAD_TIMES]
-    return Table(
+    rows = [
+        [label, figures[f"by_{who}"], base.share(figures[f"by_{who}"], total)] for who, label in CancelledBy.choices
+    ]
+    rows.append([_("Not recorded"), unknown_who, base.share(unknown_who, total)])
+    rows += [
+        [label, figures[f"lead_{key}"], base.share(figures[f"lead_{key}"], total)] for key, label, _c in LEAD_TIMES
+    ]
+    return base.Table(
         [
-            Column("what", _("Who cancelled and how long before the start")),
-            Column("count", STATUS_LABELS["cancelled"], COUNT),
-            Column("share", _("Share"), SHARE),
+            base.Column("what", _("Who cancelled and how long before the start")),
+            base.Column("count", STATUS_LABELS["cancelled"], base.COUNT),
+            base.Column("share", _("Share"), base.SHARE),
         ],
         rows if total else [],
         title=_("Who cancelled, and when"),
@@ -161,7 +145,7 @@ def _by_whom_and_when(records) -> Table:
     )
 
 
-def _by_specialist(records) -> Table:
+def _by_specialist(records) -> base.Table:
     """Records, came, cancelled and no-shows per specialist (one query)."""
     rows, keys = [], []
     totals = dict.fromkeys(("total", "came", "cancelled", "no_show"), 0)
@@ -179,15 +163,15 @@ def _by_specialist(records) -> Table:
             totals[name] += row[name]
         rows.append(_specialist_row(row["specialist__name"], row))
         keys.append(row["specialist_id"])
-    return Table(
+    return base.Table(
         [
-            Column("specialist", _("Specialist")),
-            Column("records", _("Records"), COUNT),
-            Column("came", _("Came"), COUNT),
-            Column("cancelled", STATUS_LABELS["cancelled"], COUNT),
-            Column("no_show", _("No-shows"), COUNT),
-            Column("cancelled_share", _("Cancelled, share"), SHARE),
-            Column("no_show_rate", _("No-show rate"), SHARE),
+            base.Column("specialist", _("Specialist")),
+            base.Column("records", _("Records"), base.COUNT),
+            base.Column("came", _("Came"), base.COUNT),
+            base.Column("cancelled", STATUS_LABELS["cancelled"], base.COUNT),
+            base.Column("no_show", _("No-shows"), base.COUNT),
+            base.Column("cancelled_share", _("Cancelled, share"), base.SHARE),
+            base.Column("no_show_rate", _("No-show rate"), base.SHARE),
         ],
         rows,
         totals=_specialist_row(_("Total"), totals) if rows else None,
@@ -203,12 +187,12 @@ def _specialist_row(label, row) -> list:
         row["came"],
         row["cancelled"],
         row["no_show"],
-        _share(row["cancelled"], row["total"]),
-        _no_show_rate(row["came"], row["no_show"]),
+        base.share(row["cancelled"], row["total"]),
+        base.no_show_rate(row["came"], row["no_show"]),
     ]
 
 
-def _by_client_category(records) -> Table:
+def _by_client_category(records) -> base.Table:
     """Visits due, no-shows and the no-show rate per client category; clients in no category (and
     records without a client) on a line of their own (one query)."""
     rows, keys = [], []
@@ -219,16 +203,18 @@ def _by_client_category(records) -> Table:
         .order_by("client__categories__title", "client__categories")
     ):
         title = row["client__categories__title"] or _("No category")
-        rows.append([title, row["came"] + row["no_show"], row["no_show"], _no_show_rate(row["came"], row["no_show"])])
+        rows.append(
+            [title, row["came"] + row["no_show"], row["no_show"], base.no_show_rate(row["came"], row["no_show"])]
+        )
         keys.append(row["client__categories"])
     # The category-less line last.
     order = sorted(range(len(rows)), key=lambda i: keys[i] is None)
-    return Table(
+    return base.Table(
         [
-            Column("category", _("Client category")),
-            Column("due", _("Visits due"), COUNT),
-            Column("no_show", _("No-shows"), COUNT),
-            Column("no_show_rate", _("No-show rate"), SHARE),
+            base.Column("category", _("Client category")),
+            base.Column("due", _("Visits due"), base.COUNT),
+            base.Column("no_show", _("No-shows"), base.COUNT),
+            base.Column("no_show_rate", _("No-show rate"), base.SHARE),
         ],
         [rows[i] for i in order],
         title=_("No-shows by client category"),

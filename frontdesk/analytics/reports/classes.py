@@ -69,7 +69,7 @@ class ClassOccupancy(base.Report):
     filters = frozenset({base.SPECIALIST})
 
     def build(self, filters: base.Filters) -> base.Result:
-        grain = periods.grain_for(filters.period)
+        grain, days, labels = periods.axis(filters.period)
         by_kind: dict = defaultdict(lambda: [0, 0, 0, 0])
         by_trainer: dict = defaultdict(lambda: [0, 0, 0, 0])
         by_bucket: dict = defaultdict(lambda: [0, 0, 0, 0])
@@ -97,10 +97,9 @@ class ClassOccupancy(base.Report):
                         FillRate.of(event.seats_taken, event.capacity).rate,
                     ]
                 )
-        days = periods.buckets(filters.period, grain)
         chart = base.Chart(
             base.Chart.LINE,
-            [periods.bucket_label(day, grain) for day in days],
+            labels,
             [
                 base.Series(
                     _("Occupancy"),

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from frontdesk.analytics.overview import FillRate
 from frontdesk.analytics.reports import base, workload
-from frontdesk.staff.models import Specialist
 
 
 def weekday_names() -> list[str]:
@@ -65,7 +64,7 @@ class FillRateReport(base.Report):
 
     def _specialists(self, filters, booked, scheduled) -> base.Table:
         per = _per(booked, scheduled, lambda company_id, specialist_id: specialist_id)
-        names = dict(Specialist.objects.filter(pk__in=list(per)).values_list("pk", "name"))
+        names = base.specialist_names(per, filters.chain)
         order = sorted(per, key=lambda pk: (-(FillRate.of(*per[pk]).rate or -1), names.get(pk, "")))
         return _rate_table(base.Column("specialist", _("Specialist")), per, order, names, _("Specialists"))
 

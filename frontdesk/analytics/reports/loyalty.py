@@ -9,37 +9,24 @@ branch read (the branch the page is opened in, or the network's first branch).""
 from __future__ import annotations
 
 from decimal import Decimal
-from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.analytics.overview import _local_bounds
-from frontdesk.analytics.reports.base import (
-    COUNT,
-    MONEY,
-    TEXT,
-    Chart,
-    Column,
-    Filters,
-    Report,
-    Result,
-    Series,
-    Table,
-    register,
-)
+from frontdesk.analytics.reports import base
 from frontdesk.loyalty import analytics as loyalty_analytics
 
 
-@register
-class Loyalty(Report):
+@base.register
+class Loyalty(base.Report):
     key = "loyalty"
     title = _("Loyalty")
     description = _("Cards, bonuses, members' revenue and referrals: the key figures of the loyalty analytics.")
     group = "loyalty"
     order = 10
 
-    def build(self, filters: Filters) -> Result:
+    def build(self, filters: base.Filters) -> base.Result:
         start, end = _local_bounds(filters.period.first, filters.period.last, filters.companies[0].timezone)
         period = loyalty_analytics.Period(
             start=start, end=end, company_ids=None if filters.network else filters.company_ids
@@ -55,24 +42,21 @@ class Loyalty(Report):
                     rows.append([section.title, f"{label}: {value}", None, None])
                 keys.append(f"{section.key}:{n}")
             if section.key == "revenue" and chart is None:
-                chart = Chart(
-                    Chart.DOUGHNUT,
+                chart = base.Chart(
+                    base.Chart.DOUGHNUT,
                     [label for label, _value in figures],
-                    [Series(section.title, [value for _label, value in figures])],
-                    kind_of_values=MONEY,
+                    [base.Series(section.title, [value for _label, value in figures])],
+                    kind_of_values=base.MONEY,
                 )
-        query = {"first": filters.period.first.isoformat(), "last": filters.period.last.isoformat()}
-        if filters.network:
-            query["scope"] = "network"
-        page = reverse("loyalty:analytics", args=[filters.companies[0].pk]) + "?" + urlencode(query)
-        return Result(
+        page = reverse("loyalty:analytics", args=[filters.companies[0].pk]) + "?" + filters.page_query()
+        return base.Result(
             tables=[
-                Table(
+                base.Table(
                     [
-                        Column("section", _("Section"), TEXT),
-                        Column("figure", _("Figure"), TEXT),
-                        Column("count", _("Number"), COUNT),
-                        Column("amount", _("Amount"), MONEY),
+                        base.Column("section", _("Section"), base.TEXT),
+                        base.Column("figure", _("Figure"), base.TEXT),
+                        base.Column("count", _("Number"), base.COUNT),
+                        base.Column("amount", _("Amount"), base.MONEY),
                     ],
                     rows,
                     title=_("Loyalty"),

@@ -22,26 +22,13 @@ from django.utils.translation import gettext_lazy as _
 from frontdesk.analytics import sale_money
 from frontdesk.analytics.models import AnalyticsSettings
 from frontdesk.analytics.overview import CAME, _in_period
-from frontdesk.analytics.reports.base import (
-    CLIENT_CATEGORY,
-    COUNT,
-    MONEY,
-    TEXT,
-    Chart,
-    Column,
-    Filters,
-    Report,
-    Result,
-    Series,
-    Table,
-    register,
-)
+from frontdesk.analytics.reports import base
+from frontdesk.analytics.sale_money import ZERO
 from frontdesk.clients.models import Client
 from frontdesk.core.money import MoneySum, to_money
 from frontdesk.finance.models import PaymentItem, Transaction
 from frontdesk.scheduling.models import Record
 
-ZERO = Decimal("0.00")
 ADVERTISING_CODE = "advertising"
 TOP = 50  # clients listed; the totals count them all
 CHART_TOP = 10
@@ -56,7 +43,7 @@ def advertising_item(chain) -> PaymentItem | None:
     return PaymentItem.objects.filter(chain=chain, code=ADVERTISING_CODE).first()
 
 
-def advertising_spend(filters: Filters, item) -> Decimal:
+def advertising_spend(filters: base.Filters, item) -> Decimal:
     """Expenses of `item` on the period's local dates in the branches read, as a positive amount
     (a refund of such an expense lowers it). One query."""
     if item is None:
@@ -71,28 +58,27 @@ def ltv(revenue: Decimal, spend: Decimal, clients: int) -> Decimal | None:
     return to_money((revenue - spend) / clients) if clients else None
 
 
-@register
-class Ltv(Report):
+@base.register
+class Ltv(base.Report):
     key = "ltv"
     title = _("LTV")
     description = _("What a client brings: revenue minus advertising spend, divided by the clients who paid.")
     group = "clients"
     order = 60
-    filters = frozenset({CLIENT_CATEGORY})
+    filters = frozenset({base.CLIENT_CATEGORY})
 
-    def build(self, filters: Filters) -> Result:
-        shares = [share for share in sale_money.shares(filters) if share.client_id is not None]
-        per_client = sale_money.by(shares, lambda share: share.client_id)
+    def build(self, filters: base.Filters) -> base.Result:
+        per_client = sale_money.by_client(sale_money.shares(filters))
         paid = {client for client, items in per_client.items() if sale_money.checks(items)}
-        revenue = sale_money.total(shares)
+        revenue = sum((sale_money.total(items) for items in per_client.values()), ZERO)
         item = advertising_item(filters.chain)
         spend = advertising_spend(filters, item)
-        summary = Table(
+        summary = base.Table(
             [
-                Column("clients", _("Clients who paid"), COUNT),
-                Column("revenue", _("Revenue from clients"), MONEY),
-                Column("spend", _("Advertising spend"), MONEY),
-                Column("ltv", _("LTV"), MONEY),
+                base.Column("clients", _("Clients who paid"), base.COUNT),
+                base.Column("revenue", _("Revenue from clients"), base.MONEY),
+                base.Column("spend", _("Advertising spend"), base.MONEY),
+                base.Column("ltv", _("LTV"), base.MONEY),
             ],
             [[len(paid), revenue, spend, ltv(revenue, spend, len(paid))]],
             title=_("LTV"),
@@ -101,13 +87,13 @@ class Ltv(Report):
         clients_table = _top_clients(filters, top, per_client)
         chart_rows = clients_table.rows[:CHART_TOP]
         item_name = str(item) if item is not None else str(_("not chosen"))
-        return Result(
+        return base.Result(
             tables=[summary, clients_table],
-            chart=Chart(
-                Chart.BAR,
+            chart=base.Chart(
+                base.Chart.BAR,
                 [row[0] for row in chart_rows],
-                [Series(_("Revenue"), [row[2] for row in chart_rows])],
-                kind_of_values=MONEY,
+                [base.Series(_("Revenue"), [row[2] for row in chart_rows])],
+                kind_of_values=base.MONEY,
                 horizontal=True,
             ),
             notes=[
@@ -123,7 +109,7 @@ class Ltv(Report):
         )
 
 
-def _top_clients(filters: Filters, top: list[int], per_client: dict) -> Table:
+def _top_clients(filters: base.Filters, top: list[int], per_client: dict) -> base.Table:
     """The clients with the most revenue: their visits in the period (records that came, in the
     branches read) and their first visit in the network. Two queries."""
     clients = {
@@ -152,12 +138,12 @@ def _top_clients(filters: Filters, top: list[int], per_client: dict) -> Table:
                 date_format(first.astimezone(zone).date(), "SHORT_DATE_FORMAT") if first else None,
             ]
         )
-    return Table(
+    return base.Table(
         [
-            Column("client", _("Client"), TEXT),
-            Column("visits", _("Visits"), COUNT),
-            Column("revenue", _("Revenue"), MONEY),
-            Column("first_visit", _("First visit"), TEXT),
+            base.Column("client", _("Client"), base.TEXT),
+            base.Column("visits", _("Visits"), base.COUNT),
+            base.Column("revenue", _("Revenue"), base.MONEY),
+            base.Column("first_visit", _("First visit"), base.TEXT),
         ],
         rows,
         title=_("Clients with the most revenue"),

@@ -5,7 +5,6 @@ buckets a chart's axis shows (days, weeks or months, picked by the period's leng
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 from django.db.models.functions import TruncDate
@@ -92,9 +91,14 @@ class _Zoned:
         self.timezone = timezone
 
 
-def sum_by_bucket(rows, grain: str, key_fields=(), value_field="n") -> dict:
-    """{(bucket, *keys): total} from per-day rows."""
-    totals: dict = defaultdict(int)
+def sum_by_bucket(rows, grain: str, key_fields=(), value_fields=("n",)) -> dict:
+    """{(bucket, *keys): {field: total}} from per-day rows (`per_local_date`'s): the days of a
+    bucket added up, field by field."""
+    totals: dict = {}
     for row in rows:
-        totals[(bucket(row["day"], grain), *[row[k] for k in key_fields])] += row[value_field] or 0
+        sums = totals.setdefault(
+            (bucket(row["day"], grain), *[row[k] for k in key_fields]), dict.fromkeys(value_fields, 0)
+        )
+        for name in value_fields:
+            sums[name] += row[name] or 0
     return totals

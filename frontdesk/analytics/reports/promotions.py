@@ -23,25 +23,13 @@ from django.utils.translation import gettext_lazy as _
 
 from frontdesk.analytics import sale_money
 from frontdesk.analytics.overview import _local_bounds
-from frontdesk.analytics.reports.base import (
-    COUNT,
-    MONEY,
-    TEXT,
-    Chart,
-    Column,
-    Filters,
-    Report,
-    Result,
-    Series,
-    Table,
-    register,
-)
+from frontdesk.analytics.reports import base
 from frontdesk.analytics.reports.revenue import MEANS_NOTE
+from frontdesk.analytics.sale_money import ZERO
 from frontdesk.clients.models import Client, ClientSource
 from frontdesk.finance.models import Sale
 from frontdesk.loyalty.models import Programme, Referral
 
-ZERO = Decimal("0.00")
 PROGRAMME, NEWCOMER, REFERRER = "loyalty:", "loyalty:referral", "loyalty:referrer:"
 TOP = 50
 
@@ -57,25 +45,25 @@ def _promotion(source: str, discount: Decimal) -> str:
     return "by_hand" if discount > 0 else "none"
 
 
-@register
-class Promotions(Report):
+@base.register
+class Promotions(base.Report):
     key = "promotions"
     title = _("Promotions")
     description = _("Revenue and new clients per promotion, per recommendation and per advertising channel.")
     group = "money"
     order = 40
 
-    def build(self, filters: Filters) -> Result:
+    def build(self, filters: base.Filters) -> base.Result:
         shares = sale_money.shares(filters)
         new = sale_money.new_clients(filters)
         sources = _by_source(filters, shares, new)
-        return Result(
+        return base.Result(
             tables=[_promotions(filters, shares, new), _recommendations(filters, shares, new), sources],
-            chart=Chart(
-                Chart.BAR,
+            chart=base.Chart(
+                base.Chart.BAR,
                 [row[0] for row in sources.rows],
-                [Series(_("New clients"), [row[1] for row in sources.rows])],
-                kind_of_values=COUNT,
+                [base.Series(_("New clients"), [row[1] for row in sources.rows])],
+                kind_of_values=base.COUNT,
             ),
             notes=[
                 _(
@@ -87,7 +75,7 @@ class Promotions(Report):
         )
 
 
-def _promotions(filters: Filters, shares, new: set[int]) -> Table:
+def _promotions(filters: base.Filters, shares, new: set[int]) -> base.Table:
     sales = {
         pk: (source, discount)
         for pk, source, discount in Sale.objects.filter(pk__in=sale_money.sales_in_period(filters), chain=filters.chain)
@@ -120,13 +108,13 @@ def _promotions(filters: Filters, shares, new: set[int]) -> Table:
         rows.append([label, sale_money.checks(items), discount, sale_money.total(items), len(clients & new)])
         keys.append(key)
     order = sorted(range(len(rows)), key=lambda n: (keys[n] == "none", -rows[n][3], str(rows[n][0])))
-    return Table(
+    return base.Table(
         [
-            Column("promotion", _("Promotion"), TEXT),
-            Column("checks", _("Checks"), COUNT),
-            Column("discount", _("Discount given"), MONEY),
-            Column("revenue", _("Revenue"), MONEY),
-            Column("new", _("New clients"), COUNT),
+            base.Column("promotion", _("Promotion"), base.TEXT),
+            base.Column("checks", _("Checks"), base.COUNT),
+            base.Column("discount", _("Discount given"), base.MONEY),
+            base.Column("revenue", _("Revenue"), base.MONEY),
+            base.Column("new", _("New clients"), base.COUNT),
         ],
         [rows[n] for n in order],
         totals=[
@@ -141,10 +129,10 @@ def _promotions(filters: Filters, shares, new: set[int]) -> Table:
     )
 
 
-def _recommendations(filters: Filters, shares, new: set[int]) -> Table:
+def _recommendations(filters: base.Filters, shares, new: set[int]) -> base.Table:
     """Referrals are network-wide; those counted are the ones made in the period or whose
     newcomer paid or came in these branches in it. One query."""
-    money = sale_money.by([s for s in shares if s.client_id is not None], lambda s: s.client_id)
+    money = sale_money.by_client(shares)
     # A referral has no branch: it is dated in the zone of the first branch read.
     start, end = _local_bounds(filters.period.first, filters.period.last, filters.companies[0].timezone)
     made = Q(created_at__gte=start, created_at__lt=end)
@@ -162,12 +150,12 @@ def _recommendations(filters: Filters, shares, new: set[int]) -> Table:
         row[2] += 1 if newcomer in new else 0
         row[3] += sale_money.total(money.get(newcomer, []))
     ranked = sorted(per_referrer.items(), key=lambda item: (-item[1][3], -item[1][1], str(item[1][0])))
-    return Table(
+    return base.Table(
         [
-            Column("referrer", _("Recommended by"), TEXT),
-            Column("referred", _("Newcomers recommended"), COUNT),
-            Column("new", _("Of them came for the first time"), COUNT),
-            Column("revenue", _("Newcomers' revenue"), MONEY),
+            base.Column("referrer", _("Recommended by"), base.TEXT),
+            base.Column("referred", _("Newcomers recommended"), base.COUNT),
+            base.Column("new", _("Of them came for the first time"), base.COUNT),
+            base.Column("revenue", _("Newcomers' revenue"), base.MONEY),
         ],
         [row for _pk, row in ranked[:TOP]],
         totals=[
@@ -181,9 +169,9 @@ def _recommendations(filters: Filters, shares, new: set[int]) -> Table:
     )
 
 
-def _by_source(filters: Filters, shares, new: set[int]) -> Table:
+def _by_source(filters: base.Filters, shares, new: set[int]) -> base.Table:
     """Per advertising channel (how the client found the salon). One query."""
-    money = sale_money.by([s for s in shares if s.client_id is not None], lambda s: s.client_id)
+    money = sale_money.by_client(shares)
     source_of = dict(
         Client.objects.filter(
             Q(pk__in=sale_money.paying_clients(filters)) | Q(pk__in=sale_money.new_clients_query(filters)),
@@ -206,13 +194,13 @@ def _by_source(filters: Filters, shares, new: set[int]) -> Table:
     order = [value for value in ClientSource.values if value] + [""]
     rows = [[labels[value], *figures[value]] for value in order if any(figures[value])]
     keys = [value for value in order if any(figures[value])]
-    return Table(
+    return base.Table(
         [
-            Column("source", _("How the client found the salon"), TEXT),
-            Column("new", _("New clients"), COUNT),
-            Column("new_revenue", _("Their revenue"), MONEY),
-            Column("clients", _("Clients who paid"), COUNT),
-            Column("revenue", _("Revenue from clients"), MONEY),
+            base.Column("source", _("How the client found the salon"), base.TEXT),
+            base.Column("new", _("New clients"), base.COUNT),
+            base.Column("new_revenue", _("Their revenue"), base.MONEY),
+            base.Column("clients", _("Clients who paid"), base.COUNT),
+            base.Column("revenue", _("Revenue from clients"), base.MONEY),
         ],
         rows,
         totals=[_("Total"), *[sum(row[n] for row in rows) for n in range(1, 5)]],

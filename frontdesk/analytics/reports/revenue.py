@@ -5,7 +5,6 @@ how a sale's money is split over its lines: `frontdesk/analytics/sale_money.py`.
 from __future__ import annotations
 
 from decimal import Decimal
-from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -29,9 +28,9 @@ from frontdesk.analytics.reports.base import (
     Table,
     register,
 )
+from frontdesk.analytics.sale_money import ZERO
 from frontdesk.finance.models import LineKind, PaymentMethod
 
-ZERO = Decimal("0.00")
 KIND_LABELS = {
     LineKind.SERVICE: _("Services"),
     LineKind.GOODS: _("Goods"),
@@ -51,13 +50,9 @@ SPLIT_NOTE = _(
 
 
 def finance_links(filters: Filters) -> list[tuple]:
-    """The finance reports over the same dates and branches. A reader of the whole network sees
-    every branch, so any branch of it opens the network's figures."""
-    query = {"first": filters.period.first.isoformat(), "last": filters.period.last.isoformat()}
-    if filters.network:
-        query["scope"] = "network"
+    """The finance reports over the same dates and branches."""
     company = filters.companies[0].pk
-    suffix = "?" + urlencode(query)
+    suffix = "?" + filters.page_query()
     return [
         (_("Payments by method"), reverse("finance:report_methods", args=[company]) + suffix),
         (_("Income and expense by payment item"), reverse("finance:report_items", args=[company]) + suffix),

@@ -16,23 +16,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.analytics.overview import STATUS_GROUPS
-from frontdesk.analytics.reports import periods
-from frontdesk.analytics.reports.base import (
-    CATEGORY,
-    CLIENT_CATEGORY,
-    COUNT,
-    SHARE,
-    SPECIALIST,
-    TEXT,
-    Chart,
-    Column,
-    Filters,
-    Report,
-    Result,
-    Series,
-    Table,
-    register,
-)
+from frontdesk.analytics.reports import base, periods
 from frontdesk.analytics.reports.visits import STATUS_LABELS
 from frontdesk.booking.models import Channel
 from frontdesk.scheduling.models import Record, RecordSource
@@ -59,21 +43,21 @@ def conversion_row(label, figures: dict) -> list:
         label,
         total,
         *[figures[name] for name in STATUS_GROUPS],
-        *[(figures[name] / total if total else None) for name in ("came", "no_show", "cancelled")],
+        *[base.share(figures[name], total) for name in ("came", "no_show", "cancelled")],
     ]
 
 
 CONVERSION_COLUMNS = [
-    Column("records", _("Records"), COUNT),
-    *[Column(name, STATUS_LABELS[name], COUNT) for name in STATUS_GROUPS],
-    Column("came_share", _("Came, share"), SHARE),
-    Column("no_show_share", _("No-shows, share"), SHARE),
-    Column("cancelled_share", _("Cancelled, share"), SHARE),
+    base.Column("records", _("Records"), base.COUNT),
+    *[base.Column(name, STATUS_LABELS[name], base.COUNT) for name in STATUS_GROUPS],
+    base.Column("came_share", _("Came, share"), base.SHARE),
+    base.Column("no_show_share", _("No-shows, share"), base.SHARE),
+    base.Column("cancelled_share", _("Cancelled, share"), base.SHARE),
 ]
 
 
-@register
-class BookingSources(Report):
+@base.register
+class BookingSources(base.Report):
     key = "sources"
     title = _("Booking sources")
     description = _(
@@ -82,48 +66,58 @@ class BookingSources(Report):
     )
     group = "visits"
     order = 20
-    filters = frozenset({SPECIALIST, CATEGORY, CLIENT_CATEGORY})
+    filters = frozenset({base.SPECIALIST, base.CATEGORY, base.CLIENT_CATEGORY})
 
-    def build(self, filters: Filters) -> Result:
-        grain = periods.grain_for(filters.period)
+    def build(self, filters: base.Filters) -> base.Result:
+        grain, days, labels = periods.axis(filters.period)
         records = Record.objects.filter(filters.records_q())
         aggregates = {**_figures(), **_figures(f"{REPEAT}_", Q(series__isnull=False))}
-        by_bucket: dict = {}  # (bucket, source) -> records
-        repeat_by_bucket: dict = {}
+        rows = list(
+            periods.per_local_date(records, filters.companies, filters.period, "start", ("source",), aggregates)
+        )
+        by_bucket = periods.sum_by_bucket(rows, grain, ("source",), ("total",))
+        repeat_by_bucket = periods.sum_by_bucket(rows, grain, (), (f"{REPEAT}_total",))
         sums = {source: dict.fromkeys(FIGURES, 0) for source in (*RecordSource.values, REPEAT)}
-        for row in periods.per_local_date(records, filters.companies, filters.period, "start", ("source",), aggregates):
-            day = periods.bucket(row["day"], grain)
-            by_bucket[(day, row["source"])] = by_bucket.get((day, row["source"]), 0) + row["total"]
-            repeat_by_bucket[day] = repeat_by_bucket.get(day, 0) + row[f"{REPEAT}_total"]
+        for row in rows:
             for name in FIGURES:
                 sums.setdefault(row["source"], dict.fromkeys(FIGURES, 0))[name] += row[name]
                 sums[REPEAT][name] += row[f"{REPEAT}_{name}"]
 
-        _grain, days, labels = periods.axis(filters.period)
+        nothing = {"total": 0, f"{REPEAT}_total": 0}
         series = [
-            Series(RecordSource(source).label, [by_bucket.get((day, source), 0) for day in days], stack="source")
+            base.Series(
+                RecordSource(source).label,
+                [by_bucket.get((day, source), nothing)["total"] for day in days],
+                stack="source",
+            )
             for source in RecordSource.values
         ]
         # Repeat bookings are also in their own source: a bar of their own, not on the stack.
-        series.append(Series(_("Repeat bookings"), [repeat_by_bucket.get(day, 0) for day in days], stack=REPEAT))
+        series.append(
+            base.Series(
+                _("Repeat bookings"),
+                [repeat_by_bucket.get((day,), nothing)[f"{REPEAT}_total"] for day in days],
+                stack=REPEAT,
+            )
+        )
 
         rows = [conversion_row(RecordSource(source).label, sums[source]) for source in RecordSource.values]
         totals = {name: sum(sums[source][name] for source in RecordSource.values) for name in FIGURES}
-        table = Table(
-            [Column("source", _("Source")), *CONVERSION_COLUMNS],
+        table = base.Table(
+            [base.Column("source", _("Source")), *CONVERSION_COLUMNS],
             rows,
             totals=conversion_row(_("Total"), totals),
             title=_("Conversion by source"),
             keys=list(RecordSource.values),
         )
-        repeat = Table(
-            [Column("source", _("Source")), *CONVERSION_COLUMNS],
+        repeat = base.Table(
+            [base.Column("source", _("Source")), *CONVERSION_COLUMNS],
             [conversion_row(_("Repeat bookings"), sums[REPEAT])],
             title=_("Repeat bookings"),
         )
-        return Result(
+        return base.Result(
             tables=[table, repeat, _channels(filters)],
-            chart=Chart(Chart.BAR, labels, series),
+            chart=base.Chart(base.Chart.BAR, labels, series),
             notes=[
                 _(
                     "Records by the day they start, cancelled ones included. Shares are of all the records "
@@ -137,7 +131,7 @@ class BookingSources(Report):
         )
 
 
-def _channels(filters: Filters) -> Table:
+def _channels(filters: base.Filters) -> base.Table:
     """Online bookings by the channel and the UTM tags of the link (one query)."""
     prefix = "visit__booking_source__"
     rows = (
@@ -163,11 +157,11 @@ def _channels(filters: Filters) -> Table:
                 *conversion_row("", row)[1:],
             ]
         )
-    return Table(
+    return base.Table(
         [
-            Column("channel", _("Channel")),
-            Column("utm_source", _("UTM source"), TEXT),
-            Column("utm_campaign", _("UTM campaign"), TEXT),
+            base.Column("channel", _("Channel")),
+            base.Column("utm_source", _("UTM source"), base.TEXT),
+            base.Column("utm_campaign", _("UTM campaign"), base.TEXT),
             *CONVERSION_COLUMNS,
         ],
         out,

@@ -13,7 +13,6 @@ from frontdesk.analytics.overview import CAME, FillRate, _local_bounds, _zones
 from frontdesk.analytics.reports import base, sold, workload
 from frontdesk.core.money import to_money
 from frontdesk.scheduling.models import Record, RecordStatus
-from frontdesk.staff.models import Specialist
 
 COLUMNS = [
     base.Column("specialist", _("Specialist")),
@@ -84,7 +83,7 @@ class StaffPerformance(base.Report):
         for shift in workload.shifts(filters):
             scheduled[shift.specialist_id] += shift.minutes
         ids = set(visits) | {key[0] for key in money} | set(booked) | set(scheduled)
-        names = dict(Specialist.objects.filter(pk__in=ids).values_list("pk", "name"))
+        names = base.specialist_names(ids, filters.chain)
         empty = {"visits": 0, "no_shows": 0, "clients": 0, "returning": 0}
         rows, keys = [], []
         totals = {"money": to_money(0), "checks": 0, **empty}

@@ -8,23 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from frontdesk.analytics.overview import STATUS_GROUPS
-from frontdesk.analytics.reports import periods
-from frontdesk.analytics.reports.base import (
-    CATEGORY,
-    CLIENT_CATEGORY,
-    COUNT,
-    SHARE,
-    SOURCE,
-    SPECIALIST,
-    Chart,
-    Column,
-    Filters,
-    Report,
-    Result,
-    Series,
-    Table,
-    register,
-)
+from frontdesk.analytics.reports import base, periods
 from frontdesk.scheduling.models import Record
 
 STATUS_LABELS = {
@@ -35,58 +19,52 @@ STATUS_LABELS = {
 }
 
 
-@register
-class VisitsByStatus(Report):
+@base.register
+class VisitsByStatus(base.Report):
     key = "visits"
     title = _("Visits by status")
     description = _("Records by the day they start: came, no-shows, cancelled and still to come.")
     group = "visits"
     order = 10
-    filters = frozenset({SPECIALIST, CATEGORY, SOURCE, CLIENT_CATEGORY})
+    filters = frozenset({base.SPECIALIST, base.CATEGORY, base.SOURCE, base.CLIENT_CATEGORY})
 
-    def build(self, filters: Filters) -> Result:
-        grain = periods.grain_for(filters.period)
+    def build(self, filters: base.Filters) -> base.Result:
+        grain, days, labels = periods.axis(filters.period)
         aggregates = {name: Count("id", filter=Q(status__in=statuses)) for name, statuses in STATUS_GROUPS.items()}
         records = Record.objects.filter(filters.records_q())
         if filters.category is not None:
             records = records.distinct()
-        counts: dict = {}
-        for row in periods.per_local_date(records, filters.companies, filters.period, "start", (), aggregates):
-            day = periods.bucket(row["day"], grain)
-            bucket = counts.setdefault(day, dict.fromkeys(STATUS_GROUPS, 0))
-            for name in STATUS_GROUPS:
-                bucket[name] += row[name]
-        _grain, days, labels = periods.axis(filters.period)
+        rows = periods.per_local_date(records, filters.companies, filters.period, "start", (), aggregates)
+        counts = periods.sum_by_bucket(rows, grain, value_fields=STATUS_GROUPS)
         empty = dict.fromkeys(STATUS_GROUPS, 0)
         series = [
-            Series(STATUS_LABELS[name], [counts.get(day, empty)[name] for day in days], stack="status")
+            base.Series(STATUS_LABELS[name], [counts.get((day,), empty)[name] for day in days], stack="status")
             for name in STATUS_GROUPS
         ]
         columns = [
-            Column("period", _("Period")),
-            *[Column(name, STATUS_LABELS[name], COUNT) for name in STATUS_GROUPS],
-            Column("no_show_share", _("No-show rate"), SHARE),
+            base.Column("period", _("Period")),
+            *[base.Column(name, STATUS_LABELS[name], base.COUNT) for name in STATUS_GROUPS],
+            base.Column("no_show_share", _("No-show rate"), base.SHARE),
         ]
         rows = []
         totals = dict.fromkeys(STATUS_GROUPS, 0)
         for day, label in zip(days, labels, strict=True):
-            figures = counts.get(day, empty)
+            figures = counts.get((day,), empty)
             for name in STATUS_GROUPS:
                 totals[name] += figures[name]
             rows.append([label, *[figures[name] for name in STATUS_GROUPS], _no_show_rate(figures)])
-        return Result(
+        return base.Result(
             tables=[
-                Table(
+                base.Table(
                     columns,
                     rows,
                     totals=[_("Total"), *[totals[name] for name in STATUS_GROUPS], _no_show_rate(totals)],
                 )
             ],
-            chart=Chart(Chart.BAR, labels, series),
+            chart=base.Chart(base.Chart.BAR, labels, series),
             notes=[_("No-show rate: no-shows among the visits that were due (came or did not come).")],
         )
 
 
 def _no_show_rate(figures):
-    due = figures["came"] + figures["no_show"]
-    return None if not due else figures["no_show"] / due
+    return base.no_show_rate(figures["came"], figures["no_show"])

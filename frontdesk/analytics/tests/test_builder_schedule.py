@@ -13,11 +13,14 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from frontdesk.analytics.builder import schedule
-from frontdesk.analytics.builder.models import ReportSubscription, SavedReport
+from frontdesk.analytics.builder.models import ReportSubscription, SavedReport, last_complete_period
 from frontdesk.analytics.tests.test_dashboard import _paid_visit_today
+from frontdesk.notifications.events import tell_staff_of_online_booking
 from frontdesk.notifications.models import ChannelSettings, Message, MessageEvent, MessageStatus
 from frontdesk.notifications.tests.conftest import smtp_server  # noqa: F401 - the real SMTP server
 from frontdesk.notifications.worker import deliver_due
+from frontdesk.scheduling.models import Record, RecordSource, Visit
+from frontdesk.scheduling.tests.factories import make_service, make_specialist
 from frontdesk.testing.fixtures import add_member, client_for
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +28,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def letters_in_english(tenant_a):
-    ChannelSettings.objects.create(chain=tenant_a.chain, language="en")
+    # The network sends email: a report follows the branch's «send email» switch.
+    ChannelSettings.objects.create(chain=tenant_a.chain, language="en", email_enabled=True)
 
 
 @pytest.fixture
@@ -150,3 +154,65 @@ def test_a_member_without_analytics_gets_no_letter(tenant_a, weekly):
     weekly.members.add(specialist.memberships.get())
 
     assert "spec@example.com" not in schedule.recipients(weekly)
+
+
+def _online_booking(company, specialist_email):
+    specialist = make_specialist(company, "Мастер", [make_service(company, "Стрижка")])
+    specialist.email = specialist_email
+    specialist.save()
+    start = timezone.now() + datetime.timedelta(days=1)
+    common = {"company": company, "chain": company.chain}
+    end = start + datetime.timedelta(minutes=30)
+    return Record.objects.create(
+        visit=Visit.objects.create(**common), specialist=specialist, start=start, end=end, block_start=start,
+        block_end=end, source=RecordSource.ONLINE, **common,
+    )  # fmt: skip
+
+
+def test_a_branch_that_sends_no_email_mails_its_staff_no_report_as_no_booking_notice(
+    tenant_a,
+    alice,
+    weekly,
+    smtp_server,  # noqa: F811
+):
+    # «Send email» off in the notification settings: the specialist's notice of an online booking
+    # is not emailed, and the scheduled report to the owner and the accountant is not either.
+    company = tenant_a.company
+    ChannelSettings.objects.create(chain=tenant_a.chain, company=company, language="en", email_enabled=False)
+    tell_staff_of_online_booking(_online_booking(company, "master@example.com"))
+
+    written = schedule.send_due_reports(_next_monday(company))
+    deliver_due(pause_ms=0)
+
+    assert written == 2
+    assert smtp_server.letters == []
+    skipped = Message.objects.filter(status=MessageStatus.SKIPPED).values_list("event", "recipient", "error")
+    assert sorted(skipped) == [
+        (MessageEvent.REPORT, "accountant@example.com", "the channel is switched off"),
+        (MessageEvent.REPORT, "alice@example.com", "the channel is switched off"),
+        (MessageEvent.STAFF_BOOKED, "master@example.com", "the channel is switched off"),
+    ]
+    page = client_for(alice).get(reverse("analytics:subscriptions", args=[company.pk])).content.decode()
+    assert 'data-testid="subscription-email-off"' in page and "does not send email" in page
+
+
+def test_the_page_says_nothing_of_email_when_the_branch_sends_it(tenant_a, alice):
+    page = client_for(alice).get(reverse("analytics:subscriptions", args=[tenant_a.company.pk])).content.decode()
+
+    assert 'data-testid="subscription-email-off"' not in page
+
+
+def test_a_network_report_is_mailed_for_the_network_only_when_its_author_sees_every_branch(tenant_a, weekly):
+    weekly.report.filters = {"scope": "network"}
+    weekly.report.save()
+    monday = _next_monday(tenant_a.company)
+    period = schedule.Period(*last_complete_period("weekly", monday.date()))
+
+    _subject, _text, workbook = schedule.compose(weekly, period, monday)
+    weekly.author = add_member(tenant_a, "manager@example.com", "manager")  # of branch A1 only
+    _subject, text, refused = schedule.compose(weekly, period, monday)
+    weekly.author = add_member(tenant_a, "everywhere@example.com", "manager", all_companies=True)
+    _subject, _text, of_every_branch = schedule.compose(weekly, period, monday)
+
+    assert workbook is not None and of_every_branch is not None
+    assert refused is None and "This report covers the whole network; you see only your branches." in text
