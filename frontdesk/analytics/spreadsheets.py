@@ -4,17 +4,15 @@ can compute with; money as numbers with the money format."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.utils.translation import gettext as _
 
-from frontdesk.analytics.reports.base import SHARE, HeatMap, Result, Table
+from frontdesk.analytics.reports.base import SHARE, HeatMap, Result, Table, percent
 from frontdesk.core.spreadsheets import Sheet, header_widths, write_workbook
 
 
 def _value(value, kind):
     if kind == SHARE and value is not None:
-        return float((Decimal(value) * 100).quantize(Decimal("0.1")))
+        return float(percent(value))
     return value
 
 

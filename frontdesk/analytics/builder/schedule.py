@@ -29,7 +29,7 @@ from frontdesk.analytics.builder.models import ReportSubscription, last_complete
 from frontdesk.analytics.builder.running import CannotRun, filters_for, run_saved
 from frontdesk.analytics.dashboard import FIGURES
 from frontdesk.analytics.overview import Period
-from frontdesk.analytics.reports.base import COUNT, MONEY, SHARE, TEXT, Column, Result, Table
+from frontdesk.analytics.reports.base import COUNT, MONEY, SHARE, TEXT, Column, Result, Table, percent
 from frontdesk.analytics.templatetags.analytics import figure
 from frontdesk.core.scopes import scope, scopes_disabled
 from frontdesk.finance.report_views import member_sees_network
@@ -191,7 +191,7 @@ def _plain(value, kind):
     if value is None:
         return None
     if kind == "share":
-        return (Decimal(value) * 100).quantize(Decimal("0.1"))
+        return percent(value)
     if kind == "money":
         return Decimal(value).quantize(Decimal("0.01"))
     return value

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
@@ -205,6 +205,13 @@ def specialist_names(ids, chain) -> dict[int, str]:
     """{id: name} of the network's specialists among `ids` (a report's rows name them by id). One
     query."""
     return dict(Specialist.objects.filter(pk__in=list(ids), chain=chain).values_list("pk", "name"))
+
+
+def percent(value) -> Decimal:
+    """A share (0.1667) as the percentage every place shows it — the report's page, its Excel
+    file, the emailed letter: × 100, rounded half up to one decimal (16.7), as the charts' tooltips
+    round it. Formatting with `number_format` alone would cut the digits off (16.6)."""
+    return (Decimal(value) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def _number(value):

@@ -1,9 +1,7 @@
-from decimal import Decimal
-
 from django import template
 from django.utils.formats import number_format
 
-from frontdesk.analytics.reports.base import COUNT, MINUTES, MONEY, SHARE
+from frontdesk.analytics.reports.base import COUNT, MINUTES, MONEY, SHARE, percent
 from frontdesk.core.money import format_money
 
 register = template.Library()
@@ -18,7 +16,7 @@ def figure(value, kind, currency=""):
     if kind == MONEY:
         return format_money(value, currency)
     if kind == SHARE:
-        return f"{number_format(Decimal(value) * 100, decimal_pos=1, use_l10n=True)}\u00a0%"
+        return f"{number_format(percent(value), decimal_pos=1, use_l10n=True)}\u00a0%"
     if kind == COUNT:
         return number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
     if kind == MINUTES:

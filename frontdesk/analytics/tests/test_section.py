@@ -11,7 +11,9 @@ from openpyxl import load_workbook
 
 from frontdesk.analytics.reports import base
 from frontdesk.analytics.tests.test_dashboard import _paid_visit_today
+from frontdesk.clients.tests.factories import make_record
 from frontdesk.scheduling.models import Record, RecordStatus
+from frontdesk.scheduling.tests.factories import add_shift, make_service, make_specialist
 from frontdesk.staff.models import Specialist
 from frontdesk.testing.fixtures import add_member, client_for
 
@@ -61,6 +63,26 @@ def test_the_excel_file_holds_the_pages_figures(tenant_a, alice):
     assert rows[0][:3] == ("Period", "Came", "No-shows")
     assert rows[-1][0] == "Total" and rows[-1][2] == 1
     assert rows[-1][5] == 100.0  # the no-show rate as the page shows it, a number
+
+
+def test_a_share_is_rounded_alike_on_the_page_and_in_the_excel_file(tenant_a, alice):
+    # given: one hour booked of a six-hour shift today, a fill rate of one sixth
+    company = tenant_a.company
+    service = make_service(company, "Стрижка")
+    specialist = make_specialist(company, "Анна", [service])
+    today = timezone.now().astimezone(company.tz).date()
+    add_shift(specialist, company, today, "10:00", "16:00")
+    make_record(company, None, specialist, service, datetime.datetime.combine(today, datetime.time(10), company.tz))
+    browser = client_for(alice)
+
+    # when: the owner reads it on the page and downloads it
+    page = browser.get(_url(company, "fill-rate", preset="today")).content.decode()
+    book = load_workbook(io.BytesIO(browser.get(_url(company, "fill-rate", preset="today", format="xlsx")).content))
+
+    # then: both say 16.7 (the page once cut it to 16.6 while the file rounded it)
+    assert "16.7\u00a0%" in page and "16.6\u00a0%" not in page
+    rows = {row[0]: row for row in book.worksheets[0].iter_rows(values_only=True)}
+    assert rows["Анна"][3] == 16.7
 
 
 def test_a_specialist_may_not_open_the_analytics_section(tenant_a, sam):
