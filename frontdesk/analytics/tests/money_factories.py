@@ -70,9 +70,9 @@ def make_sale(company, lines, client=None, specialist=None, service=None, when=N
 
 def pay(sale, amount, method, moment, item_code="services"):
     """A money row of the sale (negative: a refund) at `moment`, and what the checkout's
-    `finance.money_moved` does to analytics: the analytics listener marks the row's local date
-    stale, so the money reports' facts see it (the other listeners — receipts, loyalty — are not
-    what these tests are about)."""
+    `finance.money_moved` and `finance.sale_settled` do to analytics: its listeners mark the row's
+    local date and every date of the sale's money stale, so the money reports' facts see it (the
+    other listeners — receipts, loyalty — are not what these tests are about)."""
     company = sale.company
     row = Transaction.objects.create(
         company=company,
@@ -85,6 +85,7 @@ def pay(sale, amount, method, moment, item_code="services"):
         occurred_at=moment,
     )
     listeners._money_moved(sale=sale, transactions=[row])
+    listeners._sale_settled(sale=sale)  # sent after every payment: a row's split depends on those before it
     return row
 
 
