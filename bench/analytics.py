@@ -8,8 +8,15 @@ counts.
     .venv/bin/python bench/analytics.py                      # SQLite, full size
     .venv/bin/python bench/analytics.py --scale 0.1
     .venv/bin/python bench/analytics.py --clients            # the clients reports (retention, churn, …)
+    .venv/bin/python bench/analytics.py --money --scale 0.1  # revenue, average check, the builder's revenue
     DATABASE_URL=postgres://… .venv/bin/python bench/analytics.py
     DATABASE_URL=postgres://… .venv/bin/python bench/analytics.py --branches 1000 --records 10000000
+
+`--money` measures the money reports for a year — Revenue and Average check read from the daily
+money facts (`DayMoneyPart`) against the ledger read they replace (`sale_money.shares`, what main
+ran before the facts; still the path of a category filter), and the builder's revenue by
+specialist × month from the facts against sale lines and visits — for a branch and the network,
+and the whole pages; the facts of the year are rebuilt first when missing.
 
 `--branches N --records M` (PostgreSQL only) generates a network of N branches and M records
 over `--days` (730) with `generate_series` (3 specialists and one service per branch, 20 records
@@ -37,14 +44,14 @@ from frontdesk.analytics import facts, overview
 from frontdesk.analytics.builder import engine
 from frontdesk.analytics.builder.models import SavedReport
 from frontdesk.analytics.free_time import free_time
-from frontdesk.analytics.models import ClientMonth, DayFacts
+from frontdesk.analytics.models import ClientMonth, DayFacts, DayMoneyPart, StaleDay
 from frontdesk.analytics.overview import Period
-from frontdesk.analytics.reports import base, workload
+from frontdesk.analytics.reports import average_check, base, revenue, workload
 from frontdesk.analytics.reports.base import Filters
 from frontdesk.catalog.models import Service, ServiceCategory
 from frontdesk.clients.models import Client
 from frontdesk.core.scopes import scope, scopes_disabled
-from frontdesk.finance.models import Account, AccountKind, PaymentItem, Sale
+from frontdesk.finance.models import Account, AccountKind, PaymentItem, Sale, Transaction
 from frontdesk.finance.services import ensure_default_items
 from frontdesk.staff.models import Specialist, WorkInterval
 from frontdesk.tenancy.models import Chain, Company
@@ -202,23 +209,29 @@ def measure_builder(chain, companies, owner, runs, day):
             spec = engine.Spec(dataset, (figure,), ("month", "specialist"), engine.BAR)
             filters = Filters(companies=tuple(companies[:1]), period=year, chain=chain)
             row(title, *timed(lambda spec=spec, filters=filters: engine.run(spec, filters), runs))
-        saved = SavedReport.unscoped.filter(chain=chain, name="bench: revenue by specialist").first()
-        if saved is None:
-            saved = SavedReport.unscoped.create(
-                chain=chain,
-                company=companies[0],
-                author=owner,
-                name="bench: revenue by specialist",
-                dataset="sale_lines",
-                measures=["amount"],
-                dimensions=["month", "specialist"],
-                chart=engine.BAR,
-            )
-        saved.preset, saved.first, saved.last = "", year.first, year.last
-        saved.save()
+        saved = saved_report(companies[0], owner, "bench: revenue by specialist", "sale_lines", "amount", year)
     with browser_for(owner) as browser:
         path = reverse("analytics:builder_report", kwargs={"company_id": companies[0].pk, "saved_report_id": saved.pk})
         row("page: builder report, sold for by specialist × month, a year", *timed(lambda: _get(browser, path), runs))
+
+
+def saved_report(company, owner, name, dataset, figure, period) -> SavedReport:
+    """A saved report of `figure` by month × specialist over `period` (kept between runs)."""
+    saved = SavedReport.unscoped.filter(chain=company.chain, name=name).first()
+    if saved is None:
+        saved = SavedReport.unscoped.create(
+            chain=company.chain,
+            company=company,
+            author=owner,
+            name=name,
+            dataset=dataset,
+            measures=[figure],
+            dimensions=["month", "specialist"],
+            chart=engine.BAR,
+        )
+    saved.preset, saved.first, saved.last = "", period.first, period.last
+    saved.save()
+    return saved
 
 
 def ensure_shifts(companies, month: Period):
@@ -404,6 +417,7 @@ def main():
     parser.add_argument("--records", type=int, default=10_000_000, help="with --branches: this many records")
     parser.add_argument("--days", type=int, default=730, help="with --branches: over this many days back")
     parser.add_argument("--clients", action="store_true", help="only the clients reports (retention, churn, …)")
+    parser.add_argument("--money", action="store_true", help="only the money reports and the builder's revenue")
     args = parser.parse_args()
     day = TODAY.date() - datetime.timedelta(days=1)
     month = measured_month()
@@ -419,6 +433,9 @@ def main():
             clients_reports(chain, companies, owner, args.runs)
             return
         add_payments(chain)
+        if args.money:
+            money_reports(chain, companies, owner, args.runs, day)
+            return
         # The generated many-branch network has no data a year back: its facts are rebuilt from the
         # month before the measured one on (the same bulk rebuild, a shorter range).
         build_facts(chain, companies, month.previous().first if args.branches else None)
@@ -426,6 +443,61 @@ def main():
     if not args.branches:
         measure_builder(chain, companies, owner, args.runs, day)
         fill_rate(companies, owner, month, args.runs)
+
+
+def money_reports(chain, companies, owner, runs, day):
+    """Revenue and Average check for a year (the money facts against the ledger read they
+    replace), the builder's revenue by specialist × month for a year (the facts' dataset against
+    sale lines and visits), for a branch and the network, and the whole pages of the network."""
+    year = Period(day.replace(day=1).replace(year=day.year - 1), day)
+    with scopes_disabled():
+        missing = not DayMoneyPart.objects.filter(chain=chain, date__gte=year.first, date__lte=year.last).exists()
+        if missing or StaleDay.objects.filter(chain=chain, date__gte=year.first, date__lte=year.last).exists():
+            build_facts(chain, companies, year.first)
+        parts = DayMoneyPart.objects.filter(chain=chain, date__gte=year.first, date__lte=year.last).count()
+        rows = Transaction.objects.filter(
+            chain=chain, sale__isnull=False, occurred_at__date__gte=year.first, occurred_at__date__lte=year.last
+        ).count()
+    print(
+        f"{connection.vendor}: money for {year.first} – {year.last}: {rows:,} money rows of sales, "
+        f"{parts:,} DayMoneyPart rows, the network of {len(companies)} branches"
+    )
+    print(f"{'what':62} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+    slow = max(3, runs // 5)  # the ledger read of a year takes seconds
+    with scopes_disabled():
+        for title, scope in (("a branch", companies[:1]), ("the network", companies)):
+            f = Filters(companies=tuple(scope), period=year, chain=chain)
+            for label, fn, n in (
+                ("revenue: facts", lambda f=f: revenue.revenue_result(f, revenue.money_cells(f)), runs),
+                ("revenue: ledger (before)", lambda f=f: revenue.revenue_result(f, revenue.ledger_cells(f)), slow),
+                (
+                    "average check: facts",
+                    lambda f=f: average_check.average_result(f, *average_check.fact_figures(f)),
+                    runs,
+                ),
+                (
+                    "average check: ledger (before)",
+                    lambda f=f: average_check.average_result(f, *average_check.ledger_figures(f)),
+                    slow,
+                ),
+            ):
+                row(f"{label}, a year, {title}", *timed(fn, n))
+            for label, dataset, figure in (
+                ("builder: revenue (facts) by specialist × month", "revenue", "revenue"),
+                ("builder: sold for (sale lines) by specialist × month", "sale_lines", "amount"),
+                ("builder: value (visits) by specialist × month", "visits", "value"),
+            ):
+                spec = engine.Spec(dataset, (figure,), ("month", "specialist"), engine.BAR)
+                row(f"{label}, a year, {title}", *timed(lambda spec=spec, f=f: engine.run(spec, f), runs))
+        saved = saved_report(companies[0], owner, "bench: revenue facts by specialist", "revenue", "revenue", year)
+    with browser_for(owner) as browser:
+        dates = {"first": year.first.isoformat(), "last": year.last.isoformat(), "scope": "network"}
+        for key in ("revenue", "average-check"):
+            path = reverse("analytics:report", kwargs={"company_id": companies[0].pk, "report_key": key})
+            times, queries = measure(browser, path, dates, runs=runs)
+            row(f"page: {key}, a year, the network", times, queries)
+        path = reverse("analytics:builder_report", kwargs={"company_id": companies[0].pk, "saved_report_id": saved.pk})
+        row("page: builder report, revenue by specialist × month, a branch", *timed(lambda: _get(browser, path), runs))
 
 
 def clients_reports(chain, companies, owner, runs):

@@ -8,7 +8,8 @@ events, read by the overview (docs/analytics.md, «The data path»).
   dates: one upsert, inside the sender's transaction. Nothing is ever added or subtracted.
 - `refresh(companies, first, last)` recomputes the marked days inside a range before a reader
   reads: one query when nothing is stale.
-- `totals`, `money_totals`, `per_day` read the stored facts (one query each), after a refresh.
+- `totals`, `money_totals`, `per_day`, `parts` read the stored facts (one query each), after a
+  refresh.
 """
 
 from __future__ import annotations
@@ -21,14 +22,14 @@ from functools import reduce
 from operator import or_
 
 from django.db import transaction
-from django.db.models import Count, Max, Min, Q, Subquery, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
+from frontdesk.analytics import money_split
 from frontdesk.analytics.dates import Period, _local_bounds
-from frontdesk.analytics.models import DayFacts, DayMoney, StaleDay
+from frontdesk.analytics.models import DayFacts, DayMoney, DayMoneyPart, StaleDay
 from frontdesk.core.money import MoneySum, to_money
-from frontdesk.finance.models import LineKind, PaymentMethod, SaleLine, Transaction
-from frontdesk.payments.receipts import allocate
+from frontdesk.finance.models import LineKind, PaymentMethod, Transaction
 from frontdesk.scheduling.models import Record, RecordService, RecordSource, RecordStatus
 from frontdesk.staff.models import WorkInterval
 
@@ -56,6 +57,9 @@ KIND_COLUMNS = {
 }
 METHOD_COLUMNS = {method: method for method in PaymentMethod.values}
 MONEY_COLUMNS = ("revenue", *KIND_COLUMNS.values(), *METHOD_COLUMNS.values())
+PART_COLUMNS = ("taken", "refunded", "checks")
+# What `compute` returns, in its order; `store` replaces them together.
+FACT_MODELS = (DayFacts, DayMoney, DayMoneyPart)
 
 # Stale days closer than this are recomputed in one range (a few more days of rows cost less than
 # five more queries).
@@ -65,10 +69,12 @@ MERGE_GAP = 7
 # -- the computation ----------------------------------------------------------------------------
 
 
-def compute(company, first: datetime.date, last: datetime.date) -> tuple[list[DayFacts], list[DayMoney]]:
+def compute(
+    company, first: datetime.date, last: datetime.date
+) -> tuple[list[DayFacts], list[DayMoney], list[DayMoneyPart]]:
     """The facts of one branch for its local dates `first`…`last`, from the raw tables, unsaved.
     A (date, specialist) with no record and no interval has no row; a date with no money row of a
-    sale has no DayMoney. Five queries, whatever the range."""
+    sale has no DayMoney and no DayMoneyPart. Five queries, whatever the range."""
     zone = company.tz
     start, end = _local_bounds(first, last, company.timezone)
     common = {"chain_id": company.chain_id, "company_id": company.pk}
@@ -114,59 +120,57 @@ def compute(company, first: datetime.date, last: datetime.date) -> tuple[list[Da
         company_id=company.pk, date__gte=first, date__lte=last
     ).values_list("date", "specialist_id", "start", "end"):
         cell(day, specialist_id).scheduled_minutes += minutes_of(ends) - minutes_of(begins)
-    return list(cells.values()), _money(company, first, last, start, end)
+    return list(cells.values()), *_money(company, first, last, start, end)
 
 
-def _money(company, first, last, start, end) -> list[DayMoney]:
+def _money(company, first, last, start, end) -> tuple[list[DayMoney], list[DayMoneyPart]]:
+    """The branch's money of sales on its local dates `first`…`last`: every money row of the sales
+    with money in the range (their earlier and later rows too: a row's split and whether it is the
+    sale's first payment depend on the rows before it), split over the sale's lines by
+    `money_split` — the code the ledger read of the reports uses. Two queries."""
     zone = company.tz
-    window = Transaction.objects.filter(
+    sales = Transaction.objects.filter(
         company_id=company.pk, sale__isnull=False, occurred_at__gte=start, occurred_at__lt=end
-    )
+    ).values("sale_id")
+    lines = money_split.lines_of_sales(sales)
     days: dict[datetime.date, DayMoney] = {}
-    by_sale: dict[tuple, Decimal] = defaultdict(Decimal)
-    rows = (
-        window.annotate(day=TruncDate("occurred_at", tzinfo=zone))
-        .values("day", "sale_id", "method")
-        .annotate(amount=MoneySum("amount"))
-        .order_by()
-    )
-    for row in rows:
-        day = row["day"]
+    cells: dict[tuple, DayMoneyPart] = {}
+    common = {"chain_id": company.chain_id, "company_id": company.pk}
+
+    def cell(day, specialist_id, kind, method) -> DayMoneyPart:
+        key = (day, specialist_id, kind, method)
+        if key not in cells:
+            cells[key] = DayMoneyPart(date=day, specialist_id=specialist_id, kind=kind, method=method, **common)
+        return cells[key]
+
+    for row, before, first_payment in money_split.walk(money_split.rows_of_sales(sales)):
+        if row.company_id != company.pk:
+            continue
+        day = row.moment.astimezone(zone).date()
+        if not first <= day <= last:
+            continue
         if day not in days:
-            days[day] = DayMoney(date=day, chain_id=company.chain_id, company_id=company.pk)
+            days[day] = DayMoney(date=day, **common)
         money = days[day]
-        amount = to_money(row["amount"])
-        money.revenue += amount
-        column = METHOD_COLUMNS[row["method"]]
-        setattr(money, column, getattr(money, column) + amount)
-        by_sale[(day, row["sale_id"])] += amount
-    # The money of a sale on a date, split over its lines in proportion to their prices.
-    lines: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
-    for sale_id, kind, price in (
-        SaleLine.objects.filter(sale_id__in=Subquery(window.values("sale_id")))
-        .order_by("sale_id", "position", "id")
-        .values_list("sale_id", "kind", "price")
-    ):
-        lines[sale_id].append((kind, price))
-    for (day, sale_id), amount in by_sale.items():
-        sold = lines.get(sale_id) or [(LineKind.SERVICE, Decimal(1))]  # a sale without lines: services
-        for (kind, _price), part in zip(sold, allocate(amount, [price for _kind, price in sold]), strict=True):
-            column = KIND_COLUMNS.get(kind, "services")
-            setattr(days[day], column, getattr(days[day], column) + part)
-    # A check belongs to the date of its sale's first payment, wherever that is: counted once.
-    firsts = (
-        Transaction.objects.filter(
-            sale_id__in=Subquery(window.filter(amount__gt=0).values("sale_id")), amount__gt=0, company_id=company.pk
-        )
-        .values("sale_id")
-        .annotate(first=Min("occurred_at"))
-        .order_by()
-    )
-    for row in firsts:
-        day = row["first"].astimezone(zone).date()
-        if first <= day <= last:
-            days[day].checks += 1
-    return list(days.values())
+        money.revenue += row.amount
+        column = METHOD_COLUMNS[row.method]
+        setattr(money, column, getattr(money, column) + row.amount)
+        sale_lines = lines.get(row.sale_id, [])
+        for line, part in money_split.parts(row, before, sale_lines):
+            kind = line.kind if line else ""
+            part_cell = cell(day, line.specialist_id if line else None, kind, row.method)
+            if row.amount > 0:
+                part_cell.taken += part
+            else:
+                part_cell.refunded += part
+            column = KIND_COLUMNS.get(kind, "services")  # a sale without lines: services
+            setattr(money, column, getattr(money, column) + part)
+        if first_payment:
+            # A check belongs to the date of its sale's first payment, wherever that is: once.
+            money.checks += 1
+            for specialist_id in {line.specialist_id for line in sale_lines if line.specialist_id is not None}:
+                cell(day, specialist_id, LineKind.SERVICE, row.method).checks += 1
+    return list(days.values()), list(cells.values())
 
 
 def minutes_of(moment: datetime.time) -> int:
@@ -176,18 +180,16 @@ def minutes_of(moment: datetime.time) -> int:
 def store(company, first: datetime.date, last: datetime.date, dates=None) -> None:
     """Recompute the branch's facts for `first`…`last` and replace the stored rows of those dates
     (of `dates` only, when given: the rest of the range is read but kept as stored)."""
-    facts, money = compute(company, first, last)
+    computed = compute(company, first, last)
     if dates is not None:
         wanted = set(dates)
-        facts = [row for row in facts if row.date in wanted]
-        money = [row for row in money if row.date in wanted]
+        computed = [[row for row in rows if row.date in wanted] for rows in computed]
         where = Q(date__in=sorted(wanted))
     else:
         where = Q(date__gte=first, date__lte=last)
-    DayFacts.unscoped.filter(where, company_id=company.pk).delete()
-    DayMoney.unscoped.filter(where, company_id=company.pk).delete()
-    DayFacts.unscoped.bulk_create(facts, batch_size=1000)
-    DayMoney.unscoped.bulk_create(money, batch_size=1000)
+    for model, rows in zip(FACT_MODELS, computed, strict=True):
+        model.unscoped.filter(where, company_id=company.pk).delete()
+        model.unscoped.bulk_create(rows, batch_size=1000)
 
 
 # -- staleness ----------------------------------------------------------------------------------
@@ -302,6 +304,26 @@ def per_day(companies, period: Period, by=("date",), model=DayFacts):
     )
 
 
+def parts(companies, period: Period, by=("date",), condition: Q | None = None, refreshed: bool = False) -> list[dict]:
+    """The money parts (`DayMoneyPart`) of these branches over the period grouped by any of
+    company_id, date, specialist_id, kind, method: `taken`, `refunded` (≤ 0) and `checks` per
+    group; `condition` narrows the rows (e.g. to one specialist's). Refreshes the period first
+    unless the caller has (`refreshed`); two queries when nothing is stale, one when refreshed."""
+    if not refreshed:
+        refresh(companies, period.first, period.last)
+    rows = (
+        DayMoneyPart.unscoped.filter(
+            condition or Q(), company_id__in=[c.pk for c in companies], date__gte=period.first, date__lte=period.last
+        )
+        .values(*by)
+        .annotate(taken=MoneySum("taken"), refunded=MoneySum("refunded"), checks=Sum("checks"))
+        .order_by(*by)
+    )
+    return [
+        {**row, "taken": to_money(row["taken"] or ZERO), "refunded": to_money(row["refunded"] or ZERO)} for row in rows
+    ]
+
+
 # -- rebuilding and checking --------------------------------------------------------------------
 
 
@@ -331,7 +353,7 @@ def rebuild(company, since: datetime.date | None = None, chunk_days: int = 31) -
     keep_from = since or datetime.date.min
     with transaction.atomic():
         # Facts with no data left under them (rows deleted without events, a restore).
-        for model in (DayFacts, DayMoney, StaleDay):
+        for model in (*FACT_MODELS, StaleDay):
             gone = model.unscoped.filter(company_id=company.pk, date__gte=keep_from)
             if span is not None:
                 gone = gone.exclude(date__gte=span[0], date__lte=span[1])
@@ -357,15 +379,16 @@ def _rows(facts_rows, key, columns) -> dict:
 def stored_differences(company, first: datetime.date, last: datetime.date) -> list[str]:
     """The days whose stored facts differ from a fresh computation, one line each. Days marked
     stale are skipped: their facts are known to be out of date and are recomputed on the next
-    read. Seven queries."""
+    read. Eight queries."""
     stale = set(
         StaleDay.unscoped.filter(company_id=company.pk, date__gte=first, date__lte=last).values_list("date", flat=True)
     )
-    fresh_facts, fresh_money = compute(company, first, last)
+    fresh_facts, fresh_money, fresh_parts = compute(company, first, last)
     found = []
     for model, fresh, key, columns in (
         (DayFacts, fresh_facts, lambda r: (r.date, r.specialist_id), (*COUNT_COLUMNS, *MINUTE_COLUMNS)),
         (DayMoney, fresh_money, lambda r: (r.date,), (*MONEY_COLUMNS, "checks")),
+        (DayMoneyPart, fresh_parts, lambda r: (r.date, r.specialist_id or 0, r.kind, r.method), PART_COLUMNS),
     ):
         stored = _rows(model.unscoped.filter(company_id=company.pk, date__gte=first, date__lte=last), key, columns)
         computed = _rows(fresh, key, columns)

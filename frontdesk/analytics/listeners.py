@@ -37,6 +37,13 @@ def _record_day(record, **kwargs):
 def _record_moved(record, previous_start, previous_specialist_id, **kwargs):
     company = record.company
     moments = [record.start] + ([previous_start] if previous_start else [])
+    if previous_specialist_id is not None and previous_specialist_id != record.specialist_id:
+        # The money parts carry the specialist of a sale's service lines: a record given to
+        # another specialist after its checkout moves its money to them on every date the sale
+        # took money on. One query, only when the specialist changed.
+        moments += Transaction.objects.filter(sale__lines__record_service__record_id=record.pk).values_list(
+            "occurred_at", flat=True
+        )
     facts.mark(company, [moment.astimezone(company.tz).date() for moment in moments])
 
 

@@ -21,7 +21,16 @@ from frontdesk.core.models import ChainScopedModel
 from frontdesk.core.money import MoneyField
 from frontdesk.core.scopes import ScopedManager
 
-__all__ = ["AnalyticsSettings", "ClientMonth", "DayFacts", "DayMoney", "ReportSubscription", "SavedReport", "StaleDay"]
+__all__ = [
+    "AnalyticsSettings",
+    "ClientMonth",
+    "DayFacts",
+    "DayMoney",
+    "DayMoneyPart",
+    "ReportSubscription",
+    "SavedReport",
+    "StaleDay",
+]
 
 
 class AnalyticsSettings(ChainScopedModel):
@@ -120,6 +129,40 @@ class DayMoney(_Fact):
 
     def __str__(self):
         return f"{self.company_id} {self.date}: {self.revenue}"
+
+
+class DayMoneyPart(_Fact):
+    """The money a branch took and gave back for sales on one local date, per (specialist, line
+    kind, payment method): each money row's parts on its sale's lines, split by the same code as
+    `DayMoney` (`money_split`) and computed in the same pass, so a date's parts add up exactly to
+    its `DayMoney` revenue, kinds and methods. The money reports (revenue, average check) and the
+    builder's «Revenue» dataset read it: a year is a few thousand rows per branch, whatever the
+    number of sales.
+
+    `specialist`: the specialist of the line's record (None for goods, certificates, abonements,
+    services sold at the counter, and sales with no lines). `kind`: the line's kind, "" for a sale
+    with no lines. `taken`: the parts of payments; `refunded`: of refunds (zero or negative).
+    `checks`: the sales with a line of this specialist whose first payment falls on this date
+    (counted once per sale and specialist, in the row of that payment's method, kind «service»;
+    0 where `specialist` is None) — a specialist's checks; the branch's checks are `DayMoney`'s."""
+
+    specialist = models.ForeignKey("staff.Specialist", on_delete=models.CASCADE, null=True, related_name="+")
+    kind = models.CharField(max_length=16, blank=True)
+    method = models.CharField(max_length=16)
+    taken = MoneyField(default=0)
+    refunded = MoneyField(default=0)
+    checks = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        # No unique constraint: `specialist` is nullable and NULLs are distinct in both databases'
+        # unique indexes; rows are only ever written by `facts.store`, which replaces whole dates.
+        indexes = [
+            models.Index(fields=["company", "date"], name="analytics_moneypart_day"),
+            models.Index(fields=["chain", "date"], name="analytics_moneypart_chain"),
+        ]
+
+    def __str__(self):
+        return f"{self.company_id} {self.date} {self.specialist_id} {self.kind} {self.method}"
 
 
 class StaleDay(models.Model):

@@ -1,19 +1,14 @@
-"""The money of sales split over what was sold, for the money reports (revenue, average check,
-LTV, promotions).
+"""The money of sales split over what was sold, read from the ledger row by row, for the money
+reports whose filters the daily money facts cannot answer (a service category, a client category)
+and for LTV and promotions, which need the client and the sale.
 
 Money is what the overview's revenue counts: `finance.Transaction` rows with a sale — payments
 positive, refunds negative — on the **local date the money moved** in its branch's zone.
 Bonuses, certificates and abonements spent at a checkout (`MeansPayment`) are not money and are
 not here: the money came in when the certificate or abonement was sold.
 
-A sale holds lines of several kinds (services, goods, certificates, abonements) and is paid in
-parts, so its money is split over its lines **in proportion to the lines' prices**, kopeck-exact,
-the rounding remainder on the largest line — the rule the fiscal receipt uses
-(`payments.receipts.allocate`). A money row takes the split of the sale's money after it minus
-the split before it (rows in time order), so the parts of a row add up to the row, the kinds add
-up to the revenue, and a sale paid in parts (2,000 by card, 1,000 in cash for a 2,000 haircut and
-a 1,000 shampoo) ends exactly 2,000 services and 1,000 goods, not a kopeck off. A sale with no
-lines (checkout writes none, but rows may be imported) keeps its money whole, with no kind.
+The split over the lines is `money_split` — the same code the daily money facts
+(`facts.compute`) use, so a report read here and one read from the facts give the same figures.
 
 `shares(filters)` runs two queries whatever the number of rows and branches.
 """
@@ -28,10 +23,10 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 
+from frontdesk.analytics import money_split
 from frontdesk.analytics.overview import _in_period, _local_bounds, _zones
 from frontdesk.analytics.reports.base import Filters
-from frontdesk.finance.models import SaleLine, Transaction
-from frontdesk.payments.receipts import allocate
+from frontdesk.finance.models import Transaction
 from frontdesk.scheduling.models import Record, RecordStatus
 
 ZERO = Decimal("0.00")
@@ -50,6 +45,7 @@ class Share:
     specialist_id: int | None  # the line's record's specialist (None for goods, certificates, abonements)
     amount: Decimal
     payment: bool  # the money row took money in (a refund gives it back)
+    first: bool  # the money row is the sale's first payment: its check is on this row's date
 
 
 def sales_in_period(filters: Filters):
@@ -67,36 +63,10 @@ def paying_clients(filters: Filters):
     ).values("sale__client_id")
 
 
-def _lines_of_sales(sales) -> dict[int, list[tuple]]:
-    """{sale id: [(kind, price, specialist id, category title)]} in the lines' order. One query."""
-    lines: dict[int, list[tuple]] = defaultdict(list)
-    for sale_id, kind, price, specialist_id, category in (
-        SaleLine.objects.filter(sale_id__in=sales)
-        .order_by("sale_id", "position", "id")
-        .values_list("sale_id", "kind", "price", "record_service__record__specialist_id", "service__category__title")
-    ):
-        lines[sale_id].append((kind, price, specialist_id, category))
-    return lines
-
-
 def _line_matches(filters: Filters, specialist_id, category) -> bool:
     wrong_specialist = filters.specialist is not None and specialist_id != filters.specialist.pk
     wrong_category = filters.category is not None and category != filters.category.title
     return not (wrong_specialist or wrong_category)
-
-
-def split_row(before: Decimal, amount: Decimal, weights: list[Decimal]) -> list[Decimal]:
-    """The parts of one money row over the lines: the split of the sale's money after the row
-    minus the split before it. The parts add up to the row, and the rows of a sale add up to the
-    split of its whole money — a sale paid in parts ends split exactly as if paid at once."""
-    if len(weights) == 1:
-        return [amount]
-    if not before:  # the sale's first money (most sales have one row): nothing to subtract
-        return allocate(amount, weights)
-    return [
-        after - earlier
-        for after, earlier in zip(allocate(before + amount, weights), allocate(before, weights), strict=True)
-    ]
 
 
 def shares(filters: Filters) -> list[Share]:
@@ -112,35 +82,36 @@ def shares(filters: Filters) -> list[Share]:
     line_filter = filters.specialist is not None or filters.category is not None
     zones = {company.pk: ZoneInfo(company.timezone) for company in filters.companies}
     sales = sales_in_period(filters)
-    rows = Transaction.objects.filter(sale_id__in=sales)
+    only = Q()
     if filters.client_category is not None:
-        rows = rows.filter(sale__client__categories=filters.client_category.pk)
-    rows = rows.order_by("sale_id", "occurred_at", "id").values_list(
-        "sale_id", "amount", "method", "company_id", "sale__client_id", "occurred_at"
-    )
-    lines = _lines_of_sales(sales)
+        only = Q(sale__client__categories=filters.client_category.pk)
+    rows = money_split.rows_of_sales(sales, only)
+    lines = money_split.lines_of_sales(sales)
     out = []
-    paid: dict[int, Decimal] = defaultdict(lambda: ZERO)  # the sale's money before the row
-    for sale_id, amount, method, company_id, client_id, moment in rows:
-        before = paid[sale_id]
-        paid[sale_id] = before + amount
-        zone = zones.get(company_id)
+    for row, before, first in money_split.walk(rows):
+        zone = zones.get(row.company_id)
         if zone is None:
             continue
-        day = moment.astimezone(zone).date()
+        day = row.moment.astimezone(zone).date()
         if not filters.period.first <= day <= filters.period.last:
             continue
-        sale_lines = lines.get(sale_id, [])
-        common = {"day": day, "company_id": company_id, "sale_id": sale_id, "client_id": client_id, "method": method}
-        if not sale_lines:
-            if not line_filter:
-                out.append(Share(kind=None, specialist_id=None, amount=amount, payment=amount > 0, **common))
-            continue
-        parts = split_row(before, amount, [price for _kind, price, _spec, _cat in sale_lines])
-        for (kind, _price, specialist_id, category), part in zip(sale_lines, parts, strict=True):
-            if line_filter and not _line_matches(filters, specialist_id, category):
+        common = {
+            "day": day,
+            "company_id": row.company_id,
+            "sale_id": row.sale_id,
+            "client_id": row.client_id,
+            "method": row.method,
+            "payment": row.amount > 0,
+            "first": first,
+        }
+        for line, part in money_split.parts(row, before, lines.get(row.sale_id, [])):
+            if line is None:
+                if not line_filter:
+                    out.append(Share(kind=None, specialist_id=None, amount=part, **common))
                 continue
-            out.append(Share(kind=kind, specialist_id=specialist_id, amount=part, payment=amount > 0, **common))
+            if line_filter and not _line_matches(filters, line.specialist_id, line.category):
+                continue
+            out.append(Share(kind=line.kind, specialist_id=line.specialist_id, amount=part, **common))
     return out
 
 
@@ -152,6 +123,13 @@ def checks(items) -> int:
     """Sales that took money among these shares (a refund alone is no check), as the overview
     counts them."""
     return len({share.sale_id for share in items if share.payment})
+
+
+def first_checks(items) -> int:
+    """Sales whose first payment is among these shares: the overview's checks and the facts'
+    (`DayMoney.checks`, `DayMoneyPart.checks`) — a sale paid on two days is one check, on the
+    first; a debt paid later is no second check."""
+    return len({share.sale_id for share in items if share.first})
 
 
 def by(items, key) -> dict:

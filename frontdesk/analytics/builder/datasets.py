@@ -21,9 +21,12 @@ from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from frontdesk.analytics import facts
+from frontdesk.analytics.models import DayMoneyPart
 from frontdesk.analytics.reports.base import CATEGORY, CLIENT_CATEGORY, COUNT, MINUTES, MONEY, SOURCE, SPECIALIST
 from frontdesk.analytics.reports.periods import DAY, MONTH, WEEK
 from frontdesk.clients.models import Client, ClientSource, Gender, Importance
+from frontdesk.core.money import MoneySum
 from frontdesk.finance.models import LineKind, PaymentMethod, SaleLine, SaleStatus, Transaction
 from frontdesk.notifications.models import ChannelKind, Message, MessageEvent, MessageStatus
 from frontdesk.scheduling.models import Record, RecordSource, RecordStatus
@@ -85,6 +88,11 @@ class Dataset:
     filters: frozenset = frozenset()
     condition: Callable[[Any], Q] = field(default=lambda filters: Q())
     order: int = 100
+    # A fact table's rows carry the branch's local date already (`time_field` is a DateField):
+    # the period and the buckets are plain date comparisons, no time zone.
+    local_date: bool = False
+    # Run before the rows are read, e.g. to recompute the facts' stale days (`facts.refresh`).
+    prepare: Callable[[Any], None] | None = None
 
     def measure(self, key: str) -> Measure | None:
         return next((m for m in self.measures if m.key == key), None)
@@ -251,6 +259,46 @@ PAYMENTS = register_dataset(
             Dimension("item", _("Payment item"), "item_id", "item__title"),
         ),
         order=30,
+    )
+)
+
+
+# ---------------------------------------------------------------- revenue (the daily money facts)
+def _refresh_money(filters) -> None:
+    facts.refresh(filters.companies, filters.period.first, filters.period.last)
+
+
+def _own_money(filters) -> Q:
+    return Q(specialist_id=filters.specialist.pk) if filters.specialist is not None else Q()
+
+
+REVENUE = register_dataset(
+    Dataset(
+        key="revenue",
+        label=_("Revenue"),
+        description=_(
+            "Money for sales, net of refunds, by the local date it moved, split over what was sold in "
+            "proportion to the lines' prices — the Revenue report's figures, by specialist, line kind "
+            "and payment method."
+        ),
+        rows=lambda: DayMoneyPart.unscoped.all(),
+        time_field="date",
+        local_date=True,
+        prepare=_refresh_money,
+        measures=(
+            Measure("revenue", _("Revenue"), MONEY, lambda: MoneySum(F("taken") + F("refunded"))),
+            Measure("taken", pgettext_lazy("money column", "Paid"), MONEY, lambda: MoneySum("taken")),
+            Measure("refunded", pgettext_lazy("money column", "Refunded"), MONEY, lambda: MoneySum("refunded")),
+        ),
+        dimensions=(
+            _branch(),
+            Dimension("specialist", _("Specialist"), "specialist_id", "specialist__name"),
+            Dimension("kind", _("Line kind"), "kind", choices={**_choices(LineKind), "": _("Sales without lines")}),
+            Dimension("method", _("Payment method"), "method", choices=_choices(PaymentMethod)),
+        ),
+        filters=frozenset({SPECIALIST}),
+        condition=_own_money,
+        order=25,
     )
 )
 

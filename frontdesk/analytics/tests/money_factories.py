@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 
+from frontdesk.analytics import listeners
 from frontdesk.analytics.overview import Period
 from frontdesk.analytics.tests.test_overview import _book
 from frontdesk.finance.models import Account, AccountKind, LineKind, PaymentItem, Sale, SaleLine, Transaction
@@ -68,9 +69,12 @@ def make_sale(company, lines, client=None, specialist=None, service=None, when=N
 
 
 def pay(sale, amount, method, moment, item_code="services"):
-    """A money row of the sale (negative: a refund) at `moment`."""
+    """A money row of the sale (negative: a refund) at `moment`, and what the checkout's
+    `finance.money_moved` and `finance.sale_settled` do to analytics: its listeners mark the row's
+    local date and every date of the sale's money stale, so the money reports' facts see it (the
+    other listeners — receipts, loyalty — are not what these tests are about)."""
     company = sale.company
-    return Transaction.objects.create(
+    row = Transaction.objects.create(
         company=company,
         chain=company.chain,
         account=desk(company),
@@ -80,6 +84,9 @@ def pay(sale, amount, method, moment, item_code="services"):
         sale=sale,
         occurred_at=moment,
     )
+    listeners._money_moved(sale=sale, transactions=[row])
+    listeners._sale_settled(sale=sale)  # sent after every payment: a row's split depends on those before it
+    return row
 
 
 def expense(company, item, amount, moment):

@@ -224,6 +224,27 @@ def test_a_report_runs_in_two_queries_whatever_the_zones(tenant_a, django_assert
     assert result.tables[0].totals[2] == Decimal("1000.00")
 
 
+def test_revenue_reads_the_daily_money_facts_in_three_queries_whatever_the_sales(tenant_a, django_assert_num_queries):
+    branches = tenant_a.companies
+    branches[1].timezone = "Asia/Kamchatka"
+    branches[1].save()
+    today = timezone.now().date()
+    filters = Filters(
+        companies=tuple(branches),
+        period=Period(today - datetime.timedelta(days=365), today + datetime.timedelta(days=1)),
+        chain=tenant_a.chain,
+    )
+    spec = engine.Spec("revenue", ("revenue", "taken", "refunded"), ("month", "specialist"), engine.BAR)
+
+    for branch, amount, total in ((branches[0], 1000, "1000.00"), (branches[1], 500, "1500.00")):
+        _paid_visit_today(branch, amount)
+        engine.run(spec, filters)  # recomputes the day the checkout marked stale
+        with django_assert_num_queries(3):  # the facts' stale check, the totals, the groups
+            result = engine.run(spec, filters)
+        assert result.tables[0].totals[2:] == [Decimal(total), Decimal(total), Decimal("0.00")]
+    assert sorted(row[1] for row in result.tables[0].rows) == ["Мастер", "Мастер"]  # one in each branch
+
+
 def test_the_demo_owner_finds_revenue_by_specialist_pinned_with_figures(db):
     from frontdesk.tenancy.demo import create_demo
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from frontdesk.analytics import facts, overview
@@ -117,6 +118,31 @@ def test_a_checkout_a_debt_payment_and_a_refund_on_three_days_keep_revenue_and_o
     assert overview.revenue([company], TWO_DAYS) == overview.Revenue(Decimal("1700.00"), 1, Decimal("1700.00"))
     money = DayMoney.objects.get(company=company, date=NEXT)
     assert (money.card, money.cash) == (Decimal("1200.00"), Decimal("0.00"))  # the latest payment refunded first
+
+
+def test_a_paid_visit_given_to_another_specialist_moves_its_money_to_them_on_the_payment_days(branch):  # noqa: F811
+    company, specialist, service = branch
+    other = make_specialist(company, "Борис", [service])
+    record = _book(company, specialist, service, _local(company, DAY, 10))
+    checkout_visit(
+        record.visit,
+        payments=[Payment(make_cash_desk(company), PaymentMethod.CASH, Decimal("500"))],
+        occurred_at=_local(company, NEXT, 11),  # paid the next day: not the record's day
+    )
+    own = {"taken": Decimal("500.00"), "checks": 1}
+    assert _parts(company) == {specialist.pk: own}
+
+    record.specialist = other
+    record.save()
+
+    assert _parts(company) == {other.pk: own}
+    assert facts.stored_differences(company, DAY - datetime.timedelta(days=3), NEXT + datetime.timedelta(days=3)) == []
+
+
+def _parts(company):
+    """{specialist id: their money and checks over the two days}, as the money reports read it."""
+    rows = facts.parts([company], TWO_DAYS, ("specialist_id",), Q(specialist__isnull=False))
+    return {row["specialist_id"]: {"taken": row["taken"], "checks": row["checks"]} for row in rows}
 
 
 def test_the_money_of_a_partly_paid_sale_splits_over_its_lines_in_proportion(branch):  # noqa: F811
