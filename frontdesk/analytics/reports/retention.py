@@ -218,14 +218,16 @@ def _churn_from_facts(filters: Filters, months: list[datetime.date]) -> tuple[di
         .annotate(n=Count("*"))
         .order_by()
     )
+    following: dict[datetime.date, list[datetime.date]] = {}  # a month → the three month starts after it
     for row in grouped:
         counted, gone = divmod(row[code], 4)
-        month = add_months(row["day"].replace(day=1), 1)
-        for k in range(counted):
+        own = row["day"].replace(day=1)
+        if own not in following:
+            following[own] = [add_months(own, k) for k in (1, 2, 3)]
+        for k, month in enumerate(following[own][:counted]):
             if month in active:
                 active[month] += row["n"]
                 churned[month] += row["n"] if k < gone else 0
-            month = add_months(month, 1)
     return active, churned
 
 

@@ -2,6 +2,7 @@
 read them unless a filter needs the records, the journal's events keep them, and the maintainer's
 commands rebuild and check them."""
 
+import dataclasses
 import io
 
 import pytest
@@ -13,6 +14,7 @@ from frontdesk.analytics.models import ClientVisit
 from frontdesk.analytics.overview import Period
 from frontdesk.analytics.reports.base import Filters
 from frontdesk.analytics.reports.clients import FIGURES, _figures_from_records
+from frontdesk.analytics.reports.retention import _churn_from_facts, _churn_from_records, month_starts
 from frontdesk.analytics.tests.test_client_reports import D, build, came, moment, person
 from frontdesk.analytics.tests.test_client_reports import salon as salon  # noqa: F401  (the fixture)
 from frontdesk.clients.models import ClientCategory
@@ -52,6 +54,11 @@ def test_the_clients_report_counts_the_same_from_the_facts_and_from_the_records(
             assert [row[1:] for row in table.rows] == [
                 [len(figures[name]) for name in FIGURES] for figures in per_bucket.values()
             ]
+            # Churn over the months around them, the same way.
+            months = month_starts(D(2025, 10, 1), D(2026, 4, 30))
+            zones = {company.pk: company.tz for company in companies}
+            wide = dataclasses.replace(filters, period=Period(months[0], D(2026, 4, 30)))
+            assert _churn_from_facts(wide, months) == _churn_from_records(wide, zones, months)
     vip_only = build("clients", [branches[0]], D(2026, 3, 1), D(2026, 3, 31), now, client_category=vip).tables[0]
     assert vip_only.totals[1:] == [1, 0, 1, 0, 1]
 
