@@ -122,8 +122,8 @@ def _figures_from_facts(filters: Filters) -> tuple[list, dict, dict]:
     now = filters.now
     lapses = rows.filter(chain=filters.chain, lost_day__gte=period.first, lost_day__lte=period.last, lost_at__lt=now)
     returns = in_period.filter(chain=filters.chain, back_from__lt=now)
-    # Distinct clients per bucket and in all (a client can lapse twice in a month, and often does
-    # in a year), the four counts as one statement.
+    # Distinct clients per bucket and in all (lapses are more than 30 days apart, yet two can fall
+    # in one calendar month, and many in a year), the four counts as one statement.
     parts = []
     for name, found_rows, field in (("lost", lapses, "lost_day"), ("reactivated", returns, "day")):
         for kind, bucket in ((name, _bucket_of(field, days, grain)), (f"{name}_total", Value(None, DateField()))):
