@@ -1,33 +1,43 @@
-"""The per-client facts behind the retention cohorts (`analytics.ClientMonth`), kept up to date by
-the journal's record events and rebuilt at will.
+"""The per-client facts of the clients reports, kept up to date by the journal's record events and
+rebuilt at will: `analytics.ClientMonth` (one row per client and month with a visit: the retention
+cohorts) and `analytics.ClientVisit` (one row per completed visit: clients — new, returning, lost,
+reactivated — and churn).
 
 Why facts: the cohort table of 24 months reads every completed record of the clients who first
-came in those months — ~520,000 rows on the client-base benchmark at full size, seconds where the
-target is 500 ms (`docs/analytics.md`). A client's rows are one per month with a visit, and the
-table is one aggregate over them.
+came in those months, and Clients and Churn read every completed record of their period and
+replay each client's history — ~520,000 rows and seconds on the client-base benchmark at full size,
+where an owner expects the page in well under a second (`docs/analytics.md`). Stored per client,
+each figure is an aggregate over an index.
 
 When: after the commit of each change (`DomainEvent.listen(after_commit=True)`), not inside it as
 `ClientStats` is, so that a booking or a checkout costs the journal no extra query; the price is
 that a crash between a commit and its listener leaves a client's rows stale until `manage.py
-rebuild_client_facts` (whose `--check` lists them). A branch's time zone change re-dates visits and
-also needs the rebuild.
+rebuild_client_facts` (whose `--check` lists them; `verify_analytics` reports them too). A branch's
+time zone change re-dates visits and also needs the rebuild (`rebuild_analytics` runs it).
 
 How: `refresh(client_ids)` recomputes the given clients from their completed records — the same
 history `reports/client_history.py` reads (a visit's day is its earliest completed record's local
-date in its branch's zone) — deleting and writing their rows: three queries per batch of clients.
+date in its branch's zone; lapses by the lost rule replayed over it) — deleting and writing their
+rows: five queries per batch of clients.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Value
 
-from frontdesk.analytics.models import ClientMonth
-from frontdesk.analytics.reports.client_history import group_visits
+from frontdesk.analytics.models import ClientMonth, ClientVisit
+from frontdesk.analytics.reports import periods
+from frontdesk.analytics.reports.client_history import group_visits, lapses
+from frontdesk.analytics.reports.retention import CHURN_DAYS, add_months
+from frontdesk.clients.models import Client
 from frontdesk.clients.signals import client_merged
+from frontdesk.core.scopes import scopes_disabled
 from frontdesk.scheduling.models import Record, RecordStatus
 from frontdesk.scheduling.signals import (
     record_booked,
@@ -40,13 +50,37 @@ from frontdesk.tenancy.models import Company
 
 BATCH = 2000
 COMPARED = ("month", "cohort", "first_company_id", "first_day", "here_day", "any_day", "back_here", "back_any")
+VISIT_COMPARED = (
+    "company_id",
+    "day",
+    "first_day",
+    "prev_any",
+    "prev_here",
+    "fresh_any",
+    "fresh_here",
+    "new_in",
+    "churn_any",
+    "churn_here",
+    "lost_at",
+    "lost_day",
+    "back_from",
+)
+GRAINS = ((periods.DAY, ClientVisit.DAY), (periods.WEEK, ClientVisit.WEEK), (periods.MONTH, ClientVisit.MONTH))
 
 
-def compute(client_ids: Iterable[int]) -> dict[int, list[ClientMonth]]:
+@dataclass
+class ClientFacts:
+    """A client's rows of both tables (unsaved)."""
+
+    months: list[ClientMonth] = field(default_factory=list)
+    visits: list[ClientVisit] = field(default_factory=list)
+
+
+def compute(client_ids: Iterable[int]) -> dict[int, ClientFacts]:
     """Fresh rows (unsaved) of the given clients; a client with no completed visit has none.
     Two queries per batch of 2,000 clients."""
     ids = sorted({pk for pk in client_ids if pk is not None})
-    out: dict[int, list[ClientMonth]] = {pk: [] for pk in ids}
+    out: dict[int, ClientFacts] = {pk: ClientFacts() for pk in ids}
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         rows = list(
@@ -62,7 +96,9 @@ def compute(client_ids: Iterable[int]) -> dict[int, list[ClientMonth]]:
         chains = {row[0]: row[5] for row in rows}
         histories = group_visits((row[:5] for row in rows), zones)
         for client_id, visits in histories.items():
-            out[client_id] = _rows(chains[client_id], client_id, visits)
+            out[client_id] = ClientFacts(
+                _rows(chains[client_id], client_id, visits), _visit_rows(chains[client_id], client_id, visits, zones)
+            )
     return out
 
 
@@ -94,32 +130,123 @@ def _rows(chain_id, client_id, visits) -> list[ClientMonth]:
     ]
 
 
+def _visit_rows(chain_id, client_id, visits, zones) -> list[ClientVisit]:
+    """One `ClientVisit` per visit (the model's docstring says what each column holds)."""
+    first_day = visits[0].day
+    rows = {
+        id(visit): ClientVisit(
+            chain_id=chain_id,
+            client_id=client_id,
+            company_id=visit.company_id,
+            day=visit.day,
+            first_day=first_day,
+            new_in=sum(
+                bit for grain, bit in GRAINS if periods.bucket(first_day, grain) == periods.bucket(visit.day, grain)
+            ),
+        )
+        for visit in visits
+    }
+    ordered = sorted(visits, key=lambda visit: (visit.day, visit.moment))
+    _link(ordered, rows, "any")
+    for company_id in {visit.company_id for visit in visits}:
+        _link([visit for visit in ordered if visit.company_id == company_id], rows, "here")
+    for lapse in lapses(visits, zones):
+        rows[id(lapse.before)].lost_at = lapse.moment
+        rows[id(lapse.before)].lost_day = lapse.day
+        if lapse.after is not None:
+            rows[id(lapse.after)].back_from = lapse.moment
+    return [rows[id(visit)] for visit in ordered]
+
+
+def _link(ordered, rows, scope: str) -> None:
+    """Fill a scope's `prev_*`, `fresh_*` and `churn_*` from its visits in (day, moment) order."""
+    for index, visit in enumerate(ordered):
+        before = ordered[index - 1].day if index else None
+        after = ordered[index + 1].day if index + 1 < len(ordered) else None
+        row = rows[id(visit)]
+        setattr(row, f"prev_{scope}", before)
+        fresh = sum(bit for grain, bit in GRAINS if before is None or before < periods.bucket(visit.day, grain))
+        setattr(row, f"fresh_{scope}", fresh)
+        setattr(row, f"churn_{scope}", churn_code(visit.day, after))
+
+
+def churn_code(day: datetime.date, following: datetime.date | None) -> int:
+    """4 × A + C for a visit on `day` whose next visit in its scope is on `following` (None: none).
+    For the month starts after `day` that are at most 90 days after it (three at most), this visit
+    is the client's last in the 90 days before the month began when the next one is on or after
+    the month's start (A counts those months: they come first), and the client churned that month
+    when the next one is 90 days or more after the start (C; C ≤ A)."""
+    window = datetime.timedelta(days=CHURN_DAYS)
+    active = churned = 0
+    month = add_months(day.replace(day=1), 1)
+    while month <= day + window:
+        active += following is None or following >= month
+        churned += following is None or following >= month + window
+        month = add_months(month, 1)
+    return 4 * active + churned
+
+
 def refresh(client_ids: Iterable[int]) -> None:
     """Rewrite the rows of these clients from their records, in one transaction."""
     fresh = compute(client_ids)
     ids = list(fresh)
     with transaction.atomic():
         for start in range(0, len(ids), BATCH):
-            ClientMonth.objects.filter(client_id__in=ids[start : start + BATCH]).delete()
-        ClientMonth.objects.bulk_create([row for rows in fresh.values() for row in rows], batch_size=1000)
+            chunk = ids[start : start + BATCH]
+            ClientMonth.objects.filter(client_id__in=chunk).delete()
+            ClientVisit.objects.filter(client_id__in=chunk).delete()
+        ClientMonth.objects.bulk_create([row for rows in fresh.values() for row in rows.months], batch_size=1000)
+        ClientVisit.objects.bulk_create([row for rows in fresh.values() for row in rows.visits], batch_size=1000)
 
 
-def _stored_differs(stored: list[ClientMonth], fresh: list[ClientMonth]) -> bool:
-    def key(rows):
-        return sorted(tuple(getattr(row, name) for name in COMPARED) for row in rows)
-
-    return key(stored) != key(fresh)
+def _key(rows, names):
+    return sorted(tuple(getattr(row, name) for name in names) for row in rows)
 
 
 def check(client_ids: Iterable[int]) -> list[int]:
-    """The clients whose stored rows differ from a recomputation."""
+    """The clients whose stored rows (of either table) differ from a recomputation. Four queries
+    per batch of 2,000 clients."""
     fresh = compute(client_ids)
-    stored: dict[int, list] = {pk: [] for pk in fresh}
-    for start in range(0, len(fresh), BATCH):
-        chunk = list(fresh)[start : start + BATCH]
+    stored: dict[int, ClientFacts] = {pk: ClientFacts() for pk in fresh}
+    ids = list(fresh)
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
         for row in ClientMonth.objects.filter(client_id__in=chunk):
-            stored[row.client_id].append(row)
-    return [pk for pk in fresh if _stored_differs(stored[pk], fresh[pk])]
+            stored[row.client_id].months.append(row)
+        for row in ClientVisit.objects.filter(client_id__in=chunk):
+            stored[row.client_id].visits.append(row)
+    return [
+        pk
+        for pk in ids
+        if _key(stored[pk].months, COMPARED) != _key(fresh[pk].months, COMPARED)
+        or _key(stored[pk].visits, VISIT_COMPARED) != _key(fresh[pk].visits, VISIT_COMPARED)
+    ]
+
+
+def _client_ids(chain_id: int | None) -> list[int]:
+    with scopes_disabled():
+        clients = Client._base_manager.order_by("pk")
+        if chain_id:
+            clients = clients.filter(chain_id=chain_id)
+        return list(clients.values_list("pk", flat=True))
+
+
+def rebuild(chain_id: int | None = None) -> int:
+    """Rewrite the facts of every client (of one network) from the records, a batch of 2,000
+    clients per transaction; returns the number of clients."""
+    ids = _client_ids(chain_id)
+    for start in range(0, len(ids), BATCH):
+        refresh(ids[start : start + BATCH])
+    return len(ids)
+
+
+def differing(chain_id: int | None = None) -> tuple[int, list[int]]:
+    """(clients checked, the clients whose stored facts differ from the records)."""
+    ids = _client_ids(chain_id)
+    wrong = []
+    for start in range(0, len(ids), BATCH):
+        wrong.extend(check(ids[start : start + BATCH]))
+    return len(ids), wrong
 
 
 # ---------------------------------------------------------------- kept by the journal's events

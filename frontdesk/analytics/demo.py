@@ -85,15 +85,13 @@ def demo_history(demo) -> None:
 
 @register_demo_step(95)  # after every step that writes records, money or schedules
 def build_demo_facts(demo) -> None:
-    """The daily facts and the clients' retention facts of everything the steps before wrote: some
-    of it in bulk (no events, so no stale marks), and the overview and the reports must show it from
-    the first page."""
+    """The daily facts and the clients reports' per-client facts of everything the steps before
+    wrote: some of it in bulk (no events, so no stale marks), and the overview and the reports must
+    show it from the first page."""
     for company in demo.companies:
         facts.rebuild(company, chunk_days=366)
-    # The retention cohorts' per-client facts, as `manage.py rebuild_client_facts` writes them.
-    ids = list(Client.objects.filter(chain=demo.chain).order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), client_facts.BATCH):
-        client_facts.refresh(ids[start : start + client_facts.BATCH])
+    # As `manage.py rebuild_client_facts` writes them.
+    client_facts.rebuild(demo.chain.pk)
 
 
 def build_history(chain, companies, rng: random.Random, *, days: int, user=None) -> History:

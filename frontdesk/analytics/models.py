@@ -3,7 +3,8 @@
 - The network's analytics settings (`AnalyticsSettings`).
 - The builder's saved reports and subscriptions live in `builder/models.py` (imported here so
   Django finds them).
-- The per-client facts of the retention cohorts (`ClientMonth`, kept by `client_facts`).
+- The per-client facts of the clients reports (`ClientMonth` for the retention cohorts,
+  `ClientVisit` for clients and churn), kept by `client_facts`.
 - The daily fact tables behind the overview's period figures (docs/analytics.md, «The data
   path»): a fact row is a sum over one branch's local date (and, for `DayFacts`, one specialist),
   computed from the raw tables by ONE function (`frontdesk.analytics.facts.compute`) — never
@@ -24,6 +25,7 @@ from frontdesk.core.scopes import ScopedManager
 __all__ = [
     "AnalyticsSettings",
     "ClientMonth",
+    "ClientVisit",
     "DayFacts",
     "DayMoney",
     "DayMoneyPart",
@@ -218,6 +220,83 @@ class ClientMonth(models.Model):
 
     def __str__(self):
         return f"{self.client_id}: {self.month:%Y-%m}"
+
+
+class ClientVisit(models.Model):
+    """One row per completed visit of a client (a `Visit` with a completed record), for the Clients
+    and Churn reports: every figure of theirs is a count of these rows under conditions on stored
+    columns, so a report is a few aggregates over an index, never a client's history in Python.
+
+    "Scope" is where the report reads: `*_any` columns serve the whole network (the client's visits
+    at every branch), `*_here` one branch (their visits at this row's branch). A client's rows of a
+    scope are ordered by (day, moment); `prev_*` is the day of the row before in that order.
+
+    - `day`: the local date of the visit's moment (its earliest completed record) in its branch's
+      zone; `first_day`: the day of the client's first visit in the network (by moment).
+    - `fresh_*`: bits DAY / WEEK / MONTH (1 / 2 / 4) — this row is the client's first of its day /
+      week / calendar month in the scope (`prev_*` falls before the bucket's first date), so the
+      clients who came in a bucket are the rows with that bit, counted once each.
+    - `new_in`: bits — `first_day` falls in the same day / week / month as `day`.
+    - `churn_*`: 4 × A + C, where A (0–3) is how many of the month starts after `day` find this row
+      the client's last visit in the scope within the 90 days before (active), and C (0–3) how many
+      of those also see no visit in the 90 days from the month's start (churned).
+    - `lost_at` / `lost_day`: the client becomes lost after this visit by the lost rule
+      (`clients/lost.py`, replayed as `reports/client_history.py` does) and the next visit, if any,
+      came after that moment; its local date in this branch's zone. Whether it has happened
+      depends on the moment the report is read: the report compares `lost_at` with now.
+    - `back_from`: this visit ended a lapse that began at this moment (a reactivation once that
+      moment has passed by now).
+
+    Kept with `ClientMonth` by `frontdesk.analytics.client_facts`; `manage.py rebuild_client_facts`
+    (and `rebuild_analytics`) rewrites them, `--check` and `verify_analytics` list clients whose
+    rows differ from their records."""
+
+    DAY, WEEK, MONTH = 1, 2, 4
+
+    # The indexes below lead with these: no single-column index of their own.
+    chain = models.ForeignKey("tenancy.Chain", on_delete=models.CASCADE, related_name="+", db_index=False)
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+", db_index=False)
+    company = models.ForeignKey("tenancy.Company", on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField()
+    first_day = models.DateField()
+    prev_any = models.DateField(null=True)
+    prev_here = models.DateField(null=True)
+    fresh_any = models.PositiveSmallIntegerField()
+    fresh_here = models.PositiveSmallIntegerField()
+    new_in = models.PositiveSmallIntegerField()
+    churn_any = models.PositiveSmallIntegerField()
+    churn_here = models.PositiveSmallIntegerField()
+    lost_at = models.DateTimeField(null=True)
+    lost_day = models.DateField(null=True)
+    back_from = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [
+            # Covering indexes: the reports group by their leading columns and read the rest from
+            # the index alone (a row lookup per visit costs ten times the scan on SQLite).
+            models.Index(
+                fields=["chain", "day", "fresh_any", "new_in", "churn_any", "prev_any", "first_day", "client"],
+                name="client_visit_network",
+            ),
+            models.Index(
+                fields=["company", "day", "fresh_here", "new_in", "churn_here", "prev_here", "first_day", "client"],
+                name="client_visit_branch",
+            ),
+            models.Index(
+                fields=["chain", "lost_day", "lost_at", "company", "client"],
+                name="client_visit_lapses",
+                condition=models.Q(lost_day__isnull=False),
+            ),
+            models.Index(
+                fields=["chain", "day", "back_from", "company", "client"],
+                name="client_visit_returns",
+                condition=models.Q(back_from__isnull=False),
+            ),
+            models.Index(fields=["client", "day"], name="client_visit_client"),
+        ]
+
+    def __str__(self):
+        return f"{self.client_id}: {self.day}"
 
 
 # Last: the builder's models import the reports, which read the facts above.

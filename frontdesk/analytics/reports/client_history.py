@@ -15,8 +15,9 @@ of the branch of the visit before it.
 
 Every read here is one query over `Record` (plus one for the branches' zones); the rest is done in
 Python over the rows read, which is exact across time zones and summer time but reads every
-completed record in the range — `docs/analytics.md` gives the figures and the per-client fact that
-replaces it at the client-base benchmark's size.
+completed record in the range. The reports read it only for what the per-client facts cannot
+serve (a specialist or source filter); otherwise they read the facts `client_facts` derives from
+these same histories (`fact_rows`; `docs/analytics.md` gives the figures).
 """
 
 from __future__ import annotations
@@ -28,8 +29,10 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import BooleanField, Case, Q, Value, When
 
+from frontdesk.analytics.models import ClientVisit
 from frontdesk.analytics.overview import _local_bounds
 from frontdesk.clients.lost import lost_after
+from frontdesk.clients.models import Client
 from frontdesk.scheduling.models import Record, RecordStatus
 from frontdesk.tenancy.models import Company
 
@@ -63,6 +66,24 @@ def utc_range(zones, first: datetime.date, last: datetime.date) -> tuple[datetim
     """The instants that hold the local dates first…last in any of these zones."""
     bounds = [_local_bounds(first, last, zone.key) for zone in set(zones)]
     return min(b[0] for b in bounds), max(b[1] for b in bounds)
+
+
+def fact_rows(filters) -> tuple:
+    """(the `ClientVisit` rows a report reads, the scope of their columns: "here" or "any").
+
+    The section reads one branch or the whole network, never another subset (as the retention
+    cohorts): one branch reads its own rows and the `*_here` columns, the network every row and
+    the `*_any` columns. A branch's rows are found by the branch alone, so that the covering
+    index (company, day, …) answers without a lookup of the row. The client category keeps its
+    clients (a subquery: one look-up of the category's clients, not a join per row)."""
+    if len(filters.companies) == 1:
+        rows, scope = ClientVisit.objects.filter(company_id=filters.companies[0].pk), "here"
+    else:
+        rows, scope = ClientVisit.objects.filter(chain=filters.chain), "any"
+    if filters.client_category is not None:
+        members = Client.categories.through.objects.filter(clientcategory_id=filters.client_category.pk)
+        rows = rows.filter(client_id__in=members.values("client_id"))
+    return rows, scope
 
 
 def read_visits(filters, zones: dict[int, ZoneInfo], condition: Q) -> dict[int, list[Visit]]:
@@ -106,8 +127,10 @@ def group_visits(rows, zones: dict[int, ZoneInfo]) -> dict[int, list[Visit]]:
     return histories
 
 
-def lapses(visits: list[Visit], zones: dict[int, ZoneInfo], now: datetime.datetime) -> list[Lapse]:
-    """Every time this history's client became lost by `now` (the rule of `clients/lost.py`)."""
+def lapses(visits: list[Visit], zones: dict[int, ZoneInfo], now: datetime.datetime | None = None) -> list[Lapse]:
+    """Every time this history's client became lost by `now` (the rule of `clients/lost.py`); with
+    no `now`, every lapse the history holds, passed or still to come (what the per-client facts
+    store: whether a lapse has happened is decided when a report is read)."""
     out = []
     latest = None
     for index, visit in enumerate(visits):
@@ -116,7 +139,7 @@ def lapses(visits: list[Visit], zones: dict[int, ZoneInfo], now: datetime.dateti
         if moment is None:
             continue
         # Lost by now: a moment still to come is no lapse, whatever is booked after it.
-        if moment >= now:
+        if now is not None and moment >= now:
             continue
         following = visits[index + 1] if index + 1 < len(visits) else None
         if following is not None and following.moment <= moment:

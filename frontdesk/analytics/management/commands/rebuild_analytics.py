@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from frontdesk.analytics import facts
+from frontdesk.analytics import client_facts, facts
 from frontdesk.core.scopes import scope, scopes_disabled
 from frontdesk.tenancy.models import Chain, Company
 
@@ -17,8 +17,9 @@ def _date(value: str) -> datetime.date:
 
 class Command(BaseCommand):
     help = (
-        "Recompute the daily analytics facts of every branch from the raw tables: after a restore, "
-        "an import or a bulk change that sent no events. The events keep them otherwise."
+        "Recompute every analytics fact from the raw tables: the daily facts of every branch (--since limits "
+        "their dates) and the per-client facts of the clients reports (as rebuild_client_facts does). Run it "
+        "after a restore, an import or a bulk change that sent no events; the events keep them otherwise."
     )
 
     def add_arguments(self, parser):
@@ -37,7 +38,10 @@ class Command(BaseCommand):
                 for company in Company.objects.filter(chain=network).order_by("pk"):
                     days += facts.rebuild(company, since)
                     branches += 1
+        clients = 0
+        for network in chains:
+            clients += client_facts.rebuild(network.pk)
         self.stdout.write(
-            f"{len(chains)} network(s), {branches} branch(es), {days} branch-day(s) recomputed "
-            f"in {time.perf_counter() - started:.1f} s"
+            f"{len(chains)} network(s), {branches} branch(es), {days} branch-day(s) and {clients} client(s) "
+            f"recomputed in {time.perf_counter() - started:.1f} s"
         )

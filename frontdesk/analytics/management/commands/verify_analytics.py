@@ -3,7 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from frontdesk.analytics import facts
+from frontdesk.analytics import client_facts, facts
 from frontdesk.analytics.overview import Period
 from frontdesk.analytics.verify import differences
 from frontdesk.core.scopes import scope, scopes_disabled
@@ -14,7 +14,8 @@ class Command(BaseCommand):
     help = (
         "Check the stored daily facts against a fresh computation, and the overview's figures against "
         "a plain recomputation from the raw tables, for every branch and every network, over the "
-        "last days. Prints each difference; exits 1 if any."
+        "last days; and every client's per-client facts (the clients reports') against their records. "
+        "Prints each difference; exits 1 if any."
     )
 
     def add_arguments(self, parser):
@@ -42,6 +43,10 @@ class Command(BaseCommand):
                     for line in differences(companies, period, now):
                         found += 1
                         self.stdout.write(f"{label}: {line}")
+            # Whole histories: a client's facts can be wrong about any date, not only the last days.
+            for pk in client_facts.differing(network.pk)[1]:
+                found += 1
+                self.stdout.write(f"{network.name}: client {pk}: the clients reports' facts differ from the records")
         if found:
             raise CommandError(f"{found} difference(s)")
         self.stdout.write(f"{len(chains)} network(s): every figure equals the recomputation")
