@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,3 +33,4 @@ class AnalyticsConfig(AppConfig):
         reports.load_all()
         listeners.connect()
         client_facts.connect()
+        post_migrate.connect(client_facts.build_missing, sender=self, dispatch_uid="analytics.client_facts")

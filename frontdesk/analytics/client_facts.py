@@ -28,14 +28,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Value
 
 from frontdesk.analytics.models import ClientMonth, ClientVisit
 from frontdesk.analytics.reports import periods
 from frontdesk.analytics.reports.client_history import group_visits, lapses
 from frontdesk.analytics.reports.retention import CHURN_DAYS, add_months
-from frontdesk.clients.models import Client
+from frontdesk.clients.models import Client, ClientStats
 from frontdesk.clients.signals import client_merged
 from frontdesk.core.scopes import scopes_disabled
 from frontdesk.scheduling.models import Record, RecordStatus
@@ -238,6 +238,27 @@ def rebuild(chain_id: int | None = None) -> int:
     for start in range(0, len(ids), BATCH):
         refresh(ids[start : start + BATCH])
     return len(ids)
+
+
+def build_missing(using="default", verbosity=1, **_kwargs) -> int:
+    """After `migrate`: build the facts of every network whose clients have completed visits but
+    no facts yet — an installation upgraded across the migrations that created the tables, which
+    start empty (the events fill them only for clients who change). Runs the current code on the
+    final schema, so it is a `post_migrate` step, not a data migration. Two queries when nothing is
+    missing (a fresh database, every later `migrate`); returns the number of clients built."""
+    if ClientVisit._meta.db_table not in connections[using].introspection.table_names():
+        return 0  # migrated backwards, below the table
+    with scopes_disabled():
+        built = set(ClientVisit.objects.using(using).values_list("chain_id", flat=True).distinct())
+        waiting = set(
+            ClientStats.objects.using(using).filter(visits__gt=0).values_list("chain_id", flat=True).distinct()
+        )
+    clients = 0
+    for chain_id in sorted(waiting - built):
+        clients += rebuild(chain_id)
+    if clients and verbosity:
+        print(f"  analytics: built the clients reports' facts of {clients} client(s)")
+    return clients
 
 
 def differing(chain_id: int | None = None) -> tuple[int, list[int]]:

@@ -9,8 +9,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import TestCase
 
+from frontdesk.analytics import client_facts
 from frontdesk.analytics.client_facts import churn_code
-from frontdesk.analytics.models import ClientVisit
+from frontdesk.analytics.models import ClientMonth, ClientVisit
 from frontdesk.analytics.overview import Period
 from frontdesk.analytics.reports.base import Filters
 from frontdesk.analytics.reports.clients import FIGURES, _figures_from_records
@@ -137,3 +138,27 @@ def test_churn_reads_a_visit_as_the_last_before_up_to_three_month_starts():
     assert divmod(churn_code(D(2026, 1, 15), D(2026, 6, 10)), 4) == (3, 2)
     # Two visits on one day: the first is never the last one before a month start.
     assert churn_code(D(2026, 1, 15), D(2026, 1, 15)) == 0
+
+
+def test_migrate_builds_the_facts_of_an_upgraded_installation_whose_tables_start_empty(tenant_a, salon):
+    # given: visits made before the facts' tables existed (the tables are empty, as after the upgrade)
+    branches, _services, (first, *_rest) = salon
+    client = person(tenant_a, "А")
+    for day in (D(2026, 1, 10), D(2026, 1, 20), D(2026, 1, 30)):
+        came(branches[0], first, client, day)
+    ClientVisit.objects.all().delete()
+    ClientMonth.objects.all().delete()
+    assert (
+        build("clients", [branches[0]], D(2026, 1, 1), D(2026, 1, 31), moment(D(2026, 2, 1))).tables[0].totals[1] == 0
+    )
+
+    # when: the maintainer runs migrate (nothing left to migrate: only its post-migrate steps run)
+    call_command("migrate", verbosity=0)
+
+    # then: the Clients report counts the client again, and a second migrate builds nothing more
+    assert (
+        build("clients", [branches[0]], D(2026, 1, 1), D(2026, 1, 31), moment(D(2026, 2, 1))).tables[0].totals[1] == 1
+    )
+    assert ClientVisit.objects.filter(client=client).count() == 3
+    assert ClientMonth.objects.filter(client=client).exists()
+    assert client_facts.build_missing() == 0
