@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WarehouseConfig(AppConfig):
+    name = "frontdesk.warehouse"
+    label = "warehouse"
+    verbose_name = _("Warehouse")
+
+    def ready(self):
+        from frontdesk.accounts.permissions import Section
+        from frontdesk.core.audit_display import register_log_labels
+        from frontdesk.core.navigation import NavItem, register
+        from frontdesk.warehouse import (
+            demo,  # noqa: F401  (registers the demo step)
+            log_labels,
+            spreadsheets,  # noqa: F401  (registers the importer for the task worker)
+        )
+
+        register(NavItem("warehouse", _("Warehouse"), "box-seam", "warehouse:index", Section.WAREHOUSE, order=42))
+        register_log_labels(log_labels)
