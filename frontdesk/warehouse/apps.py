@@ -14,8 +14,16 @@ class WarehouseConfig(AppConfig):
         from frontdesk.warehouse import (
             demo,  # noqa: F401  (registers the demo step)
             log_labels,
-            spreadsheets,  # noqa: F401  (registers the importer for the task worker)
         )
 
         register(NavItem("warehouse", _("Warehouse"), "box-seam", "warehouse:index", Section.WAREHOUSE, order=42))
         register_log_labels(log_labels)
+        from frontdesk.core.spreadsheets.background import register_importer
+
+        # Imported when a job runs: the goods form reads the catalogue, which needs a tenant scope.
+        def goods_importer(job):
+            from frontdesk.warehouse.spreadsheets import importer
+
+            return importer(job)
+
+        register_importer("warehouse.goods", goods_importer)
