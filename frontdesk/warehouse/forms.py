@@ -25,6 +25,9 @@ class WarehouseForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class CategoryForm(BootstrapFormMixin, forms.ModelForm):
+    # Declared with an empty queryset: the form class is built at import, outside any tenant scope.
+    parent = forms.ModelChoiceField(label=_("parent"), queryset=GoodsCategory.unscoped.none(), required=False)
+
     class Meta:
         model = GoodsCategory
         fields = ["title", "parent"]
@@ -68,6 +71,7 @@ class QuantityField(forms.CharField):
 class GoodsForm(BootstrapFormMixin, forms.ModelForm):
     """An item of the catalogue with its barcodes (one per line) and this branch's own price."""
 
+    category = forms.ModelChoiceField(label=_("category"), queryset=GoodsCategory.unscoped.none(), required=False)
     units_per_sale = QuantityField(
         label=_("write-off units in a sale unit"), help_text=Goods._meta.get_field("units_per_sale").help_text
     )
@@ -213,9 +217,9 @@ LineFormSet = forms.formset_factory(LineForm, extra=5, max_num=200, absolute_max
 class DocumentForm(BootstrapFormMixin, forms.Form):
     """The head of a receipt, a write-off or a transfer (which fields each shows is the view's)."""
 
-    warehouse = forms.ModelChoiceField(label=_("warehouse"), queryset=Warehouse.objects.none())
-    target = forms.ModelChoiceField(label=_("to warehouse"), queryset=Warehouse.objects.none(), required=False)
-    supplier = forms.ModelChoiceField(label=_("supplier"), queryset=Counterparty.objects.none(), required=False)
+    warehouse = forms.ModelChoiceField(label=_("warehouse"), queryset=Warehouse.unscoped.none())
+    target = forms.ModelChoiceField(label=_("to warehouse"), queryset=Warehouse.unscoped.none(), required=False)
+    supplier = forms.ModelChoiceField(label=_("supplier"), queryset=Counterparty.unscoped.none(), required=False)
     document_number = forms.CharField(label=_("supplier's document number"), max_length=64, required=False)
     reason = forms.CharField(label=_("reason"), max_length=200, required=False)
     comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -198,11 +198,11 @@ class WarehouseSettings(ChainScopedModel):
 
 
 class MovementKind(models.TextChoices):
-    RECEIPT = "receipt", _("Receipt")
+    RECEIPT = "receipt", _("Goods receipt")
     SALE = "sale", _("Sale")
     CONSUMPTION = "consumption", _("Consumption by a technological card")
-    WRITE_OFF = "write_off", _("Write-off")
-    TRANSFER = "transfer", _("Transfer")
+    WRITE_OFF = "write_off", _("Stock write-off")
+    TRANSFER = "transfer", _("Goods transfer")
     ADJUSTMENT = "adjustment", _("Stocktaking adjustment")
     CLIENT_RETURN = "client_return", _("Return from a client")
     SUPPLIER_RETURN = "supplier_return", _("Return to a supplier")

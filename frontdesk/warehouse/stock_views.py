@@ -11,7 +11,7 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from frontdesk.accounts.permissions import Level, Section
@@ -171,9 +171,9 @@ def document(request, company_id, stock_document_id):
 
 
 TITLES = {
-    "receipt": _("Receipt from a supplier"),
-    "write_off": _("Write-off"),
-    "transfer": _("Transfer between warehouses"),
+    "receipt": gettext_lazy("Goods receipt from a supplier"),
+    "write_off": gettext_lazy("Stock write-off"),
+    "transfer": gettext_lazy("Transfer between warehouses"),
 }
 
 
