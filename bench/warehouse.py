@@ -18,14 +18,14 @@ import statistics
 import time
 from decimal import Decimal
 
-from _setup import django_setup, percentile
+from _setup import django_setup, measure_get, percentile
 
 django_setup()
 
 from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client as Browser  # noqa: E402
-from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from frontdesk.accounts.models import Membership, User  # noqa: E402
@@ -151,20 +151,6 @@ def rebuild_remains(chain):
             )
 
 
-def measure(browser, path, params, runs=30, warm=3):
-    for _ in range(warm):
-        browser.get(path, params())
-    times, queries = [], 0
-    for _ in range(runs):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = browser.get(path, params())
-            times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, response.status_code
-        queries = len(captured)
-    return times, queries
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0, help="1 = about 2 million movements")
@@ -194,7 +180,7 @@ def main():
         browser.force_login(owner, backend="frontdesk.accounts.backends.EmailOrPhoneBackend")
         print(f"{'request':50} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
         for title, url, params in cases:
-            times, queries = measure(browser, url, params, runs=args.runs)
+            times, queries = measure_get(browser, url, params, runs=args.runs)
             print(f"{title:50} {statistics.median(times):8.1f} {percentile(times, 95):8.1f} {queries:8d}")
 
 
