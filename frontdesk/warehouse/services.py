@@ -35,6 +35,7 @@ from frontdesk.warehouse.models import (
     StockDocument,
     StockMove,
     StockRemain,
+    Unit,
     Warehouse,
     WarehouseSettings,
 )
@@ -151,7 +152,7 @@ def _spend(remain: StockRemain, line: MoveLine, allow_negative: bool) -> Decimal
             warehouse=line.warehouse.title,
             have=shown(max(remain.quantity, ZERO)),
             want=shown(need),
-            unit=line.goods.get_writeoff_unit_display(),
+            unit=Unit(line.goods.writeoff_unit).label,  # lazy: shown in the reader's language
         )
     # The last units take what is left, so no kopeck stays behind at zero stock.
     value = remain.value if need == remain.quantity else to_money(unit_cost(remain, line.goods) * need)
