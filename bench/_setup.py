@@ -75,3 +75,24 @@ def browser_for(user):
         browser = Client()
         browser.force_login(user, backend="frontdesk.accounts.backends.EmailOrPhoneBackend")
         yield browser
+
+
+def measure_get(browser, path, params, runs=30, warm=3):
+    """Whole GET requests of `path` with `params()` each time, after `warm` unmeasured ones:
+    (times in ms, the SQL query count of the last request)."""
+    import time
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(warm):
+        browser.get(path, params())
+    times, queries = [], 0
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = browser.get(path, params())
+            times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.status_code
+        queries = len(captured)
+    return times, queries

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "frontdesk.notifications",
     "frontdesk.payments",
     "frontdesk.prepaid",
+    "frontdesk.warehouse",
     "frontdesk.analytics",
     "frontdesk.loyalty",
     "frontdesk.api",

@@ -26,6 +26,7 @@ LAYERS: tuple[str, ...] = (
     "booking",  # the public booking pages, the widget, self-service
     "loyalty",  # programmes, cards, bonuses, referrals
     "prepaid",  # gift certificates and abonements
+    "warehouse",  # goods, warehouses, the stock ledger
     "analytics",  # the owner's figures: the overview, reports (read-only)
     "api",  # the YCLIENTS-compatible JSON API
     "testing",  # helpers of the test suite (reads everything, nothing reads it)

@@ -447,3 +447,45 @@ def _report_subscription(tenant):
         report=_saved_report_of(tenant),
         emails="owner@example.com",
     ).pk
+
+
+def _warehouse_of(tenant):
+    from frontdesk.warehouse.models import Warehouse
+
+    found, _created = Warehouse.objects.get_or_create(
+        chain=tenant.chain, company=tenant.company, title="Isolation warehouse"
+    )
+    return found
+
+
+def _goods_of(tenant):
+    from frontdesk.warehouse.models import Goods
+
+    found, _created = Goods.objects.get_or_create(chain=tenant.chain, title="Isolation shampoo")
+    return found
+
+
+@object_factory("warehouse_id")
+def _warehouse(tenant):
+    return _warehouse_of(tenant).pk
+
+
+@object_factory("goods_id")
+def _goods(tenant):
+    return _goods_of(tenant).pk
+
+
+@object_factory("goods_category_id")
+def _goods_category(tenant):
+    from frontdesk.warehouse.models import GoodsCategory
+
+    return GoodsCategory.objects.create(chain=tenant.chain, title="Isolation hair care").pk
+
+
+@object_factory("stock_document_id")
+def _stock_document(tenant):
+    from frontdesk.finance.models import Counterparty
+    from frontdesk.warehouse.services import ItemLine, receive
+
+    supplier = Counterparty.objects.create(chain=tenant.chain, name="Isolation supplier")
+    return receive(tenant.company, _warehouse_of(tenant), supplier, [ItemLine(_goods_of(tenant), 1, "10")]).pk

@@ -1,0 +1,29 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WarehouseConfig(AppConfig):
+    name = "frontdesk.warehouse"
+    label = "warehouse"
+    verbose_name = _("Warehouse")
+
+    def ready(self):
+        from frontdesk.accounts.permissions import Section
+        from frontdesk.core.audit_display import register_log_labels
+        from frontdesk.core.navigation import NavItem, register
+        from frontdesk.warehouse import (
+            demo,  # noqa: F401  (registers the demo step)
+            log_labels,
+        )
+
+        register(NavItem("warehouse", _("Warehouse"), "box-seam", "warehouse:index", Section.WAREHOUSE, order=42))
+        register_log_labels(log_labels)
+        from frontdesk.core.spreadsheets.background import register_importer
+
+        # Imported when a job runs: the goods form reads the catalogue, which needs a tenant scope.
+        def goods_importer(job):
+            from frontdesk.warehouse.spreadsheets import importer
+
+            return importer(job)
+
+        register_importer("warehouse.goods", goods_importer)

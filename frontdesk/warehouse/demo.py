@@ -1,0 +1,119 @@
+"""The demo's warehouse: a realistic catalogue of goods for sale and materials, «Товары» and
+«Материалы» in every branch, receipts from two suppliers, a few write-offs and a transfer —
+all through the same services as the front desk. Runs after the money step (counterparties)."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.utils import timezone
+
+from frontdesk.finance.models import Counterparty
+from frontdesk.tenancy.demo import register_demo_step
+from frontdesk.warehouse.models import Goods, GoodsCategory, MinimumStock, Unit, Warehouse, WarehouseKind
+from frontdesk.warehouse.quantities import ean13
+from frontdesk.warehouse.services import ItemLine, receive, transfer, write_off
+
+# (category, name, article, sale unit, write-off unit, units per sale, purchase, price, for sale)
+CATALOGUE = [
+    ("Уход за волосами", "Шампунь увлажняющий 250 мл", "SH-250", Unit.PIECE, Unit.PIECE, 1, 540, 1150, True),
+    ("Уход за волосами", "Шампунь для окрашенных волос 1000 мл", "SH-1000", Unit.BOTTLE, Unit.ML, 1000, 1450, 0, False),
+    ("Уход за волосами", "Маска восстанавливающая 200 мл", "MS-200", Unit.PIECE, Unit.PIECE, 1, 780, 1690, True),
+    ("Уход за волосами", "Кондиционер 300 мл", "CN-300", Unit.PIECE, Unit.PIECE, 1, 610, 1290, True),
+    ("Уход за волосами", "Масло для кончиков 50 мл", "OL-50", Unit.PIECE, Unit.PIECE, 1, 690, 1490, True),
+    ("Окрашивание", "Краска для волос 6.0 тёмно-русый 60 мл", "CL-60-6.0", Unit.PIECE, Unit.ML, 60, 420, 0, False),
+    (
+        "Окрашивание",
+        "Краска для волос 8.1 светло-русый пепельный 60 мл",
+        "CL-60-8.1",
+        Unit.PIECE,
+        Unit.ML,
+        60,
+        420,
+        0,
+        False,
+    ),
+    ("Окрашивание", "Оксидант 6% 1000 мл", "OX-6-1000", Unit.BOTTLE, Unit.ML, 1000, 560, 0, False),
+    ("Окрашивание", "Оксидант 9% 1000 мл", "OX-9-1000", Unit.BOTTLE, Unit.ML, 1000, 560, 0, False),
+    ("Окрашивание", "Обесцвечивающая пудра 500 г", "BL-500", Unit.PACK, Unit.GRAM, 500, 1290, 0, False),
+    ("Маникюр", "Гель-лак нюдовый 10 мл", "GL-NUDE", Unit.PIECE, Unit.PIECE, 1, 390, 890, True),
+    ("Маникюр", "Лак для ногтей красный 12 мл", "NP-RED", Unit.PIECE, Unit.PIECE, 1, 260, 590, True),
+    ("Маникюр", "Масло для кутикулы 15 мл", "CT-15", Unit.PIECE, Unit.PIECE, 1, 210, 490, True),
+    ("Маникюр", "Базовое покрытие 10 мл", "BS-10", Unit.PIECE, Unit.ML, 10, 450, 0, False),
+    ("Расходники", "Перчатки нитриловые (100 шт.)", "GV-100", Unit.PACK, Unit.PIECE, 100, 690, 0, False),
+    ("Расходники", "Фольга для окрашивания 100 м", "FL-100", Unit.PIECE, Unit.METRE, 100, 540, 0, False),
+    ("Расходники", "Полотенца одноразовые (50 шт.)", "TW-50", Unit.PACK, Unit.PIECE, 50, 380, 0, False),
+]
+
+
+@register_demo_step(50)
+def demo_warehouse(demo) -> None:
+    rng = random.Random(20261207)
+    chain = demo.chain
+    suppliers = [
+        Counterparty.objects.create(chain=chain, name="ООО «Проф Косметикс»", inn="7701234567"),
+        Counterparty.objects.create(chain=chain, name="ИП Смирнова (расходники)", inn="772345678901"),
+    ]
+    categories = {}
+    goods = []
+    for number, (category, title, article, sale_unit, unit, per_sale, cost, price, for_sale) in enumerate(CATALOGUE):
+        if category not in categories:
+            categories[category] = GoodsCategory.objects.create(chain=chain, title=category)
+        item = Goods.objects.create(
+            chain=chain,
+            title=title,
+            article=article,
+            category=categories[category],
+            sale_unit=sale_unit,
+            writeoff_unit=unit,
+            units_per_sale=Decimal(per_sale),
+            purchase_price=Decimal(cost),
+            price=Decimal(price),
+        )
+        item.barcodes.create(chain=chain, code=ean13(f"46000{number:07d}"))
+        goods.append((item, for_sale))
+    start = timezone.now() - datetime.timedelta(days=30)
+    for company in demo.companies:
+        shop = Warehouse.objects.create(chain=chain, company=company, title="Товары", kind=WarehouseKind.GOODS)
+        materials = Warehouse.objects.create(
+            chain=chain, company=company, title="Материалы", kind=WarehouseKind.MATERIALS
+        )
+        for warehouse, wanted in ((shop, True), (materials, False)):
+            lines = [
+                ItemLine(item, rng.randint(4, 12), item.purchase_price)
+                for item, for_sale in goods
+                if for_sale == wanted
+            ]
+            receive(
+                company,
+                warehouse,
+                suppliers[0] if wanted else suppliers[1],
+                lines,
+                document_number=f"ТН-{company.pk}{rng.randint(100, 999)}",
+                user=demo.owner,
+                occurred_at=start,
+            )
+            for item, for_sale in goods:
+                if for_sale == wanted:
+                    MinimumStock.objects.create(
+                        chain=chain, warehouse=warehouse, goods=item, quantity=3 * item.units_per_sale
+                    )
+        damaged = next(item for item, for_sale in goods if for_sale)
+        write_off(
+            company,
+            shop,
+            [ItemLine(damaged, 1)],
+            reason="Повреждена упаковка",
+            user=demo.admin,
+            occurred_at=start + datetime.timedelta(days=5),
+        )
+    first, *others = demo.companies
+    if others:
+        source = Warehouse.objects.get(company=first, kind=WarehouseKind.GOODS)
+        target = Warehouse.objects.get(company=others[0], kind=WarehouseKind.GOODS)
+        item = next(item for item, for_sale in goods if for_sale)
+        transfer(
+            first, source, target, [ItemLine(item, 2)], user=demo.owner, occurred_at=start + datetime.timedelta(days=7)
+        )

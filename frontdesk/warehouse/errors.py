@@ -1,0 +1,46 @@
+"""The refusals of the warehouse, in one place, translated when shown."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from frontdesk.core.money import money_params
+
+MESSAGES = {
+    "bad_quantity": _("Enter a quantity such as 3 or 2.5 (at most three decimals)."),
+    "quantity_positive": _("Enter a quantity greater than zero."),
+    "quantity_too_big": _("The quantity is too large."),
+    "bad_price": _("Enter a price such as 1500 or 1500.50, zero or more."),
+    "bad_factor": _("Enter how many write-off units one sale unit holds: a number greater than zero."),
+    "same_unit_factor": _("The units of sale and write-off are the same: one holds exactly 1 of the other."),
+    "bad_barcode": _("“%(code)s” is not a barcode: use 1–32 letters, digits or - . / without spaces."),
+    "bad_check_digit": _("“%(code)s” has a wrong check digit for %(format)s; check the digits."),
+    "barcode_taken": _("The barcode %(code)s already belongs to “%(goods)s”."),
+    "barcode_repeated": _("The barcode %(code)s is given twice."),
+    "no_lines": _("Add at least one line."),
+    "goods_archived": _("“%(goods)s” is archived: restore it first."),
+    "warehouse_archived": _("The warehouse “%(warehouse)s” is archived."),
+    "warehouse_branch": _("The warehouse “%(warehouse)s” is not in this branch."),
+    "same_warehouse": _("Choose two different warehouses."),
+    "other_network": _("Stock moves only between warehouses of one network."),
+    "supplier_required": _("Choose the supplier."),
+    "reason_required": _("Say why the goods are written off."),
+    "insufficient": _(
+        "Not enough “%(goods)s” in “%(warehouse)s”: %(have)s %(unit)s in stock, %(want)s %(unit)s asked. "
+        "Stock may not go negative in this network."
+    ),
+    "wrong_direction": _("This kind of document cannot move stock this way."),
+    "no_goods": _("No goods item matches “%(text)s”."),
+    "many_goods": _("Several goods items match “%(text)s”; pick one from the list."),
+}
+
+
+class WarehouseError(ValidationError):
+    """A refused stock operation or catalogue change: nothing was saved."""
+
+    def __init__(self, key: str, /, **params):
+        self.warehouse_code = key
+        super().__init__(MESSAGES[key], code=key, params=money_params(params) or None)
+
+    @property
+    def text(self) -> str:
+        return self.messages[0]

@@ -1,0 +1,17 @@
+"""The demo network has a catalogue of goods and materials with stock in every branch."""
+
+from frontdesk.core.scopes import scope
+from frontdesk.tenancy.demo import create_demo
+from frontdesk.warehouse import checks
+from frontdesk.warehouse.models import Goods, MovementKind, StockDocument, StockRemain, Warehouse
+
+
+def test_the_demo_has_goods_and_materials_in_stock_in_every_branch(db):
+    demo = create_demo()
+    with scope(demo.chain):
+        assert Goods.objects.filter(title__icontains="Оксидант").exists()
+        for company in demo.companies:
+            assert {w.title for w in Warehouse.objects.filter(company=company)} == {"Товары", "Материалы"}
+            assert StockDocument.objects.filter(company=company, kind=MovementKind.RECEIPT).count() == 2
+        assert StockRemain.objects.filter(quantity__gt=0).count() >= 2 * len(Goods.objects.all())
+        assert checks.verify(demo.chain.pk) == []

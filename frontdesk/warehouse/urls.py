@@ -1,0 +1,30 @@
+from django.urls import path
+
+from frontdesk.warehouse import stock_views, views
+
+app_name = "warehouse"
+
+W = "c/<int:company_id>/warehouse/"
+urlpatterns = [
+    path(W, stock_views.index, name="index"),
+    path(W + "settings/", stock_views.negative_setting, name="settings"),
+    path(W + "add/", stock_views.warehouse_add, name="warehouse_add"),
+    path(W + "<int:warehouse_id>/", stock_views.remains, name="remains"),
+    path(W + "<int:warehouse_id>/export/", stock_views.remains_export, name="remains_export"),
+    path(W + "<int:warehouse_id>/edit/", stock_views.warehouse_edit, name="warehouse_edit"),
+    path(W + "<int:warehouse_id>/archive/", stock_views.warehouse_archive, name="warehouse_archive"),
+    path(W + "documents/", stock_views.documents, name="documents"),
+    path(W + "documents/<int:stock_document_id>/", stock_views.document, name="document"),
+    path(W + "receipt/", stock_views.receipt, name="receipt"),
+    path(W + "write-off/", stock_views.write_off, name="write_off"),
+    path(W + "transfer/", stock_views.transfer, name="transfer"),
+    path(W + "goods/", views.goods_list, name="goods"),
+    path(W + "goods/add/", views.goods_add, name="goods_add"),
+    path(W + "goods/export/", views.goods_export, name="goods_export"),
+    path(W + "goods/import/", views.goods_import, name="goods_import"),
+    path(W + "goods/<int:goods_id>/", views.goods_edit, name="goods_edit"),
+    path(W + "goods/<int:goods_id>/archive/", views.goods_archive, name="goods_archive"),
+    path(W + "categories/", views.categories, name="categories"),
+    path(W + "categories/add/", views.category_add, name="category_add"),
+    path(W + "categories/<int:goods_category_id>/", views.category_edit, name="category_edit"),
+]
