@@ -25,6 +25,7 @@ import statistics
 import sys
 import time
 
+from _bulk import bare_tables
 from _setup import percentile
 from clients import FULL_CLIENTS, TODAY, generate, measure, setup_network  # sets Django up
 from django.conf import settings
@@ -45,10 +46,11 @@ from frontdesk.analytics.overview import Period
 from frontdesk.analytics.reports import base, workload
 from frontdesk.analytics.reports.base import Filters
 from frontdesk.catalog.models import Service, ServiceCategory
-from frontdesk.clients.models import Client
+from frontdesk.clients.models import Client, ClientStats
 from frontdesk.core.scopes import scope, scopes_disabled
-from frontdesk.finance.models import Account, AccountKind, PaymentItem, Sale
+from frontdesk.finance.models import Account, AccountKind, PaymentItem, Sale, SaleLine, Transaction
 from frontdesk.finance.services import ensure_default_items
+from frontdesk.scheduling.models import Record, RecordService, Visit
 from frontdesk.staff.models import Specialist, WorkInterval
 from frontdesk.tenancy.models import Chain, Company
 
@@ -87,7 +89,7 @@ def add_payments(chain) -> None:
     for company in Company.objects.filter(chain=chain):
         Account.objects.get_or_create(company=company, chain=chain, title="Касса", kind=AccountKind.CASH)
     now = connection.ops.adapt_datetimefield_value(TODAY)
-    with transaction.atomic():
+    with bare_tables(Sale, SaleLine, Transaction), transaction.atomic():
         sales = sql(
             """INSERT INTO finance_sale (chain_id, company_id, visit_id, client_id, subtotal, discount,
                    discount_source, discount_label, total, paid, refunded, status, created_by_id, created_at)
@@ -134,9 +136,10 @@ def add_payments(chain) -> None:
     print(f"  payments: {sales:,} paid sales in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 
-def build_facts(chain, companies, since=None) -> None:
-    """The bulk rebuild of every branch (`since`: only the dates the measured periods read)."""
-    if since is None and DayFacts.objects.filter(chain=chain).exists():
+def build_facts(chain, companies, since, again=False) -> None:
+    """The bulk rebuild of every branch from `since` (the first date the measured periods read)
+    on; skipped when the network has facts already (`again`: rebuild anyway)."""
+    if not again and DayFacts.objects.filter(chain=chain).exists():
         return
     started, days = time.perf_counter(), 0
     for company in companies:
@@ -323,7 +326,7 @@ def big_network(branches: int, records: int, days: int):
     first_company, first_specialist = companies[0].pk, specialists[0].pk
     clients = records // 20
     today = TODAY.date()
-    with transaction.atomic():
+    with bare_tables(Client, Visit, Record, RecordService, ClientStats, WorkInterval), transaction.atomic():
         sql(
             """INSERT INTO clients_client (chain_id, name, phone, email, comment, created_at, name_search,
                    extra_phones, gender, importance, discount, source, source_note, sms_consent,
@@ -346,7 +349,7 @@ def big_network(branches: int, records: int, days: int):
         sql(
             """INSERT INTO scheduling_record (chain_id, company_id, visit_id, client_id, specialist_id, start,
                    "end", block_start, block_end, status, source, comment, prepaid, overbooked, created_at,
-                   updated_at)
+                   updated_at, cancel_reason, cancel_comment, cancelled_by)
                SELECT %(chain)s, v.company_id, v.id, v.client_id,
                    %(spec)s + (v.company_id - %(company)s) * %(per)s + ((v.id - %(visit)s) / %(n)s) %% %(per)s,
                    t, t + interval '1 hour', t, t + interval '1 hour',
@@ -355,7 +358,7 @@ def big_network(branches: int, records: int, days: int):
                           'completed','completed','no_show','cancelled','booked','completed'])
                        [1 + (v.id - %(visit)s) %% 20],
                    (ARRAY['admin','online','widget','admin','phone'])[1 + (v.id - %(visit)s) %% 5],
-                   '', false, true, now(), now()
+                   '', false, true, now(), now(), '', '', ''
                FROM scheduling_visit v,
                    LATERAL (SELECT ((%(today)s::date - ((v.id - %(visit)s) %% %(days)s)::int)::timestamp
                        + make_interval(hours => (7 + ((v.id - %(visit)s) / (%(n)s * %(per)s)) %% 9)::int))
@@ -413,6 +416,7 @@ def main():
     parser.add_argument("--branches", type=int, help="PostgreSQL: a generated network of this many branches")
     parser.add_argument("--records", type=int, default=10_000_000, help="with --branches: this many records")
     parser.add_argument("--days", type=int, default=730, help="with --branches: over this many days back")
+    parser.add_argument("--rebuild-facts", action="store_true", help="rebuild the daily facts even when present")
     parser.add_argument("--clients", action="store_true", help="only the clients reports (retention, churn, …)")
     args = parser.parse_args()
     day = TODAY.date() - datetime.timedelta(days=1)
@@ -430,9 +434,14 @@ def main():
             clients_reports(chain, companies, owner, args.runs)
             return
         add_payments(chain)
-        # The generated many-branch network has no data a year back: its facts are rebuilt from the
-        # month before the measured one on (the same bulk rebuild, a shorter range).
-        build_facts(chain, companies, month.previous().first if args.branches else None)
+        # The facts of the dates the measurements read: from the month before the measured one on
+        # (the many-branch network has no data a year back), or from a year before that (the
+        # client-base network: `compare` reads the same month a year back). The rest of the
+        # five years of history is never read here, and rebuilding it would take most of the run.
+        since = month.previous().first
+        if not args.branches:
+            since = since.replace(year=since.year - 1)
+        build_facts(chain, companies, since, again=args.rebuild_facts)
     measure_overview(chain, companies, owner, args.runs, month, TODAY)
     if not args.branches:
         measure_builder(chain, companies, owner, args.runs, day)
