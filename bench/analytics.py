@@ -136,17 +136,23 @@ def add_payments(chain) -> None:
     print(f"  payments: {sales:,} paid sales in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 
-def build_facts(chain, companies, since, again=False) -> None:
-    """The bulk rebuild of every branch from `since` (the first date the measured periods read)
-    on; skipped when the network has facts already (`again`: rebuild anyway)."""
+def build_facts(chain, companies, periods, again=False) -> None:
+    """The facts of the dates the measured requests read (`periods`: the month, the month before
+    and the same month a year back — `compare`'s three), computed as the bulk rebuild computes
+    them (`facts.store`, one transaction per branch and period); skipped when the network has
+    facts already (`again`: build them anyway). The rest of the years of history is never read
+    here: rebuilding it all would take most of the run (docs/analytics.md)."""
     if not again and DayFacts.objects.filter(chain=chain).exists():
         return
     started, days = time.perf_counter(), 0
     for company in companies:
-        days += facts.rebuild(company, since, chunk_days=366)
+        for period in periods:
+            with transaction.atomic():
+                facts.store(company, period.first, period.last)
+            days += period.days
     rows = DayFacts.objects.filter(chain=chain).count()
     print(
-        f"  facts: {days:,} branch-days, {rows:,} DayFacts rows rebuilt in {time.perf_counter() - started:.0f} s",
+        f"  facts: {days:,} branch-days, {rows:,} DayFacts rows built in {time.perf_counter() - started:.0f} s",
         file=sys.stderr,
     )
     sql("ANALYZE")
@@ -417,6 +423,7 @@ def main():
     parser.add_argument("--records", type=int, default=10_000_000, help="with --branches: this many records")
     parser.add_argument("--days", type=int, default=730, help="with --branches: over this many days back")
     parser.add_argument("--rebuild-facts", action="store_true", help="rebuild the daily facts even when present")
+    parser.add_argument("--only", default="", help="with --clients: only the reports whose title has this")
     parser.add_argument("--clients", action="store_true", help="only the clients reports (retention, churn, …)")
     args = parser.parse_args()
     day = TODAY.date() - datetime.timedelta(days=1)
@@ -431,24 +438,18 @@ def main():
             chain, companies, owner = setup_network(args.scale)
             generate(chain, companies, max(1000, int(FULL_CLIENTS * args.scale)))
         if args.clients:
-            clients_reports(chain, companies, owner, args.runs)
+            clients_reports(chain, companies, owner, args.runs, args.only)
             return
         add_payments(chain)
-        # The facts of the dates the measurements read: from the month before the measured one on
-        # (the many-branch network has no data a year back), or from a year before that (the
-        # client-base network: `compare` reads the same month a year back). The rest of the
-        # five years of history is never read here, and rebuilding it would take most of the run.
-        since = month.previous().first
-        if not args.branches:
-            since = since.replace(year=since.year - 1)
-        build_facts(chain, companies, since, again=args.rebuild_facts)
+        periods = (month.year_before(), month.previous(), month)
+        build_facts(chain, companies, periods, again=args.rebuild_facts)
     measure_overview(chain, companies, owner, args.runs, month, TODAY)
     if not args.branches:
         measure_builder(chain, companies, owner, args.runs, day)
         fill_rate(companies, owner, month, args.runs)
 
 
-def clients_reports(chain, companies, owner, runs):
+def clients_reports(chain, companies, owner, runs, only=""):
     """The clients reports of the analytics section: retention for 24 months (the issue's target:
     ≤ 500 ms), churn and new/returning/lost clients for 12 months, the report alone and the whole
     page, for the network."""
@@ -476,6 +477,8 @@ def clients_reports(chain, companies, owner, runs):
     ]
     with scopes_disabled():
         for key, period, title in cases:
+            if only not in title:
+                continue
             filters = Filters(companies=tuple(companies), period=period, chain=chain, now=TODAY)
             report = base.get(key)()
             times, queries = timed(lambda report=report, filters=filters: report.build(filters), max(3, runs // 4))
