@@ -14,7 +14,7 @@ also needs the rebuild.
 
 How: `refresh(client_ids)` recomputes the given clients from their completed records — the same
 history `reports/client_history.py` reads (a visit's day is its earliest completed record's local
-date in its branch's zone) — deleting and writing their rows: three queries per batch of clients.
+date in its branch's zone) — deleting and writing their rows: four queries per batch of clients.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
-from django.db.models import Value
+from django.db import connection, transaction
+from django.db.models import DateField, Value
 
 from frontdesk.analytics.models import ClientMonth
 from frontdesk.analytics.reports.client_history import group_visits
@@ -95,13 +95,41 @@ def _rows(chain_id, client_id, visits) -> list[ClientMonth]:
 
 
 def refresh(client_ids: Iterable[int]) -> None:
-    """Rewrite the rows of these clients from their records, in one transaction."""
+    """Rewrite the rows of these clients from their records, in one transaction: per batch of
+    2,000 clients, two queries to read, one delete and one multi-row insert."""
     fresh = compute(client_ids)
     ids = list(fresh)
-    with transaction.atomic():
+    table = connection.ops.quote_name(ClientMonth._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
         for start in range(0, len(ids), BATCH):
-            ClientMonth.objects.filter(client_id__in=ids[start : start + BATCH]).delete()
-        ClientMonth.objects.bulk_create([row for rows in fresh.values() for row in rows], batch_size=1000)
+            # Plain SQL, not QuerySet.delete(): the event log's post_delete receiver listens to
+            # every model, so Django loads each row as an instance before deleting it (25 of the
+            # 70 s of a 2,000-client batch in a profile under load).
+            chunk = ids[start : start + BATCH]
+            cursor.execute(f"DELETE FROM {table} WHERE client_id IN ({', '.join(['%s'] * len(chunk))})", chunk)
+        _insert([row for rows in fresh.values() for row in rows])
+
+
+def _insert(rows: list[ClientMonth]) -> None:
+    """The rows in one executemany of plain values. Not `bulk_create`: profiled on the
+    client-base benchmark (2,000 clients, 14,000 rows), it spent 70 % of a rebuild compiling each
+    value through the fields; a rebuild of 200,000 clients took tens of minutes for it."""
+    if not rows:
+        return
+    fields = [field for field in ClientMonth._meta.concrete_fields if not field.primary_key]
+    dates = [isinstance(field, DateField) for field in fields]
+    names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    table = connection.ops.quote_name(ClientMonth._meta.db_table)
+    adapt = connection.ops.adapt_datefield_value
+    values = [
+        tuple(
+            adapt(getattr(row, field.attname)) if is_date else getattr(row, field.attname)
+            for field, is_date in zip(fields, dates, strict=True)
+        )
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(fields))})", values)
 
 
 def _stored_differs(stored: list[ClientMonth], fresh: list[ClientMonth]) -> bool:
