@@ -31,6 +31,7 @@ import io
 import sys
 import time
 
+from _bulk import bare_tables
 from _setup import browser_for, print_row
 from clients import FULL_CLIENTS, TODAY, generate, measure, setup_network  # sets Django up
 from django.core.management import call_command
@@ -50,10 +51,11 @@ from frontdesk.analytics.reports import average_check, base, retention, revenue,
 from frontdesk.analytics.reports import clients as clients_report
 from frontdesk.analytics.reports.base import Filters
 from frontdesk.catalog.models import Service, ServiceCategory
-from frontdesk.clients.models import Client, ClientCategory
+from frontdesk.clients.models import Client, ClientCategory, ClientStats
 from frontdesk.core.scopes import scope, scopes_disabled
-from frontdesk.finance.models import Account, AccountKind, PaymentItem, Sale, Transaction
+from frontdesk.finance.models import Account, AccountKind, PaymentItem, Sale, SaleLine, Transaction
 from frontdesk.finance.services import ensure_default_items
+from frontdesk.scheduling.models import Record, RecordService, Visit
 from frontdesk.staff.models import Specialist, WorkInterval
 from frontdesk.tenancy.models import Chain, Company
 
@@ -107,7 +109,7 @@ def add_payments(chain) -> None:
     for company in Company.objects.filter(chain=chain):
         Account.objects.get_or_create(company=company, chain=chain, title="Касса", kind=AccountKind.CASH)
     now = connection.ops.adapt_datetimefield_value(TODAY)
-    with transaction.atomic():
+    with bare_tables(Sale, SaleLine, Transaction), transaction.atomic():
         sales = sql(
             """INSERT INTO finance_sale (chain_id, company_id, visit_id, client_id, subtotal, discount,
                    discount_source, discount_label, total, paid, refunded, status, created_by_id, created_at)
@@ -154,16 +156,23 @@ def add_payments(chain) -> None:
     print(f"  payments: {sales:,} paid sales in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 
-def build_facts(chain, companies, since=None) -> None:
-    """The bulk rebuild of every branch (`since`: only the dates the measured periods read)."""
-    if since is None and DayFacts.objects.filter(chain=chain).exists():
+def build_facts(chain, companies, periods, again=False) -> None:
+    """The facts of the dates the measured requests read (`periods`: the month, the month before
+    and the same month a year back — `compare`'s three), computed as the bulk rebuild computes
+    them (`facts.store`, one transaction per branch and period); skipped when the network has
+    facts already (`again`: build them anyway). The rest of the years of history is never read
+    here: rebuilding it all would take most of the run (docs/analytics.md)."""
+    if not again and DayFacts.objects.filter(chain=chain).exists():
         return
     started, days = time.perf_counter(), 0
     for company in companies:
-        days += facts.rebuild(company, since, chunk_days=366)
+        for period in periods:
+            with transaction.atomic():
+                facts.store(company, period.first, period.last)
+            days += period.days
     rows = DayFacts.objects.filter(chain=chain).count()
     print(
-        f"  facts: {days:,} branch-days, {rows:,} DayFacts rows rebuilt in {time.perf_counter() - started:.0f} s",
+        f"  facts: {days:,} branch-days, {rows:,} DayFacts rows built in {time.perf_counter() - started:.0f} s",
         file=sys.stderr,
     )
     sql("ANALYZE")
@@ -327,7 +336,7 @@ def big_network(branches: int, records: int, days: int):
     first_company, first_specialist = companies[0].pk, specialists[0].pk
     clients = records // 20
     today = TODAY.date()
-    with transaction.atomic():
+    with bare_tables(Client, Visit, Record, RecordService, ClientStats, WorkInterval), transaction.atomic():
         sql(
             """INSERT INTO clients_client (chain_id, name, phone, email, comment, created_at, name_search,
                    extra_phones, gender, importance, discount, source, source_note, sms_consent,
@@ -350,7 +359,7 @@ def big_network(branches: int, records: int, days: int):
         sql(
             """INSERT INTO scheduling_record (chain_id, company_id, visit_id, client_id, specialist_id, start,
                    "end", block_start, block_end, status, source, comment, prepaid, overbooked, created_at,
-                   updated_at)
+                   updated_at, cancel_reason, cancel_comment, cancelled_by)
                SELECT %(chain)s, v.company_id, v.id, v.client_id,
                    %(spec)s + (v.company_id - %(company)s) * %(per)s + ((v.id - %(visit)s) / %(n)s) %% %(per)s,
                    t, t + interval '1 hour', t, t + interval '1 hour',
@@ -359,7 +368,7 @@ def big_network(branches: int, records: int, days: int):
                           'completed','completed','no_show','cancelled','booked','completed'])
                        [1 + (v.id - %(visit)s) %% 20],
                    (ARRAY['admin','online','widget','admin','phone'])[1 + (v.id - %(visit)s) %% 5],
-                   '', false, true, now(), now()
+                   '', false, true, now(), now(), '', '', ''
                FROM scheduling_visit v,
                    LATERAL (SELECT ((%(today)s::date - ((v.id - %(visit)s) %% %(days)s)::int)::timestamp
                        + make_interval(hours => (7 + ((v.id - %(visit)s) / (%(n)s * %(per)s)) %% 9)::int))
@@ -417,6 +426,8 @@ def main():
     parser.add_argument("--branches", type=int, help="PostgreSQL: a generated network of this many branches")
     parser.add_argument("--records", type=int, default=10_000_000, help="with --branches: this many records")
     parser.add_argument("--days", type=int, default=730, help="with --branches: over this many days back")
+    parser.add_argument("--rebuild-facts", action="store_true", help="rebuild the daily facts even when present")
+    parser.add_argument("--only", default="", help="with --clients: only the reports whose title has this")
     parser.add_argument("--clients", action="store_true", help="only the clients reports (retention, churn, …)")
     parser.add_argument("--money", action="store_true", help="only the money reports and the builder's revenue")
     args = parser.parse_args()
@@ -431,15 +442,14 @@ def main():
         else:
             chain, companies, owner = client_base(args.scale)
         if args.clients:
-            clients_reports(chain, companies, owner, args.runs)
+            clients_reports(chain, companies, owner, args.runs, args.only)
             return
         add_payments(chain)
         if args.money:
             money_reports(chain, companies, owner, args.runs, day)
             return
-        # The generated many-branch network has no data a year back: its facts are rebuilt from the
-        # month before the measured one on (the same bulk rebuild, a shorter range).
-        build_facts(chain, companies, month.previous().first if args.branches else None)
+        periods = (month.year_before(), month.previous(), month)
+        build_facts(chain, companies, periods, again=args.rebuild_facts)
     measure_overview(chain, companies, owner, args.runs, month, TODAY)
     if not args.branches:
         measure_builder(chain, companies, owner, args.runs, day)
@@ -454,7 +464,7 @@ def money_reports(chain, companies, owner, runs, day):
     with scopes_disabled():
         missing = not DayMoneyPart.objects.filter(chain=chain, date__gte=year.first, date__lte=year.last).exists()
         if missing or StaleDay.objects.filter(chain=chain, date__gte=year.first, date__lte=year.last).exists():
-            build_facts(chain, companies, year.first)
+            build_facts(chain, companies, (year,), again=True)
         parts = DayMoneyPart.objects.filter(chain=chain, date__gte=year.first, date__lte=year.last).count()
         rows = Transaction.objects.filter(
             chain=chain, sale__isnull=False, occurred_at__date__gte=year.first, occurred_at__date__lte=year.last
@@ -501,7 +511,7 @@ def money_reports(chain, companies, owner, runs, day):
         row("page: builder report, revenue by specialist × month, a branch", *timed(lambda: _get(browser, path), runs))
 
 
-def clients_reports(chain, companies, owner, runs):
+def clients_reports(chain, companies, owner, runs, only=""):
     """The clients reports of the analytics section: retention for 24 months (the issue's target:
     ≤ 500 ms), churn and new/returning/lost clients for 12 months (from the per-client facts; with
     a specialist filter, from the records), the report alone and the whole page, for the network
@@ -540,6 +550,8 @@ def clients_reports(chain, companies, owner, runs):
     ]
     with scopes_disabled():
         for key, period, scope, extra, title in cases:
+            if only not in title:
+                continue
             filters = Filters(companies=scope, period=period, chain=chain, now=TODAY, **extra)
             report = base.get(key)()
             print_row(f"report: {title}", *timed(lambda r=report, f=filters: r.build(f), max(3, runs // 4)))

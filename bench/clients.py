@@ -17,6 +17,7 @@ import sys
 import time
 from zoneinfo import ZoneInfo
 
+from _bulk import insert, loading, moment, next_ids, reset_sequences
 from _setup import bench_owner, browser_for, django_setup, print_row
 
 django_setup()
@@ -123,6 +124,7 @@ def generate(chain, companies, total_clients: int, rng_seed=6):
     if done >= total_clients:
         return
     print(f"generating clients {done}…{total_clients} (resumable)", file=sys.stderr)
+    loading()
     started = time.perf_counter()
     while done < total_clients:
         rng = random.Random(rng_seed * 1_000_003 + done)
@@ -134,43 +136,47 @@ def generate(chain, companies, total_clients: int, rng_seed=6):
                 birthday = datetime.date(rng.randint(1960, 2005), rng.randint(1, 12), rng.randint(1, 28))
                 name = f"{first} {last} {n}"
                 clients.append(
-                    Client(
-                        chain=chain,
-                        name=name,
-                        name_search=name.lower(),
-                        phone=f"+7900{n:07d}",
-                        email=f"client{n}@example.com" if n % 3 == 0 else "",
-                        gender="male" if first in ("Алексей", "Дмитрий", "Сергей", "Андрей", "Иван") else "female",
-                        birthday=birthday,
-                        birthday_md=birthday.month * 100 + birthday.day,
-                        importance=rng.choice(["", "", "", "", "bronze", "silver", "gold"]),
-                        source=rng.choice(["", "recommendation", "internet", "social", "walk_in"]),
-                        sms_consent=rng.random() < 0.6,
+                    (
+                        chain.pk,
+                        name,
+                        name.lower(),
+                        f"+7900{n:07d}",
+                        f"client{n}@example.com" if n % 3 == 0 else "",
+                        "male" if first in ("Алексей", "Дмитрий", "Сергей", "Андрей", "Иван") else "female",
+                        birthday.isoformat() if connection.vendor == "sqlite" else birthday,
+                        birthday.month * 100 + birthday.day,
+                        rng.choice(["", "", "", "", "bronze", "silver", "gold"]),
+                        rng.choice(["", "recommendation", "internet", "social", "walk_in"]),
+                        rng.random() < 0.6,
                     )
                 )
             # The 300-visit client of the card benchmark is the very first one.
             counts = [
                 300 if n == 0 else rng.choice((0, 1, 2, 3, 5, 8, 12, 16, 20, 23)) for n in range(done, done + size)
             ]
-            clients = Client.objects.bulk_create(clients, batch_size=1000)
-            ClientWord.objects.bulk_create(
-                [
-                    ClientWord(client_id=c.pk, chain_id=chain.pk, word=word, name=c.name)
-                    for c in clients
-                    for word in name_words(c.name_search)
-                ],
-                batch_size=2000,
+            client_ids = next_ids(Client, size)
+            insert(
+                Client,
+                ("id", "chain_id", "name", "name_search", "phone", "email", "gender", "birthday", "birthday_md",
+                 "importance", "source", "sms_consent"),
+                [(pk, *row) for pk, row in zip(client_ids, clients, strict=True)],
+            )  # fmt: skip
+            insert(
+                ClientWord,
+                ("client_id", "chain_id", "word", "name"),
+                (
+                    (pk, chain.pk, word, row[1])
+                    for pk, row in zip(client_ids, clients, strict=True)
+                    for word in name_words(row[2])
+                ),
             )
-            through.objects.bulk_create(
-                [
-                    through(client_id=c.pk, clientcategory_id=rng.choice(categories).pk)
-                    for c in clients
-                    if rng.random() < 0.2
-                ],
-                batch_size=1000,
+            insert(
+                through,
+                ("client_id", "clientcategory_id"),
+                [(pk, rng.choice(categories).pk) for pk in client_ids if rng.random() < 0.2],
             )
             plan = []  # (client, company, specialist, service, start, status)
-            for client, count in zip(clients, counts, strict=True):
+            for client, count in zip(client_ids, counts, strict=True):
                 if not count:
                     continue
                 company = rng.choice(companies)
@@ -183,51 +189,43 @@ def generate(chain, companies, total_clients: int, rng_seed=6):
                     )
                     specialist = favourite if rng.random() < 0.7 else rng.choice(specialists[company.pk])
                     plan.append(
-                        (client, company, specialist, rng.choice(services[company.pk]), start, rng.choice(STATUSES))
-                    )
-            visits = Visit.objects.bulk_create(
-                [Visit(chain=chain, company=p[1], client=p[0]) for p in plan], batch_size=2000
-            )
+                        (client, company.pk, specialist.pk, rng.choice(services[company.pk]), start,
+                         rng.choice(STATUSES))
+                    )  # fmt: skip
+            visit_ids = next_ids(Visit, len(plan))
+            insert(Visit, ("id", "chain_id", "company_id", "client_id"), (
+                (v, chain.pk, p[1], p[0]) for p, v in zip(plan, visit_ids, strict=True)
+            ))  # fmt: skip
+            record_ids = next_ids(Record, len(plan))
             hour = datetime.timedelta(hours=1)
-            records = Record.objects.bulk_create(
-                [
-                    Record(
-                        chain=chain,
-                        company=p[1],
-                        visit=v,
-                        client=p[0],
-                        specialist=p[2],
-                        start=p[4],
-                        end=p[4] + hour,
-                        block_start=p[4],
-                        block_end=p[4] + hour,
-                        status=p[5],
-                        # Random history overlaps a specialist's hours now and then; marked as
-                        # overbooked it passes PostgreSQL's no-double-booking constraint.
-                        overbooked=True,
-                    )
-                    for p, v in zip(plan, visits, strict=True)
-                ],
-                batch_size=2000,
-            )
-            RecordService.objects.bulk_create(
-                [
-                    RecordService(chain=chain, record=r, service=p[3], start=p[4], duration=60, price=p[3].price_min)
-                    for p, r in zip(plan, records, strict=True)
-                ],
-                batch_size=2000,
+            moments = [(moment(p[4]), moment(p[4] + hour)) for p in plan]
+            insert(
+                Record,
+                ("id", "chain_id", "company_id", "visit_id", "client_id", "specialist_id", "start", "end",
+                 "block_start", "block_end", "status", "overbooked"),
+                # Random history overlaps a specialist's hours now and then; marked as
+                # overbooked it passes PostgreSQL's no-double-booking constraint.
+                (
+                    (r, chain.pk, p[1], v, p[0], p[2], m[0], m[1], m[0], m[1], str(p[5]), True)
+                    for p, v, r, m in zip(plan, visit_ids, record_ids, moments, strict=True)
+                ),
+            )  # fmt: skip
+            insert(
+                RecordService,
+                ("chain_id", "record_id", "service_id", "start", "duration", "price"),
+                (
+                    (chain.pk, r, p[3].pk, m[0], 60, p[3].price_min)
+                    for p, r, m in zip(plan, record_ids, moments, strict=True)
+                ),
             )
             # bulk_create sends no signals: fill the cached totals of this chunk's clients.
-            refresh_client_stats([c.pk for c in clients])
+            refresh_client_stats(client_ids)
         done += size
         rate = done / max(time.perf_counter() - started, 0.001)
         print(f"  {done} clients ({rate:.0f}/s)", file=sys.stderr)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    reset_sequences(Client, Visit, Record)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def measure(browser, path, params=None, runs=30, warm=3):
