@@ -74,6 +74,7 @@ CHANGE_LABELS = {
     "payment": _("payment"),
     "programme": _("programme"),
     "records": _("records"),
+    "lines": _("lines"),
     "refund": _("refund"),
     "sale": _("sale"),
     "skipped": _("skipped"),

@@ -263,13 +263,15 @@ class StockMove(ChainScopedModel):
     price). `price` is the price per unit as typed on a receipt, for people; only `value` counts.
     Lines are written once and never changed (no save signals: `bulk_create`)."""
 
-    document = models.ForeignKey(StockDocument, on_delete=models.PROTECT, related_name="moves")
+    document = models.ForeignKey(
+        StockDocument, on_delete=models.PROTECT, related_name="moves", verbose_name=_("document")
+    )
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+", verbose_name=_("warehouse"))
     goods = models.ForeignKey(Goods, on_delete=models.PROTECT, related_name="+", verbose_name=_("goods item"))
     quantity = models.DecimalField(_("quantity"), **QUANTITY)
     value = MoneyField(_("cost"))
     price = MoneyField(_("price"), null=True, blank=True)
-    occurred_at = models.DateTimeField()
+    occurred_at = models.DateTimeField(_("date"))
 
     class Meta:
         ordering = ["id"]
