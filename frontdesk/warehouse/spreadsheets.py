@@ -142,16 +142,9 @@ def read_goods(data: bytes) -> sheets.Preview:
         get = line.text
         report = sheets.RowReport(number=line.number, label=get("title") or "—", errors=list(line.problems))
         preview.rows.append(report)
-        current = None
-        raw_id = get("id")
-        if raw_id:
-            current = existing.get(int(raw_id)) if raw_id.isdigit() else None
-            if current is None:
-                report.errors.append(_("There is no goods item with ID %(id)s.") % {"id": raw_id})
-                continue
-            if current.pk in seen_ids:
-                report.errors.append(_("ID %(id)s is already in a row above.") % {"id": raw_id})
-            seen_ids.add(current.pk)
+        current, found = report.find_by_id(get("id"), existing, seen_ids, _("There is no goods item with ID %(id)s."))
+        if not found:
+            continue
         if current is None and get("article"):
             current = by_article.get(get("article"))
         values = {key: (get(key) if key in line else None) for key in FIELDS}
@@ -189,9 +182,7 @@ def read_goods(data: bytes) -> sheets.Preview:
         form = GoodsForm(data=merged, instance=current or Goods())
         del form.fields["category"], form.fields["branch_price"]
         if not form.is_valid():
-            for name, errors in form.errors.items():
-                label = form.fields[name].label if name in form.fields else ""
-                report.errors += [f"{label}: {e}" if label else e for e in errors]
+            report.add_form_errors(form)
             continue
         cleaned = {key: form.cleaned_data[key] for key in FIELDS}
         codes = form.cleaned_data["barcodes"]

@@ -108,6 +108,12 @@ def test_the_owners_story_from_a_booking_to_a_pinned_report_and_a_specialists_ow
     desk.locator("#book-client-results button", has_text="Ольга Петрова").click()
     desk.get_by_label("Стрижка").check()
     desk.get_by_test_id("book-save").click()
+    # A refusal shows in the dialog; say it rather than time out waiting for the dialog to close.
+    desk.wait_for_function(
+        "() => !document.querySelector('#book-modal').classList.contains('show')"
+        " || !document.querySelector('#book-error').classList.contains('d-none')"
+    )
+    expect(desk.get_by_test_id("book-error")).to_have_text("")
     desk.locator("#book-modal").wait_for(state="hidden")
 
     # then: the owner's tab shows the booking without a reload

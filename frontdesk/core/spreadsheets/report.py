@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
 
 
@@ -19,6 +21,28 @@ class RowReport:
     status: str = UNCHANGED
     errors: list[str] = field(default_factory=list)
     data: dict = field(default_factory=dict)
+
+    def find_by_id(self, raw_id: str, stored: dict, seen: set, missing: str):
+        """The stored object this row's ID cell names, as `(object, found)`: `(None, True)` for an
+        empty cell; `(None, False)` with the `missing` message (holding `%(id)s`) added for an ID
+        that names nothing, and the caller skips the row. An ID already used by a row above is an
+        error too (two rows would write one object); `seen` keeps the IDs of the rows so far."""
+        if not raw_id:
+            return None, True
+        current = stored.get(int(raw_id)) if raw_id.isdigit() else None
+        if current is None:
+            self.errors.append(missing % {"id": raw_id})
+            return None, False
+        if current.pk in seen:
+            self.errors.append(_("ID %(id)s is already in a row above.") % {"id": raw_id})
+        seen.add(current.pk)
+        return current, True
+
+    def add_form_errors(self, form) -> None:
+        """The form's refusals of the row, each led by its field's label."""
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            self.errors += [f"{label}: {e}" if label else e for e in errors]
 
 
 @dataclass
