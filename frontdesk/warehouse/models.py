@@ -333,11 +333,21 @@ class Stocktaking(CompanyScopedModel):
     comment = models.TextField(_("comment"), blank=True)
     started_at = models.DateTimeField(_("started"))
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started by"),
     )
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     finished_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("finished by"),
     )
     document = models.ForeignKey(
         StockDocument, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("document")
@@ -364,7 +374,9 @@ class StocktakingLine(ChainScopedModel):
     row lock. Applying adjusts by `counted − book_at_count`, so movements after the count was
     entered (a sale during the count) stay in the remains."""
 
-    stocktaking = models.ForeignKey(Stocktaking, on_delete=models.CASCADE, related_name="lines")
+    stocktaking = models.ForeignKey(
+        Stocktaking, on_delete=models.CASCADE, related_name="lines", verbose_name=_("stocktaking")
+    )
     goods = models.ForeignKey(Goods, on_delete=models.PROTECT, related_name="+", verbose_name=_("goods item"))
     book_at_start = models.DecimalField(_("book quantity at the start"), **QUANTITY)
     counted = models.DecimalField(_("counted"), null=True, blank=True, **QUANTITY)
