@@ -32,7 +32,7 @@ MESSAGES = {
     "no_goods": _("No goods item matches “%(text)s”."),
     "many_goods": _("Several goods items match “%(text)s”; pick one from the list."),
     "count_open": _("The warehouse “%(warehouse)s” is already being counted: finish or cancel that count first."),
-    "count_closed": _("This stocktaking is already %(status)s: nothing was changed."),
+    "count_closed": _("This stocktaking is no longer open (%(status)s): nothing was changed."),
     "count_value": _("“%(goods)s”: enter the counted quantity such as 3 or 2.5, zero or more."),
     "no_barcode": _("No goods item has the barcode “%(code)s”."),
     "tags_no_goods": _("Tick at least one item of goods or choose a category."),

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from frontdesk.accounts.permissions import Level, Section
 from frontdesk.tenancy.permissions import section_required
@@ -150,7 +151,11 @@ def stocktaking_counts(request, company_id, stocktaking_id):
     except WarehouseError as error:
         messages.error(request, error.text)
     else:
-        messages.success(request, _("Counts saved: %(count)s lines changed.") % {"count": changed})
+        messages.success(
+            request,
+            ngettext("Counts saved: %(count)s line changed.", "Counts saved: %(count)s lines changed.", changed)
+            % {"count": changed},
+        )
     return _to_page(request, count, request.POST.get("page"))
 
 
