@@ -10,6 +10,7 @@ from frontdesk.warehouse import checks
 from frontdesk.warehouse.errors import WarehouseError
 from frontdesk.warehouse.models import (
     Barcode,
+    Goods,
     GoodsCategory,
     MovementKind,
     StockDocument,
@@ -199,3 +200,17 @@ def test_another_branchs_or_an_archived_warehouse_is_not_counted(tenant_a, shop)
     store.save()
     with pytest.raises(WarehouseError):
         start_count(company, store)
+
+
+def test_a_count_of_a_thousand_items_with_discrepancies_applies(tenant_a):
+    """A large shop's count: a thousand lines in one adjustment (and one receipt) on SQLite too."""
+    company, chain = tenant_a.company, tenant_a.chain
+    store = warehouse(company)
+    items = Goods.objects.bulk_create([Goods(chain=chain, title=f"Товар {n:04}") for n in range(1000)])
+    receive(company, store, supplier(chain), [ItemLine(item, 3, "100") for item in items])
+    count = start_count(company, store)
+    set_counts(count, {line.pk: "2" for line in count.lines.all()})
+    count = apply_count(count)
+    assert count.document.moves.count() == 1000
+    assert set(StockRemain.unscoped.filter(warehouse=store).values_list("quantity", flat=True)) == {2}
+    assert checks.verify() == []
