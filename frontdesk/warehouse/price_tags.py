@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from reportlab import rl_config
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode import createBarcodeDrawing
 from reportlab.lib.colors import Color
@@ -40,6 +41,10 @@ FONT_DIRS = (
     "/usr/local/share/fonts/dejavu",
 )
 GS1 = {13: "EAN13", 8: "EAN8", 12: "UPCA"}
+# reportlab checks the type of every attribute of every shape it builds — most of the time of a
+# sheet (a barcode is ~30 rectangles). The shapes here are built by reportlab itself from valid
+# input, so the check is off, as reportlab's own guide advises for production.
+rl_config.shapeChecking = 0
 GREY = Color(0.55, 0.55, 0.55)
 
 
@@ -89,7 +94,20 @@ def _barcode(code: str, width: float, height: float):
     return drawing
 
 
-def _draw_tag(canvas: Canvas, tag: Tag, x: float, y: float, branch: str, currency: str) -> None:
+def _bars(canvas: Canvas, code: str, drawn: dict) -> float:
+    """The name of the PDF form holding `code`'s bars, drawn once per sheet and placed on every
+    copy of the tag; returns its width."""
+    if code not in drawn:
+        bars = _barcode(code, (TAG_WIDTH - 2 * PAD) * 0.62, 11 * mm)
+        name = f"bars{len(drawn)}"
+        canvas.beginForm(name, 0, 0, bars.width, bars.height)
+        renderPDF.draw(bars, canvas, 0, 0)
+        canvas.endForm()
+        drawn[code] = (name, bars.width)
+    return drawn[code]
+
+
+def _draw_tag(canvas: Canvas, tag: Tag, x: float, y: float, branch: str, currency: str, drawn: dict) -> None:
     canvas.setStrokeColor(GREY)
     canvas.setLineWidth(0.3)
     canvas.rect(x, y, TAG_WIDTH, TAG_HEIGHT)
@@ -105,10 +123,13 @@ def _draw_tag(canvas: Canvas, tag: Tag, x: float, y: float, branch: str, currenc
     canvas.setFont(BOLD, 16)
     canvas.drawRightString(x + TAG_WIDTH - PAD, top - 46, format_money(tag.price, currency, whole=True))
     if tag.code:
-        bars = _barcode(tag.code, inner * 0.62, 11 * mm)
-        renderPDF.draw(bars, canvas, x + PAD, y + PAD + 8)
+        name, width = _bars(canvas, tag.code, drawn)
+        canvas.saveState()
+        canvas.translate(x + PAD, y + PAD + 8)
+        canvas.doForm(name)
+        canvas.restoreState()
         canvas.setFont(FONT, 7)
-        canvas.drawCentredString(x + PAD + bars.width / 2, y + PAD, tag.code)
+        canvas.drawCentredString(x + PAD + width / 2, y + PAD, tag.code)
 
 
 def render(tags: list[Tag], *, branch: str, currency: str, title: str = "") -> bytes:
@@ -125,12 +146,15 @@ def render(tags: list[Tag], *, branch: str, currency: str, title: str = "") -> b
     left = (page_width - COLUMNS * TAG_WIDTH) / 2
     bottom = (page_height - ROWS * TAG_HEIGHT) / 2
     per_page = COLUMNS * ROWS
+    drawn: dict = {}
     for index, tag in enumerate(tags):
         if index and index % per_page == 0:
             canvas.showPage()
         place = index % per_page
         column, row = place % COLUMNS, place // COLUMNS
-        _draw_tag(canvas, tag, left + column * TAG_WIDTH, bottom + (ROWS - 1 - row) * TAG_HEIGHT, branch, currency)
+        _draw_tag(
+            canvas, tag, left + column * TAG_WIDTH, bottom + (ROWS - 1 - row) * TAG_HEIGHT, branch, currency, drawn
+        )
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()

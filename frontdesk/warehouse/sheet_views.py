@@ -4,6 +4,7 @@ warehouse section; both only read."""
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,6 +18,7 @@ from frontdesk.warehouse import price_tags as tags
 from frontdesk.warehouse.errors import WarehouseError
 from frontdesk.warehouse.forms import descendants
 from frontdesk.warehouse.models import Goods, GoodsCategory, Warehouse
+from frontdesk.warehouse.views import PAGE_SIZE
 
 
 def _rows(request):
@@ -24,20 +26,20 @@ def _rows(request):
     warehouse = None
     if warehouse_id.isdigit():
         warehouse = Warehouse.objects.filter(company=request.company, pk=int(warehouse_id)).first()
-    rows = list(selectors.low_rows([request.company], warehouse))
-    for row in rows:
-        row.order = selectors.to_order(row)
-    return rows, warehouse
+    return selectors.low_rows([request.company], warehouse), warehouse
 
 
 @section_required(Section.WAREHOUSE, Level.VIEW)
 def low_stock(request, company_id):
     rows, warehouse = _rows(request)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for row in page.object_list:
+        row.order = selectors.to_order(row)
     return render(
         request,
         "warehouse/low_stock.html",
         {
-            "rows": rows,
+            "page": page,
             "warehouse": warehouse,
             "warehouses": Warehouse.objects.filter(company=request.company, is_archived=False),
             "warehouse_tab": "low_stock",
@@ -66,7 +68,7 @@ def low_stock_export(request, company_id):
             r.left,
             r.quantity,
             r.goods.get_writeoff_unit_display(),
-            r.order.sale_units,
+            selectors.to_order(r).sale_units,
             r.goods.get_sale_unit_display(),
         ]
         for r in rows

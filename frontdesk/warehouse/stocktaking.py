@@ -26,9 +26,9 @@ Guarantees:
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace as Plain
 
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery, Sum
@@ -287,22 +287,31 @@ def sheet_line(row) -> SheetLine:
 
 
 def totals(count: Stocktaking) -> Totals:
-    """What applying the count would do, over all its lines (one query)."""
+    """What applying the count would do, over all its lines: one query reading plain values (a
+    count of a large shop has 10,000 lines), money per line exactly as `sheet_line` shows it."""
     result = Totals(0, 0, ZERO, ZERO, ZERO, ZERO)
-    for row in sheet_rows(count):
-        line = sheet_line(row)
-        if line.counted is None:
+    average = StockRemain.objects.filter(warehouse_id=count.warehouse_id, goods_id=OuterRef("goods_id")).values(
+        "average"
+    )[:1]
+    rows = (
+        StocktakingLine.objects.filter(stocktaking=count)
+        .annotate(average=Subquery(average))
+        .values_list("counted", "book_at_count", "average", "goods__purchase_price", "goods__units_per_sale")
+    )
+    for counted, book, average, purchase, per_sale in rows:
+        if counted is None:
             result.not_counted += 1
             continue
         result.counted += 1
-        if line.difference > 0:
-            result.surplus += line.difference
-            result.surplus_value += line.money
-        elif line.difference < 0:
-            result.shortage += line.difference
-            result.shortage_value += line.money
+        difference = counted - book
+        if not difference:
+            continue
+        cost = unit_cost(Plain(average=average or ZERO), Plain(purchase_price=purchase, units_per_sale=per_sale))
+        money = to_money(cost * difference)
+        if difference > 0:
+            result.surplus += difference
+            result.surplus_value += money
+        else:
+            result.shortage += difference
+            result.shortage_value += money
     return result
-
-
-def started_on(count: Stocktaking) -> datetime.date:
-    return timezone.localtime(count.started_at, count.company.tz).date()

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -160,3 +161,19 @@ def test_two_jobs_at_once_write_one_letter(low, email_on, amy, transactional_db)
         thread.join()
     assert sorted(results) == [0, 1]
     assert Message.objects.count() == 1 and LowStockAlert.objects.count() == 1
+
+
+def test_the_list_runs_the_same_queries_for_two_rows_or_sixty(tenant_a, low, amy):
+    company, store, *_ = low
+    web = client_for(amy)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert web.get(url("low_stock", company)).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for n in range(60):
+        item = goods(tenant_a.chain, f"Товар {n:02}")
+        MinimumStock.objects.create(chain=tenant_a.chain, warehouse=store, goods=item, quantity=Decimal(1))
+    assert queries() == few
