@@ -17,6 +17,7 @@ import time
 from decimal import Decimal
 
 from _setup import bench_owner, browser_for, django_setup, measure_get, print_row
+from warehouse import make_goods
 
 django_setup()
 
@@ -50,20 +51,7 @@ def setup(goods_count: int):
     )
     if not Goods.objects.filter(chain=chain).exists():
         rng = random.Random(5)
-        words = ["Шампунь", "Маска", "Кондиционер", "Лак", "Гель-лак", "Масло", "Сыворотка", "Спрей"]
-        goods = Goods.objects.bulk_create(
-            [
-                Goods(
-                    chain=chain,
-                    title=f"{rng.choice(words)} {n:05d}",
-                    article=f"A{n:05d}",
-                    purchase_price=Decimal(rng.randint(100, 3000)),
-                    price=Decimal(rng.randint(300, 6000)),
-                )
-                for n in range(goods_count)
-            ],
-            batch_size=2000,
-        )
+        goods = make_goods(chain, goods_count, seed=5)
         Barcode.objects.bulk_create(
             [Barcode(chain=chain, goods=item, code=ean13(f"2{n:011d}")) for n, item in enumerate(goods)],
             batch_size=2000,

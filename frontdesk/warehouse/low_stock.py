@@ -18,7 +18,6 @@ The outbox delivers the letters as every other message (retries, failures, the w
 from __future__ import annotations
 
 import datetime
-import hashlib
 import logging
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
@@ -37,7 +36,7 @@ from frontdesk.accounts.permissions import Role, Section
 from frontdesk.core.scopes import scope, scopes_disabled
 from frontdesk.core.siteurl import absolute_url
 from frontdesk.notifications.outbox import settings_for
-from frontdesk.notifications.services import queue_staff_email
+from frontdesk.notifications.services import queue_staff_emails
 from frontdesk.warehouse.models import QUANTITY, LowStockAlert, MinimumStock, StockRemain
 from frontdesk.warehouse.services import ZERO, shown
 
@@ -153,19 +152,14 @@ def alert_branch(company, rows, now: datetime.datetime) -> int:
                 )
         except IntegrityError:
             return 0  # another run told this branch today
-        written = 0
-        for address in addresses:
-            digest = hashlib.sha256(address.lower().encode()).hexdigest()[:16]
-            message = queue_staff_email(
-                company=company,
-                recipient=address,
-                subject=subject,
-                body=body,
-                idempotency_key=f"low-stock:{company.pk}:{day:%Y%m%d}:{digest}",
-                language=config.language,
-            )
-            written += message is not None
-    return written
+        return queue_staff_emails(
+            company=company,
+            recipients=addresses,
+            subject=subject,
+            body=body,
+            reason=f"low-stock:{company.pk}:{day:%Y%m%d}",
+            language=config.language,
+        )
 
 
 def send_low_stock_alerts(now: datetime.datetime | None = None) -> int:

@@ -1,7 +1,8 @@
 """Price tags: an A4 PDF sheet of tags (3 × 7 per page, cut lines drawn), each with the item's
 name, its price in a branch (the branch's own price, else the network's) and its barcode drawn
 as bars a scanner reads — EAN-13, EAN-8 or UPC-A for a GS1 code, Code 128 for any other — with
-the digits printed under the bars. Drawn by reportlab (its barcode module encodes the symbols);
+the digits printed under the bars. reportlab's barcode module encodes the symbols (its bars are
+put on the page as plain rectangles, each code once per sheet as a PDF form);
 the text is set in DejaVu Sans, which has the Cyrillic letters and the rouble sign (Debian's
 fonts-dejavu-core, installed by `make system-deps`). An item without a barcode gets a tag
 without bars. Queries: two (the goods with their barcodes, the branch's prices)."""
@@ -15,8 +16,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from reportlab import rl_config
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode import createBarcodeDrawing
+from reportlab.graphics.barcode import getCodes
+from reportlab.graphics.shapes import Group, Rect
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -41,9 +42,9 @@ FONT_DIRS = (
     "/usr/local/share/fonts/dejavu",
 )
 GS1 = {13: "EAN13", 8: "EAN8", 12: "UPCA"}
-# reportlab checks the type of every attribute of every shape it builds — most of the time of a
-# sheet (a barcode is ~30 rectangles). The shapes here are built by reportlab itself from valid
-# input, so the check is off, as reportlab's own guide advises for production.
+# reportlab checks the type of every attribute of every shape it builds, a third of a sheet's
+# time (a barcode is ~30 rectangles); the shapes here are built by reportlab itself from checked
+# codes, so the check is off, as reportlab's own guide advises for production.
 rl_config.shapeChecking = 0
 GREY = Color(0.55, 0.55, 0.55)
 
@@ -80,30 +81,45 @@ def tags_for(goods_ids, company, copies: int = 1) -> list[Tag]:
     return out
 
 
-def _barcode(code: str, width: float, height: float):
-    """The bars of `code` fitted into `width`: a GS1 symbol for its digits, else Code 128."""
+def _barcode(code: str, height: float):
+    """reportlab's symbol of `code`: EAN-13, EAN-8 or UPC-A for a GS1 code, else Code 128."""
     kind = GS1.get(len(code)) if code.isdigit() else None
     if kind:
-        drawing = createBarcodeDrawing(kind, value=code, barHeight=height, humanReadable=False)
-    else:
-        drawing = createBarcodeDrawing("Code128", value=code, barHeight=height, humanReadable=False, barWidth=0.33 * mm)
-    if drawing.width > width:  # shrink (both ways alike) to the tag's width
-        scale = width / drawing.width
-        drawing.scale(scale, 1)
-        drawing.width *= scale
-    return drawing
+        return getCodes()[kind](value=code, barHeight=height, humanReadable=False)
+    return getCodes()["Code128"](value=code, barHeight=height, humanReadable=False, barWidth=0.33 * mm)
 
 
-def _bars(canvas: Canvas, code: str, drawn: dict) -> float:
-    """The name of the PDF form holding `code`'s bars, drawn once per sheet and placed on every
-    copy of the tag; returns its width."""
+def _bar_rects(symbol) -> tuple[list[tuple[float, float, float, float]], float, float]:
+    """The dark bars of a symbol as (x, y, width, height), and the symbol's left edge and width
+    with its quiet zones. reportlab builds the bars as rectangles in plain groups; drawing them
+    straight onto the canvas skips its generic renderer, most of a sheet's time."""
+    bars, edges, groups = [], [], [symbol.draw()]
+    while groups:
+        group = groups.pop()
+        for shape in group.contents:
+            if isinstance(shape, Group):
+                groups.append(shape)
+            elif isinstance(shape, Rect):
+                edges += [shape.x, shape.x + shape.width]
+                if shape.fillColor is not None:
+                    bars.append((shape.x, shape.y, shape.width, shape.height))
+    left = min(edges)
+    return bars, left, max(edges) - left
+
+
+def _bars(canvas: Canvas, code: str, drawn: dict) -> tuple[str, float]:
+    """The name of the PDF form holding `code`'s bars (drawn once per sheet, placed on every
+    copy of the tag, shrunk to the tag's width when the code is long) and the form's width."""
     if code not in drawn:
-        bars = _barcode(code, (TAG_WIDTH - 2 * PAD) * 0.62, 11 * mm)
+        bars, left, width = _bar_rects(_barcode(code, 11 * mm))
+        scale = min(1.0, (TAG_WIDTH - 2 * PAD) * 0.62 / width)
         name = f"bars{len(drawn)}"
-        canvas.beginForm(name, 0, 0, bars.width, bars.height)
-        renderPDF.draw(bars, canvas, 0, 0)
+        canvas.beginForm(name, 0, 0, width * scale, 11 * mm)
+        canvas.setFillColorRGB(0, 0, 0)
+        for x, y, w, h in bars:
+            canvas.rect((x - left) * scale, y, w * scale, h, stroke=0, fill=1)
         canvas.endForm()
-        drawn[code] = (name, bars.width)
+        drawn[code] = (name, width * scale)
     return drawn[code]
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -107,84 +107,69 @@ def stocktaking_page(request, company_id, stocktaking_id):
     )
 
 
-def _post_only(request, stocktaking_id):
-    count = _count(request, stocktaking_id)  # a stranger's id is 404 before the method is
-    return count, None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
+def _act(request, stocktaking_id, action, notice) -> HttpResponse:
+    """A POST that changes the count: `action(count)` through the service, then `notice(result)`
+    (the success message, or "") — or the service's refusal shown — and back to the count's
+    page it came from. A stranger's count is 404 before the method is looked at."""
+    count = _count(request, stocktaking_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        result = action(count)
+    except WarehouseError as error:
+        messages.error(request, error.text)
+    else:
+        text = notice(result)
+        if text:
+            messages.success(request, text)
+    return _to_page(request, count, request.POST.get("page"))
+
+
+def _scanned(line) -> str:
+    values = {"goods": line.goods.title, "counted": shown(line.counted), "unit": line.goods.get_writeoff_unit_display()}
+    return _("“%(goods)s”: %(counted)s %(unit)s counted.") % values
 
 
 @section_required(Section.WAREHOUSE, Level.EDIT)
 def stocktaking_scan(request, company_id, stocktaking_id):
-    count, refused = _post_only(request, stocktaking_id)
-    if refused:
-        return refused
     code = (request.POST.get("code") or "").strip()
-    if code:
-        try:
-            line = stocktaking.scan(count, code, user=request.user)
-        except WarehouseError as error:
-            messages.error(request, error.text)
-        else:
-            messages.success(
-                request,
-                _("“%(goods)s”: %(counted)s %(unit)s counted.")
-                % {
-                    "goods": line.goods.title,
-                    "counted": shown(line.counted),
-                    "unit": line.goods.get_writeoff_unit_display(),
-                },
-            )
-    return _to_page(request, count, request.POST.get("page"))
+    if not code:  # Enter in an empty field: nothing scanned
+        return _act(request, stocktaking_id, lambda count: None, lambda _result: "")
+    return _act(request, stocktaking_id, lambda count: stocktaking.scan(count, code, user=request.user), _scanned)
+
+
+def _saved(changed: int) -> str:
+    return ngettext("Counts saved: %(count)s line changed.", "Counts saved: %(count)s lines changed.", changed) % {
+        "count": changed
+    }
 
 
 @section_required(Section.WAREHOUSE, Level.EDIT)
 def stocktaking_counts(request, company_id, stocktaking_id):
-    count, refused = _post_only(request, stocktaking_id)
-    if refused:
-        return refused
     values = {
         int(key[len(COUNT_FIELD) :]): value
         for key, value in request.POST.items()
         if key.startswith(COUNT_FIELD) and key[len(COUNT_FIELD) :].isdigit()
     }
-    try:
-        changed = stocktaking.set_counts(count, values, user=request.user)
-    except WarehouseError as error:
-        messages.error(request, error.text)
-    else:
-        messages.success(
-            request,
-            ngettext("Counts saved: %(count)s line changed.", "Counts saved: %(count)s lines changed.", changed)
-            % {"count": changed},
-        )
-    return _to_page(request, count, request.POST.get("page"))
+    return _act(request, stocktaking_id, lambda count: stocktaking.set_counts(count, values, user=request.user), _saved)
+
+
+def _applied(count) -> str:
+    if count.document_id:
+        return _("The stocktaking is applied: %(document)s.") % {"document": count.document}
+    return _("The stocktaking is applied: no discrepancies.")
 
 
 @section_required(Section.WAREHOUSE, Level.EDIT)
 def stocktaking_apply(request, company_id, stocktaking_id):
-    count, refused = _post_only(request, stocktaking_id)
-    if refused:
-        return refused
-    try:
-        count = stocktaking.apply_count(count, user=request.user)
-    except WarehouseError as error:
-        messages.error(request, error.text)
-    else:
-        if count.document_id:
-            messages.success(request, _("The stocktaking is applied: %(document)s.") % {"document": count.document})
-        else:
-            messages.success(request, _("The stocktaking is applied: no discrepancies."))
-    return _to_page(request, count)
+    return _act(request, stocktaking_id, lambda count: stocktaking.apply_count(count, user=request.user), _applied)
 
 
 @section_required(Section.WAREHOUSE, Level.EDIT)
 def stocktaking_cancel(request, company_id, stocktaking_id):
-    count, refused = _post_only(request, stocktaking_id)
-    if refused:
-        return refused
-    try:
-        stocktaking.cancel_count(count, user=request.user)
-    except WarehouseError as error:
-        messages.error(request, error.text)
-    else:
-        messages.success(request, _("The stocktaking is cancelled; the stock is as it was."))
-    return _to_page(request, count)
+    return _act(
+        request,
+        stocktaking_id,
+        lambda count: stocktaking.cancel_count(count, user=request.user),
+        lambda _count: _("The stocktaking is cancelled; the stock is as it was."),
+    )

@@ -4,7 +4,6 @@ day, only when something is low, never with email off or in quiet hours."""
 
 import datetime
 import io
-import threading
 from decimal import Decimal
 
 import pytest
@@ -17,6 +16,7 @@ from frontdesk.accounts.permissions import Level, Role, Section
 from frontdesk.notifications.models import ChannelSettings, Message, MessageStatus
 from frontdesk.notifications.tests.conftest import smtp_server  # noqa: F401 - the real SMTP server
 from frontdesk.notifications.worker import deliver_due
+from frontdesk.testing.concurrency import race
 from frontdesk.testing.fixtures import add_member, client_for
 from frontdesk.warehouse.low_stock import low_rows, send_low_stock_alerts
 from frontdesk.warehouse.models import LowStockAlert, MinimumStock
@@ -145,21 +145,8 @@ def test_the_letter_is_in_the_branchs_language(low, email_on, amy):
 def test_two_jobs_at_once_write_one_letter(low, email_on, amy, transactional_db):
     company = low[0]
     now = datetime.datetime.now(company.tz).replace(hour=10)
-    results, barrier = [], threading.Barrier(2)
-
-    def job():
-        barrier.wait()
-        try:
-            results.append(send_low_stock_alerts(now))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=job) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(results) == [0, 1]
+    outcomes = race(2, lambda i: send_low_stock_alerts(now), ())
+    assert sorted(value for _kind, value in outcomes) == [0, 1], outcomes
     assert Message.objects.count() == 1 and LowStockAlert.objects.count() == 1
 
 
