@@ -89,7 +89,7 @@ def main():
     with scope(chain):
         count = timed(f"start a count of {args.goods:,} goods", lambda: start_count(company, store))
         lines = list(StocktakingLine.objects.filter(stocktaking=count).values_list("pk", "book_at_start"))
-        typed = {pk: str(book - (1 if n % 10 == 0 else 0)) for n, (pk, book) in enumerate(lines[::10])}
+        typed = {pk: str(max(book - (1 if n % 10 == 0 else 0), 0)) for n, (pk, book) in enumerate(lines[::10])}
         page = dict(list(typed.items())[:50])
         timed("save one page of counts (50 lines)", lambda: set_counts(count, page))
         timed(f"save {len(typed):,} counts at once", lambda: set_counts(count, typed))
