@@ -39,6 +39,8 @@ secret-key: $(VENV)/.installed
 
 system-deps:
 	@command -v msgfmt >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq gettext >/dev/null; }
+	@# DejaVu Sans draws the price tags' Cyrillic names and the rouble sign (warehouse/price_tags.py).
+	@[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-dejavu-core >/dev/null; }
 
 # Chromium for the Playwright tests; LibreOffice Calc (headless) writes the real xlsx files that
 # the import tests read.

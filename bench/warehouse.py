@@ -51,6 +51,26 @@ DOCUMENTS_PER_CHUNK = 2_000
 START = datetime.datetime(2025, 1, 1, 9, tzinfo=datetime.UTC)
 
 
+def make_goods(chain, count: int, *, seed: int) -> list[Goods]:
+    """`count` goods named like a salon's («Маска 00042»), articles A00000…, random prices
+    (also bench/stocktaking.py's catalogue)."""
+    rng = random.Random(seed)
+    words = ["Шампунь", "Маска", "Кондиционер", "Краска", "Оксидант", "Лак", "Гель-лак", "Масло", "Перчатки"]
+    return Goods.objects.bulk_create(
+        [
+            Goods(
+                chain=chain,
+                title=f"{rng.choice(words)} {n:05d}",
+                article=f"A{n:05d}",
+                purchase_price=Decimal(rng.randint(100, 3000)),
+                price=Decimal(rng.randint(300, 6000)),
+            )
+            for n in range(count)
+        ],
+        batch_size=2000,
+    )
+
+
 def setup_network(scale: float):
     chain, _ = Chain.objects.get_or_create(name=f"Warehouse benchmark ×{scale:g}")
     WarehouseSettings.unscoped.get_or_create(chain=chain, defaults={"allow_negative": True})
@@ -64,21 +84,7 @@ def setup_network(scale: float):
             for title, kind in (("Товары", WarehouseKind.GOODS), ("Материалы", WarehouseKind.MATERIALS)):
                 Warehouse.objects.create(chain=chain, company=company, title=title, kind=kind)
     if not Goods.objects.filter(chain=chain).exists():
-        rng = random.Random(3)
-        words = ["Шампунь", "Маска", "Кондиционер", "Краска", "Оксидант", "Лак", "Гель-лак", "Масло", "Перчатки"]
-        Goods.objects.bulk_create(
-            [
-                Goods(
-                    chain=chain,
-                    title=f"{rng.choice(words)} {n:05d}",
-                    article=f"A{n:05d}",
-                    purchase_price=Decimal(rng.randint(100, 3000)),
-                    price=Decimal(rng.randint(300, 6000)),
-                )
-                for n in range(GOODS)
-            ],
-            batch_size=2000,
-        )
+        make_goods(chain, GOODS, seed=3)
     owner_email = f"bench-warehouse-{chain.pk}@example.com"
     owner = User.objects.filter(email=owner_email).first()
     if owner is None:

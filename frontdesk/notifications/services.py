@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -101,6 +103,28 @@ def queue_staff_email(
         )
     wake_worker(message.due_at)
     return message
+
+
+def queue_staff_emails(
+    *, company, recipients, subject: str, body: str, reason: str, attachments=(), language=""
+) -> int:
+    """`queue_staff_email` to each of `recipients`, the idempotency key made of `reason` (the
+    report and its period, the day's low-stock letter) and a digest of the address; returns how
+    many letters were written (one already written for the same reason and address is not)."""
+    written = 0
+    for address in recipients:
+        digest = hashlib.sha256(address.lower().encode()).hexdigest()[:16]
+        message = queue_staff_email(
+            company=company,
+            recipient=address,
+            subject=subject,
+            body=body,
+            idempotency_key=f"{reason}:{digest}",
+            attachments=attachments,
+            language=language,
+        )
+        written += message is not None
+    return written
 
 
 def send_template_test(template: MessageTemplate, *, company, recipient: str, user=None) -> Message:

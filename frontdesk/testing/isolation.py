@@ -489,3 +489,12 @@ def _stock_document(tenant):
 
     supplier = Counterparty.objects.create(chain=tenant.chain, name="Isolation supplier")
     return receive(tenant.company, _warehouse_of(tenant), supplier, [ItemLine(_goods_of(tenant), 1, "10")]).pk
+
+
+@object_factory("stocktaking_id")
+def _stocktaking(tenant):
+    from frontdesk.warehouse.models import Stocktaking
+    from frontdesk.warehouse.stocktaking import start_count
+
+    found = Stocktaking.objects.filter(warehouse=_warehouse_of(tenant), status="open").first()
+    return (found or start_count(tenant.company, _warehouse_of(tenant))).pk

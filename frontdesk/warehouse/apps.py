@@ -27,3 +27,7 @@ class WarehouseConfig(AppConfig):
             return importer(job)
 
         register_importer("warehouse.goods", goods_importer)
+        from frontdesk.core.periodic import register_hourly
+        from frontdesk.warehouse.low_stock import send_low_stock_alerts
+
+        register_hourly("warehouse.low_stock", send_low_stock_alerts)

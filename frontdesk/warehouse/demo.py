@@ -1,5 +1,6 @@
 """The demo's warehouse: a realistic catalogue of goods for sale and materials, «Товары» and
 «Материалы» in every branch, receipts from two suppliers, a few write-offs and a transfer —
+an applied stocktaking with a shortage and a surplus, and minimums that leave a few goods low —
 all through the same services as the front desk. Runs after the money step (counterparties)."""
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ from frontdesk.tenancy.demo import register_demo_step
 from frontdesk.warehouse.models import Goods, GoodsCategory, MinimumStock, Unit, Warehouse, WarehouseKind
 from frontdesk.warehouse.quantities import ean13
 from frontdesk.warehouse.services import ItemLine, receive, transfer, write_off
+from frontdesk.warehouse.stocktaking import apply_count, set_counts, start_count
+
+# Goods whose minimum is set above what was received, so the low-stock list has something on it.
+LOW = {"MS-200", "GL-NUDE", "OX-6-1000"}
 
 # (category, name, article, sale unit, write-off unit, units per sale, purchase, price, for sale)
 CATALOGUE = [
@@ -98,7 +103,10 @@ def demo_warehouse(demo) -> None:
             for item, for_sale in goods:
                 if for_sale == wanted:
                     MinimumStock.objects.create(
-                        chain=chain, warehouse=warehouse, goods=item, quantity=3 * item.units_per_sale
+                        chain=chain,
+                        warehouse=warehouse,
+                        goods=item,
+                        quantity=(15 if item.article in LOW else 3) * item.units_per_sale,
                     )
         damaged = next(item for item, for_sale in goods if for_sale)
         write_off(
@@ -110,6 +118,7 @@ def demo_warehouse(demo) -> None:
             occurred_at=start + datetime.timedelta(days=5),
         )
     first, *others = demo.companies
+    _past_stocktaking(demo, first, start + datetime.timedelta(days=10))
     if others:
         source = Warehouse.objects.get(company=first, kind=WarehouseKind.GOODS)
         target = Warehouse.objects.get(company=others[0], kind=WarehouseKind.GOODS)
@@ -117,3 +126,16 @@ def demo_warehouse(demo) -> None:
         transfer(
             first, source, target, [ItemLine(item, 2)], user=demo.owner, occurred_at=start + datetime.timedelta(days=7)
         )
+
+
+def _past_stocktaking(demo, company, when) -> None:
+    """A count of the first branch's «Товары» ten days into the history: one item two short, one
+    found one over, the rest as on the books; applied by the administrator."""
+    shop = Warehouse.objects.get(company=company, kind=WarehouseKind.GOODS)
+    count = start_count(company, shop, comment="Плановая инвентаризация", user=demo.admin, now=when)
+    lines = sorted(count.lines.all(), key=lambda line: (-line.book_at_start, line.pk))  # the shortage where most is
+    counts = {line.pk: line.book_at_start for line in lines}
+    counts[lines[0].pk] -= 2
+    counts[lines[-1].pk] += 1
+    set_counts(count, {pk: str(value) for pk, value in counts.items()}, user=demo.admin, now=when)
+    apply_count(count, user=demo.admin, now=when + datetime.timedelta(hours=2))

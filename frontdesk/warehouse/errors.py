@@ -31,6 +31,15 @@ MESSAGES = {
     "wrong_direction": _("This kind of document cannot move stock this way."),
     "no_goods": _("No goods item matches “%(text)s”."),
     "many_goods": _("Several goods items match “%(text)s”; pick one from the list."),
+    "count_open": _("The warehouse “%(warehouse)s” is already being counted: finish or cancel that count first."),
+    "count_closed": _("This stocktaking is no longer open (%(status)s): nothing was changed."),
+    "count_value": _("“%(goods)s”: enter the counted quantity such as 3 or 2.5, zero or more."),
+    "no_barcode": _("No goods item has the barcode “%(code)s”."),
+    "tags_no_goods": _("Tick at least one item of goods or choose a category."),
+    "tags_branch": _("Choose a branch you work in."),
+    "tags_too_many": _("At most %(max)s price tags at once: choose fewer goods or copies."),
+    "tags_copies": _("Enter how many tags of each item: 1 to %(max)s."),
+    "tags_font": _("Price tags need a font with Cyrillic letters: install fonts-dejavu-core (make system-deps)."),
 }
 
 

@@ -16,4 +16,5 @@ ACTIONS = {
 PAGES = {
     "warehouse.goods": ("warehouse:goods_edit", "goods_id"),
     "warehouse.stockdocument": ("warehouse:document", "stock_document_id"),
+    "warehouse.stocktaking": ("warehouse:stocktaking", "stocktaking_id"),
 }

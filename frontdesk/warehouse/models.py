@@ -309,3 +309,101 @@ class StockRemain(models.Model):
 
     def __str__(self):
         return f"{self.goods_id}@{self.warehouse_id}: {self.quantity}"
+
+
+class StocktakingStatus(models.TextChoices):
+    OPEN = "open", _("Counting")
+    APPLIED = "applied", _("Applied")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Stocktaking(CompanyScopedModel):
+    """A count of a warehouse (all its goods, or one category with its sub-folders). Open while
+    people count; applied once as one `adjustment` document (`document`), or cancelled. At most
+    one open count per warehouse (a partial unique constraint). The rule for movements during a
+    count is in `stocktaking.py` and docs/warehouse.md."""
+
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+", verbose_name=_("warehouse"))
+    category = models.ForeignKey(
+        GoodsCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("category")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=StocktakingStatus.choices, default=StocktakingStatus.OPEN
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    started_at = models.DateTimeField(_("started"))
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    finished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("finished by"),
+    )
+    document = models.ForeignKey(
+        StockDocument, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("document")
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("stocktaking")
+        verbose_name_plural = _("stocktakings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["warehouse"], condition=Q(status="open"), name="stocktaking_one_open_per_warehouse"
+            )
+        ]
+
+    def __str__(self):
+        return _("Stocktaking No. %(number)s") % {"number": self.pk}
+
+
+class StocktakingLine(ChainScopedModel):
+    """One item of a count. `book_at_start` is the warehouse's quantity when the count began
+    (for the record); `counted` what people counted (None: not counted yet); `book_at_count`
+    the warehouse's quantity at the moment `counted` was last entered, read under the remains'
+    row lock. Applying adjusts by `counted − book_at_count`, so movements after the count was
+    entered (a sale during the count) stay in the remains."""
+
+    stocktaking = models.ForeignKey(
+        Stocktaking, on_delete=models.CASCADE, related_name="lines", verbose_name=_("stocktaking")
+    )
+    goods = models.ForeignKey(Goods, on_delete=models.PROTECT, related_name="+", verbose_name=_("goods item"))
+    book_at_start = models.DecimalField(_("book quantity at the start"), **QUANTITY)
+    counted = models.DecimalField(_("counted"), null=True, blank=True, **QUANTITY)
+    book_at_count = models.DecimalField(_("book quantity when counted"), null=True, blank=True, **QUANTITY)
+    counted_at = models.DateTimeField(_("counted at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("stocktaking line")
+        verbose_name_plural = _("stocktaking lines")
+        constraints = [
+            models.UniqueConstraint(fields=["stocktaking", "goods"], name="stocktaking_line_once"),
+            models.CheckConstraint(
+                condition=Q(counted__isnull=True) | Q(counted__gte=0), name="stocktaking_counted_not_neg"
+            ),
+        ]
+
+
+class LowStockAlert(CompanyScopedModel):
+    """The day (the branch's local date) a branch's administrators were told which goods are
+    below their minimum: one row per branch and day, so the daily letter goes at most once."""
+
+    date = models.DateField(_("date"))
+    goods_count = models.PositiveIntegerField(_("goods below the minimum"), default=0)
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("low-stock alert")
+        verbose_name_plural = _("low-stock alerts")
+        constraints = [models.UniqueConstraint(fields=["company", "date"], name="low_stock_alert_once_a_day")]

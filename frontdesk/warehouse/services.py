@@ -128,9 +128,14 @@ def _check(kind: str, company, lines: list[MoveLine]) -> None:
 def _lock_remains(chain_id: int, keys: set[tuple[int, int]]) -> dict[tuple[int, int], StockRemain]:
     """The remains rows of `keys` (warehouse id, goods id), created when missing, locked in
     primary-key order and re-read."""
-    match = Q()
+    # One condition per warehouse, not per pair: a stocktaking or a receipt of thousands of lines
+    # made an OR of thousands of terms, deeper than SQLite parses ("Expression tree is too large").
+    by_warehouse: dict[int, set[int]] = {}
     for warehouse_id, goods_id in keys:
-        match |= Q(warehouse_id=warehouse_id, goods_id=goods_id)
+        by_warehouse.setdefault(warehouse_id, set()).add(goods_id)
+    match = Q()
+    for warehouse_id, goods_ids in sorted(by_warehouse.items()):
+        match |= Q(warehouse_id=warehouse_id, goods_id__in=sorted(goods_ids))
     found = set(StockRemain.unscoped.filter(match).values_list("warehouse_id", "goods_id"))
     missing = sorted(keys - found)
     if missing:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontdesk.warehouse import stock_views, views
+from frontdesk.warehouse import sheet_views, stock_views, stocktaking_views, views
 
 app_name = "warehouse"
 
@@ -18,6 +18,20 @@ urlpatterns = [
     path(W + "receipt/", stock_views.receipt, name="receipt"),
     path(W + "write-off/", stock_views.write_off, name="write_off"),
     path(W + "transfer/", stock_views.transfer, name="transfer"),
+    path(W + "stocktaking/", stocktaking_views.stocktakings, name="stocktakings"),
+    path(W + "stocktaking/start/", stocktaking_views.stocktaking_start, name="stocktaking_start"),
+    path(W + "stocktaking/<int:stocktaking_id>/", stocktaking_views.stocktaking_page, name="stocktaking"),
+    path(W + "stocktaking/<int:stocktaking_id>/scan/", stocktaking_views.stocktaking_scan, name="stocktaking_scan"),
+    path(
+        W + "stocktaking/<int:stocktaking_id>/counts/", stocktaking_views.stocktaking_counts, name="stocktaking_counts"
+    ),
+    path(W + "stocktaking/<int:stocktaking_id>/apply/", stocktaking_views.stocktaking_apply, name="stocktaking_apply"),
+    path(
+        W + "stocktaking/<int:stocktaking_id>/cancel/", stocktaking_views.stocktaking_cancel, name="stocktaking_cancel"
+    ),
+    path(W + "low-stock/", sheet_views.low_stock, name="low_stock"),
+    path(W + "low-stock/export/", sheet_views.low_stock_export, name="low_stock_export"),
+    path(W + "price-tags/", sheet_views.price_tags, name="price_tags"),
     path(W + "goods/", views.goods_list, name="goods"),
     path(W + "goods/add/", views.goods_add, name="goods_add"),
     path(W + "goods/export/", views.goods_export, name="goods_export"),

@@ -13,7 +13,6 @@ computed before the claim, so no write lock is held while a report runs.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import logging
 from decimal import Decimal
 
@@ -34,7 +33,7 @@ from frontdesk.analytics.templatetags.analytics import figure
 from frontdesk.core.scopes import scope, scopes_disabled
 from frontdesk.finance.report_views import member_sees_network
 from frontdesk.notifications.outbox import settings_for
-from frontdesk.notifications.services import queue_staff_email
+from frontdesk.notifications.services import queue_staff_emails
 
 logger = logging.getLogger("frontdesk.analytics")
 
@@ -74,19 +73,15 @@ def send_subscription(subscription: ReportSubscription, period: Period, now: dat
         )
         if not claimed:
             return 0  # another job sent this period
-        written = 0
-        for address in addresses:
-            digest = hashlib.sha256(address.lower().encode()).hexdigest()[:16]
-            message = queue_staff_email(
-                company=company,
-                recipient=address,
-                subject=subject,
-                body=body,
-                idempotency_key=f"{subscription.pk}:{period.first:%Y%m%d}:{digest}",
-                attachments=[workbook] if workbook else [],
-                language=language,
-            )
-            written += message is not None
+        written = queue_staff_emails(
+            company=company,
+            recipients=addresses,
+            subject=subject,
+            body=body,
+            reason=f"{subscription.pk}:{period.first:%Y%m%d}",
+            attachments=[workbook] if workbook else [],
+            language=language,
+        )
     subscription.sent_for = period.first
     return written
 

@@ -1,9 +1,11 @@
-"""The demo network has a catalogue of goods and materials with stock in every branch."""
+"""The demo network has a catalogue of goods and materials with stock in every branch, a past
+stocktaking applied, and a few goods below their minimum."""
 
 from frontdesk.core.scopes import scope
 from frontdesk.tenancy.demo import create_demo
 from frontdesk.warehouse import checks
-from frontdesk.warehouse.models import Goods, MovementKind, StockDocument, StockRemain, Warehouse
+from frontdesk.warehouse.low_stock import low_rows
+from frontdesk.warehouse.models import Goods, MovementKind, StockDocument, StockRemain, Stocktaking, Warehouse
 
 
 def test_the_demo_has_goods_and_materials_in_stock_in_every_branch(db):
@@ -15,3 +17,8 @@ def test_the_demo_has_goods_and_materials_in_stock_in_every_branch(db):
             assert StockDocument.objects.filter(company=company, kind=MovementKind.RECEIPT).count() == 2
         assert StockRemain.objects.filter(quantity__gt=0).count() >= 2 * len(Goods.objects.all())
         assert checks.verify(demo.chain.pk) == []
+        (count,) = Stocktaking.objects.all()
+        assert count.status == "applied" and count.document.kind == MovementKind.ADJUSTMENT
+        assert sorted(count.document.moves.values_list("quantity", flat=True)) == [-2, 1]
+        for company in demo.companies:
+            assert 2 <= len(low_rows([company])) <= 4
