@@ -27,3 +27,7 @@ class WarehouseConfig(AppConfig):
             return importer(job)
 
         register_importer("warehouse.goods", goods_importer)
+
+        from frontdesk.warehouse import selling
+
+        selling.register()

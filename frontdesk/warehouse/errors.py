@@ -28,6 +28,9 @@ MESSAGES = {
         "Stock may not go negative in this network."
     ),
     "wrong_direction": _("This kind of document cannot move stock this way."),
+    "no_sale_warehouse": _(
+        "The branch has no warehouse of goods for sale: add one under Warehouse before selling goods."
+    ),
     "no_goods": _("No goods item matches “%(text)s”."),
     "many_goods": _("Several goods items match “%(text)s”; pick one from the list."),
 }
