@@ -15,3 +15,18 @@ def test_the_demo_has_goods_and_materials_in_stock_in_every_branch(db):
             assert StockDocument.objects.filter(company=company, kind=MovementKind.RECEIPT).count() == 2
         assert StockRemain.objects.filter(quantity__gt=0).count() >= 2 * len(Goods.objects.all())
         assert checks.verify(demo.chain.pk) == []
+
+
+def test_the_demo_sells_goods_at_the_counter_and_with_visits_and_stock_follows(db):
+    from frontdesk.finance.models import LineKind, SaleLine
+
+    demo = create_demo()
+    with scope(demo.chain):
+        sold = SaleLine.objects.filter(kind=LineKind.GOODS)
+        assert sold.filter(sale__visit__isnull=True).exists(), "counter sales of goods"
+        assert sold.filter(sale__visit__isnull=False, seller__isnull=False).exists(), "goods added to visits"
+        sales = set(sold.values_list("sale_id", flat=True))
+        documents = set(StockDocument.objects.filter(kind=MovementKind.SALE).values_list("sale_id", flat=True))
+        assert sales == documents
+        assert not StockRemain.objects.filter(quantity__lt=0).exists()
+        assert checks.verify(demo.chain.pk) == []
