@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.core.models import ChainScopedModel, CompanyScopedModel
-from frontdesk.core.money import MoneyField
+from frontdesk.core.money import MoneyField, to_money
 
 
 class AccountKind(models.TextChoices):
@@ -252,6 +252,13 @@ class SaleLine(ChainScopedModel):
                 condition=Q(returned__gte=0) & Q(returned__lte=F("quantity")), name="sale_line_returned_within"
             ),
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A line built in code without its sum (a test factory, a bulk insert of a visit's services)
+        # gets price × quantity; a row read from the database (positional values) keeps its own.
+        if not args and "amount" not in kwargs and self.price is not None:
+            self.amount = to_money(Decimal(str(self.price)) * Decimal(str(self.quantity or 1)))
 
     def __str__(self):
         return self.title
