@@ -5,12 +5,11 @@ error."""
 
 from __future__ import annotations
 
-import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext_lazy as _
 
-from frontdesk.core.money import TYPED_AMOUNT  # the same digits and one decimal mark
+from frontdesk.core.money import typed_number  # the same digits and one decimal mark as amounts
 
 QUANTITY_PLACES = Decimal("0.001")
 MAX_QUANTITY = Decimal("99999999999.999")  # what a 14-digit, 3-decimal column holds
@@ -35,10 +34,9 @@ def parse_quantity(value, *, allow_zero: bool = False, allow_negative: bool = Fa
     exponent, within what a column holds. Zero and negatives only when allowed. QuantityError
     otherwise — never an exception of another kind, whatever is typed."""
     if isinstance(value, str):
-        value = re.sub(r"[\s\u00a0\u202f]", "", value)
-        if len(value) > 24 or not TYPED_AMOUNT.fullmatch(value):
+        value = typed_number(value, 24)
+        if value is None:
             raise QuantityError("bad_quantity")
-        value = value.replace(",", ".")
     elif isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         raise QuantityError("bad_quantity")
     try:
