@@ -121,8 +121,9 @@ def add_payments(chain) -> None:
         )
         sql(
             """INSERT INTO finance_saleline (chain_id, sale_id, kind, ref, record_service_id, service_id,
-                   title, price, position)
-               SELECT s.chain_id, s.id, 'service', '', rs.id, rs.service_id, 'Услуга', rs.price, 0
+                   title, price, quantity, amount, returned, vat, position)
+               SELECT s.chain_id, s.id, 'service', '', rs.id, rs.service_id, 'Услуга', rs.price, 1, rs.price,
+                   0, '', 0
                FROM finance_sale s JOIN scheduling_record r ON r.visit_id = s.visit_id
                    JOIN scheduling_recordservice rs ON rs.record_id = r.id
                WHERE s.chain_id = %s""",

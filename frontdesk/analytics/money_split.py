@@ -33,7 +33,7 @@ ZERO = Decimal("0.00")
 
 class Line(NamedTuple):
     kind: str  # finance LineKind
-    price: Decimal
+    price: Decimal  # the line's sum (SaleLine.amount: unit price × quantity)
     specialist_id: int | None  # the line's record's specialist (None for goods, certificates, abonements)
     category: str | None  # the title of the service's category
 
@@ -65,7 +65,7 @@ def lines_of_sales(sales) -> dict[int, list[Line]]:
     for sale_id, *line in (
         SaleLine.objects.filter(sale_id__in=sales)
         .order_by("sale_id", "position", "id")
-        .values_list("sale_id", "kind", "price", "record_service__record__specialist_id", "service__category__title")
+        .values_list("sale_id", "kind", "amount", "record_service__record__specialist_id", "service__category__title")
     ):
         lines[sale_id].append(Line(*line))
     return lines

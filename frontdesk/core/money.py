@@ -46,6 +46,16 @@ AMOUNT_MESSAGES = {
 TYPED_AMOUNT = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
 
 
+def typed_number(text: str, max_length: int) -> str | None:
+    """A number as a person typed it, ready for Decimal: spaces (also no-break and thin ones)
+    dropped, a comma read as the decimal point; None when it is not digits with at most one
+    decimal mark and a sign, or longer than `max_length`. Amounts and quantities read it alike."""
+    text = re.sub(r"[\s\u00a0\u202f]", "", text)
+    if len(text) > max_length or not TYPED_AMOUNT.fullmatch(text):
+        return None
+    return text.replace(",", ".")
+
+
 class AmountError(ValueError):
     """An amount typed by a person that cannot be taken. `code` is "not_an_amount" (not a number,
     or more than a MoneyField holds) or "amount_positive" (below zero, or zero where it is not
@@ -66,10 +76,9 @@ def parse_amount(value, *, allow_zero: bool = False, allow_negative: bool = Fals
     zero (only with `allow_zero`; below it with `allow_negative`) and MAX_AMOUNT either way, or
     AmountError — never an exception of another kind, whatever is typed."""
     if isinstance(value, str):
-        value = re.sub(r"[\s\u00a0\u202f]", "", value)
-        if len(value) > 32 or not TYPED_AMOUNT.fullmatch(value):
+        value = typed_number(value, 32)
+        if value is None:
             raise AmountError("not_an_amount")
-        value = value.replace(",", ".")
     elif isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         raise AmountError("not_an_amount")
     try:

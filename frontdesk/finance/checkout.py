@@ -16,6 +16,7 @@ from frontdesk.clients.card import Badge
 from frontdesk.core.audit import log_action
 from frontdesk.core.locking import lock_row
 from frontdesk.core.money import MoneySum, format_money, to_money
+from frontdesk.core.quantities import QuantityError, parse_quantity
 from frontdesk.finance.errors import FinanceError
 from frontdesk.finance.means import draft_for_sale, refuse_unproven, registered_means
 from frontdesk.finance.models import (
@@ -28,11 +29,11 @@ from frontdesk.finance.models import (
     Transaction,
 )
 from frontdesk.finance.services import ZERO, Payment, item_by_code, lock_accounts, parse_amount, post_transaction
-from frontdesk.finance.signals import money_moved, refund_posted, sale_opened, sale_settled
+from frontdesk.finance.signals import lines_returned, money_moved, refund_posted, sale_opened, sale_settled
 from frontdesk.scheduling.errors import BookingError
 from frontdesk.scheduling.models import Record, RecordService, RecordStatus, Visit
 from frontdesk.scheduling.services import complete_visit
-from frontdesk.staff.models import SpecialistService
+from frontdesk.staff.models import Specialist, SpecialistService
 
 
 @dataclass
@@ -74,6 +75,11 @@ def draft_lines(visit: Visit) -> list[LineDraft]:
             highs += [p for p in (link.price_max, link.price_min) if p is not None]
         drafts.append(LineDraft(line, to_money(line.price), to_money(min(lows)), to_money(max(highs))))
     return drafts
+
+
+def _on_sale(line: SaleLine, sale: Sale) -> SaleLine:
+    line.sale = sale
+    return line
 
 
 @dataclass
@@ -212,8 +218,10 @@ def checkout_visit(
     user=None,
     occurred_at=None,
     receipt_email: str = "",
+    products: list[CounterLine] = (),
 ) -> CheckoutResult:
-    """Check a visit out: sell its services (at prices within each service's range), take the
+    """Check a visit out: sell its services (at prices within each service's range) and the
+    products added to it (`products`: goods with quantities and sellers, after the services), take the
     payments by loyalty means and by money, complete its records. What is not paid stays as the
     client's debt. `discount_source`/`discount_label` record the loyalty rule the discount came from.
     `codes`: the codes typed at the desk — a balance that is not the client's (a gift certificate
@@ -244,7 +252,8 @@ def checkout_visit(
                             "price_out_of_range", service=draft.title, min=draft.price_min, max=draft.price_max
                         )
                     draft.price = price
-            subtotal = sum((d.price for d in drafts), ZERO)
+            extra = _product_lines(visit.company, list(products), start=len(drafts)) if products else []
+            subtotal = sum((d.price for d in drafts), ZERO) + sum((line.amount for line in extra), ZERO)
             if discount > subtotal:
                 raise FinanceError("discount_too_big")
             sale = Sale.objects.create(
@@ -268,10 +277,12 @@ def checkout_visit(
                         service_id=d.record_service.service_id,
                         title=d.title[:200],
                         price=d.price,
+                        amount=d.price,
                         position=position,
                     )
                     for position, d in enumerate(drafts)
                 ]
+                + [_on_sale(line, sale) for line in extra]
             )
             sale_opened.send(sale=sale)
             advance = _settle(sale).paid
@@ -343,12 +354,55 @@ def _income_item(sale: Sale) -> str:
 
 @dataclass
 class CounterLine:
-    """A product sold at the counter, as the provider listed it (`ref`) at the price charged."""
+    """A product sold at the counter or added to a visit, as its provider listed it (`ref`), at
+    the unit price charged, `quantity` units of it (goods; 1 for a certificate), sold by `seller`
+    (a Specialist or its id, or None), with the receipt's VAT code (`vat`, "" for the branch's)."""
 
     kind: str
     ref: str
     title: str
     price: object
+    quantity: object = 1
+    seller: object = None
+    vat: str = ""
+
+
+def _product_lines(company, lines: list[CounterLine], *, start: int = 0) -> list[SaleLine]:
+    """Unsaved sale lines of `lines` (no sale yet), every price, quantity and seller checked: a
+    bad one raises FinanceError before anything is written. A seller must work in the branch;
+    one query for all of them, none when no line names one."""
+    sellers = {getattr(line.seller, "pk", line.seller) for line in lines if line.seller not in (None, "")}
+    if sellers:
+        known = set(
+            Specialist.objects.filter(pk__in=[s for s in sellers if str(s).isdigit()], companies=company).values_list(
+                "pk", flat=True
+            )
+        )
+        if {int(s) if str(s).isdigit() else s for s in sellers} - known:
+            raise FinanceError("seller_unknown")
+    built = []
+    for position, line in enumerate(lines, start=start):
+        price = parse_amount(line.price, allow_zero=True)
+        try:
+            quantity = parse_quantity(line.quantity)
+        except QuantityError as exc:
+            raise FinanceError(exc.code) from None
+        seller = getattr(line.seller, "pk", line.seller)
+        built.append(
+            SaleLine(
+                chain_id=company.chain_id,
+                kind=line.kind,
+                ref=str(line.ref)[:64],
+                title=str(line.title)[:200],
+                price=price,
+                quantity=quantity,
+                amount=to_money(price * quantity),
+                seller_id=int(seller) if seller not in (None, "") else None,
+                vat=str(line.vat or "")[:8],
+                position=position,
+            )
+        )
+    return built
 
 
 def sell_at_counter(
@@ -362,18 +416,27 @@ def sell_at_counter(
     cash_received=None,
     user=None,
     receipt_email: str = "",
+    occurred_at=None,
 ) -> CheckoutResult:
-    """Sell products with no visit — a gift certificate, an abonement — paid in full at once (a
-    certificate is not sold on credit). The module that sells the product gives it to the
-    client on `sale_settled` (kind "counter"), in this same transaction."""
+    """Sell products with no visit — goods, a gift certificate, an abonement — paid in full at
+    once (a certificate is not sold on credit). Goods lines carry a quantity, a seller and a VAT
+    code. The module that sells the product gives it to the client (or takes it from stock) on
+    `sale_settled` (kind "counter"), in this same transaction: its refusal rolls the sale back.
+
+    `occurred_at` (default: now) dates the money, as in `checkout_visit`.
+
+    Queries: a fixed number whatever the number of lines (one more to check the sellers when a
+    line names one)."""
     if not lines:
         raise FinanceError("nothing_to_sell")
     kinds = {line.kind for line in lines}
     if len({ITEM_OF_KIND.get(kind) for kind in kinds}) != 1 or None in {ITEM_OF_KIND.get(k) for k in kinds}:
         raise FinanceError("mixed_counter_sale")
-    prices = [parse_amount(line.price) for line in lines]
-    subtotal = to_money(sum(prices, ZERO))
+    for line in lines:
+        parse_amount(line.price)  # a product at the counter is never given away for nothing
     with transaction.atomic():
+        built = _product_lines(company, lines)
+        subtotal = to_money(sum((line.amount for line in built), ZERO))
         sale = Sale.objects.create(
             company_id=company.pk,
             chain_id=company.chain_id,
@@ -383,24 +446,13 @@ def sell_at_counter(
             total=subtotal,
             created_by=user if getattr(user, "pk", None) else None,
         )
-        SaleLine.objects.bulk_create(
-            [
-                SaleLine(
-                    chain_id=company.chain_id,
-                    sale=sale,
-                    kind=line.kind,
-                    ref=str(line.ref)[:64],
-                    title=str(line.title)[:200],
-                    price=price,
-                    position=position,
-                )
-                for position, (line, price) in enumerate(zip(lines, prices, strict=True))
-            ]
-        )
+        for line in built:
+            line.sale = sale
+        SaleLine.objects.bulk_create(built)
         sale = lock_row(Sale.objects, sale.pk)
         _take_means(sale, list(means), user, codes)
         posted, change = _take_payments(
-            sale, list(payments), cash_received, user, item_code=ITEM_OF_KIND[next(iter(kinds))]
+            sale, list(payments), cash_received, user, occurred_at, item_code=ITEM_OF_KIND[next(iter(kinds))]
         )
         _settle(sale)
         if sale.status != SaleStatus.PAID:
@@ -448,6 +500,7 @@ def refund_means(payment: MeansPayment, amount=None, *, user=None) -> MeansPayme
             created_by=user if getattr(user, "pk", None) else None,
         )
         _settle(sale)
+        _return_lines(sale, None)
         log_action(sale, code="sale.refunded", changes={"refunded": [None, str(amount)], "means": [None, payment.code]})
         sale_settled.send(sale=sale, kind="refund")
         return back
@@ -471,6 +524,41 @@ def sale_payments(sale: Sale) -> list[Transaction]:
     )
 
 
+def _return_lines(sale: Sale, returns: dict | None) -> list[tuple[SaleLine, Decimal]]:
+    """Count units given back on the sale's lines (the caller holds the sale's lock, after the
+    refund settled it): `returns` {line id: quantity} as the desk typed them; with none, a sale
+    now refunded in full gives back everything still out. Announces `finance.lines_returned`
+    when anything came back, so the module that gave it out takes it back (stock). Two queries
+    (the lines, one update), whatever the number of lines."""
+    lines = {line.pk: line for line in SaleLine.objects.filter(sale=sale)}
+    wanted: dict[int, Decimal] = {}
+    for key, typed in (returns or {}).items():
+        if typed in (None, ""):
+            continue
+        line = lines.get(int(key)) if str(key).isdigit() else None
+        if line is None:
+            raise FinanceError("return_unknown_line")
+        try:
+            quantity = parse_quantity(typed, allow_zero=True)
+        except QuantityError as exc:
+            raise FinanceError(exc.code) from None
+        left = line.quantity - line.returned
+        if quantity > left:
+            raise FinanceError("return_too_big", left=format(left.normalize(), "f"), product=line.title)
+        if quantity:
+            wanted[line.pk] = quantity
+    if not returns and sale.status == SaleStatus.REFUNDED:
+        wanted = {pk: line.quantity - line.returned for pk, line in lines.items() if line.quantity > line.returned}
+    if not wanted:
+        return []
+    for pk, quantity in wanted.items():
+        lines[pk].returned += quantity
+    SaleLine.objects.bulk_update([lines[pk] for pk in wanted], ["returned"])
+    pairs = [(lines[pk], quantity) for pk, quantity in wanted.items()]
+    lines_returned.send(sale=sale, returns=pairs)
+    return pairs
+
+
 def refund_sale(
     sale: Sale,
     amount=None,
@@ -480,6 +568,7 @@ def refund_sale(
     comment="",
     receipt_email: str = "",
     occurred_at=None,
+    returns: dict | None = None,
 ) -> list[Transaction]:
     """Give money back to the client by the method it was paid with, onto the account it went
     to: from `payment` if given, otherwise from the latest payments first. `amount=None` refunds
@@ -488,7 +577,11 @@ def refund_sale(
 
     Money paid online goes back through the payment provider (a `finance.refund_posted` listener), asked
     last, under the sale's lock: two refunds of one payment queue here, and the second sees what
-    the first gave back. A provider's refusal rolls everything back."""
+    the first gave back. A provider's refusal rolls everything back.
+
+    `returns` {line id: quantity}: the units the client brings back (goods), at most what is
+    still out on each line; a refund that leaves the sale refunded in full brings back all that
+    is still out without being told (`finance.lines_returned`)."""
     with transaction.atomic():
         sale = lock_row(Sale.objects, sale.pk)
         payments = sale_payments(sale)
@@ -524,6 +617,7 @@ def refund_sale(
             pairs.append((original, row))
             remaining -= part
         _settle(sale)
+        _return_lines(sale, returns)
         log_action(sale, code="sale.refunded", changes={"refunded": [None, str(amount)]})
         money_moved.send(
             sale=sale, transactions=posted, operation="sell_refund", kind="refund", receipt_email=receipt_email

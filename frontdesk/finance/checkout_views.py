@@ -42,10 +42,12 @@ from frontdesk.finance.means import (
     draft_for_sale,
     draft_for_visit,
     means_options,
+    product_draft_lines,
     registered_means,
     visit_advance,
 )
-from frontdesk.finance.models import MeansPayment, PaymentMethod, Sale, Transaction
+from frontdesk.finance.models import LineKind, MeansPayment, PaymentMethod, Sale, SaleLine, Transaction
+from frontdesk.finance.product_lines import is_line_action, read_product_lines
 from frontdesk.finance.services import ZERO, Payment, parse_amount
 from frontdesk.scheduling.models import Visit
 from frontdesk.tenancy.permissions import section_required
@@ -179,7 +181,11 @@ def checkout(request, company_id, visit_id):
         return _to_sale(request, sale, back)
     drafts = draft_lines(visit)
     rows = _payment_rows(request)
-    draft = draft_for_visit(visit, drafts=drafts)
+    records = list(visit.records.select_related("specialist").order_by("start"))
+    goods = read_product_lines(
+        request, request.company, default_seller=str(records[0].specialist_id) if records else ""
+    )
+    draft = draft_for_visit(visit, drafts=drafts, products=goods.priced())
     if request.method == "POST":
         typed_prices = {}
         for line in drafts:
@@ -189,11 +195,11 @@ def checkout(request, company_id, visit_id):
                 )
             except ValidationError:
                 pass
-        draft = draft_for_visit(visit, typed_prices, drafts=drafts)
+        draft = draft_for_visit(visit, typed_prices, drafts=drafts, products=goods.priced())
     offer = best_offer(draft)
     means_rows = _means_rows(request, draft)
     error = None
-    if request.method == "POST" and request.POST.get("action") != "find":
+    if request.method == "POST" and request.POST.get("action") != "find" and not is_line_action(request):
         prices = {d.record_service.pk: request.POST.get(f"price_{d.record_service.pk}", d.price) for d in drafts}
         discount, source, label = _discount_from(request, draft, offer)
         try:
@@ -203,6 +209,7 @@ def checkout(request, company_id, visit_id):
                 discount=discount,
                 discount_source=source,
                 discount_label=label,
+                products=goods.counter_lines(),
                 **_taken(request, rows),
             )
         except ValidationError as exc:
@@ -218,7 +225,6 @@ def checkout(request, company_id, visit_id):
     if request.method == "POST":
         for line in drafts:
             line.typed = request.POST.get(f"price_{line.record_service.pk}", "")
-    records = list(visit.records.select_related("specialist").order_by("start"))
     can_change_discount = offer is None or request.membership.can(Section.LOYALTY, Level.EDIT)
     discount = request.POST.get("discount", "") if request.method == "POST" and can_change_discount else ""
     if offer is not None and not (request.method == "POST" and can_change_discount):
@@ -230,7 +236,8 @@ def checkout(request, company_id, visit_id):
             "visit": visit,
             "records": records,
             "lines": drafts,
-            "subtotal": sum((d.price for d in drafts), ZERO),
+            "goods": goods,
+            "subtotal": sum((d.price for d in drafts), ZERO) + goods.subtotal,
             "discount": discount,
             "offer": offer,
             "can_change_discount": can_change_discount,
@@ -272,12 +279,15 @@ def sale_detail(request, company_id, sale_id, *, error=None, status=200):
     notes = render_row_panels("finance.sale_refund", refunds, request)
     for refund in refunds:
         refund.panels = notes.get(refund.pk, "")
+    lines = list(sale.lines.select_related("seller"))
+    returnable = [line for line in lines if line.kind == LineKind.GOODS and line.quantity > line.returned]
     return render(
         request,
         "finance/sale.html",
         {
             "sale": sale,
-            "lines": list(sale.lines.all()),
+            "lines": lines,
+            "returnable": returnable,
             "payments": payments,
             "means_paid": means_paid,
             "means_back": list(MeansPayment.objects.filter(sale=sale, amount__lt=0).select_related("created_by")),
@@ -313,6 +323,16 @@ def sale_pay(request, company_id, sale_id):
     return redirect(back) if back else redirect("finance:sale", company_id=request.company.pk, sale_id=sale.pk)
 
 
+def _returns_from(request, sale) -> dict:
+    """{line id: quantity} of the goods the client brings back with this refund (`return_<id>`)."""
+    returns = {}
+    for line_id in SaleLine.objects.filter(sale=sale, kind=LineKind.GOODS).values_list("pk", flat=True):
+        typed = request.POST.get(f"return_{line_id}", "").strip()
+        if typed:
+            returns[line_id] = typed
+    return returns
+
+
 @section_required(Section.FINANCE, Level.EDIT)
 def sale_refund(request, company_id, sale_id):
     sale = _sale(request, sale_id)
@@ -331,6 +351,7 @@ def sale_refund(request, company_id, sale_id):
             payment=payment,
             user=request.user,
             comment=request.POST.get("comment", ""),
+            returns=_returns_from(request, sale),
         )
     except ValidationError as exc:
         return sale_detail(request, company_id, sale_id, error=" ".join(exc.messages), status=400)
@@ -385,9 +406,11 @@ def _counter_client(request):
 
 @section_required(Section.FINANCE, Level.EDIT)
 def sell(request, company_id):
-    """A sale at the counter: gift certificates, abonements (whatever the loyalty modules offer),
-    paid in full by money and loyalty means."""
+    """A sale at the counter: gift certificates, abonements, goods (whatever the modules above
+    offer; goods found by name, article or a scanned barcode), paid in full by money and loyalty
+    means."""
     products = counter_products(request.company)
+    goods = read_product_lines(request, request.company)
     rows = _payment_rows(request)
     error, client = None, None
     try:
@@ -417,10 +440,16 @@ def sell(request, company_id):
                 ref=r["product"].ref,
             )
             for n, (r, _q) in enumerate(chosen)
-        ],
+        ]
+        + product_draft_lines(goods.priced(), start=len(chosen)),
     )
     means_rows = _means_rows(request, draft) if client is not None else []
-    if request.method == "POST" and request.POST.get("action") not in ("find", "client") and error is None:
+    if (
+        request.method == "POST"
+        and request.POST.get("action") not in ("find", "client")
+        and not is_line_action(request)
+        and error is None
+    ):
         try:
             lines = []
             for row, quantity in chosen:
@@ -438,6 +467,7 @@ def sell(request, company_id):
                             }
                         )
                 lines += [CounterLine(product.kind, product.ref, product.title, price)] * quantity
+            lines += goods.counter_lines()
             result = sell_at_counter(
                 request.company,
                 client=client,
@@ -455,6 +485,7 @@ def sell(request, company_id):
         {
             "finance_tab": "sell",
             "products": product_rows,
+            "goods": goods,
             "client": client,
             "phone": request.POST.get("phone", ""),
             "rows": rows,

@@ -1,5 +1,6 @@
 """The demo's money: a cash desk and a bank account in every branch, the past completed visits
-checked out (cash, card, split, a few left with a debt), the month's rent and utilities, a cash
+checked out (cash, card, split, a few left with a debt; some with goods the modules above add —
+`register_demo_products`), the month's rent and utilities, a cash
 collection to the bank and today's open shift — all through the same services as the front desk.
 
 Runs after the journal step; without completed records it only creates the accounts."""
@@ -10,10 +11,10 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from frontdesk.finance.checkout import checkout_visit, draft_lines
-from frontdesk.finance.errors import FinanceError
+from frontdesk.finance.checkout import CounterLine, checkout_visit, draft_lines
 from frontdesk.finance.models import Account, AccountKind, PaymentMethod, Sale
 from frontdesk.finance.services import (
     Payment,
@@ -34,8 +35,24 @@ MONTHLY_EXPENSES = [
 ]
 
 
-def _pay(visit, desk, bank, rng: random.Random):
+# What the modules above add to a demo visit's checkout (goods bought at the desk):
+# `fn(visit, rng) -> list[CounterLine]`, registered from their demo modules.
+_VISIT_PRODUCTS: list = []
+
+
+def register_demo_products(fn):
+    if fn not in _VISIT_PRODUCTS:
+        _VISIT_PRODUCTS.append(fn)
+    return fn
+
+
+def _products(visit, rng: random.Random) -> list[CounterLine]:
+    return [line for fn in _VISIT_PRODUCTS for line in fn(visit, rng)]
+
+
+def _pay(visit, desk, bank, rng: random.Random, products=()):
     due = sum((line.price for line in draft_lines(visit)), Decimal(0))
+    due += sum((Decimal(line.price) * Decimal(line.quantity) for line in products), Decimal(0))
     roll = rng.random()
     if roll < 0.5:
         payments = [Payment(desk, PaymentMethod.CASH, due)]
@@ -64,10 +81,22 @@ def demo_money(demo) -> None:
         )
         for visit in completed:
             last = Record.objects.filter(visit=visit).order_by("-end").first()
+            products = _products(visit, rng)
             try:
-                checkout_visit(visit, payments=_pay(visit, desk, bank, rng), user=demo.admin, occurred_at=last.end)
-            except FinanceError:
-                continue
+                checkout_visit(
+                    visit,
+                    payments=_pay(visit, desk, bank, rng, products),
+                    products=products,
+                    user=demo.admin,
+                    occurred_at=last.end,
+                )
+            except ValidationError:
+                if not products:
+                    continue
+                try:  # the goods ran out: the visit is paid without them
+                    checkout_visit(visit, payments=_pay(visit, desk, bank, rng), user=demo.admin, occurred_at=last.end)
+                except ValidationError:
+                    continue
         for code, amount, day in MONTHLY_EXPENSES:
             when = now.replace(day=day, hour=12, minute=0, second=0, microsecond=0)
             if when > now:

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.core.money import money_params
+from frontdesk.core.quantities import QUANTITY_MESSAGES
 
 MESSAGES = {
     "amount_positive": _("Enter an amount greater than zero."),
@@ -34,6 +35,12 @@ MESSAGES = {
     "nothing_to_sell": _("Choose what to sell."),
     "mixed_counter_sale": _("Sell goods, and certificates or abonements, as separate sales."),
     "counter_sale_unpaid": _("A sale at the counter is paid in full: %(due)s is still due."),
+    **QUANTITY_MESSAGES,  # bad_quantity, quantity_positive, quantity_too_big
+    "product_gone": _("“%(product)s” is no longer on sale; remove it from the sale."),
+    "no_product_code": _("Nothing on sale has the code %(barcode)s."),
+    "seller_unknown": _("Choose the seller among the branch's staff."),
+    "return_too_big": _("At most %(left)s of “%(product)s” can be returned."),
+    "return_unknown_line": _("This line is not part of the sale; reload the page."),
     "visit_paid": _("This visit is paid; change it through a refund at the cash desk."),
     "online_refund_refused": _("The payment provider refused to refund %(amount)s: %(reason)s Nothing was refunded."),
     "online_refund_unavailable": _(

@@ -36,6 +36,10 @@ class MeansError(ValidationError):
 
 @dataclass
 class DraftLine:
+    """A line as means and discounts read it. `price` is the LINE's sum before the discount (unit
+    price × quantity), so that a rule weighing lines by price weighs what they cost; `quantity`
+    says how many units it holds (1 but for goods)."""
+
     position: int
     kind: str
     title: str
@@ -45,6 +49,7 @@ class DraftLine:
     # The scheduling record the line is booked in (a service of a visit), for means that need its
     # date or specialist.
     record_id: int | None = None
+    quantity: Decimal = Decimal("1")
 
 
 @dataclass
@@ -68,9 +73,10 @@ class SaleDraft:
         return to_money(self.subtotal - self.discount)
 
 
-def draft_for_visit(visit, prices: dict | None = None, drafts: list | None = None) -> SaleDraft:
-    """The draft of a visit's checkout: its services at the booked (or typed) prices. `drafts`:
-    the visit's `draft_lines` if the caller has read them already."""
+def draft_for_visit(visit, prices: dict | None = None, drafts: list | None = None, products=()) -> SaleDraft:
+    """The draft of a visit's checkout: its services at the booked (or typed) prices, then the
+    products added to it (`products`: CounterLines, goods with their quantities). `drafts`: the
+    visit's `draft_lines` if the caller has read them already."""
     from frontdesk.finance.checkout import draft_lines  # inside: checkout imports this module
 
     prices = prices or {}
@@ -87,7 +93,23 @@ def draft_for_visit(visit, prices: dict | None = None, drafts: list | None = Non
                 record_id=draft.record_service.record_id,
             )
         )
+    lines += product_draft_lines(products, start=len(lines))
     return SaleDraft(company=visit.company, client=visit.client, lines=lines, visit=visit)
+
+
+def product_draft_lines(products, start: int = 0) -> list[DraftLine]:
+    """Draft lines of products sold (CounterLines with a unit price and a quantity)."""
+    return [
+        DraftLine(
+            position=start + n,
+            kind=line.kind,
+            title=line.title,
+            price=to_money(Decimal(line.price) * Decimal(line.quantity)),
+            ref=str(line.ref),
+            quantity=Decimal(line.quantity),
+        )
+        for n, line in enumerate(products)
+    ]
 
 
 def draft_for_sale(sale: Sale) -> SaleDraft:
@@ -96,10 +118,11 @@ def draft_for_sale(sale: Sale) -> SaleDraft:
             position=position,
             kind=line.kind,
             title=line.title,
-            price=line.price,
+            price=line.amount,
             service_id=line.service_id,
             ref=line.ref,
             record_id=line.record_service.record_id if line.record_service_id and line.record_service else None,
+            quantity=line.quantity,
         )
         for position, line in enumerate(sale.lines.select_related("record_service").order_by("position", "id"))
     ]
@@ -272,12 +295,23 @@ def best_offer(draft: SaleDraft) -> DiscountOffer | None:
 # ---------------------------------------------------------------- products sold at the counter
 @dataclass(frozen=True)
 class Product:
+    """Something a provider sells, as the desk offers it. `price` is per unit. A product with
+    `quantity_allowed` (goods) is sold as one line with a quantity (`unit` names its unit);
+    without it (a certificate, an abonement) every unit is a line of its own, because each one
+    becomes a thing of its own. `vat` is the receipt line's VAT code ("" — the branch's rate);
+    `code` the article shown next to the name; `note` what the provider adds (what is in stock)."""
+
     kind: str
     ref: str
     title: str
     price: Decimal
     price_min: Decimal | None = None
     price_max: Decimal | None = None
+    quantity_allowed: bool = False
+    unit: str = ""
+    vat: str = ""
+    code: str = ""
+    note: str = ""
 
     @property
     def key(self) -> str:
@@ -293,14 +327,35 @@ class Product:
 
 
 class ProductProvider:
-    """Sells one kind of product at the counter (gift certificates, abonements): lists what the
-    branch offers. What a paid line gives the client is the provider's business, on
-    `sale_settled` (kind "counter")."""
+    """Sells one kind of product (gift certificates, abonements, goods): says what the branch
+    offers. What a paid line gives the client (or takes from stock) is the provider's business,
+    on `sale_settled` (kind "counter" or "checkout") and `lines_returned`.
+
+    A provider with few products is `listed`: the counter shows them all as rows. One with a
+    catalogue (goods) is not: the desk finds its products by `search` (name or article) and by
+    `find_by_code` (a scanned barcode), and `find` re-reads a chosen one on every post, so the
+    price and whether it is still on sale come from the server, never from the form."""
 
     kind: str = ""
+    listed: bool = True
 
     def products(self, company) -> list[Product]:
         return []
+
+    def find(self, company, ref: str) -> Product | None:
+        return next((p for p in self.products(company) if p.ref == str(ref)), None)
+
+    def find_many(self, company, refs) -> dict[str, Product]:
+        """{ref: product} for the refs still on sale; one fixed number of queries whatever the count."""
+        wanted = {str(ref) for ref in refs}
+        return {p.ref: p for p in self.products(company) if p.ref in wanted} if wanted else {}
+
+    def search(self, company, text: str, limit: int = 20) -> list[Product]:
+        text = text.casefold()
+        return [p for p in self.products(company) if text in p.title.casefold()][:limit]
+
+    def find_by_code(self, company, code: str) -> Product | None:
+        return None
 
 
 _PRODUCTS: list[ProductProvider] = []
@@ -318,7 +373,53 @@ def unregister_products(provider: ProductProvider) -> None:
 
 
 def counter_products(company) -> list[Product]:
+    """What the counter lists as rows: the products of the `listed` providers."""
     products = []
     for provider in list(_PRODUCTS):
-        products.extend(provider.products(company))
+        if provider.listed:
+            products.extend(provider.products(company))
     return products
+
+
+def searchable() -> bool:
+    """Whether some provider is found by search and scan (the desk then shows its search box)."""
+    return any(not provider.listed for provider in _PRODUCTS)
+
+
+def search_products(company, text: str, limit: int = 20) -> list[Product]:
+    """Products of the searched providers whose name or article holds `text`."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    found = []
+    for provider in list(_PRODUCTS):
+        if not provider.listed:
+            found.extend(provider.search(company, text, limit))
+    return found[:limit]
+
+
+def product_by_code(company, code: str) -> Product | None:
+    """The product a scanned (or typed) barcode names, or None."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    for provider in list(_PRODUCTS):
+        found = provider.find_by_code(company, code)
+        if found is not None:
+            return found
+    return None
+
+
+def find_products(company, keys) -> dict[str, Product]:
+    """{key: product} for the keys ("kind:ref") still on sale in the branch; a key whose product
+    is gone (archived, no longer sold here) is missing. One call per provider."""
+    by_kind: dict[str, set[str]] = {}
+    for key in keys:
+        kind, _sep, ref = str(key).partition(":")
+        by_kind.setdefault(kind, set()).add(ref)
+    found: dict[str, Product] = {}
+    for provider in list(_PRODUCTS):
+        refs = by_kind.get(provider.kind)
+        if refs:
+            found.update({p.key: p for p in provider.find_many(company, refs).values()})
+    return found

@@ -5,14 +5,16 @@ An account's balance is never stored: it is the sum of its transactions (DESIGN.
 Transactions are only ever added; a mistake or a refund is a new transaction that points to the
 one it reverses."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.core.models import ChainScopedModel, CompanyScopedModel
-from frontdesk.core.money import MoneyField
+from frontdesk.core.money import MoneyField, to_money
 
 
 class AccountKind(models.TextChoices):
@@ -204,7 +206,16 @@ class Sale(CompanyScopedModel):
 
 class SaleLine(ChainScopedModel):
     """What was sold at the price the administrator charged: a service of the visit, or a product
-    sold at the counter (`kind` says which, `ref` names the product type for the module that sells it)."""
+    (`kind` says which, `ref` names the product for the module that sells it) sold at the counter
+    or added to a visit.
+
+    `price` is the price of one unit, `quantity` how many (1 for a service, a certificate, an
+    abonement), `amount` the line's sum before the sale's discount: price × quantity in kopecks,
+    written with the line. Every figure that weighs lines (the discount's split, receipts,
+    analytics) weighs `amount`. `returned` is how many units the client gave back through refunds
+    (written under the sale's lock), so a module that gave something out (stock) takes it back.
+    `seller` is who sold a product (payroll counts it); `vat` the VAT code of a receipt line as
+    the selling module gave it ("" — the branch's own rate)."""
 
     sale = models.ForeignKey(Sale, on_delete=models.CASCADE, related_name="lines")
     kind = models.CharField(_("kind"), max_length=16, choices=LineKind.choices, default=LineKind.SERVICE)
@@ -217,12 +228,37 @@ class SaleLine(ChainScopedModel):
     )
     title = models.CharField(_("name"), max_length=200)
     price = MoneyField(_("price"))
+    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3, default=Decimal("1"))
+    amount = MoneyField(_("sum"), default=Decimal("0"))
+    returned = models.DecimalField(_("returned"), max_digits=14, decimal_places=3, default=Decimal("0"))
+    seller = models.ForeignKey(
+        "staff.Specialist",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("seller"),
+    )
+    vat = models.CharField(_("VAT rate"), max_length=8, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["sale", "position", "id"]
         verbose_name = _("sale line")
         verbose_name_plural = _("sale lines")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="sale_line_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(returned__gte=0) & Q(returned__lte=F("quantity")), name="sale_line_returned_within"
+            ),
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A line built in code without its sum (a test factory, a bulk insert of a visit's services)
+        # gets price × quantity; a row read from the database (positional values) keeps its own.
+        if not args and "amount" not in kwargs and self.price is not None:
+            self.amount = to_money(Decimal(str(self.price)) * Decimal(str(self.quantity or 1)))
 
     def __str__(self):
         return self.title

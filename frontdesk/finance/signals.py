@@ -50,3 +50,15 @@ refund_posted = DomainEvent(
         "'refunded' unless the money went back."
     ),
 )
+
+lines_returned = DomainEvent(
+    "finance.lines_returned",
+    payload=("sale", "returns"),
+    doc=(
+        "Sent inside a refund's transaction, under the sale's lock, when units of the sale's lines "
+        "came back: the ones the desk named, or — when the refund left the sale refunded in full — "
+        "all still out. sale (settled), returns — a list of (SaleLine, quantity) pairs, each line "
+        "with its `returned` already counted. The module that gave the units out takes them back "
+        "here (the warehouse: a client's return into stock); raising rolls the refund back."
+    ),
+)

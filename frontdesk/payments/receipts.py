@@ -72,6 +72,52 @@ def _lines(names_and_weights, total, *, vat, method, obj="service") -> list[Rece
     ]
 
 
+def _counted(name: str, quantity: Decimal, part: Decimal, *, vat, method) -> list[ReceiptLine]:
+    """Receipt lines of goods: `quantity` units for `part` (the line's share of the money). A
+    register checks price × quantity = sum to the kopeck, so when the share does not divide
+    evenly, the last unit is a line of its own carrying the odd kopecks (3 for 100.00 → 2 × 33.33
+    and 1 × 33.34). A fractional quantity that does not divide is one line at its whole sum."""
+    shown = format(quantity.normalize(), "f")
+
+    def line(price, count, total):
+        return ReceiptLine(
+            name=name[:128],
+            price=str(price),
+            quantity=count,
+            sum=str(total),
+            vat=vat,
+            payment_method=method,
+            payment_object="commodity",
+        )
+
+    unit = (part / quantity).quantize(CENT, rounding="ROUND_DOWN")
+    if to_money(unit * quantity) == part:
+        return [line(unit, shown, part)]
+    if quantity == quantity.to_integral_value() and quantity > 1:
+        rest = quantity - 1
+        return [
+            line(unit, format(rest.normalize(), "f"), to_money(unit * rest)),
+            line(to_money(part - unit * rest), "1", to_money(part - unit * rest)),
+        ]
+    return [line(part, "1", part)]
+
+
+def _sale_lines(lines, total, *, vat, method) -> list[ReceiptLine]:
+    """The sale's lines on a receipt, `total` split over them by their sums: a service (and a
+    certificate, an abonement) is one unit at the branch's VAT; goods keep their quantity, their
+    own VAT and the payment object «commodity»."""
+    sums = allocate(total, [line.amount for line in lines])
+    items: list[ReceiptLine] = []
+    for line, part in zip(lines, sums, strict=True):
+        if part <= 0:
+            continue
+        if line.kind == "goods":
+            items += _counted(line.title, line.quantity, part, vat=line.vat or vat, method=method)
+        else:
+            items += _lines([(line.title, part)], part, vat=vat, method=method)
+    return items
+
+
 def _payments(transactions) -> list[ReceiptPayment]:
     by_type: dict[str, Decimal] = {}
     for row in transactions:
@@ -97,7 +143,6 @@ def sale_document(
     - debt: what was paid, spread over the lines, as «payment of a credit»;
     - refund: what was given back, spread over the lines, by the methods it was paid with."""
     lines = list(SaleLine.objects.filter(sale=sale).order_by("position", "id"))
-    weights = [(line.title, line.price) for line in lines]
     moved = to_money(sum((abs(row.amount) for row in transactions), Decimal(0)))
     payments = _payments(transactions)
     if kind == "checkout":
@@ -125,7 +170,7 @@ def sale_document(
         operation=operation,
         external_id="",
         taxation=fiscal.taxation,
-        items=_lines(weights, total, vat=fiscal.vat, method=method),
+        items=_sale_lines(lines, total, vat=fiscal.vat, method=method),
         payments=payments,
         total=str(to_money(total)),
         inn=fiscal.inn,
@@ -245,6 +290,8 @@ def email_receipt(receipt: FiscalReceipt, to: str | None = None, *, again: bool 
 
 def receipt_context(receipt: FiscalReceipt) -> dict:
     document = {"items": [], "payments": [], "taxation": "", **(receipt.document or {})}
+    vats = dict(_vat_choices())
+    rates = {item["vat"] for item in document["items"]}
     return {
         "receipt": receipt,
         "document": document,
@@ -256,10 +303,15 @@ def receipt_context(receipt: FiscalReceipt) -> dict:
         ],
         "method_labels": payment_method_labels(),
         "items": [
-            {**item, "method_label": payment_method_labels().get(item["payment_method"], item["payment_method"])}
+            {
+                **item,
+                "method_label": payment_method_labels().get(item["payment_method"], item["payment_method"]),
+                "vat_label": vats.get(item["vat"], item["vat"]),
+            }
             for item in document["items"]
         ],
-        "vat_label": dict(_vat_choices()).get(document["items"][0]["vat"], "") if document["items"] else "",
+        # One rate for the whole receipt when every line has it (goods may carry their own).
+        "vat_label": vats.get(document["items"][0]["vat"], "") if len(rates) == 1 else "",
         "taxation_label": dict(_taxation_choices()).get(document["taxation"], document["taxation"]),
     }
 

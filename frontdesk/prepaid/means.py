@@ -74,7 +74,7 @@ def sale_pay_lines(sale) -> list[services.PayLine]:
         services.PayLine(
             position=line.position,
             kind=str(getattr(line, "kind", "service") or "service"),
-            price=line.price,
+            price=line.amount,  # the line's sum: a goods line may hold several units
             service_id=line.service_id,
             category_id=categories.get(line.service_id),
             title=line.title,

@@ -31,3 +31,7 @@ class WarehouseConfig(AppConfig):
         from frontdesk.warehouse.low_stock import send_low_stock_alerts
 
         register_hourly("warehouse.low_stock", send_low_stock_alerts)
+
+        from frontdesk.warehouse import selling
+
+        selling.register()

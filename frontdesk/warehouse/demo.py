@@ -1,7 +1,9 @@
 """The demo's warehouse: a realistic catalogue of goods for sale and materials, «Товары» and
 «Материалы» in every branch, receipts from two suppliers, a few write-offs and a transfer —
 an applied stocktaking with a shortage and a surplus, and minimums that leave a few goods low —
-all through the same services as the front desk. Runs after the money step (counterparties)."""
+all through the same services as the front desk. Runs before the money step, so that the visits
+it checks out can sell goods (about one in six adds a bottle or two, sold by the visit's
+specialist); after it, a step sells goods at the counter over the past two weeks."""
 
 from __future__ import annotations
 
@@ -9,12 +11,17 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from frontdesk.finance.models import Counterparty
+from frontdesk.finance.checkout import CounterLine, sell_at_counter
+from frontdesk.finance.demo import register_demo_products
+from frontdesk.finance.models import Account, AccountKind, Counterparty, PaymentMethod
+from frontdesk.finance.services import Payment
 from frontdesk.tenancy.demo import register_demo_step
 from frontdesk.warehouse.models import Goods, GoodsCategory, MinimumStock, Unit, Warehouse, WarehouseKind
 from frontdesk.warehouse.quantities import ean13
+from frontdesk.warehouse.selling import GoodsProducts
 from frontdesk.warehouse.services import ItemLine, receive, transfer, write_off
 from frontdesk.warehouse.stocktaking import apply_count, set_counts, start_count
 
@@ -53,7 +60,7 @@ CATALOGUE = [
 ]
 
 
-@register_demo_step(50)
+@register_demo_step(43)
 def demo_warehouse(demo) -> None:
     rng = random.Random(20261207)
     chain = demo.chain
@@ -79,6 +86,7 @@ def demo_warehouse(demo) -> None:
         )
         item.barcodes.create(chain=chain, code=ean13(f"46000{number:07d}"))
         goods.append((item, for_sale))
+    # Before the journal's first day (two weeks back), so the visits have stock to sell.
     start = timezone.now() - datetime.timedelta(days=30)
     for company in demo.companies:
         shop = Warehouse.objects.create(chain=chain, company=company, title="Товары", kind=WarehouseKind.GOODS)
@@ -139,3 +147,53 @@ def _past_stocktaking(demo, company, when) -> None:
     counts[lines[-1].pk] += 1
     set_counts(count, {pk: str(value) for pk, value in counts.items()}, user=demo.admin, now=when)
     apply_count(count, user=demo.admin, now=when + datetime.timedelta(hours=2))
+
+
+def _on_sale(company) -> list:
+    return GoodsProducts().products(company)
+
+
+@register_demo_products
+def goods_for_a_visit(visit, rng: random.Random) -> list[CounterLine]:
+    """About one visit in six buys a product the specialist recommended (and sold)."""
+    if rng.random() > 0.17:
+        return []
+    offered = _on_sale(visit.company)
+    if not offered:
+        return []
+    product = rng.choice(offered)
+    seller = visit.records.order_by("start").values_list("specialist_id", flat=True).first()
+    quantity = 2 if rng.random() < 0.15 else 1
+    return [CounterLine(product.kind, product.ref, product.title, product.price, quantity, seller, product.vat)]
+
+
+@register_demo_step(51)
+def demo_counter_sales(demo) -> None:
+    """A dozen sales at the counter in every branch over the past two weeks, by cash or card."""
+    rng = random.Random(20261208)
+    now = timezone.now()
+    for company in demo.companies:
+        offered = _on_sale(company)
+        accounts = {a.kind: a for a in Account.objects.filter(company=company)}
+        if not offered or len(accounts) < 2:
+            continue
+        for n in range(12):
+            chosen = rng.sample(offered, k=min(len(offered), rng.choice((1, 1, 2))))
+            lines = [
+                CounterLine(p.kind, p.ref, p.title, p.price, rng.choice((1, 1, 1, 2)), None, p.vat) for p in chosen
+            ]
+            total = sum((p.price * line.quantity for p, line in zip(chosen, lines, strict=True)), Decimal(0))
+            cash = rng.random() < 0.5
+            account = accounts[AccountKind.CASH if cash else AccountKind.BANK]
+            when = (now - datetime.timedelta(days=13 - n, hours=rng.randint(0, 6))).replace(second=0, microsecond=0)
+            try:
+                sell_at_counter(
+                    company,
+                    client=None,
+                    lines=lines,
+                    payments=[Payment(account, PaymentMethod.CASH if cash else PaymentMethod.CARD, total)],
+                    user=demo.admin,
+                    occurred_at=min(when, now),
+                )
+            except ValidationError:
+                continue  # sold out: the shelf is empty

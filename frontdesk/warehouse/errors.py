@@ -4,11 +4,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.core.money import money_params
+from frontdesk.core.quantities import QUANTITY_MESSAGES
 
 MESSAGES = {
-    "bad_quantity": _("Enter a quantity such as 3 or 2.5 (at most three decimals)."),
-    "quantity_positive": _("Enter a quantity greater than zero."),
-    "quantity_too_big": _("The quantity is too large."),
+    **QUANTITY_MESSAGES,  # bad_quantity, quantity_positive, quantity_too_big
     "bad_price": _("Enter a price such as 1500 or 1500.50, zero or more."),
     "bad_factor": _("Enter how many write-off units one sale unit holds: a number greater than zero."),
     "same_unit_factor": _("The units of sale and write-off are the same: one holds exactly 1 of the other."),
@@ -29,6 +28,9 @@ MESSAGES = {
         "Stock may not go negative in this network."
     ),
     "wrong_direction": _("This kind of document cannot move stock this way."),
+    "no_sale_warehouse": _(
+        "The branch has no warehouse of goods for sale: add one under Warehouse before selling goods."
+    ),
     "no_goods": _("No goods item matches “%(text)s”."),
     "many_goods": _("Several goods items match “%(text)s”; pick one from the list."),
     "count_open": _("The warehouse “%(warehouse)s” is already being counted: finish or cancel that count first."),

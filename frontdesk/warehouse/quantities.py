@@ -4,40 +4,23 @@ forms, imports and services. A bad value raises `WarehouseError` with the transl
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
+from frontdesk.core.quantities import MAX_QUANTITY, QUANTITY_PLACES, QuantityError
+from frontdesk.core.quantities import parse_quantity as core_parse_quantity
 from frontdesk.warehouse.errors import WarehouseError
 
-QUANTITY_PLACES = Decimal("0.001")
-MAX_QUANTITY = Decimal("99999999999.999")  # what a 14-digit, 3-decimal column holds
-TYPED = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
 BARCODE = re.compile(r"[0-9A-Za-z\-./]{1,32}")
 
 
 def parse_quantity(value, *, allow_zero: bool = False, allow_negative: bool = False) -> Decimal:
-    """A quantity typed or computed: digits with a dot or a comma, at most three decimals, no
-    exponent, within what a column holds. Zero and negatives only when allowed."""
-    if isinstance(value, str):
-        value = re.sub(r"[\s\u00a0\u202f]", "", value)
-        if len(value) > 24 or not TYPED.fullmatch(value):
-            raise WarehouseError("bad_quantity")
-        value = value.replace(",", ".")
-    elif isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-        raise WarehouseError("bad_quantity")
+    """A quantity typed or computed, read by `core.quantities.parse_quantity` (digits with a dot or
+    a comma, at most three decimals, no exponent, within what a column holds); its refusal is
+    raised as the warehouse's own error."""
     try:
-        quantity = Decimal(value)
-    except InvalidOperation:
-        raise WarehouseError("bad_quantity") from None
-    if not quantity.is_finite():
-        raise WarehouseError("bad_quantity")
-    if abs(quantity) > MAX_QUANTITY:
-        raise WarehouseError("quantity_too_big")
-    if quantity != quantity.quantize(QUANTITY_PLACES, rounding=ROUND_HALF_UP):
-        raise WarehouseError("bad_quantity")
-    quantity = quantity.quantize(QUANTITY_PLACES)
-    if (quantity < 0 and not allow_negative) or (quantity == 0 and not allow_zero):
-        raise WarehouseError("quantity_positive")
-    return quantity
+        return core_parse_quantity(value, allow_zero=allow_zero, allow_negative=allow_negative)
+    except QuantityError as exc:
+        raise WarehouseError(exc.code) from None
 
 
 def to_writeoff_units(quantity: Decimal, goods, *, in_sale_units: bool) -> Decimal:

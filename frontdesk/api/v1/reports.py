@@ -116,7 +116,7 @@ class _Report:
         lines = list(sale.lines.all())
         if not lines:
             return
-        prices = [line.price for line in lines]
+        prices = [line.amount for line in lines]  # a goods line's sum: unit price × quantity
         discounts = allocate(sale.discount, prices)
         results = [price - discount for price, discount in zip(prices, discounts, strict=True)]
         per_line = [[] for _line in lines]
@@ -144,7 +144,7 @@ class _Report:
             kind = LIST_OF_KIND.get(line.kind)
             item = {
                 "item_title": line.title,
-                "first_cost": float(line.price),
+                "first_cost": float(line.amount),
                 "discount": float(discount),
                 "result_cost": float(result),
                 "transactions": [

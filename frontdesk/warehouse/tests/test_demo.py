@@ -22,3 +22,18 @@ def test_the_demo_has_goods_and_materials_in_stock_in_every_branch(db):
         assert sorted(count.document.moves.values_list("quantity", flat=True)) == [-2, 1]
         for company in demo.companies:
             assert 2 <= len(low_rows([company])) <= 4
+
+
+def test_the_demo_sells_goods_at_the_counter_and_with_visits_and_stock_follows(db):
+    from frontdesk.finance.models import LineKind, SaleLine
+
+    demo = create_demo()
+    with scope(demo.chain):
+        sold = SaleLine.objects.filter(kind=LineKind.GOODS)
+        assert sold.filter(sale__visit__isnull=True).exists(), "counter sales of goods"
+        assert sold.filter(sale__visit__isnull=False, seller__isnull=False).exists(), "goods added to visits"
+        sales = set(sold.values_list("sale_id", flat=True))
+        documents = set(StockDocument.objects.filter(kind=MovementKind.SALE).values_list("sale_id", flat=True))
+        assert sales == documents
+        assert not StockRemain.objects.filter(quantity__lt=0).exists()
+        assert checks.verify(demo.chain.pk) == []

@@ -15,10 +15,11 @@
   function total() {
     if (fixedDue !== null) return fixedDue;
     const lines = all('[data-line-price]').reduce((sum, input) => sum + cents(input.value), 0)
-      // A counter sale: each product's price times the quantity typed.
+      // Products (a counter sale, goods added to a visit): each price times the quantity typed
+      // (goods may be sold by the litre: "1,5" counts as 1.5).
       + all('[data-product]').reduce((sum, row) => {
-        const quantity = parseInt(row.querySelector('[data-product-quantity]').value, 10) || 0;
-        return sum + Math.max(quantity, 0) * cents(row.querySelector('[data-product-price]').value);
+        const quantity = Number(row.querySelector('[data-product-quantity]').value.trim().replace(',', '.')) || 0;
+        return sum + Math.round(Math.max(quantity, 0) * cents(row.querySelector('[data-product-price]').value));
       }, 0);
     const discount = form.querySelector('[data-discount]');
     return lines - (discount ? cents(discount.value) : 0);
@@ -49,6 +50,19 @@
     input.value = plain(rest);
     update();
   });
+  // A keyboard-wedge scanner types the code and Enter into the scan box: Enter there adds the
+  // item (and in the goods search box, searches) instead of submitting the sale.
+  form.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter') return;
+    const target = e.target.matches('[data-scan]') ? '[data-scan-button]'
+      : e.target.matches('[data-goods-query]') ? '[data-goods-search]' : null;
+    if (!target) return;
+    e.preventDefault();
+    form.querySelector(target).click();
+  });
+  // After a scan the page comes back with the cursor in the scan box, ready for the next code.
+  const scan = form.querySelector('[data-scan-focus]');
+  if (scan) scan.focus();
   // "The rest" buttons come disabled: a click before this script has run would do nothing at all.
   all('[data-pay-rest]').forEach((button) => { button.disabled = false; });
   update();
