@@ -37,6 +37,7 @@ from frontdesk.analytics.reports.client_history import group_visits, lapses
 from frontdesk.analytics.reports.retention import CHURN_DAYS, add_months
 from frontdesk.clients.models import Client, ClientStats
 from frontdesk.clients.signals import client_merged
+from frontdesk.core import events
 from frontdesk.core.scopes import scopes_disabled
 from frontdesk.scheduling.models import Record, RecordStatus
 from frontdesk.scheduling.signals import (
@@ -348,6 +349,30 @@ def _clients_merged(client, merged_client_id):
     # The merge moved the duplicate's records with a queryset update (no record event); the
     # duplicate's own rows went with its card (CASCADE).
     refresh([client.pk])
+
+
+# Which clients each listener refreshes, from its payload (for `flush`).
+_CLIENTS_OF = {
+    _record_changed: lambda payload: [payload["record"].client_id],
+    _client_changed: lambda payload: [payload["record"].client_id, payload["previous_client_id"]],
+    _clients_merged: lambda payload: [payload["client"].pk],
+}
+
+
+def flush() -> None:
+    """Refresh now, inside the current transaction, the clients whose after-commit refresh is
+    still waiting for it to commit — so that a reader in the same transaction as the change (a
+    job, a test) sees the facts as they will be. The refreshes still run after the commit. No
+    query when nothing waits: always so for a request that changed nothing (every page of the
+    overview), since the listeners ran when the change's own transaction committed."""
+    ids = {
+        client_id
+        for listener, clients in _CLIENTS_OF.items()
+        for payload in events.waiting(listener)
+        for client_id in clients(payload)
+    }
+    if ids:
+        refresh(ids)
 
 
 def connect() -> None:
