@@ -21,11 +21,12 @@ from frontdesk.analytics.models import ClientDay
 from frontdesk.analytics.overview import Clients, Period
 from frontdesk.clients.models import Client
 from frontdesk.clients.services import merge_clients
+from frontdesk.clients.tests.factories import make_record
 from frontdesk.finance.checkout import checkout_visit
 from frontdesk.finance.models import PaymentMethod
 from frontdesk.finance.services import Payment
 from frontdesk.finance.tests.factories import make_cash_desk
-from frontdesk.scheduling.models import Record, RecordService, RecordStatus, Visit
+from frontdesk.scheduling.models import RecordStatus, Visit
 from frontdesk.scheduling.tests.factories import make_service, make_specialist
 
 pytestmark = pytest.mark.django_db
@@ -74,19 +75,9 @@ def _moment(company, day, minute):
 
 
 def _record(company, specialist, visit, client, start, status):
-    return Record.objects.create(
-        company=company,
-        chain=company.chain,
-        visit=visit,
-        client=client,
-        specialist=specialist,
-        start=start,
-        end=start + datetime.timedelta(minutes=60),
-        block_start=start,
-        block_end=start + datetime.timedelta(minutes=60),
-        status=status,
-        overbooked=True,  # history overlaps freely (PostgreSQL's exclusion constraint)
-    )
+    # Overbooked: history overlaps freely (PostgreSQL's exclusion constraint).
+    service = specialist.services.first()
+    return make_record(company, client, specialist, service, start, status, visit=visit, overbooked=True)
 
 
 def _apply(op, network, clients, records):
@@ -214,15 +205,7 @@ def test_the_owner_sees_a_client_checked_out_a_moment_ago(network, tenant_a, dja
     start = datetime.datetime.combine(today, datetime.time(0, 15), tzinfo=ZoneInfo(branch.timezone))
     with TestCase.captureOnCommitCallbacks(execute=True):  # booked and arrived in earlier requests
         trip = Visit.objects.create(company=branch, chain=branch.chain, client=client)
-        record = _record(branch, specialists[0], trip, client, start, RecordStatus.ARRIVED)
-        RecordService.objects.create(
-            chain=branch.chain,
-            record=record,
-            service=specialists[0].services.first(),
-            start=start,
-            duration=60,
-            price=2000,
-        )
+        _record(branch, specialists[0], trip, client, start, RecordStatus.ARRIVED)
     assert overview.clients([branch], period) == Clients(0, 0)  # arrived is not came yet
 
     # when: the administrator checks her out (the request commits; its listeners run after it)
