@@ -30,22 +30,25 @@ import datetime
 import io
 import sys
 import time
+from zoneinfo import ZoneInfo
 
 from _bulk import bare_tables
 from _setup import browser_for, print_row
 from clients import FULL_CLIENTS, TODAY, generate, measure, setup_network  # sets Django up
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models import Value
+from django.db.models.signals import post_delete
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from frontdesk.accounts.models import Membership, User
 from frontdesk.accounts.permissions import Role
-from frontdesk.analytics import facts, overview
+from frontdesk.analytics import client_facts, facts, overview
 from frontdesk.analytics.builder import engine
 from frontdesk.analytics.builder.models import SavedReport
 from frontdesk.analytics.free_time import free_time
-from frontdesk.analytics.models import ClientMonth, ClientVisit, DayFacts, DayMoneyPart, StaleDay
+from frontdesk.analytics.models import ClientDay, ClientMonth, ClientVisit, DayFacts, DayMoneyPart, StaleDay
 from frontdesk.analytics.overview import Period
 from frontdesk.analytics.reports import average_check, base, retention, revenue, workload
 from frontdesk.analytics.reports import clients as clients_report
@@ -55,7 +58,7 @@ from frontdesk.clients.models import Client, ClientCategory, ClientStats
 from frontdesk.core.scopes import scope, scopes_disabled
 from frontdesk.finance.models import Account, AccountKind, PaymentItem, Sale, SaleLine, Transaction
 from frontdesk.finance.services import ensure_default_items
-from frontdesk.scheduling.models import Record, RecordService, Visit
+from frontdesk.scheduling.models import Record, RecordService, RecordStatus, Visit
 from frontdesk.staff.models import Specialist, WorkInterval
 from frontdesk.tenancy.models import Chain, Company
 
@@ -177,6 +180,99 @@ def build_facts(chain, companies, periods, again=False) -> None:
         file=sys.stderr,
     )
     sql("ANALYZE")
+
+
+def build_client_days(chain) -> None:
+    """The overview's client-day facts (`ClientDay`) of every client of the network, rebuilt from the
+    completed records with the code the facts' refresh runs (`client_facts._day_rows`), without
+    the clients reports' facts: one pass over the records in client order, a multi-row insert per
+    2,000 clients. `manage.py rebuild_client_facts` builds all three tables (about ten times the
+    time at full size: the visits' lapses and churn codes); a network generated before the table
+    came needs only this one for the overview. Then 1,000 clients are checked against `compute`."""
+    started = time.perf_counter()
+    zones = {pk: ZoneInfo(tz) for pk, tz in Company._base_manager.filter(chain=chain).values_list("pk", "timezone")}
+    rows = (
+        Record._base_manager.filter(chain=chain, status=RecordStatus.COMPLETED, client__isnull=False)
+        .order_by("client_id")
+        .values_list("client_id", "visit_id", "start", "company_id", Value(True), "chain_id")
+    )
+    written = 0
+
+    def write(batch):
+        days = [day for per_client in client_facts._day_rows(batch, zones).values() for day in per_client]
+        client_facts._insert(ClientDay, days)
+        return len(days)
+
+    with transaction.atomic():
+        ClientDay.objects.filter(chain=chain).delete()
+        batch, clients, last = [], 0, None
+        for row in rows.iterator(chunk_size=20_000):
+            if row[0] != last:
+                clients, last = clients + 1, row[0]
+                if clients > client_facts.BATCH:
+                    written += write(batch)
+                    batch, clients = [], 1
+            batch.append(row)
+        written += write(batch)
+    sql("ANALYZE")
+    sample = list(
+        ClientDay.objects.filter(chain=chain).order_by().values_list("client_id", flat=True).distinct()[:1000]
+    )
+    fresh = client_facts.compute(sample)
+    stored: dict = {pk: [] for pk in sample}
+    for day in ClientDay.objects.filter(client_id__in=sample):
+        stored[day.client_id].append(day)
+    differ = sum(
+        client_facts._key(stored[pk], client_facts.DAY_COMPARED)
+        != client_facts._key(fresh[pk].days, client_facts.DAY_COMPARED)
+        for pk in sample
+    )
+    print(
+        f"  client days: {written:,} rows built in {time.perf_counter() - started:.0f} s; "
+        f"{differ} of {len(sample)} clients checked differ from compute()",
+        file=sys.stderr,
+    )
+
+
+def measure_refresh(companies, periods, runs) -> None:
+    """The daily facts' refresh of a branch (`facts.store` of the overview's three months: its
+    delete of the stored rows and insert of fresh ones; each run rolled back) and its deletes
+    alone, with a receiver of every model's deletes — what the event log had before it listened
+    to the audited models only (a no-op here: the cost is Django loading each row before the
+    DELETE once any delete receiver may want it) — and without, in the same process."""
+    company = companies[0]
+
+    def catch_all(sender, **kwargs):
+        pass
+
+    def store():
+        with transaction.atomic():
+            for period in periods:
+                facts.store(company, period.first, period.last)
+            transaction.set_rollback(True)
+
+    def delete():
+        with transaction.atomic():
+            for period in periods:
+                for model in facts.FACT_MODELS:
+                    model.unscoped.filter(company_id=company.pk, date__gte=period.first, date__lte=period.last).delete()
+            transaction.set_rollback(True)
+
+    rows = sum(
+        model.unscoped.filter(company_id=company.pk, date__gte=period.first, date__lte=period.last).count()
+        for period in periods
+        for model in facts.FACT_MODELS
+    )
+    print(f"{connection.vendor}: the facts' refresh of a branch, three months ({rows:,} fact rows)")
+    print(f"{'what':62} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+    for label, connected in (("a delete receiver of every model (before)", True), ("audited models only (now)", False)):
+        if connected:
+            post_delete.connect(catch_all, dispatch_uid="bench.catch_all")
+        try:
+            row(f"facts.store, {label}", *timed(store, runs))
+            row(f"its deletes alone, {label}", *timed(delete, runs))
+        finally:
+            post_delete.disconnect(dispatch_uid="bench.catch_all")
 
 
 def measure_overview(chain, companies, owner, runs, month, now):
@@ -431,6 +527,10 @@ def main():
     parser.add_argument("--only", default="", help="with --clients: only the reports whose title has this")
     parser.add_argument("--clients", action="store_true", help="only the clients reports (retention, churn, …)")
     parser.add_argument("--money", action="store_true", help="only the money reports and the builder's revenue")
+    parser.add_argument("--refresh", action="store_true", help="only the daily facts' refresh, before/after")
+    parser.add_argument(
+        "--client-days", action="store_true", help="rebuild the overview's client-day facts (ClientDay) first"
+    )
     args = parser.parse_args()
     day = TODAY.date() - datetime.timedelta(days=1)
     month = measured_month()
@@ -445,12 +545,17 @@ def main():
         if args.clients:
             clients_reports(chain, companies, owner, args.runs, args.only)
             return
+        if args.client_days or not ClientDay.objects.filter(chain=chain).exists():
+            build_client_days(chain)
         add_payments(chain)
         if args.money:
             money_reports(chain, companies, owner, args.runs, day)
             return
         periods = (month.year_before(), month.previous(), month)
         build_facts(chain, companies, periods, again=args.rebuild_facts)
+        if args.refresh:
+            measure_refresh(companies, periods, args.runs)
+            return
     measure_overview(chain, companies, owner, args.runs, month, TODAY)
     if not args.branches:
         measure_builder(chain, companies, owner, args.runs, day)

@@ -31,12 +31,13 @@ from zoneinfo import ZoneInfo
 from django.db import connection, connections, transaction
 from django.db.models import Value
 
-from frontdesk.analytics.models import ClientMonth, ClientVisit
+from frontdesk.analytics.models import ClientDay, ClientMonth, ClientVisit
 from frontdesk.analytics.reports import periods
 from frontdesk.analytics.reports.client_history import group_visits, lapses
 from frontdesk.analytics.reports.retention import CHURN_DAYS, add_months
 from frontdesk.clients.models import Client, ClientStats
 from frontdesk.clients.signals import client_merged
+from frontdesk.core import events
 from frontdesk.core.scopes import scopes_disabled
 from frontdesk.scheduling.models import Record, RecordStatus
 from frontdesk.scheduling.signals import (
@@ -49,6 +50,7 @@ from frontdesk.scheduling.signals import (
 from frontdesk.tenancy.models import Company
 
 BATCH = 2000
+MODELS = (ClientMonth, ClientVisit, ClientDay)
 COMPARED = ("month", "cohort", "first_company_id", "first_day", "here_day", "any_day", "back_here", "back_any")
 VISIT_COMPARED = (
     "company_id",
@@ -65,15 +67,17 @@ VISIT_COMPARED = (
     "lost_day",
     "back_from",
 )
+DAY_COMPARED = ("company_id", "day", "first_at", "prev_any", "prev_here")
 GRAINS = ((periods.DAY, ClientVisit.DAY), (periods.WEEK, ClientVisit.WEEK), (periods.MONTH, ClientVisit.MONTH))
 
 
 @dataclass
 class ClientFacts:
-    """A client's rows of both tables (unsaved)."""
+    """A client's rows of the three tables (unsaved)."""
 
     months: list[ClientMonth] = field(default_factory=list)
     visits: list[ClientVisit] = field(default_factory=list)
+    days: list[ClientDay] = field(default_factory=list)
 
 
 def compute(client_ids: Iterable[int]) -> dict[int, ClientFacts]:
@@ -95,10 +99,43 @@ def compute(client_ids: Iterable[int]) -> dict[int, ClientFacts]:
         }
         chains = {row[0]: row[5] for row in rows}
         histories = group_visits((row[:5] for row in rows), zones)
+        days = _day_rows(rows, zones)
         for client_id, visits in histories.items():
             out[client_id] = ClientFacts(
-                _rows(chains[client_id], client_id, visits), _visit_rows(chains[client_id], client_id, visits, zones)
+                _rows(chains[client_id], client_id, visits),
+                _visit_rows(chains[client_id], client_id, visits, zones),
+                days[client_id],
             )
+    return out
+
+
+def _day_rows(rows, zones) -> dict[int, list[ClientDay]]:
+    """{client id: `ClientDay` rows} from the completed records' (client, visit, start, branch, _,
+    network) rows: one per branch and local date with a record, linked in (day, branch) order."""
+    dates: dict[int, set] = {}
+    first_at: dict[int, datetime.datetime] = {}
+    chains: dict[int, int] = {}
+    for client_id, _visit_id, start, company_id, _match, chain_id in rows:
+        dates.setdefault(client_id, set()).add((start.astimezone(zones[company_id]).date(), company_id))
+        first_at[client_id] = min(first_at.get(client_id, start), start)
+        chains[client_id] = chain_id
+    out: dict[int, list[ClientDay]] = {}
+    for client_id, keys in dates.items():
+        before_any, before_here, days = None, {}, []
+        for day, company_id in sorted(keys):
+            days.append(
+                ClientDay(
+                    chain_id=chains[client_id],
+                    client_id=client_id,
+                    company_id=company_id,
+                    day=day,
+                    first_at=first_at[client_id],
+                    prev_any=before_any,
+                    prev_here=before_here.get(company_id),
+                )
+            )
+            before_any, before_here[company_id] = day, day
+        out[client_id] = days
     return out
 
 
@@ -198,11 +235,12 @@ def refresh(client_ids: Iterable[int]) -> None:
             # every model, so Django loads each row as an instance before deleting it (25 of the
             # 70 s of a 2,000-client batch in a profile under load).
             chunk = ids[start : start + BATCH]
-            for model in (ClientMonth, ClientVisit):
+            for model in MODELS:
                 table = connection.ops.quote_name(model._meta.db_table)
                 cursor.execute(f"DELETE FROM {table} WHERE client_id IN ({', '.join(['%s'] * len(chunk))})", chunk)
         _insert(ClientMonth, [row for rows in fresh.values() for row in rows.months])
         _insert(ClientVisit, [row for rows in fresh.values() for row in rows.visits])
+        _insert(ClientDay, [row for rows in fresh.values() for row in rows.days])
 
 
 def _insert(model, rows) -> None:
@@ -226,8 +264,8 @@ def _key(rows, names):
 
 
 def check(client_ids: Iterable[int]) -> list[int]:
-    """The clients whose stored rows (of either table) differ from a recomputation. Four queries
-    per batch of 2,000 clients."""
+    """The clients whose stored rows (of any of the three tables) differ from a recomputation. Five
+    queries per batch of 2,000 clients."""
     fresh = compute(client_ids)
     stored: dict[int, ClientFacts] = {pk: ClientFacts() for pk in fresh}
     ids = list(fresh)
@@ -237,11 +275,14 @@ def check(client_ids: Iterable[int]) -> list[int]:
             stored[row.client_id].months.append(row)
         for row in ClientVisit.objects.filter(client_id__in=chunk):
             stored[row.client_id].visits.append(row)
+        for row in ClientDay.objects.filter(client_id__in=chunk):
+            stored[row.client_id].days.append(row)
     return [
         pk
         for pk in ids
         if _key(stored[pk].months, COMPARED) != _key(fresh[pk].months, COMPARED)
         or _key(stored[pk].visits, VISIT_COMPARED) != _key(fresh[pk].visits, VISIT_COMPARED)
+        or _key(stored[pk].days, DAY_COMPARED) != _key(fresh[pk].days, DAY_COMPARED)
     ]
 
 
@@ -266,12 +307,15 @@ def build_missing(using="default", verbosity=1, **_kwargs) -> int:
     """After `migrate`: build the facts of every network whose clients have completed visits but
     no facts yet — an installation upgraded across the migrations that created the tables, which
     start empty (the events fill them only for clients who change). Runs the current code on the
-    final schema, so it is a `post_migrate` step, not a data migration. Two queries when nothing is
+    final schema, so it is a `post_migrate` step, not a data migration. Four queries when nothing is
     missing (a fresh database, every later `migrate`); returns the number of clients built."""
-    if ClientVisit._meta.db_table not in connections[using].introspection.table_names():
-        return 0  # migrated backwards, below the table
+    if ClientDay._meta.db_table not in connections[using].introspection.table_names():
+        return 0  # migrated backwards, below the newest table
     with scopes_disabled():
-        built = set(ClientVisit.objects.using(using).values_list("chain_id", flat=True).distinct())
+        # Built: rows in each table (a table added later starts empty for every network).
+        built = set.intersection(
+            *(set(model.objects.using(using).values_list("chain_id", flat=True).distinct()) for model in MODELS)
+        )
         waiting = set(
             ClientStats.objects.using(using).filter(visits__gt=0).values_list("chain_id", flat=True).distinct()
         )
@@ -305,6 +349,30 @@ def _clients_merged(client, merged_client_id):
     # The merge moved the duplicate's records with a queryset update (no record event); the
     # duplicate's own rows went with its card (CASCADE).
     refresh([client.pk])
+
+
+# Which clients each listener refreshes, from its payload (for `flush`).
+_CLIENTS_OF = {
+    _record_changed: lambda payload: [payload["record"].client_id],
+    _client_changed: lambda payload: [payload["record"].client_id, payload["previous_client_id"]],
+    _clients_merged: lambda payload: [payload["client"].pk],
+}
+
+
+def flush() -> None:
+    """Refresh now, inside the current transaction, the clients whose after-commit refresh is
+    still waiting for it to commit — so that a reader in the same transaction as the change (a
+    job, a test) sees the facts as they will be. The refreshes still run after the commit. No
+    query when nothing waits: always so for a request that changed nothing (every page of the
+    overview), since the listeners ran when the change's own transaction committed."""
+    ids = {
+        client_id
+        for listener, clients in _CLIENTS_OF.items()
+        for payload in events.waiting(listener)
+        for client_id in clients(payload)
+    }
+    if ids:
+        refresh(ids)
 
 
 def connect() -> None:

@@ -287,11 +287,13 @@ def money_totals(companies, period: Period) -> dict:
     return {name: (value or 0 if name == "checks" else to_money(value or ZERO)) for name, value in row.items()}
 
 
-def per_day(companies, period: Period, by=("date",), model=DayFacts):
+def per_day(companies, period: Period, by=("date",), model=DayFacts, refreshed: bool = False):
     """Facts grouped by any of company_id, date, specialist_id (DayMoney: company_id, date), for
     reports: e.g. `per_day(branches, period, by=("specialist_id", "date"))` gives each specialist's
-    days. Refreshes the period first; two queries when nothing is stale."""
-    refresh(companies, period.first, period.last)
+    days. Refreshes the period first (unless the caller just did: `refreshed`); two queries when
+    nothing is stale."""
+    if not refreshed:
+        refresh(companies, period.first, period.last)
     columns = (*COUNT_COLUMNS, *MINUTE_COLUMNS) if model is DayFacts else MONEY_COLUMNS
     sums = {name: Coalesce(Sum(name), 0) for name in columns}
     if model is DayMoney:

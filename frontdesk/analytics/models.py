@@ -299,5 +299,48 @@ class ClientVisit(models.Model):
         return f"{self.client_id}: {self.day}"
 
 
+class ClientDay(models.Model):
+    """One row per client × branch × local date on which one of the client's completed records
+    starts there: the overview's new and returning clients (`overview.clients`,
+    `clients_by_branch`), which count the distinct clients with a completed record in the period.
+
+    Not `ClientVisit`: the overview counts records, not visits. A visit whose records span
+    midnight (or were moved to another day) counts its client on each of those dates, and a
+    client is "new" when their first completed record (`first_at`, an instant: what
+    `ClientStats.first_visit` holds) comes at or after the period's first midnight *in the zone of
+    the branch read* — a visit row's dates in its own branch's zone cannot say either.
+
+    - `day`: the local date in the branch's zone; `first_at`: the start of the client's first
+      completed record in the network.
+    - `prev_any`: the day of the client's row before this one in the network, rows ordered by
+      (day, branch); `prev_here`: the day of their row before this one at this branch. The
+      clients who came in first…last are then the rows with `day` in it whose `prev_*` is before
+      `first` (or none): one row per client, counted without DISTINCT.
+
+    Kept with the other per-client facts by `frontdesk.analytics.client_facts`."""
+
+    # The indexes below lead with these: no single-column index of their own.
+    chain = models.ForeignKey("tenancy.Chain", on_delete=models.CASCADE, related_name="+", db_index=False)
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+", db_index=False)
+    company = models.ForeignKey("tenancy.Company", on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField()
+    first_at = models.DateTimeField()
+    prev_any = models.DateField(null=True)
+    prev_here = models.DateField(null=True)
+
+    class Meta:
+        indexes = [
+            # Covering: the overview reads a period's rows and these columns from the index alone.
+            models.Index(
+                fields=["chain", "day", "prev_any", "first_at", "company", "client"], name="client_day_network"
+            ),
+            models.Index(fields=["company", "day", "prev_here", "first_at", "client"], name="client_day_branch"),
+            models.Index(fields=["client", "day"], name="client_day_client"),
+        ]
+
+    def __str__(self):
+        return f"{self.client_id}: {self.day} at {self.company_id}"
+
+
 # Last: the builder's models import the reports, which read the facts above.
 from frontdesk.analytics.builder.models import ReportSubscription, SavedReport  # noqa: E402

@@ -9,8 +9,10 @@ naive recomputation from the raw tables, through the real event path.
 
 Today's figures are read live from the indexed tables (records by branch and start, transactions
 by branch and time). The period figures read the daily facts (`facts.py`) after recomputing the
-stale days in their range — one query more when nothing is stale — except new / returning
-clients, which are not additive over days and are read from the records.
+stale days in their range — one query more when nothing is stale. New / returning clients are
+not additive over days: they are counted from the per-client facts `ClientDay` (one row per
+client, branch and local date with a completed record), which the record events keep after each
+commit (`client_facts`); a specialist's own clients are read from the records.
 """
 
 from __future__ import annotations
@@ -20,14 +22,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q, Subquery
 
 from frontdesk.analytics import facts
 from frontdesk.analytics.dates import Period, _local_bounds, _zones
 from frontdesk.analytics.facts import CAME, SOURCE_COLUMNS, SOURCES, STATUS_GROUPS
+from frontdesk.analytics.models import ClientDay
 from frontdesk.core.money import MoneySum, to_money
 from frontdesk.finance.models import Transaction
 from frontdesk.scheduling.models import Record, RecordStatus
+from frontdesk.tenancy.models import Company
 
 ZERO = Decimal("0.00")
 
@@ -190,13 +194,81 @@ def _came_and_new(companies, period: Period) -> tuple[Q, Q]:
 
 def clients(companies, period: Period, *, specialist=None) -> Clients:
     """Clients who came (a completed record) in the period, new or returning. A client's first
-    visit is the network's (cards are network-wide): `ClientStats.first_visit`, kept by the
-    record events. With `specialist`: the clients who came to them (new ones are still new to the
-    network, not only to them). One query."""
+    visit is the network's (cards are network-wide): their first completed record, new when it
+    starts at or after the period's first midnight in the zone of the branch they came to.
+
+    Read from the client-day facts (`_clients_from_facts`): one query for a branch or the whole
+    network (plus one, for a set of several branches that is not the whole network). With
+    `specialist`: the clients who came to them (new ones are still new to the network, not only
+    to them), read from the records — one query."""
+    if specialist is None:
+        return _clients_from_facts(list(companies), period)
+    return _clients_from_records(companies, period, specialist)
+
+
+def _clients_from_records(companies, period: Period, specialist=None) -> Clients:
+    """`clients` counted over the completed records (`ClientStats.first_visit` for "new"): what
+    the facts must equal (`tests/test_overview_client_facts.py`). One query."""
     came, new = _came_and_new(companies, period)
     row = Record.objects.filter(
         came, _staff(specialist), status=RecordStatus.COMPLETED, client__isnull=False
     ).aggregate(total=Count("client_id", distinct=True), new=Count("client_id", distinct=True, filter=new))
+    return Clients(new=row["new"], returning=row["total"] - row["new"])
+
+
+def _first_at_or_after_start(companies, period: Period) -> Q:
+    """`ClientDay` rows whose client's first completed record starts at or after the period's
+    first midnight in the zone of the row's branch."""
+    condition = Q(pk__in=[])
+    for zone, ids in _zones(companies).items():
+        condition |= Q(company_id__in=ids, first_at__gte=_local_bounds(period.first, period.first, zone)[0])
+    return condition
+
+
+def _first_row(scope: str, period: Period) -> Q:
+    """The client's first row of the period in the scope (`any`: the network, `here`: the
+    row's branch): its previous row, if any, falls before the period."""
+    return Q(**{f"prev_{scope}__isnull": True}) | Q(**{f"prev_{scope}__lt": period.first})
+
+
+def _clients_from_facts(companies, period: Period) -> Clients:
+    """`clients` of a branch or of several from `ClientDay`, counting each client's first row of
+    the period (no DISTINCT), read from the covering index: one query; for several branches that
+    are not every branch of the network, one more (a DISTINCT over the branches' rows: their
+    `prev_any` may point to a branch left out). First brings the facts of clients changed in
+    the current transaction up to date (`client_facts.flush`: no query when nothing waits)."""
+    # Imported here: client_facts reads the reports' helpers, which import this module.
+    from frontdesk.analytics import client_facts
+
+    client_facts.flush()
+    if not companies:
+        return Clients(0, 0)
+    new = _first_at_or_after_start(companies, period)
+    in_period = Q(day__gte=period.first, day__lte=period.last)
+    if len(companies) == 1:
+        first = _first_row("here", period)
+        row = ClientDay.objects.filter(in_period, company_id=companies[0].pk).aggregate(
+            total=Count("client", filter=first), new=Count("client", filter=first & new)
+        )
+        return Clients(new=row["new"], returning=row["total"] - row["new"])
+    chain_id, ids = companies[0].chain_id, [company.pk for company in companies]
+    first = _first_row("any", period)
+    left_out = Company._base_manager.filter(chain_id=chain_id).exclude(pk__in=ids).values("chain_id")
+    row = ClientDay.objects.filter(in_period, chain_id=chain_id).aggregate(
+        total=Count("client", filter=first),
+        # One zone: the client's first row says it; several: any of their rows in the period may
+        # (each against its own branch's midnight), so the new ones are counted DISTINCT — only
+        # the rows of clients whose first visit is near or in the period pass the filter.
+        new=Count("client", filter=first & new)
+        if len(_zones(companies)) == 1
+        else Count("client", distinct=True, filter=new),
+        # Whether some branch of the network is not read (one uncorrelated subquery, run once).
+        left_out=Max(Subquery(left_out.annotate(n=Count("pk")).values("n")[:1])),
+    )
+    if row["left_out"]:
+        row = ClientDay.objects.filter(in_period, company_id__in=ids).aggregate(
+            total=Count("client", distinct=True), new=Count("client", distinct=True, filter=new)
+        )
     return Clients(new=row["new"], returning=row["total"] - row["new"])
 
 
@@ -307,13 +379,22 @@ def booking_sources_by_branch(companies, period: Period) -> dict[int, dict[str, 
 
 def clients_by_branch(companies, period: Period) -> dict[int, Clients]:
     """`clients` per branch: who came to that branch, new when their first visit in the network
-    is in the period. One query."""
-    came, new = _came_and_new(companies, period)
+    is in the period. From the client-day facts (each client's first row of the period at the
+    branch), one query grouped by branch (after `client_facts.flush`, as `clients`)."""
+    from frontdesk.analytics import client_facts  # see _clients_from_facts
+
+    client_facts.flush()
+    companies = list(companies)
     out = {company.pk: Clients(0, 0) for company in companies}
+    if not companies:
+        return out
+    first, new = _first_row("here", period), _first_at_or_after_start(companies, period)
     for row in (
-        Record.objects.filter(came, status=RecordStatus.COMPLETED, client__isnull=False)
+        ClientDay.objects.filter(
+            day__gte=period.first, day__lte=period.last, company_id__in=[company.pk for company in companies]
+        )
         .values("company_id")
-        .annotate(total=Count("client_id", distinct=True), new=Count("client_id", distinct=True, filter=new))
+        .annotate(total=Count("client", filter=first), new=Count("client", filter=first & new))
         .order_by()
     ):
         out[row["company_id"]] = Clients(new=row["new"], returning=row["total"] - row["new"])

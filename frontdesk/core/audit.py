@@ -1,5 +1,6 @@
-"""The event log writer. Every AuditedModel's save and delete lands here through signals, so a
-module cannot forget to log; services add `log_action` lines for what is not a plain change."""
+"""The event log writer. Every AuditedModel's save and delete lands here through signals (deletes:
+each audited model's own receiver, `connect_deletes`), so a module cannot forget to log; services
+add `log_action` lines for what is not a plain change."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime
 import decimal
 import uuid
 
+from django.apps import apps
 from django.db import models
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -124,8 +126,17 @@ def _log_save(sender, instance, created, raw=False, **kwargs):
     instance._loaded_values = {**getattr(instance, "_loaded_values", {}), **current}
 
 
-@receiver(post_delete)
 def _log_delete(sender, instance, **kwargs):
-    if not isinstance(instance, AuditedModel):
-        return
     log_action(instance, EventAction.DELETED)
+
+
+def connect_deletes() -> None:
+    """Log the deletes of every audited model: called once from CoreConfig.ready(), when every
+    model is loaded. Connected model by model, not as one receiver of every sender: Django
+    deletes a queryset's rows with one plain DELETE only when no delete signal listens to their
+    model, so a catch-all receiver made every `QuerySet.delete()` of an unlogged table load each
+    row as an instance first — the analytics facts' refresh deleting thousands of fact rows among
+    them. A model that is not audited has no receiver now, and its deletes stay one query."""
+    for model in apps.get_models():
+        if issubclass(model, AuditedModel):
+            post_delete.connect(_log_delete, sender=model, dispatch_uid=f"core.audit.delete:{model._meta.label_lower}")

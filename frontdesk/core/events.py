@@ -27,7 +27,6 @@ Every event of the product is listed, with its payload and when it fires, in
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Callable
 
@@ -75,16 +74,40 @@ class DomainEvent:
             raise TypeError(f"{self.name}: missing {missing}, unknown {unknown}")
         for listener, after_commit in list(self._listeners.values()):
             if after_commit:
-                transaction.on_commit(functools.partial(_run_after_commit, self.name, listener, payload))
+                transaction.on_commit(_AfterCommit(self.name, listener, payload))
             else:
                 listener(**payload)
 
 
-def _run_after_commit(name: str, listener: Callable[..., object], payload: dict) -> None:
-    try:
-        listener(**payload)
-    except Exception:  # the change is committed; a failing listener must not hide it
-        logger.exception("A listener of %s failed after commit", name)
+class _AfterCommit:
+    """One after-commit call of a listener, waiting in the transaction's on-commit list (where
+    `waiting` finds it). `taken`: it ran, or `waiting` has handed out its payload."""
+
+    def __init__(self, name: str, listener: Callable[..., object], payload: dict) -> None:
+        self.name, self.listener, self.payload = name, listener, payload
+        self.taken = False
+
+    def __call__(self) -> None:
+        self.taken = True
+        try:
+            self.listener(**self.payload)
+        except Exception:  # the change is committed; a failing listener must not hide it
+            logger.exception("A listener of %s failed after commit", self.name)
+
+
+def waiting(listener: Callable[..., object]) -> list[dict]:
+    """The payloads the after-commit `listener` will be called with when the current transaction
+    commits (sent in it, on this thread's connection; none outside a transaction, where after-commit
+    listeners run at once), oldest first — each returned once: a second call leaves out what the
+    first returned. For a reader that must see, inside the same transaction, what the listener
+    will bring up to date after it (the analytics overview's per-client facts). No query."""
+    found = []
+    for _savepoints, call, _robust in transaction.get_connection().run_on_commit:
+        # A call that ran stays listed when a test ran it early (captureOnCommitCallbacks).
+        if isinstance(call, _AfterCommit) and call.listener is listener and not call.taken:
+            call.taken = True
+            found.append(call.payload)
+    return found
 
 
 def declared_events() -> dict[str, DomainEvent]:

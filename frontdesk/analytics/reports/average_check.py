@@ -19,24 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from frontdesk.analytics import facts, sale_money
 from frontdesk.analytics.overview import Revenue as OverviewRevenue
-from frontdesk.analytics.reports import periods
-from frontdesk.analytics.reports.base import (
-    CATEGORY,
-    CLIENT_CATEGORY,
-    COUNT,
-    MONEY,
-    SPECIALIST,
-    TEXT,
-    Chart,
-    Column,
-    Filters,
-    Report,
-    Result,
-    Series,
-    Table,
-    register,
-    specialist_names,
-)
+from frontdesk.analytics.reports import base, periods
 from frontdesk.analytics.reports.revenue import MEANS_NOTE, finance_links, from_facts
 from frontdesk.analytics.sale_money import ZERO
 from frontdesk.core.money import to_money
@@ -47,21 +30,21 @@ def average(revenue: Decimal, checks: int) -> Decimal | None:
     return OverviewRevenue.of(revenue, checks).average_check
 
 
-@register
-class AverageCheck(Report):
+@base.register
+class AverageCheck(base.Report):
     key = "average-check"
     title = _("Average check")
     description = _("Revenue divided by the number of checks, by period and per specialist.")
     group = "money"
     order = 20
-    filters = frozenset({SPECIALIST, CATEGORY, CLIENT_CATEGORY})
+    filters = frozenset({base.SPECIALIST, base.CATEGORY, base.CLIENT_CATEGORY})
 
-    def build(self, filters: Filters) -> Result:
+    def build(self, filters: base.Filters) -> base.Result:
         days, specialists = fact_figures(filters) if from_facts(filters) else ledger_figures(filters)
         return average_result(filters, days, specialists)
 
 
-def fact_figures(filters: Filters) -> tuple[dict, dict]:
+def fact_figures(filters: base.Filters) -> tuple[dict, dict]:
     """({local date: (revenue, checks)}, {specialist id: (revenue, checks)}) from the daily money
     facts. Three queries."""
     own = Q(specialist_id=filters.specialist.pk) if filters.specialist is not None else Q(specialist__isnull=False)
@@ -76,7 +59,7 @@ def fact_figures(filters: Filters) -> tuple[dict, dict]:
     return days, {row["specialist_id"]: (row["taken"] + row["refunded"], row["checks"]) for row in rows}
 
 
-def ledger_figures(filters: Filters) -> tuple[dict, dict]:
+def ledger_figures(filters: base.Filters) -> tuple[dict, dict]:
     """The same figures from the ledger's shares (`sale_money.shares`). Two queries."""
     shares = sale_money.shares(filters)
     days = sale_money.by(shares, lambda share: share.day)
@@ -87,7 +70,7 @@ def ledger_figures(filters: Filters) -> tuple[dict, dict]:
     )
 
 
-def average_result(filters: Filters, days: dict, specialists: dict) -> Result:
+def average_result(filters: base.Filters, days: dict, specialists: dict) -> base.Result:
     """The report from the figures of either path. One query (the specialists' names)."""
     grain, buckets, labels = periods.axis(filters.period)
     in_bucket: dict = {}
@@ -102,17 +85,17 @@ def average_result(filters: Filters, days: dict, specialists: dict) -> Result:
     revenue = sum((figures[0] for figures in days.values()), ZERO)
     checks = sum(figures[1] for figures in days.values())
     columns = [
-        Column("period", _("Period")),
-        Column("checks", _("Checks"), COUNT),
-        Column("revenue", _("Revenue"), MONEY),
-        Column("average", _("Average check"), MONEY),
+        base.Column("period", _("Period")),
+        base.Column("checks", _("Checks"), base.COUNT),
+        base.Column("revenue", _("Revenue"), base.MONEY),
+        base.Column("average", _("Average check"), base.MONEY),
     ]
-    by_period = Table(
+    by_period = base.Table(
         columns, rows, totals=[_("Total"), checks, revenue, average(revenue, checks)], title=_("By period")
     )
-    return Result(
+    return base.Result(
         tables=[by_period, _specialists_table(filters, specialists)],
-        chart=Chart(Chart.LINE, labels, [Series(_("Average check"), values)], kind_of_values=MONEY),
+        chart=base.Chart(base.Chart.LINE, labels, [base.Series(_("Average check"), values)], kind_of_values=base.MONEY),
         notes=[
             _(
                 "A check is a sale, counted on the day of its first payment; "
@@ -124,18 +107,18 @@ def average_result(filters: Filters, days: dict, specialists: dict) -> Result:
     )
 
 
-def _specialists_table(filters: Filters, specialists: dict) -> Table:
+def _specialists_table(filters: base.Filters, specialists: dict) -> base.Table:
     """Per specialist who did the lines (goods, certificates and abonements have none), by
     revenue, largest first. One query for the names."""
-    names = specialist_names(specialists, filters.chain)
+    names = base.specialist_names(specialists, filters.chain)
     figures = [(names.get(pk, "—"), checks, revenue, pk) for pk, (revenue, checks) in specialists.items()]
     figures.sort(key=lambda f: (-f[2], str(f[0])))
-    return Table(
+    return base.Table(
         [
-            Column("specialist", _("Specialist"), TEXT),
-            Column("checks", _("Checks"), COUNT),
-            Column("revenue", _("Revenue"), MONEY),
-            Column("average", _("Average check"), MONEY),
+            base.Column("specialist", _("Specialist"), base.TEXT),
+            base.Column("checks", _("Checks"), base.COUNT),
+            base.Column("revenue", _("Revenue"), base.MONEY),
+            base.Column("average", _("Average check"), base.MONEY),
         ],
         [[name, checks, revenue, average(revenue, checks)] for name, checks, revenue, _pk in figures],
         title=_("By specialist"),

@@ -23,21 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from frontdesk.analytics.models import ClientVisit
-from frontdesk.analytics.reports import client_history, periods
-from frontdesk.analytics.reports.base import (
-    CLIENT_CATEGORY,
-    COUNT,
-    SOURCE,
-    SPECIALIST,
-    Chart,
-    Column,
-    Filters,
-    Report,
-    Result,
-    Series,
-    Table,
-    register,
-)
+from frontdesk.analytics.reports import base, client_history, periods
 from frontdesk.analytics.reports.retention import add_months
 from frontdesk.clients import selectors as client_selectors
 from frontdesk.clients.lost import lost_rule_text
@@ -53,7 +39,7 @@ LABELS = {
 }
 
 
-def client_figures(filters: Filters) -> tuple[list, dict, dict]:
+def client_figures(filters: base.Filters) -> tuple[list, dict, dict]:
     """(buckets, {bucket: {figure: count}}, {figure: count} over the whole period).
 
     Without a specialist or source filter, from the per-client facts (`ClientVisit`): three
@@ -71,7 +57,7 @@ def client_figures(filters: Filters) -> tuple[list, dict, dict]:
     return _figures_from_facts(filters)
 
 
-def _figures_from_facts(filters: Filters) -> tuple[list, dict, dict]:
+def _figures_from_facts(filters: base.Filters) -> tuple[list, dict, dict]:
     """Came and new: the rows that are a client's first of their bucket in the scope (the
     `fresh_*` bit of the grain) for the buckets that lie whole in the period, one grouped query;
     the period's totals and the buckets the period cuts (its first and last) by comparing
@@ -163,7 +149,7 @@ def _bucket_of(field: str, days: list, grain: str):
     return Case(*[When(**{f"{field}__gte": day}, then=Value(day)) for day in reversed(days)], output_field=DateField())
 
 
-def _figures_from_records(filters: Filters) -> tuple[list, dict, dict]:
+def _figures_from_records(filters: base.Filters) -> tuple[list, dict, dict]:
     """(buckets, {bucket: {figure: set of client ids}}, {figure: set of client ids} over the whole
     period), replaying each client's history. Two queries: the branches' zones and the completed
     records of the clients who came or could have become lost in the period (ClientStats tells
@@ -213,29 +199,32 @@ def _figures_from_records(filters: Filters) -> tuple[list, dict, dict]:
     return days, per_bucket, total
 
 
-@register
-class ClientsReport(Report):
+@base.register
+class ClientsReport(base.Report):
     key = "clients"
     title = _("Clients")
     description = _("New, returning, lost and reactivated clients by the day of their visit.")
     group = "clients"
     order = 10
-    filters = frozenset({SPECIALIST, SOURCE, CLIENT_CATEGORY})
+    filters = frozenset({base.SPECIALIST, base.SOURCE, base.CLIENT_CATEGORY})
 
-    def build(self, filters: Filters) -> Result:
+    def build(self, filters: base.Filters) -> base.Result:
         grain = periods.grain_for(filters.period)
         days, per_bucket, total = client_figures(filters)
         labels = [periods.bucket_label(day, grain) for day in days]
-        columns = [Column("period", _("Period")), *[Column(name, LABELS[name], COUNT) for name in FIGURES]]
+        columns = [
+            base.Column("period", _("Period")),
+            *[base.Column(name, LABELS[name], base.COUNT) for name in FIGURES],
+        ]
         rows = [[label, *[per_bucket[day][name] for name in FIGURES]] for day, label in zip(days, labels, strict=True)]
         shown = ("new", "returning", "reactivated", "lost")
-        return Result(
-            tables=[Table(columns, rows, totals=[_("Total"), *[total[name] for name in FIGURES]])],
-            chart=Chart(
-                Chart.BAR,
+        return base.Result(
+            tables=[base.Table(columns, rows, totals=[_("Total"), *[total[name] for name in FIGURES]])],
+            chart=base.Chart(
+                base.Chart.BAR,
                 labels,
                 [
-                    Series(LABELS[name], [per_bucket[day][name] for day in days], stack=stack)
+                    base.Series(LABELS[name], [per_bucket[day][name] for day in days], stack=stack)
                     for name, stack in zip(shown, ("came", "came", "came", "lost"), strict=True)
                 ],
             ),
@@ -249,8 +238,8 @@ class ClientsReport(Report):
         )
 
 
-@register
-class RfmReport(Report):
+@base.register
+class RfmReport(base.Report):
     """The client base's RFM grid as it is (`clients.selectors.rfm_grid`), counted the same way —
     for the whole network and as of now, whatever the period — with a link to the page itself.
     Two queries (one more, cached ten minutes, for the money thirds)."""
@@ -261,13 +250,13 @@ class RfmReport(Report):
     group = "clients"
     order = 40
 
-    def build(self, filters: Filters) -> Result:
+    def build(self, filters: base.Filters) -> base.Result:
         now = filters.now
         grid = client_selectors.rfm_grid(Client.objects.filter(chain=filters.chain), filters.chain.pk, now)
         columns = [
-            Column("recency", _("Recency")),
-            *[Column(f"f{f}", f"F{f}", COUNT) for f in (1, 2, 3)],
-            Column("total", _("Total"), COUNT),
+            base.Column("recency", _("Recency")),
+            *[base.Column(f"f{f}", f"F{f}", base.COUNT) for f in (1, 2, 3)],
+            base.Column("total", _("Total"), base.COUNT),
         ]
         rows, keys = [], []
         for r in (3, 2, 1):
@@ -278,8 +267,8 @@ class RfmReport(Report):
         totals.append(sum(totals[1:]))
         recency, frequency = client_selectors.RECENCY_DAYS, client_selectors.FREQUENCY_VISITS
         url = reverse("clients:rfm", kwargs={"company_id": filters.companies[0].pk})
-        return Result(
-            tables=[Table(columns, rows, totals=totals, keys=keys, title=_("RFM segments"))],
+        return base.Result(
+            tables=[base.Table(columns, rows, totals=totals, keys=keys, title=_("RFM segments"))],
             notes=[
                 _(
                     "Recency: 3 — last visit within %(r1)s days, 2 — within %(r2)s days, 1 — longer ago. "

@@ -20,23 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from frontdesk.analytics import facts, sale_money
-from frontdesk.analytics.reports import periods
-from frontdesk.analytics.reports.base import (
-    CATEGORY,
-    CLIENT_CATEGORY,
-    MONEY,
-    SHARE,
-    SPECIALIST,
-    TEXT,
-    Chart,
-    Column,
-    Filters,
-    Report,
-    Result,
-    Series,
-    Table,
-    register,
-)
+from frontdesk.analytics.reports import base, periods
 from frontdesk.analytics.sale_money import ZERO
 from frontdesk.finance.models import LineKind, PaymentMethod
 
@@ -58,7 +42,7 @@ SPLIT_NOTE = _(
 )
 
 
-def finance_links(filters: Filters) -> list[tuple]:
+def finance_links(filters: base.Filters) -> list[tuple]:
     """The finance reports over the same dates and branches."""
     company = filters.companies[0].pk
     suffix = "?" + filters.page_query()
@@ -68,27 +52,27 @@ def finance_links(filters: Filters) -> list[tuple]:
     ]
 
 
-@register
-class Revenue(Report):
+@base.register
+class Revenue(base.Report):
     key = "revenue"
     title = _("Revenue")
     description = _("Money for sales, net of refunds: services, goods, certificates and abonements, by payment method.")
     group = "money"
     order = 10
-    filters = frozenset({SPECIALIST, CATEGORY, CLIENT_CATEGORY})
+    filters = frozenset({base.SPECIALIST, base.CATEGORY, base.CLIENT_CATEGORY})
 
-    def build(self, filters: Filters) -> Result:
+    def build(self, filters: base.Filters) -> base.Result:
         cells = money_cells(filters) if from_facts(filters) else ledger_cells(filters)
         return revenue_result(filters, cells)
 
 
-def from_facts(filters: Filters) -> bool:
+def from_facts(filters: base.Filters) -> bool:
     """Whether the daily money facts answer these filters: they carry the specialist of each
     line, not its service category nor the sale's client."""
     return filters.category is None and filters.client_category is None
 
 
-def money_cells(filters: Filters) -> list[tuple]:
+def money_cells(filters: base.Filters) -> list[tuple]:
     """[(local date, kind or None, method, taken, refunded)] from the daily money facts. Two
     queries."""
     condition = Q(specialist_id=filters.specialist.pk) if filters.specialist is not None else None
@@ -98,7 +82,7 @@ def money_cells(filters: Filters) -> list[tuple]:
     ]
 
 
-def ledger_cells(filters: Filters) -> list[tuple]:
+def ledger_cells(filters: base.Filters) -> list[tuple]:
     """The same cells summed from the ledger's shares (`sale_money.shares`). Two queries."""
     cells: dict[tuple, list] = {}
     for share in sale_money.shares(filters):
@@ -107,7 +91,7 @@ def ledger_cells(filters: Filters) -> list[tuple]:
     return [(*key, taken, refunded) for key, (taken, refunded) in cells.items()]
 
 
-def revenue_result(filters: Filters, cells: list[tuple]) -> Result:
+def revenue_result(filters: base.Filters, cells: list[tuple]) -> base.Result:
     """The report from its cells, whichever path read them."""
     grain, days, labels = periods.axis(filters.period)
     kinds = list(LineKind.values)
@@ -120,9 +104,9 @@ def revenue_result(filters: Filters, cells: list[tuple]) -> Result:
     by_kind = {kind: [sums.get((day, kind), ZERO) for day in days] for kind in kinds}
 
     columns = [
-        Column("period", _("Period")),
-        *[Column(kind or "other", KIND_LABELS[kind], MONEY) for kind in kinds],
-        Column("total", _("Revenue"), MONEY),
+        base.Column("period", _("Period")),
+        *[base.Column(kind or "other", KIND_LABELS[kind], base.MONEY) for kind in kinds],
+        base.Column("total", _("Revenue"), base.MONEY),
     ]
     rows = [
         [label, *[by_kind[kind][n] for kind in kinds], sum((by_kind[kind][n] for kind in kinds), ZERO)]
@@ -130,21 +114,21 @@ def revenue_result(filters: Filters, cells: list[tuple]) -> Result:
     ]
     kind_totals = [sum(by_kind[kind], ZERO) for kind in kinds]
     revenue = sum(kind_totals, ZERO)
-    by_period = Table(columns, rows, totals=[_("Total"), *kind_totals, revenue], title=_("By period"))
-    return Result(
+    by_period = base.Table(columns, rows, totals=[_("Total"), *kind_totals, revenue], title=_("By period"))
+    return base.Result(
         tables=[by_period, _methods_table(cells, revenue)],
-        chart=Chart(
-            Chart.BAR,
+        chart=base.Chart(
+            base.Chart.BAR,
             labels,
-            [Series(KIND_LABELS[kind], by_kind[kind], stack="kind") for kind in kinds],
-            kind_of_values=MONEY,
+            [base.Series(KIND_LABELS[kind], by_kind[kind], stack="kind") for kind in kinds],
+            kind_of_values=base.MONEY,
         ),
         notes=[MEANS_NOTE, SPLIT_NOTE],
         links=finance_links(filters),
     )
 
 
-def _methods_table(cells, revenue) -> Table:
+def _methods_table(cells, revenue) -> base.Table:
     """Per payment method: money taken, given back, net and its share of the revenue."""
     taken = dict.fromkeys(PaymentMethod.values, ZERO)
     given_back = dict.fromkeys(PaymentMethod.values, ZERO)
@@ -158,13 +142,13 @@ def _methods_table(cells, revenue) -> Table:
         net = taken[method] + given_back[method]
         rows.append([method.label, taken[method], given_back[method], net, net / revenue if revenue else None])
         keys.append(method.value)
-    return Table(
+    return base.Table(
         [
-            Column("method", _("Payment method"), TEXT),
-            Column("taken", pgettext_lazy("money column", "Paid"), MONEY),
-            Column("refunded", pgettext_lazy("money column", "Refunded"), MONEY),
-            Column("net", _("Revenue"), MONEY),
-            Column("share", _("Share"), SHARE),
+            base.Column("method", _("Payment method"), base.TEXT),
+            base.Column("taken", pgettext_lazy("money column", "Paid"), base.MONEY),
+            base.Column("refunded", pgettext_lazy("money column", "Refunded"), base.MONEY),
+            base.Column("net", _("Revenue"), base.MONEY),
+            base.Column("share", _("Share"), base.SHARE),
         ],
         rows,
         totals=[

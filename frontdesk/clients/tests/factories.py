@@ -15,9 +15,13 @@ def make_client(tenant, name="Ирина Петрова", phone="+79001234567", 
     return Client.objects.create(chain=tenant.chain, name=name, phone=phone, **extra)
 
 
-def make_record(company, client, specialist, service, start, status=RecordStatus.COMPLETED, price=2000):
+def make_record(
+    company, client, specialist, service, start, status=RecordStatus.COMPLETED, price=2000, visit=None, **extra
+):
+    """A one-hour record with one service line, in a visit of its own unless `visit` is given;
+    `extra` goes to the record (e.g. overbooked=True for history that overlaps)."""
     end = start + datetime.timedelta(hours=1)
-    visit = Visit.objects.create(company=company, chain=company.chain, client=client)
+    visit = visit or Visit.objects.create(company=company, chain=company.chain, client=client)
     record = Record.objects.create(
         company=company,
         chain=company.chain,
@@ -29,6 +33,7 @@ def make_record(company, client, specialist, service, start, status=RecordStatus
         block_start=start,
         block_end=end,
         status=status,
+        **extra,
     )
     RecordService.objects.create(
         chain=company.chain, record=record, service=service, start=start, duration=60, price=Decimal(price)

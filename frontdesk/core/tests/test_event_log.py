@@ -1,7 +1,10 @@
 import datetime
 
+from django.apps import apps
+from django.db.models.signals import post_delete
+
 from frontdesk.core.context import Source, acting_as
-from frontdesk.core.models import Event
+from frontdesk.core.models import AuditedModel, Event
 from frontdesk.tenancy.models import Company
 from frontdesk.testing.fixtures import client_for
 
@@ -48,6 +51,22 @@ def test_a_delete_is_logged_and_system_changes_are_marked_as_system(tenant_a):
         hours.delete()
     event = Event.objects.latest("id")
     assert event.action == "deleted" and event.source == Source.SYSTEM and event.user is None
+
+
+def test_deletes_of_tables_the_log_does_not_keep_are_one_query_and_every_audited_model_is_logged(
+    tenant_a, django_assert_num_queries
+):
+    # given: the log's own rows, a table it does not keep
+    first = Event.objects.order_by("id").first()
+    rows = Event.objects.filter(pk=first.pk)
+
+    # when / then: a queryset delete is one DELETE, no row loaded first (no delete receiver listens)
+    with django_assert_num_queries(1):
+        rows.delete()
+    # and every audited model still has its delete logged (a branch's hours: above)
+    audited = [model for model in apps.get_models() if issubclass(model, AuditedModel)]
+    assert audited and all(post_delete.has_listeners(model) for model in audited)
+    assert not post_delete.has_listeners(Event)
 
 
 def test_the_event_log_page_filters_by_type_action_and_date(tenant_a, alice):
