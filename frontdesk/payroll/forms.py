@@ -4,6 +4,7 @@ service that writes."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -15,6 +16,9 @@ from frontdesk.core.forms import BootstrapFormMixin, MoneyField
 from frontdesk.finance.models import Account
 from frontdesk.payroll.errors import MESSAGES
 from frontdesk.payroll.models import Assignment, EntryKind, PayoutKind, Scheme, SchemeRule
+
+# Digits with at most one decimal mark: no exponent ("1e2"), no "NaN", no sign.
+PERCENT_TEXT = re.compile(r"\d{1,3}(\.\d{1,2})?")
 
 
 class PercentField(forms.CharField):
@@ -30,6 +34,8 @@ class PercentField(forms.CharField):
         value = (super().clean(value) or "").strip().replace(",", ".").rstrip("%").strip()
         if not value:
             return None
+        if not PERCENT_TEXT.fullmatch(value):
+            raise forms.ValidationError(MESSAGES["bad_percent"], code="bad_percent")
         try:
             number = Decimal(value)
         except InvalidOperation:
