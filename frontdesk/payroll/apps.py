@@ -18,3 +18,10 @@ class PayrollConfig(AppConfig):
         # Every member: who may view the payroll section sees the branch's, a specialist their own.
         register(NavItem("payroll", _("Payroll"), "wallet2", "payroll:index", None, order=43))
         register_log_labels(log_labels)
+
+        from frontdesk.finance.signals import sale_settled
+        from frontdesk.payroll import listeners
+        from frontdesk.scheduling.signals import record_moved
+
+        sale_settled.listen(listeners.sale_settled)
+        record_moved.listen(listeners.record_moved)

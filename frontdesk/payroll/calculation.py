@@ -24,21 +24,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from frontdesk.core.money import MoneySum, to_money
 from frontdesk.finance.models import LineKind as SaleLineKind
-from frontdesk.finance.models import MeansPayment, SaleLine, Transaction
+from frontdesk.finance.models import SaleLine
 from frontdesk.payroll.errors import PayrollError, shown_date
-from frontdesk.payroll.models import Assignment, Basis, Line, LineKind, Period, SchemeRule
+from frontdesk.payroll.models import Assignment, Basis, Line, LineKind, Period, SchemeRule, Touched
 from frontdesk.staff.models import Absence, WorkInterval
 
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
 MAX_DAYS = 366
-# A change committed a moment before a period closed may carry an earlier time than the closing's
-# read: changes this long before the closing are looked at again (a line already counted then
+# A change committed a moment after a period closed may carry an earlier mark than the closing's
+# time: marks this long before the closing are looked at again (a line already counted then
 # differs by nothing, so looking twice is free).
 CHANGE_MARGIN = datetime.timedelta(minutes=10)
 
@@ -342,26 +342,20 @@ def _months(first, last, rates: Rates, specialist_ids, earned: list[Accrual]) ->
 # ---------------------------------------------------------------- adjustments
 def _adjustments(company, periods: list[Period], day: datetime.date, specialist_ids) -> list[Accrual]:
     """What changed on closed days since the last closing, dated `day` (the first open day): for
-    each sale line touched since then (money in or out, a new sale, its record changed), what it
+    each sale line of a visit marked since then (`listeners`: money in or out on its sale, its
+    record given to another specialist), what it
     pays now minus what the closed periods stored for it, per specialist. A line already paid keeps
     the rate it was closed with; one that appears only now takes the scheme of its date."""
     window = periods[-1].closed_at - CHANGE_MARGIN
-    moved = Transaction.objects.filter(sale_id=OuterRef("sale_id"), created_at__gt=window)
-    means = MeansPayment.objects.filter(sale_id=OuterRef("sale_id"), created_at__gt=window)
+    marked = Touched.objects.filter(company=company, at__gt=window).values("visit_id")
     touched = list(
         SaleLine.objects.filter(
             kind=SaleLineKind.SERVICE,
             sale__company=company,
+            sale__visit_id__in=marked,
             record_service__record__start__gte=day_start(company, periods[0].start),
             record_service__record__start__lt=day_start(company, day),
-        )
-        .filter(
-            Q(sale__created_at__gt=window)
-            | Q(record_service__record__updated_at__gt=window)
-            | Exists(moved)
-            | Exists(means)
-        )
-        .values_list(*SERVICE_FIELDS)
+        ).values_list(*SERVICE_FIELDS)
     )
     if not touched:
         return []

@@ -270,3 +270,19 @@ class PayrollSettings(ChainScopedModel):
 
     def __str__(self):
         return str(self.chain_id)
+
+
+class Touched(CompanyScopedModel):
+    """A visit on a closed day whose pay may have changed since (money taken or given back on its
+    sale, its record given to another specialist): written by `listeners` inside the change's own
+    transaction, read by the calculation that carries adjustments. Only added (bulk, outside the
+    event log: the change itself is logged where it happened)."""
+
+    visit = models.ForeignKey("scheduling.Visit", on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["company", "at"])]
+
+    def __str__(self):
+        return f"{self.visit_id} @ {self.at}"
