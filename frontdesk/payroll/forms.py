@@ -47,7 +47,7 @@ class PercentField(forms.CharField):
 
 class SchemeForm(BootstrapFormMixin, forms.ModelForm):
     service_percent = PercentField(
-        label=_("% of services"), help_text=_("Empty: services are paid only by the rates below.")
+        label=_("percent of services"), help_text=_("Empty: services are paid only by the rates below.")
     )
     per_shift = MoneyField(label=_("per shift"), required=False)
     per_hour = MoneyField(label=_("per hour"), required=False)
@@ -70,7 +70,7 @@ class RuleForm(BootstrapFormMixin, forms.Form):
         label=_("service category"), queryset=ServiceCategory.unscoped.none(), required=False
     )
     service = forms.ModelChoiceField(label=_("service"), queryset=Service.unscoped.none(), required=False)
-    percent = PercentField(label=_("%"))
+    percent = PercentField(label=_("percent"))
     fixed = MoneyField(label=_("fixed amount per service"), required=False)
 
     def __init__(self, *args, scheme, company, **kwargs):

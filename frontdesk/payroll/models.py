@@ -26,7 +26,7 @@ class Scheme(ChainScopedModel):
     minimum per month. Empty parts pay nothing."""
 
     title = models.CharField(_("name"), max_length=120)
-    service_percent = models.DecimalField(_("% of services"), null=True, blank=True, **PERCENT)
+    service_percent = models.DecimalField(_("percent of services"), null=True, blank=True, **PERCENT)
     basis = models.CharField(_("services counted"), max_length=8, choices=Basis.choices, default=Basis.AFTER_DISCOUNT)
     per_shift = MoneyField(_("per shift"), null=True, blank=True, validators=[MinValueValidator(0)])
     per_hour = MoneyField(_("per hour"), null=True, blank=True, validators=[MinValueValidator(0)])
@@ -54,7 +54,7 @@ class SchemeRule(ChainScopedModel):
     """A scheme's own rate for one service category or one service: a % or a fixed amount per
     service done. A service's rule beats its category's, which beats the scheme's %."""
 
-    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="rules")
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="rules", verbose_name=_("scheme"))
     category = models.ForeignKey(
         "catalog.ServiceCategory",
         on_delete=models.CASCADE,
@@ -66,7 +66,7 @@ class SchemeRule(ChainScopedModel):
     service = models.ForeignKey(
         "catalog.Service", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("service")
     )
-    percent = models.DecimalField(_("%"), null=True, blank=True, **PERCENT)
+    percent = models.DecimalField(_("percent"), null=True, blank=True, **PERCENT)
     fixed = MoneyField(_("fixed amount per service"), null=True, blank=True, validators=[MinValueValidator(0)])
 
     class Meta:
@@ -167,7 +167,12 @@ class Period(CompanyScopedModel):
     end = models.DateField(_("to"))
     closed_at = models.DateTimeField(_("closed"), auto_now_add=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
     )
 
     class Meta:
@@ -197,20 +202,22 @@ class Line(ChainScopedModel):
     what it pays for (`key`: the sale line, the shift's date, the month), the base and the rate,
     so that its explanation reads the same for ever, in the reader's language."""
 
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="lines")
-    specialist = models.ForeignKey("staff.Specialist", on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=12, choices=LineKind.choices)
-    key = models.CharField(max_length=64)
-    date = models.DateField()
-    title = models.CharField(max_length=200, blank=True)
-    base = MoneyField(null=True, blank=True)
-    basis = models.CharField(max_length=8, blank=True)
-    percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
-    fixed = MoneyField(null=True, blank=True)
-    quantity = models.DecimalField(max_digits=9, decimal_places=4, null=True, blank=True)
-    amount = MoneyField()
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="lines", verbose_name=_("period"))
+    specialist = models.ForeignKey(
+        "staff.Specialist", on_delete=models.PROTECT, related_name="+", verbose_name=_("specialist")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=LineKind.choices)
+    key = models.CharField(_("what it pays for"), max_length=64)
+    date = models.DateField(_("date"))
+    title = models.CharField(_("name"), max_length=200, blank=True)
+    base = MoneyField(_("base"), null=True, blank=True)
+    basis = models.CharField(_("services counted"), max_length=8, blank=True)
+    percent = models.DecimalField(_("percent"), max_digits=5, decimal_places=2, null=True, blank=True)
+    fixed = MoneyField(_("fixed amount"), null=True, blank=True)
+    quantity = models.DecimalField(_("quantity"), max_digits=9, decimal_places=4, null=True, blank=True)
+    amount = MoneyField(_("amount"))
     # An adjustment names the date of the line it corrects.
-    of_date = models.DateField(null=True, blank=True)
+    of_date = models.DateField(_("date of the corrected line"), null=True, blank=True)
 
     class Meta:
         ordering = ["period", "specialist", "date", "id"]
@@ -278,10 +285,12 @@ class Touched(CompanyScopedModel):
     transaction, read by the calculation that carries adjustments. Only added (bulk, outside the
     event log: the change itself is logged where it happened)."""
 
-    visit = models.ForeignKey("scheduling.Visit", on_delete=models.CASCADE, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
+    visit = models.ForeignKey("scheduling.Visit", on_delete=models.CASCADE, related_name="+", verbose_name=_("visit"))
+    at = models.DateTimeField(_("changed at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("visit changed after closing")
+        verbose_name_plural = _("visits changed after closing")
         indexes = [models.Index(fields=["company", "at"])]
 
     def __str__(self):
