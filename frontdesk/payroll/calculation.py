@@ -208,9 +208,11 @@ def service_accrual(row, company, rate) -> Accrual | None:
 
 
 def _service_rows(company, first, last, specialist_ids):
+    # Led by the records of the dates (their (company, start) index), not by the branch's sales:
+    # the month's lines are read without walking the branch's history.
     rows = SaleLine.objects.filter(
         kind=SaleLineKind.SERVICE,
-        sale__company=company,
+        record_service__record__company=company,
         record_service__record__start__gte=day_start(company, first),
         record_service__record__start__lt=day_start(company, last + datetime.timedelta(days=1)),
     ).filter(Q(sale__paid__gt=0) | Q(sale__total=0))
