@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "frontdesk.payments",
     "frontdesk.prepaid",
     "frontdesk.warehouse",
+    "frontdesk.payroll",
     "frontdesk.analytics",
     "frontdesk.loyalty",
     "frontdesk.api",

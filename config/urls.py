@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("frontdesk.payments.urls")),
     path("", include("frontdesk.prepaid.urls")),
     path("", include("frontdesk.warehouse.urls")),
+    path("", include("frontdesk.payroll.urls")),
     path("", include("frontdesk.loyalty.urls")),
     path("", include("frontdesk.analytics.urls")),
     path("", include("frontdesk.api.urls")),

@@ -27,6 +27,7 @@ LAYERS: tuple[str, ...] = (
     "loyalty",  # programmes, cards, bonuses, referrals
     "prepaid",  # gift certificates and abonements
     "warehouse",  # goods, warehouses, the stock ledger
+    "payroll",  # schemes, the payroll calculation, closed periods, payouts
     "analytics",  # the owner's figures: the overview, reports (read-only)
     "api",  # the YCLIENTS-compatible JSON API
     "testing",  # helpers of the test suite (reads everything, nothing reads it)

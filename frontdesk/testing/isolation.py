@@ -498,3 +498,38 @@ def _stocktaking(tenant):
 
     found = Stocktaking.objects.filter(warehouse=_warehouse_of(tenant), status="open").first()
     return (found or start_count(tenant.company, _warehouse_of(tenant))).pk
+
+
+def _payroll_scheme_of(tenant):
+    from frontdesk.payroll.models import Scheme
+
+    found, _created = Scheme.objects.get_or_create(chain=tenant.chain, title="Isolation scheme")
+    return found
+
+
+@object_factory("scheme_id")
+def _payroll_scheme(tenant):
+    return _payroll_scheme_of(tenant).pk
+
+
+@object_factory("scheme_rule_id")
+def _payroll_scheme_rule(tenant):
+    from frontdesk.payroll.models import SchemeRule
+
+    service = Service.objects.get(pk=_service(tenant))
+    return SchemeRule.objects.create(
+        chain=tenant.chain, scheme=_payroll_scheme_of(tenant), service=service, percent=10
+    ).pk
+
+
+@object_factory("assignment_id")
+def _payroll_assignment(tenant):
+    from frontdesk.payroll.models import Assignment
+
+    return Assignment.objects.create(
+        chain=tenant.chain,
+        company=tenant.company,
+        specialist=_staff_specialist(tenant),
+        scheme=_payroll_scheme_of(tenant),
+        valid_from=timezone.localdate(),
+    ).pk
