@@ -15,7 +15,11 @@ def test_the_demo_has_goods_and_materials_in_stock_in_every_branch(db):
         for company in demo.companies:
             assert {w.title for w in Warehouse.objects.filter(company=company)} == {"Товары", "Материалы"}
             assert StockDocument.objects.filter(company=company, kind=MovementKind.RECEIPT).count() == 2
-        assert StockRemain.objects.filter(quantity__gt=0).count() >= 2 * len(Goods.objects.all())
+        # Sales at checkout empty a shelf now and then; most goods stay in stock in every branch.
+        goods = Goods.objects.count()
+        for company in demo.companies:
+            in_stock = StockRemain.objects.filter(warehouse__company=company, quantity__gt=0).count()
+            assert in_stock >= goods // 2, company
         assert checks.verify(demo.chain.pk) == []
         (count,) = Stocktaking.objects.all()
         assert count.status == "applied" and count.document.kind == MovementKind.ADJUSTMENT

@@ -81,7 +81,10 @@ def _run(tenant_a, before, steps, negative):
                 continue
             if kind == "count":
                 set_counts(count, {line_id: str(quantity)})
-                counted[n], since[n] = Decimal(quantity), Decimal(0)
+                # The page sends every line's count with each save: a count saved again unchanged
+                # keeps the moment it was entered (set_counts leaves such a line as it was).
+                if counted.get(n) != Decimal(quantity):
+                    counted[n], since[n] = Decimal(quantity), Decimal(0)
             else:
                 set_counts(count, {line_id: ""})
                 counted.pop(n, None)
