@@ -73,12 +73,33 @@ def stop_group(pgid: int, token: str) -> None:
                 return
             time.sleep(STOP_WAIT_SECONDS if signum == signal.SIGTERM else 0)
         return
+    # A process in the middle of exiting has already given up its memory, so its token can no longer
+    # be read and `_members` misses it while it still runs: the ones seen once are followed by
+    # their state until they are gone, so the caller only returns when the port is free.
+    seen = set(members)
     _signal(members, signal.SIGTERM)
     deadline = time.monotonic() + STOP_WAIT_SECONDS
-    while members and time.monotonic() < deadline:
+    while (left := _running(seen, pgid)) and time.monotonic() < deadline:
         time.sleep(0.1)
-        members = _members(pgid, token)
-    _signal(members or [], signal.SIGKILL)
+        seen |= set(_members(pgid, token) or [])
+    _signal(left, signal.SIGKILL)
+    deadline = time.monotonic() + STOP_WAIT_SECONDS
+    while _running(left, pgid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def _running(pids, pgid: int) -> list[int]:
+    """Those of `pids` still running in group `pgid` (a zombie has let go of everything)."""
+    running = []
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            fields = stat[stat.rindex(")") + 2 :].split()
+        except (OSError, ValueError):
+            continue
+        if fields[0] != "Z" and int(fields[2]) == pgid:
+            running.append(pid)
+    return running
 
 
 def stop_previous(pidfile: Path) -> None:
