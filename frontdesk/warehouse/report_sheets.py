@@ -30,15 +30,15 @@ def _local(moment, warehouse) -> str:
 
 def remains_sheets(report: reports.RemainsReport) -> list[sheets.Sheet]:
     def rows():
-        for row in report.rows.iterator(chunk_size=2000):
+        for row in report.resolve(report.rows.iterator(chunk_size=2000)):
             yield [
                 row["title"],
                 row["article"],
                 row["category"] or "",
                 row["warehouse_title"],
                 row["held"],
-                str(UNITS.get(row["unit"], row["unit"])),
-                reports.unit_cost(row["held"], row["worth"]),
+                str(row["unit_label"]),
+                row["average"],
                 row["worth"],
             ]
 
@@ -115,7 +115,7 @@ def sales_sheets(report: reports.SalesReport) -> list[sheets.Sheet]:
         "seller": _("Seller"),
         "branch": _("Branch"),
     }[report.by]
-    sheet = _sheet(_("Goods sales"), [heading, _("Quantity"), _("Revenue"), _("Cost"), _("Margin"), _("Margin, %")])
+    sheet = _sheet(_("Goods sales"), [heading, _("Quantity"), _("Revenue"), _("Cost"), _("Margin"), _("Margin share")])
     for row in [*report.rows, report.total]:
         sheet.add(row.label or _("Total"), row.quantity, row.revenue, row.cost, row.margin, row.margin_share)
     return [sheet]

@@ -179,7 +179,7 @@ def remains(request, company_id):
         if _wants_xlsx(request):
             return _xlsx(request, "remains-report", clean, report_sheets.remains_sheets(report))
         page = _paged(request, report.rows)
-        page.object_list = reports.prepare_remains(page.object_list)
+        page.object_list = list(report.resolve(page.object_list))
     return _page(request, "warehouse/reports/remains.html", "remains", form, report=report, page=page)
 
 

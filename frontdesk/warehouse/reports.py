@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, CharField, Count, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext as _
 
@@ -63,28 +63,29 @@ class Scope:
             rows = rows.filter(pk=warehouse.pk)
         return cls(companies, {w.pk: w for w in rows})
 
-    def warehouse_ids(self, company=None) -> list[int]:
-        return [pk for pk, w in self.warehouses.items() if company is None or w.company_id == company.pk]
+    def warehouse_ids(self, companies=None) -> list[int]:
+        ids = None if companies is None else {company.pk for company in companies}
+        return [pk for pk, w in self.warehouses.items() if ids is None or w.company_id in ids]
 
-    def period_q(self, first: datetime.date, last: datetime.date, *, prefix: str = "") -> Q:
+    def zones(self) -> list[tuple]:
+        """The branches grouped by time zone: a local day has one span per zone, so a network in
+        one zone reads its period as one range (one index range per warehouse, not an OR)."""
+        return _zones(self.companies)
+
+    def period_q(self, first: datetime.date, last: datetime.date) -> Q:
         """Lines of the scope's warehouses within each branch's local days first..last."""
         found = Q(pk__in=[])
-        for company in self.companies:
-            start, end = period_bounds(first, last, company.tz)
-            found |= Q(
-                **{f"{prefix}warehouse_id__in": self.warehouse_ids(company)},
-                **{f"{prefix}occurred_at__gte": start, f"{prefix}occurred_at__lt": end},
-            )
+        for group in self.zones():
+            start, end = period_bounds(first, last, group[0].tz)
+            found |= Q(warehouse_id__in=self.warehouse_ids(group), occurred_at__gte=start, occurred_at__lt=end)
         return found
 
-    def after_q(self, day: datetime.date, *, prefix: str = "") -> Q:
+    def after_q(self, day: datetime.date) -> Q:
         """Lines of the scope's warehouses after the end of each branch's local `day`."""
         found = Q(pk__in=[])
-        for company in self.companies:
-            end = period_bounds(day, day, company.tz)[1]
-            found |= Q(
-                **{f"{prefix}warehouse_id__in": self.warehouse_ids(company)}, **{f"{prefix}occurred_at__gte": end}
-            )
+        for group in self.zones():
+            end = period_bounds(day, day, group[0].tz)[1]
+            found |= Q(warehouse_id__in=self.warehouse_ids(group), occurred_at__gte=end)
         return found
 
 
@@ -108,60 +109,79 @@ def unit_cost(quantity, value) -> Decimal | None:
 class RemainsReport:
     day: datetime.date
     today: bool
-    rows: object  # a queryset of dicts, sorted by name: page it
+    rows: object  # a queryset of remains dicts, sorted by name: page it, then `resolve` the page
     total_value: Decimal
     categories: list  # (category title or "", value)
+    later: dict = field(default_factory=dict)  # (warehouse, item) -> (quantity, value) after the day
+
+    def resolve(self, rows):
+        """The rows as they stood on the day: `held` and `worth` less what moved after it, with
+        the average cost and the unit's name."""
+        units = dict(Unit.choices)
+        for row in rows:
+            quantity, value = self.later.get((row["warehouse_id"], row["goods_id"]), (ZERO, ZERO))
+            row["held"], row["worth"] = row["quantity"] - quantity, row["value"] - value
+            row["average"] = unit_cost(row["held"], row["worth"])
+            row["unit_label"] = units.get(row["unit"], row["unit"])
+            yield row
 
 
 def remains_on(scope: Scope, day: datetime.date, *, today: datetime.date, category_ids=None, query: str = ""):
     """What the scope's warehouses held of each item at the end of the local `day`, with its value.
 
-    Today (or later) it is `StockRemain`; for a past day each row is `StockRemain` less the lines
-    after that day — the ledger's sum up to that moment, since `StockRemain` is the sum of all
-    the lines (`verify_stock`; the property test compares with the plain sum). Rows that held
-    nothing and were worth nothing on that day are left out. Rows are dicts (warehouse, item,
-    article, category, unit, quantity, value) sorted by the item's name, for a paginator: a page
-    costs a count and one query; the totals two more. Reading after the day costs one index range
-    per row of the page's warehouse (`StockMove(warehouse, goods, occurred_at)`)."""
+    Today (or later) it is `StockRemain`. For a past day each row is `StockRemain` less the lines
+    after that day — the ledger's sum up to that moment, since `StockRemain` is the sum of all the
+    lines (`verify_stock`; the property test compares with the plain sum). What moved after the
+    day is read once, grouped per (warehouse, item): the cost grows with what moved since, not with
+    the history. Rows that held nothing and were worth nothing on that day are left out. `rows`
+    are remains dicts sorted by the item's name, for a paginator; `resolve` a page. Queries: a
+    page costs a count and one query, the totals two more; a past day two more (the lines after
+    it and the remains rows they touch)."""
     is_today = day >= today
-    rows = StockRemain.objects.filter(warehouse_id__in=scope.warehouse_ids())
-    rows = goods_filter(rows, category_ids=category_ids, query=query)
-    if is_today:
-        rows = rows.annotate(held=F("quantity"), worth=F("value"))
-        later_value = ZERO
-    else:
-        later = StockMove.objects.filter(
-            scope.after_q(day), warehouse_id=OuterRef("warehouse_id"), goods_id=OuterRef("goods_id")
+    remains = goods_filter(
+        StockRemain.objects.filter(warehouse_id__in=scope.warehouse_ids()), category_ids=category_ids, query=query
+    )
+    rows = remains.exclude(quantity=0, value=0)
+    later: dict = {}
+    if not is_today:
+        moved = goods_filter(StockMove.objects.filter(scope.after_q(day)), category_ids=category_ids, query=query)
+        later = {
+            (w, g): (q, v)
+            for w, g, q, v in moved.values_list("warehouse_id", "goods_id")
+            .annotate(q=Sum("quantity"), v=Sum("value"))
+            .order_by()
+        }
+        # Rows empty today that held something on the day come in; rows that held nothing on the
+        # day (everything they have came after it) go out.
+        touched = remains.filter(goods_id__in={g for _w, g in later}).values_list(
+            "pk", "warehouse_id", "goods_id", "quantity", "value"
         )
-        later_sum = later.order_by().values("warehouse_id").annotate(q=Sum("quantity"), v=Sum("value"))
-        rows = rows.annotate(
-            held=F("quantity") - Coalesce(Subquery(later_sum.values("q")[:1]), Value(ZERO), output_field=_QTY),
-            worth=F("value") - Coalesce(Subquery(later_sum.values("v")[:1]), Value(ZERO), output_field=_MONEY),
-        )
-        later_value = (
-            goods_filter(
-                StockMove.objects.filter(scope.after_q(day)), category_ids=category_ids, query=query
-            ).aggregate(v=Sum("value"))["v"]
-            or ZERO
-        )
-    rows = rows.exclude(held=0, worth=0)
+        empty_then, held_then = [], []
+        for pk, w, g, quantity, value in touched:
+            moved_q, moved_v = later.get((w, g), (None, None))
+            if moved_q is None:
+                continue
+            if quantity == moved_q and value == moved_v:
+                empty_then.append(pk)
+            elif quantity == 0 and value == 0:
+                held_then.append(pk)
+        rows = remains.filter(~Q(quantity=0, value=0) | Q(pk__in=held_then)).exclude(pk__in=empty_then)
     listed = rows.values(
         "warehouse_id",
         "goods_id",
-        "held",
-        "worth",
+        "quantity",
+        "value",
         warehouse_title=F("warehouse__title"),
         title=F("goods__title"),
         article=F("goods__article"),
         category=F("goods__category__title"),
         unit=F("goods__writeoff_unit"),
     ).order_by("goods__title", "goods_id", "warehouse_id")
-    base = goods_filter(
-        StockRemain.objects.filter(warehouse_id__in=scope.warehouse_ids()), category_ids=category_ids, query=query
+    total = (remains.aggregate(v=Sum("value"))["v"] or ZERO) - sum((v for _q, v in later.values()), ZERO)
+    by_category = _category_values(remains, None if is_today else scope.after_q(day), category_ids, query)
+    return RemainsReport(
+        day=day, today=is_today, rows=listed, total_value=to_money(total), categories=by_category, later=later
     )
-    total = (base.aggregate(v=Sum("value"))["v"] or ZERO) - later_value
-    by_category = _category_values(base, None if is_today else scope.after_q(day), category_ids, query)
-    return RemainsReport(day=day, today=is_today, rows=listed, total_value=to_money(total), categories=by_category)
 
 
 def _category_values(remains, after: Q | None, category_ids, query) -> list:
@@ -174,16 +194,6 @@ def _category_values(remains, after: Q | None, category_ids, query) -> list:
         for title, value in later.values_list("goods__category__title").annotate(v=Sum("value")).order_by():
             values[title or ""] -= value or ZERO
     return sorted(((title, to_money(v)) for title, v in values.items() if v), key=lambda p: (p[0] == "", p[0]))
-
-
-def prepare_remains(rows) -> list[dict]:
-    """A page of remains rows with the average cost per unit."""
-    units = dict(Unit.choices)
-    rows = list(rows)
-    for row in rows:
-        row["average"] = unit_cost(row["held"], row["worth"])
-        row["unit_label"] = units.get(row["unit"], row["unit"])
-    return rows
 
 
 # ---------------------------------------------------------------- movements for a period
@@ -228,7 +238,7 @@ def cause(line: StockMove) -> str:
     if doc.sale_id:
         return _("Sale #%(number)s") % {"number": doc.sale_id}
     if doc.kind == MovementKind.TRANSFER:
-        return _("in") if line.quantity > 0 else _("out")
+        return _("Transfer in") if line.quantity > 0 else _("Transfer out")
     if doc.kind == MovementKind.ADJUSTMENT:
         return _("Stocktaking")
     return doc.reason or doc.comment

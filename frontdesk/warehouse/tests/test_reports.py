@@ -73,7 +73,7 @@ def ledger(tenant_a, today):
 
 
 def held(report):
-    return {row["title"]: (row["held"], row["worth"]) for row in report.rows}
+    return {row["title"]: (row["held"], row["worth"]) for row in report.resolve(report.rows)}
 
 
 def test_remains_today_are_the_stock_with_its_value_sorted_by_name(tenant_a, ledger, today):
@@ -86,7 +86,7 @@ def test_remains_today_are_the_stock_with_its_value_sorted_by_name(tenant_a, led
     }
     assert report.total_value == Decimal("13200.00")
     assert report.categories == [("Уход за волосами", Decimal("12000.00")), ("", Decimal("1200.00"))]
-    page = reports.prepare_remains(report.rows)
+    page = list(report.resolve(report.rows))
     assert page[1]["average"] == Decimal("666.67")
 
 
@@ -239,4 +239,4 @@ def test_a_transfer_between_branches_counts_where_the_stock_is(tenant_a, ledger,
     in_sokol = reports.remains_on(reports.Scope.of([sokol]), today, today=today)
     assert held(in_sokol) == {"Шампунь 250 мл": (Decimal("3"), Decimal("2000.00"))}
     causes = [reports.cause(line) for line in reports.movements(reports.Scope.of([sokol]), today, today)]
-    assert causes == ["in"]
+    assert causes == ["Transfer in"]
