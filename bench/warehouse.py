@@ -2,7 +2,9 @@
 and about 2 million stock movements (scale 1), generated once with set-based inserts
 (bulk_create of documents and lines in chunks, then the remains in one INSERT … SELECT over the
 ledger) and kept in the benchmarks' own database. Prints p50/p95 of whole requests of a
-warehouse's remains page (first page, sorted by name, with value) and its SQL query count.
+warehouse's remains page (first page, sorted by name, with value) and of the reports (remains of
+a warehouse today and on a past day, movements of a month, turnover and purchases of a month,
+goods sales of a month), each with its SQL query count.
 
     .venv/bin/python bench/warehouse.py                  # SQLite, full size
     .venv/bin/python bench/warehouse.py --scale 0.01     # ~20,000 movements
@@ -161,6 +163,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0, help="1 = about 2 million movements")
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--turnover", action="store_true", help="also the turnover report (slower)")
     args = parser.parse_args()
     with scopes_disabled():
         chain, companies, owner = setup_network(args.scale)
@@ -176,18 +179,44 @@ def main():
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     path = reverse("warehouse:remains", kwargs={"company_id": companies[0].pk, "warehouse_id": store.pk})
+    # The ledger's last month (the generator's moments run from START on, five minutes apart).
+    with scopes_disabled():
+        latest = StockMove.objects.filter(chain=chain).latest("occurred_at").occurred_at
+    last = latest.astimezone(companies[0].tz).date()
+    first = last.replace(day=1)
+    month = {"first": first.isoformat(), "last": last.isoformat()}
+    reports = {
+        name: reverse(f"warehouse:{name}", kwargs={"company_id": companies[0].pk})
+        for name in ("reports", "report_movements", "report_turnover", "report_purchases", "report_sales")
+    }
     cases = [
         ("remains of a warehouse, first page by name", path, lambda: {}),
         ("remains of a warehouse, page 40", path, lambda: {"page": 40}),
         ("remains, search by name", path, lambda: {"q": "Маска"}),
+        ("report: remains of a warehouse today, page 1", reports["reports"], lambda: {"warehouse": store.pk}),
+        (
+            "report: remains of a warehouse 30 days back",
+            reports["reports"],
+            lambda: {"warehouse": store.pk, "day": (last - datetime.timedelta(days=30)).isoformat()},
+        ),
+        ("report: movements of a month, page 1", reports["report_movements"], lambda: month),
+        (
+            "report: movements of a month, whole network",
+            reports["report_movements"],
+            lambda: {**month, "scope": "network"},
+        ),
+        ("report: purchases of a month", reports["report_purchases"], lambda: month),
+        ("report: goods sales of a month", reports["report_sales"], lambda: month),
     ]
+    if args.turnover:  # reads every remains row and the month's lines per item and day
+        cases.append(("report: turnover of a month", reports["report_turnover"], lambda: month))
     with override_settings(ALLOWED_HOSTS=["*"], STORAGES=storages):
         browser = Browser()
         browser.force_login(owner, backend="frontdesk.accounts.backends.EmailOrPhoneBackend")
-        print(f"{'request':50} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+        print(f"{'request':52} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
         for title, url, params in cases:
             times, queries = measure_get(browser, url, params, runs=args.runs)
-            print(f"{title:50} {statistics.median(times):8.1f} {percentile(times, 95):8.1f} {queries:8d}")
+            print(f"{title:52} {statistics.median(times):8.1f} {percentile(times, 95):8.1f} {queries:8d}", flush=True)
 
 
 if __name__ == "__main__":

@@ -281,6 +281,8 @@ class StockMove(ChainScopedModel):
         indexes = [
             models.Index(fields=["warehouse", "goods", "id"]),
             models.Index(fields=["chain", "occurred_at"]),
+            # The reports read a branch's warehouses over a period (movements, purchases, turnover).
+            models.Index(fields=["warehouse", "occurred_at"], name="stock_move_warehouse_moment"),
         ]
 
 

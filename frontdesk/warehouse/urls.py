@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontdesk.warehouse import sheet_views, stock_views, stocktaking_views, views
+from frontdesk.warehouse import report_views, sheet_views, stock_views, stocktaking_views, views
 
 app_name = "warehouse"
 
@@ -32,6 +32,11 @@ urlpatterns = [
     path(W + "low-stock/", sheet_views.low_stock, name="low_stock"),
     path(W + "low-stock/export/", sheet_views.low_stock_export, name="low_stock_export"),
     path(W + "price-tags/", sheet_views.price_tags, name="price_tags"),
+    path(W + "reports/", report_views.remains, name="reports"),
+    path(W + "reports/movements/", report_views.movements, name="report_movements"),
+    path(W + "reports/sales/", report_views.sales, name="report_sales"),
+    path(W + "reports/turnover/", report_views.turnover, name="report_turnover"),
+    path(W + "reports/purchases/", report_views.purchases, name="report_purchases"),
     path(W + "goods/", views.goods_list, name="goods"),
     path(W + "goods/add/", views.goods_add, name="goods_add"),
     path(W + "goods/export/", views.goods_export, name="goods_export"),
