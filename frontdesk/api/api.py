@@ -2,7 +2,7 @@
 that would swallow them (/staff/schedule before /staff/{staff_id})."""
 
 from frontdesk.api.routing import api
-from frontdesk.api.v1 import analytics, auth, booking, catalog, clients, records, reports, schedule
+from frontdesk.api.v1 import analytics, auth, booking, catalog, clients, goods, records, reports, schedule
 
 api.add_router("/", auth.router)
 api.add_router("/", schedule.router)
@@ -12,3 +12,4 @@ api.add_router("/", records.router)
 api.add_router("/", clients.router)
 api.add_router("/", analytics.router)
 api.add_router("/", reports.router)
+api.add_router("/", goods.router)

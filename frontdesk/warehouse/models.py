@@ -86,6 +86,8 @@ class Goods(ChainScopedModel):
     comment = models.TextField(_("comment"), blank=True)
     is_archived = models.BooleanField(_("archived"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The API's `changed_after` / `last_change_date`: every save of the item moves it.
+    changed_at = models.DateTimeField(_("changed"), auto_now=True)
 
     class Meta:
         ordering = ["title", "id"]
@@ -97,7 +99,7 @@ class Goods(ChainScopedModel):
             models.CheckConstraint(condition=Q(purchase_price__gte=0), name="goods_purchase_price_not_neg"),
             models.CheckConstraint(condition=Q(price__gte=0), name="goods_price_not_neg"),
         ]
-        indexes = [models.Index(fields=["chain", "title"])]
+        indexes = [models.Index(fields=["chain", "title"]), models.Index(fields=["chain", "changed_at"])]
 
     def __str__(self):
         return self.title

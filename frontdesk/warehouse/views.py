@@ -85,7 +85,7 @@ def goods_archive(request, company_id, goods_id):
     if request.method != "POST":  # after the lookup: a stranger's id is 404 first
         return HttpResponseNotAllowed(["POST"])
     goods.is_archived = not goods.is_archived
-    goods.save(update_fields=["is_archived"])
+    goods.save(update_fields=["is_archived", "changed_at"])
     return redirect("warehouse:goods", company_id=request.company.pk)
 
 

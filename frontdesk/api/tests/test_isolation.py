@@ -1,5 +1,5 @@
 """Tenant isolation through the API: a token of network A never reads or changes network B's
-branches, records, clients or staff, whatever ids it puts in the path or the body."""
+branches, records, clients, staff or goods, whatever ids it puts in the path or the body."""
 
 import datetime
 import re
@@ -14,6 +14,7 @@ from frontdesk.core.models import Event
 from frontdesk.core.scopes import scope
 from frontdesk.scheduling.availability import Segment
 from frontdesk.scheduling.models import Record
+from frontdesk.warehouse.models import Goods, GoodsCategory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,8 +71,13 @@ def network_b(salon_b):
             phone="+79165551111",
             origin=Origin(channel="api"),
         )
+        care = GoodsCategory.objects.create(chain=salon_b.tenant.chain, title="Bob's care")
+        wax = Goods.objects.create(chain=salon_b.tenant.chain, title="Bob's wax", category=care, price=900)
     record = records[0]
     return {
+        "good_id": wax.pk,
+        "category_id": care.pk,
+        "parent_category_id": care.pk,
         "company_id": salon_b.company.pk,
         "id": salon_b.company.pk,
         "record_id": record.pk,
@@ -105,6 +111,8 @@ def _b_state(network_b):
         Event.objects.filter(chain=chain).count(),
         list(Record.objects.filter(chain=chain).values_list("pk", "status", "start", "specialist_id", "comment")),
         list(Client.objects.filter(chain=chain).values_list("pk", "name", "phone", "email")),
+        list(Goods.objects.filter(chain=chain).values_list("pk", "title", "price", "is_archived", "category_id")),
+        list(GoodsCategory.objects.filter(chain=chain).values_list("pk", "title", "parent_id")),
     )
 
 
