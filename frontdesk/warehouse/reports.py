@@ -269,7 +269,7 @@ class SalesReport:
     total: SalesRow = field(default_factory=lambda: SalesRow(None, ""))
 
     def chart(self) -> dict:
-        """The first ten rows by revenue as a bar chart (analytics/charts.js draws it)."""
+        """The first ten rows by revenue as a bar chart (core/charts.js draws it)."""
         top = sorted(self.rows, key=lambda r: -r.revenue)[:10]
         return {
             "type": "bar",

@@ -83,7 +83,7 @@ class Chart:
     horizontal: bool = False
 
     def as_json(self) -> dict:
-        """What `analytics/charts.js` reads (through `json_script`): plain numbers and strings."""
+        """What `core/charts.js` reads (through `json_script`): plain numbers and strings."""
         return {
             "type": self.kind,
             "labels": [str(label) for label in self.labels],

@@ -64,7 +64,7 @@ def test_the_owner_sees_each_report_with_its_rows(tenant_a, alice):
     assert movements.count('data-testid="movement-row"') == 6 and "Брак" in movements and "N-1" in movements
     sales = web.get(url("report_sales", tenant_a.company)).content.decode()
     assert sales.count('data-testid="sales-row"') == 2 and 'data-chart="goods-sales-chart"' in sales
-    assert "<script>" not in sales  # the chart's data is JSON for static/analytics/charts.js, no inline script
+    assert "<script>" not in sales  # the chart's data is JSON for static/core/charts.js, no inline script
     turnover = web.get(url("report_turnover", tenant_a.company)).content.decode()
     assert turnover.count('data-testid="turnover-row"') == 2
     purchases = web.get(url("report_purchases", tenant_a.company)).content.decode()
