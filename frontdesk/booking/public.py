@@ -14,15 +14,20 @@ while no website is set, by any site, so that a widget already on a site keeps w
 client's own booking page (/my/<token>/: cancel, move, pay) may not be framed at all, so no other
 page can trick a click on it; inside the widget the flow reaches it through htmx, which fetches it
 rather than framing it.
+
+A page of one branch (its booking page, a booking link) runs in that branch's time zone, as the
+back office does (tenancy.middleware): its times are the branch's wall clock. The network's page
+keeps the server's zone and converts each branch's times itself.
 """
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from functools import wraps
 
 from django.conf import settings
 from django.http import Http404
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
 
 from frontdesk.booking.models import BookingLink, OnlineBookingSettings
@@ -71,7 +76,8 @@ def public_booking(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         chain, company, link = _resolve(kwargs)
-        with scope(chain.pk):
+        zone = timezone.override(company.tz) if company is not None else nullcontext()
+        with scope(chain.pk), zone:
             if company is not None:
                 settings_row = OnlineBookingSettings.for_company(company)
                 # A booking link keeps working when online booking is switched off later.

@@ -150,9 +150,9 @@ def mailing_send(request, company_id, mailing_id):
         if not form.is_valid():
             messages.error(request, _("Choose the date and time to send it at."))
         else:
-            local = timezone.make_naive(form.cleaned_data["send_at"]).replace(tzinfo=request.company.tz)
             try:
-                mailings.schedule_mailing(mailing, local)
+                # The branch's zone is the request's (tenancy.middleware): the form read branch time.
+                mailings.schedule_mailing(mailing, form.cleaned_data["send_at"])
             except mailings.MailingError as error:
                 messages.error(request, str(error))
             else:

@@ -100,7 +100,6 @@ def message_log(request, company_id):
             "page": page,
             "query": query,
             "can_see_settings": request.membership.can(Section.SETTINGS, Level.VIEW),
-            "tz": company.timezone,
         },
         status=400 if form.errors else 200,
     )

@@ -169,7 +169,6 @@ def class_detail(request, company_id, class_id):
             "found": found,
             "new_client_form": NewClientForm(),
             "can_edit": _can_edit(request) and event.status == GroupEventStatus.SCHEDULED,
-            "tz": request.company.timezone,
         },
     )
 

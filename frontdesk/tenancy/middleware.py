@@ -1,9 +1,17 @@
 """The request side of tenant isolation: a back-office URL names its branch (`company_id`);
 this middleware proves the user belongs to that branch's network, then runs the view inside that
-network's scope. Any other branch is answered 404, as if it did not exist."""
+network's scope. Any other branch is answered 404, as if it did not exist.
+
+It also makes the branch's time zone the request's current zone (`django.utils.timezone`), so that
+templates (`|date`, `|time`), forms (a typed date and time is read as the branch's wall clock) and
+`timezone.localdate()` speak the branch's time rather than the server's `TIME_ZONE`. The zone the
+thread had before is put back when the response is done, whatever happened, so it never leaks into
+the next request this thread serves. Pages without a branch in the URL keep `TIME_ZONE`.
+"""
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
+from django.utils import timezone
 
 from frontdesk.accounts.models import Membership
 from frontdesk.core.scopes import enter_scope, leave_scope, scopes_disabled
@@ -19,9 +27,12 @@ class TenantMiddleware:
         request.chain = None
         request.membership = None
         request._scope_tokens = []
+        request._zone_override = None
         try:
             return self.get_response(request)
         finally:
+            if request._zone_override is not None:
+                request._zone_override.__exit__(None, None, None)
             while request._scope_tokens:
                 leave_scope(request._scope_tokens.pop())
 
@@ -56,4 +67,8 @@ class TenantMiddleware:
         request.company = company
         request.chain = company.chain
         request.membership = membership
+        # Entered here, left in __call__: the response (templates render inside get_response) is
+        # in the branch's zone, and the thread's previous zone comes back afterwards.
+        request._zone_override = timezone.override(company.tz)
+        request._zone_override.__enter__()
         return None

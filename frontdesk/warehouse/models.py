@@ -63,6 +63,9 @@ class Goods(ChainScopedModel):
     `GoodsPrice`) are per sale unit."""
 
     title = models.CharField(_("name"), max_length=200)
+    # The name lower-cased by Python on every save: SQLite folds the case of Latin letters only,
+    # so «шамп» is looked up here, lower-cased too, rather than in `title` (see `title_contains`).
+    title_search = models.CharField(max_length=200, blank=True, editable=False)
     article = models.CharField(_("article"), max_length=64, blank=True)
     category = models.ForeignKey(
         GoodsCategory,
@@ -103,6 +106,31 @@ class Goods(ChainScopedModel):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.title_search = self.title.lower()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "title" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "title_search"}
+        super().save(*args, **kwargs)
+
+
+def title_contains(text: str, prefix: str = "") -> Q:
+    """Goods whose name contains `text` in any letter case, Cyrillic included, the same on SQLite
+    and PostgreSQL: both sides are lower-cased by Python, the database only compares. `prefix`
+    reaches the goods through a relation ("goods__")."""
+    return Q(**{f"{prefix}title_search__contains": text.strip().lower()})
+
+
+def goods_search(chain_id: int, text: str) -> Q:
+    """Goods a typed text names: a part of the name (any case), the whole article (any case), or
+    one of the barcodes. No query of its own: the barcodes are a subquery."""
+    text = text.strip()
+    return (
+        title_contains(text)
+        | Q(article__iexact=text)
+        | Q(pk__in=Barcode.unscoped.filter(chain_id=chain_id, code=text).values("goods_id"))
+    )
 
 
 class Barcode(ChainScopedModel):

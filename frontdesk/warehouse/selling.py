@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import DecimalField, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import DecimalField, Max, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from frontdesk.core.money import to_money
@@ -37,6 +37,7 @@ from frontdesk.warehouse.models import (
     Unit,
     Warehouse,
     WarehouseKind,
+    goods_search,
 )
 from frontdesk.warehouse.quantities import to_writeoff_units
 from frontdesk.warehouse.services import MoveLine, move, shown
@@ -114,13 +115,7 @@ class GoodsProducts(ProductProvider):
         return self.find_many(company, [ref]).get(str(ref))
 
     def search(self, company, text: str, limit: int = 20) -> list[Product]:
-        text = text.strip()
-        # SQLite folds the case of Latin letters only: «шамп» must still find «Шампунь», so the
-        # usual spellings of the typed text are asked too (PostgreSQL folds them all anyway).
-        match = Q(article__iexact=text)
-        for spelling in {text, text.lower(), text.capitalize(), text.upper()}:
-            match |= Q(title__icontains=spelling)
-        match |= Q(pk__in=Barcode.unscoped.filter(chain_id=company.chain_id, code=text).values("goods_id"))
+        match = goods_search(company.chain_id, text)
         return [_product(goods) for goods in _for_sale(company).filter(match)[:limit]]
 
     def find_by_code(self, company, code: str) -> Product | None:

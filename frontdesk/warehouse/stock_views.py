@@ -29,6 +29,7 @@ from frontdesk.warehouse.models import (
     StockMove,
     StockRemain,
     Warehouse,
+    title_contains,
 )
 from frontdesk.warehouse.services import ItemLine
 from frontdesk.warehouse.views import PAGE_SIZE, can_edit
@@ -106,7 +107,7 @@ def remains_rows(warehouse, query: str = ""):
         .order_by("goods__title", "goods_id")
     )
     if query:
-        rows = rows.filter(goods__title__icontains=query)
+        rows = rows.filter(title_contains(query, "goods__"))
     return rows
 
 

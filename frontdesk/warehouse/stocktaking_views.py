@@ -16,7 +16,7 @@ from frontdesk.accounts.permissions import Level, Section
 from frontdesk.tenancy.permissions import section_required
 from frontdesk.warehouse import stocktaking
 from frontdesk.warehouse.errors import WarehouseError
-from frontdesk.warehouse.models import GoodsCategory, Stocktaking, StocktakingStatus, Warehouse
+from frontdesk.warehouse.models import GoodsCategory, Stocktaking, StocktakingStatus, Warehouse, title_contains
 from frontdesk.warehouse.services import shown
 from frontdesk.warehouse.views import PAGE_SIZE, can_edit
 
@@ -87,7 +87,7 @@ def stocktaking_page(request, company_id, stocktaking_id):
     query = (request.GET.get("q") or "").strip()
     rows = stocktaking.sheet_rows(count)
     if query:
-        rows = rows.filter(goods__title__icontains=query)
+        rows = rows.filter(title_contains(query, "goods__"))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     lines = [stocktaking.sheet_line(row) for row in page.object_list]
     return render(

@@ -19,7 +19,7 @@ from frontdesk.core.spreadsheets import views as sheets_views
 from frontdesk.tenancy.permissions import section_required
 from frontdesk.warehouse import spreadsheets
 from frontdesk.warehouse.forms import CategoryForm, GoodsForm
-from frontdesk.warehouse.models import Barcode, Goods, GoodsCategory, GoodsPrice
+from frontdesk.warehouse.models import Barcode, Goods, GoodsCategory, GoodsPrice, goods_search
 
 PAGE_SIZE = 50
 IMPORT_SESSION_KEY = "warehouse_goods_import"
@@ -34,8 +34,7 @@ def goods_list(request, company_id):
     rows = Goods.objects.select_related("category").order_by("is_archived", "title", "id")
     query = (request.GET.get("q") or "").strip()
     if query:
-        by_code = Barcode.objects.filter(code=query).values("goods_id")
-        rows = rows.filter(title__icontains=query) | rows.filter(article__iexact=query) | rows.filter(pk__in=by_code)
+        rows = rows.filter(goods_search(request.chain.pk, query))
     category = request.GET.get("category") or ""
     if category.isdigit():
         rows = rows.filter(category_id=int(category))
