@@ -34,6 +34,7 @@ from frontdesk.warehouse.models import (
     StockRemain,
     Unit,
     Warehouse,
+    title_contains,
 )
 
 ZERO = Decimal("0")
@@ -95,7 +96,7 @@ def goods_filter(rows, *, category_ids=None, query: str = "", prefix: str = "goo
     if category_ids:
         rows = rows.filter(**{f"{prefix}category_id__in": category_ids})
     if query:
-        rows = rows.filter(Q(**{f"{prefix}title__icontains": query}) | Q(**{f"{prefix}article__icontains": query}))
+        rows = rows.filter(title_contains(query, prefix) | Q(**{f"{prefix}article__icontains": query}))
     return rows
 
 

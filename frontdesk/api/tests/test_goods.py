@@ -51,6 +51,7 @@ def test_an_item_is_listed_with_the_branchs_price_stock_and_barcode(crm_client, 
     found = _data(crm_client.get(f"/api/v1/goods/{salon.company.pk}", term="4601234567893"))
     assert [g["good_id"] for g in found] == [item["good_id"]]
     assert _data(crm_client.get(f"/api/v1/goods/{salon.company.pk}", term="SH-250"))[0]["title"] == "Шампунь 250 мл"
+    assert _data(crm_client.get(f"/api/v1/goods/{salon.company.pk}", term="шамп"))[0]["title"] == "Шампунь 250 мл"
     assert _data(crm_client.get(f"/api/v1/goods/{salon.company.pk}", term="Кондиционер")) == []
 
 

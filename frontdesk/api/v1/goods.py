@@ -48,6 +48,7 @@ from frontdesk.warehouse.models import (
     Unit,
     Warehouse,
     WarehouseKind,
+    goods_search,
 )
 from frontdesk.warehouse.quantities import parse_quantity
 from frontdesk.warehouse.selling import sale_warehouse
@@ -129,7 +130,7 @@ def _node(category=None, goods=None) -> dict:
 def search_goods(request, company_id: str, search_term: str | None = None, max_count: str | None = None):
     """Without `search_term`: the top-level categories. With it: the categories whose name holds
     it, then (up to `max_count` in all) the goods found by name, article or barcode."""
-    _branch(request, company_id)
+    company = _branch(request, company_id)
     term = text(search_term, 200)
     if not term:
         return ok([_node(category=c) for c in GoodsCategory.objects.filter(parent__isnull=True).order_by("title")])
@@ -138,7 +139,7 @@ def search_goods(request, company_id: str, search_term: str | None = None, max_c
         raise invalid(_("max_count must be between 1 and 200."), "max_count")
     found = [_node(category=c) for c in GoodsCategory.objects.filter(title__icontains=term).order_by("title")[:limit]]
     if len(found) < limit:
-        goods = Goods.objects.filter(_term_condition(term), is_archived=False).order_by("title", "pk")
+        goods = Goods.objects.filter(_term_condition(company, term), is_archived=False).order_by("title", "pk")
         found += [_node(goods=g) for g in goods[: limit - len(found)]]
     return ok(found)
 
@@ -230,7 +231,7 @@ def _goods_list(request, company_id, good_id, term, page, count, category_id, ch
     goods = goods.filter(is_archived=False)
     term = text(term, 200)
     if term:
-        goods = goods.filter(_term_condition(term))
+        goods = goods.filter(_term_condition(company, term))
     category = optional_int(category_id, "category_id")
     if category:
         goods = goods.filter(category_id=category)
@@ -246,13 +247,10 @@ def _goods_list(request, company_id, good_id, term, page, count, category_id, ch
     return ok(_goods_rows(company, rows), {"page": page_number, "count": total, "total_count": total})
 
 
-def _term_condition(term: str) -> Q:
-    """YCLIENTS' `term`: a name, an article or a barcode."""
-    return (
-        Q(title__icontains=term)
-        | Q(article__iexact=term)
-        | Q(pk__in=Barcode.objects.filter(code=term).values("goods_id"))
-    )
+def _term_condition(company, term: str) -> Q:
+    """YCLIENTS' `term`: a part of the name (any case), an article or a barcode — the back office's
+    own goods search."""
+    return goods_search(company.chain_id, term)
 
 
 @route(router, "GET", "/v1/goods/{company_id}/{good_id}", summary="List goods, or get one")

@@ -11,7 +11,7 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("warehouse", "0002_stocktaking_low_stock_alerts"),
+        ("warehouse", "0004_goods_changed_at"),
     ]
 
     operations = [
