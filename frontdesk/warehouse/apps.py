@@ -35,3 +35,7 @@ class WarehouseConfig(AppConfig):
         from frontdesk.warehouse import selling
 
         selling.register()
+        from frontdesk.warehouse import techcards
+
+        # After the goods: every checkout locks goods remains before materials remains, one order.
+        techcards.register()
