@@ -42,6 +42,8 @@ MESSAGES = {
     "tags_too_many": _("At most %(max)s price tags at once: choose fewer goods or copies."),
     "tags_copies": _("Enter how many tags of each item: 1 to %(max)s."),
     "tags_font": _("Price tags need a font with Cyrillic letters: install fonts-dejavu-core (make system-deps)."),
+    "card_service": _("Choose a service of this branch."),
+    "card_specialist": _("Choose a specialist of this branch, or none for every specialist."),
     "card_exists": _("This service already has a card for this specialist and length: edit that one."),
     "card_length": _("Enter the length in minutes: a whole number greater than zero, or leave it empty."),
     "not_a_material": _("Choose a material from the list."),

@@ -31,11 +31,14 @@ from django.db import transaction
 from django.db.models import Prefetch, Q, Sum
 from django.utils.translation import gettext as _
 
+from frontdesk.catalog.models import Service
+from frontdesk.core.audit import log_action
 from frontdesk.core.locking import lock_row
 from frontdesk.core.money import to_money
 from frontdesk.finance.models import LineKind, Sale, SaleLine
 from frontdesk.finance.signals import sale_settled
 from frontdesk.scheduling.models import RecordService, RecordStatus, Visit
+from frontdesk.staff.models import Specialist
 from frontdesk.warehouse.errors import WarehouseError
 from frontdesk.warehouse.models import (
     Goods,
@@ -366,3 +369,52 @@ def material_costs(sale_line_ids) -> dict[int, Decimal]:
 def register() -> None:
     """Called from the warehouse's AppConfig.ready, after `selling.register`."""
     sale_settled.listen(consume_for_sale)
+
+
+def add_card(company, service_id, specialist_id=None, duration="") -> TechCard:
+    """A new card of a branch's service: the default, or a variant for one of the branch's
+    specialists and/or a length in minutes. A combination that has a card already is refused."""
+    service = Service.unscoped.filter(company_id=company.pk, is_archived=False, pk=service_id).first()
+    if service is None:
+        raise WarehouseError("card_service")
+    specialist = None
+    if specialist_id:
+        specialist = Specialist.unscoped.filter(chain_id=company.chain_id, companies=company, pk=specialist_id).first()
+        if specialist is None:
+            raise WarehouseError("card_specialist")
+    length = None
+    if str(duration or "").strip():
+        text = str(duration).strip()
+        if not text.isdigit() or not 0 < int(text) <= 24 * 60:
+            raise WarehouseError("card_length")
+        length = int(text)
+    with transaction.atomic():
+        taken = TechCard.unscoped.filter(service=service, specialist=specialist, duration=length).exists()
+        if taken:
+            raise WarehouseError("card_exists")
+        return TechCard.objects.create(
+            chain_id=company.chain_id, service=service, specialist=specialist, duration=length
+        )
+
+
+def set_card_lines(card: TechCard, amounts: dict[int, object]) -> None:
+    """Set a card's materials: `amounts` = {goods id: amount in write-off units}, the whole list
+    (a zero or a blank takes a material off; a material not named is taken off too). All or
+    nothing: a goods item that is not a material or a bad amount is refused with its name."""
+    with transaction.atomic():
+        card = lock_row(TechCard.unscoped.filter(chain_id=card.chain_id), card.pk)
+        current = {
+            line.goods_id: line.goods for line in TechCardLine.unscoped.filter(card=card).select_related("goods")
+        }
+        goods = materials(card.chain_id).in_bulk(set(amounts))
+        for goods_id, item in current.items():
+            goods.setdefault(goods_id, item)  # archived since: its amount may still change
+        cleaned = {key: value for key, value in _read_amounts(amounts, goods).items() if value > 0}
+        TechCardLine.unscoped.filter(card=card).delete()
+        TechCardLine.unscoped.bulk_create(
+            [
+                TechCardLine(chain_id=card.chain_id, card=card, goods_id=goods_id, quantity=quantity)
+                for goods_id, quantity in cleaned.items()
+            ]
+        )
+        log_action(card, code="techcard.lines", changes={"lines": [len(current), len(cleaned)]})
