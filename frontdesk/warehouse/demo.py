@@ -97,8 +97,9 @@ def demo_warehouse(demo) -> None:
             chain=chain, company=company, title="Материалы", kind=WarehouseKind.MATERIALS
         )
         for warehouse, wanted in ((shop, True), (materials, False)):
+            # Materials come with a month of what the technological cards use on top.
             lines = [
-                ItemLine(item, rng.randint(4, 12), item.purchase_price)
+                ItemLine(item, rng.randint(4, 12) + FOR_CARDS.get(item.article, 0), item.purchase_price)
                 for item, for_sale in goods
                 if for_sale == wanted
             ]
@@ -128,7 +129,7 @@ def demo_warehouse(demo) -> None:
             user=demo.admin,
             occurred_at=start + datetime.timedelta(days=5),
         )
-    _technological_cards(demo, [item for item, for_sale in goods if not for_sale], suppliers[1], start)
+    _technological_cards(demo, [item for item, for_sale in goods if not for_sale])
     first, *others = demo.companies
     _past_stocktaking(demo, first, start + datetime.timedelta(days=10))
     if others:
@@ -147,32 +148,18 @@ CARDS = [
     ("Окрашивание корней", {"CL-60-8.1": 30, "OX-6-1000": 30, "GV-100": 2, "TW-50": 1}),
     ("Маникюр с покрытием гель-лаком", {"BS-10": "0.5", "GV-100": 2, "TW-50": 1}),
 ]
-# What the demo's materials warehouses get on top for the cards: a month of colourings.
+# What the demo's materials warehouses get on top (in sale units) for the cards: a month of work.
 FOR_CARDS = {"CL-60-6.0": 12, "CL-60-8.1": 8, "OX-6-1000": 2, "BS-10": 4, "GV-100": 2, "TW-50": 3}
 
 
-def _technological_cards(demo, materials: list[Goods], supplier, when) -> None:
-    """The default cards of the colouring and manicure services in every branch, and a delivery
-    to each materials warehouse of what they use."""
+def _technological_cards(demo, materials: list[Goods]) -> None:
+    """The default cards of the colouring and manicure services in every branch (their materials
+    came with the first delivery, `FOR_CARDS`)."""
     by_article = {item.article: item for item in materials}
     for title, lines in CARDS:
         for service in Service.objects.filter(title=title, is_archived=False):
             card = TechCard.objects.create(chain=demo.chain, service=service)
             set_card_lines(card, {by_article[article].pk: amount for article, amount in lines.items()})
-    for company in demo.companies:
-        store = Warehouse.objects.get(company=company, kind=WarehouseKind.MATERIALS)
-        receive(
-            company,
-            store,
-            supplier,
-            [
-                ItemLine(by_article[article], pieces, by_article[article].purchase_price)
-                for article, pieces in FOR_CARDS.items()
-            ],
-            document_number=f"ТН-{company.pk}-М",
-            user=demo.owner,
-            occurred_at=when,
-        )
 
 
 def _past_stocktaking(demo, company, when) -> None:

@@ -5,7 +5,16 @@ from frontdesk.core.scopes import scope
 from frontdesk.tenancy.demo import create_demo
 from frontdesk.warehouse import checks
 from frontdesk.warehouse.low_stock import low_rows
-from frontdesk.warehouse.models import Goods, MovementKind, StockDocument, StockRemain, Stocktaking, Warehouse
+from frontdesk.warehouse.models import (
+    Goods,
+    LineMaterial,
+    MovementKind,
+    StockDocument,
+    StockMove,
+    StockRemain,
+    Stocktaking,
+    Warehouse,
+)
 
 
 def test_the_demo_has_goods_and_materials_in_stock_in_every_branch(db):
@@ -26,6 +35,12 @@ def test_the_demo_has_goods_and_materials_in_stock_in_every_branch(db):
         assert sorted(count.document.moves.values_list("quantity", flat=True)) == [-2, 1]
         for company in demo.companies:
             assert 2 <= len(low_rows([company])) <= 4
+        # Colourings and manicures checked out wrote their materials off by the cards, costed.
+        consumed = StockDocument.objects.filter(kind=MovementKind.CONSUMPTION)
+        assert (
+            consumed.exists()
+            and LineMaterial.objects.count() == StockMove.objects.filter(document__in=consumed).count()
+        )
 
 
 def test_the_demo_sells_goods_at_the_counter_and_with_visits_and_stock_follows(db):
