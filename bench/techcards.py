@@ -13,6 +13,7 @@ import argparse
 import datetime
 import os
 import time
+import zoneinfo
 from decimal import Decimal
 
 from _setup import bench_owner, browser_for, django_setup, print_row
@@ -20,14 +21,16 @@ from _setup import bench_owner, browser_for, django_setup, print_row
 django_setup()
 
 from django.db import connection  # noqa: E402
+from django.db.models import Max  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from warehouse import make_goods  # noqa: E402
 
 from frontdesk.catalog.models import Service, ServiceCategory  # noqa: E402
 from frontdesk.core.scopes import scopes_disabled  # noqa: E402
-from frontdesk.finance.models import Account, AccountKind, Counterparty, Sale  # noqa: E402
+from frontdesk.finance.models import Account, AccountKind, Counterparty  # noqa: E402
 from frontdesk.scheduling.availability import Segment  # noqa: E402
+from frontdesk.scheduling.models import Record  # noqa: E402
 from frontdesk.scheduling.services import book_visit  # noqa: E402
 from frontdesk.staff.models import Specialist, SpecialistService, WorkInterval  # noqa: E402
 from frontdesk.tenancy.models import Chain, Company  # noqa: E402
@@ -36,6 +39,7 @@ from frontdesk.warehouse.services import ItemLine, receive  # noqa: E402
 from frontdesk.warehouse.techcards import set_card_lines  # noqa: E402
 
 MATERIALS = 5
+MOSCOW = zoneinfo.ZoneInfo("Europe/Moscow")  # the branch's zone: its shift is 9:00–21:00 there
 SOLD = 3
 
 
@@ -91,7 +95,12 @@ def setup(goods_count: int):
 def visits(company, service, specialist, count: int):
     """`count` booked visits of the service, 30 minutes apart on days far ahead (a shift each day)."""
     made = []
-    day = datetime.date(2031, 1, 1) + datetime.timedelta(days=Sale.objects.filter(company=company).count() // 20 + 1)
+    # The day after the last one booked by an earlier run (each run books days of its own).
+    last = Record.objects.filter(specialist=specialist).aggregate(at=Max("start"))["at"]
+    day = max(
+        datetime.date(2031, 1, 1),
+        last.astimezone(MOSCOW).date() + datetime.timedelta(days=1) if last else datetime.date(2031, 1, 1),
+    )
     while len(made) < count:
         WorkInterval.objects.get_or_create(
             company=company,
@@ -103,7 +112,7 @@ def visits(company, service, specialist, count: int):
         for slot in range(20):
             if len(made) == count:
                 break
-            start = datetime.datetime.combine(day, datetime.time(10), tzinfo=datetime.UTC) + datetime.timedelta(
+            start = datetime.datetime.combine(day, datetime.time(9), tzinfo=MOSCOW) + datetime.timedelta(
                 minutes=30 * slot
             )
             records = book_visit(
@@ -126,15 +135,16 @@ def main():
     warm = 3
     with scopes_disabled():
         company, service, specialist, desk, sold, owner = setup(args.goods)
-        booked = visits(company, service, specialist, args.runs + warm)
+        booked = [
+            (visit, visit.records.get().lines.get()) for visit in visits(company, service, specialist, args.runs + warm)
+        ]
     print(
         f"{connection.vendor}: {args.goods:,} goods, a card of {MATERIALS} materials, {SOLD} goods sold per checkout; "
         f"load {os.getloadavg()[0]:.1f}"
     )
     times, queries = [], 0
     with browser_for(owner) as browser:
-        for n, visit in enumerate(booked):
-            line = visit.records.get().lines.get()
+        for n, (visit, line) in enumerate(booked):
             url = reverse("finance:checkout", kwargs={"company_id": company.pk, "visit_id": visit.pk})
             data = {
                 f"price_{line.pk}": "5000",
