@@ -4,7 +4,7 @@ an applied stocktaking with a shortage and a surplus, and minimums that leave a 
 all through the same services as the front desk. Runs before the money step, so that the visits
 it checks out can sell goods (about one in six adds a bottle or two, sold by the visit's
 specialist) and write off the materials of the colouring and manicure services by their
-technological cards; after it, a step sells goods at the counter over the past two weeks."""
+technological cards (the analytics history's bulk-written past sales write nothing off); after it, a step sells goods at the counter over the past two weeks."""
 
 from __future__ import annotations
 
@@ -142,7 +142,7 @@ def demo_warehouse(demo) -> None:
 
 
 # (service, {article: amount in write-off units}) — the demo's technological cards; the money step
-# that follows checks the visits out, so the history shows the materials written off by them.
+# that follows checks the journal's past visits out, writing off the materials of those with a card.
 CARDS = [
     ("Окрашивание в один тон", {"CL-60-6.0": 60, "OX-6-1000": 60, "GV-100": 2, "TW-50": 2}),
     ("Окрашивание корней", {"CL-60-8.1": 30, "OX-6-1000": 30, "GV-100": 2, "TW-50": 1}),
