@@ -500,6 +500,15 @@ def _stocktaking(tenant):
     return (found or start_count(tenant.company, _warehouse_of(tenant))).pk
 
 
+@object_factory("techcard_id")
+def _techcard(tenant):
+    from frontdesk.warehouse.models import TechCard, TechCardLine
+
+    card = TechCard.objects.create(chain=tenant.chain, service_id=_service(tenant))
+    TechCardLine.objects.create(chain=tenant.chain, card=card, goods=_goods_of(tenant), quantity=10)
+    return card.pk
+
+
 def _payroll_scheme_of(tenant):
     from frontdesk.payroll.models import Scheme
 

@@ -35,3 +35,13 @@ class WarehouseConfig(AppConfig):
         from frontdesk.warehouse import selling
 
         selling.register()
+        from frontdesk.warehouse import techcards
+
+        # After the goods: every checkout locks goods remains before materials remains, one order.
+        techcards.register()
+        from frontdesk.core.panels import register_panel
+        from frontdesk.warehouse import techcard_views
+
+        register_panel("finance.checkout", "warehouse", techcard_views.checkout_panel)
+        register_panel("finance.sale", "warehouse", techcard_views.sale_panel)
+        register_panel("catalog.service", "warehouse", techcard_views.service_panel)

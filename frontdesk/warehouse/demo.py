@@ -3,7 +3,8 @@
 an applied stocktaking with a shortage and a surplus, and minimums that leave a few goods low —
 all through the same services as the front desk. Runs before the money step, so that the visits
 it checks out can sell goods (about one in six adds a bottle or two, sold by the visit's
-specialist); after it, a step sells goods at the counter over the past two weeks."""
+specialist) and write off the materials of the colouring and manicure services by their
+technological cards (the analytics history's bulk-written past sales write nothing off); after it, a step sells goods at the counter over the past two weeks."""
 
 from __future__ import annotations
 
@@ -14,16 +15,18 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from frontdesk.catalog.models import Service
 from frontdesk.finance.checkout import CounterLine, sell_at_counter
 from frontdesk.finance.demo import register_demo_products
 from frontdesk.finance.models import Account, AccountKind, Counterparty, PaymentMethod
 from frontdesk.finance.services import Payment
 from frontdesk.tenancy.demo import register_demo_step
-from frontdesk.warehouse.models import Goods, GoodsCategory, MinimumStock, Unit, Warehouse, WarehouseKind
+from frontdesk.warehouse.models import Goods, GoodsCategory, MinimumStock, TechCard, Unit, Warehouse, WarehouseKind
 from frontdesk.warehouse.quantities import ean13
 from frontdesk.warehouse.selling import GoodsProducts
 from frontdesk.warehouse.services import ItemLine, receive, transfer, write_off
 from frontdesk.warehouse.stocktaking import apply_count, set_counts, start_count
+from frontdesk.warehouse.techcards import set_card_lines
 
 # Goods whose minimum is set above what was received, so the low-stock list has something on it.
 LOW = {"MS-200", "GL-NUDE", "OX-6-1000"}
@@ -94,8 +97,9 @@ def demo_warehouse(demo) -> None:
             chain=chain, company=company, title="Материалы", kind=WarehouseKind.MATERIALS
         )
         for warehouse, wanted in ((shop, True), (materials, False)):
+            # Materials come with a month of what the technological cards use on top.
             lines = [
-                ItemLine(item, rng.randint(4, 12), item.purchase_price)
+                ItemLine(item, rng.randint(4, 12) + FOR_CARDS.get(item.article, 0), item.purchase_price)
                 for item, for_sale in goods
                 if for_sale == wanted
             ]
@@ -125,6 +129,7 @@ def demo_warehouse(demo) -> None:
             user=demo.admin,
             occurred_at=start + datetime.timedelta(days=5),
         )
+    _technological_cards(demo, [item for item, for_sale in goods if not for_sale])
     first, *others = demo.companies
     _past_stocktaking(demo, first, start + datetime.timedelta(days=10))
     if others:
@@ -134,6 +139,27 @@ def demo_warehouse(demo) -> None:
         transfer(
             first, source, target, [ItemLine(item, 2)], user=demo.owner, occurred_at=start + datetime.timedelta(days=7)
         )
+
+
+# (service, {article: amount in write-off units}) — the demo's technological cards; the money step
+# that follows checks the journal's past visits out, writing off the materials of those with a card.
+CARDS = [
+    ("Окрашивание в один тон", {"CL-60-6.0": 60, "OX-6-1000": 60, "GV-100": 2, "TW-50": 2}),
+    ("Окрашивание корней", {"CL-60-8.1": 30, "OX-6-1000": 30, "GV-100": 2, "TW-50": 1}),
+    ("Маникюр с покрытием гель-лаком", {"BS-10": "0.5", "GV-100": 2, "TW-50": 1}),
+]
+# What the demo's materials warehouses get on top (in sale units) for the cards: a month of work.
+FOR_CARDS = {"CL-60-6.0": 12, "CL-60-8.1": 8, "OX-6-1000": 2, "BS-10": 4, "GV-100": 2, "TW-50": 3}
+
+
+def _technological_cards(demo, materials: list[Goods]) -> None:
+    """The default cards of the colouring and manicure services in every branch (their materials
+    came with the first delivery, `FOR_CARDS`)."""
+    by_article = {item.article: item for item in materials}
+    for title, lines in CARDS:
+        for service in Service.objects.filter(title=title, is_archived=False):
+            card = TechCard.objects.create(chain=demo.chain, service=service)
+            set_card_lines(card, {by_article[article].pk: amount for article, amount in lines.items()})
 
 
 def _past_stocktaking(demo, company, when) -> None:

@@ -42,6 +42,18 @@ MESSAGES = {
     "tags_too_many": _("At most %(max)s price tags at once: choose fewer goods or copies."),
     "tags_copies": _("Enter how many tags of each item: 1 to %(max)s."),
     "tags_font": _("Price tags need a font with Cyrillic letters: install fonts-dejavu-core (make system-deps)."),
+    "card_service": _("Choose a service of this branch."),
+    "card_specialist": _("Choose a specialist of this branch, or none for every specialist."),
+    "card_exists": _("This service already has a card for this specialist and length: edit that one."),
+    "card_length": _("Enter the length in minutes: a whole number greater than zero, or leave it empty."),
+    "not_a_material": _("Choose a material from the list."),
+    "material_amount": _("“%(goods)s”: enter the amount such as 30 or 2.5, zero or more."),
+    "material_twice": _("“%(goods)s” is on the card already: change its amount instead."),
+    "visit_paid": _("This visit is already checked out: correct its materials on the sale's page."),
+    "not_a_visit_sale": _("Only a visit's services use materials."),
+    "no_materials_warehouse": _(
+        "The branch has no warehouse of materials: add one under Warehouse to write materials off."
+    ),
 }
 
 

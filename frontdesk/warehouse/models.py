@@ -243,7 +243,8 @@ DIRECTION = {
     MovementKind.RECEIPT: 1,
     MovementKind.CLIENT_RETURN: 1,
     MovementKind.SALE: -1,
-    MovementKind.CONSUMPTION: -1,
+    # Out when a visit is checked out; in too when a correction finds less was used.
+    MovementKind.CONSUMPTION: 0,
     MovementKind.WRITE_OFF: -1,
     MovementKind.SUPPLIER_RETURN: -1,
     MovementKind.TRANSFER: 0,
@@ -439,3 +440,112 @@ class LowStockAlert(CompanyScopedModel):
         verbose_name = _("low-stock alert")
         verbose_name_plural = _("low-stock alerts")
         constraints = [models.UniqueConstraint(fields=["company", "date"], name="low_stock_alert_once_a_day")]
+
+
+class TechCard(ChainScopedModel):
+    """A technological card: the materials one service uses, network-wide. A service may have a
+    default card and variants for a specialist, for a length of the service (minutes as booked),
+    or for both; `techcards.pick_card` takes the most specific one that matches a visit line
+    (specialist + length > specialist > length > the default). One card per combination."""
+
+    service = models.ForeignKey(
+        "catalog.Service", on_delete=models.CASCADE, related_name="+", verbose_name=_("service")
+    )
+    specialist = models.ForeignKey(
+        "staff.Specialist",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("specialist"),
+    )
+    duration = models.PositiveIntegerField(_("length, minutes"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["service_id", "specialist_id", "duration", "id"]
+        verbose_name = _("technological card")
+        verbose_name_plural = _("technological cards")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service"],
+                condition=Q(specialist__isnull=True, duration__isnull=True),
+                name="techcard_default_once",
+            ),
+            models.UniqueConstraint(
+                fields=["service", "specialist"],
+                condition=Q(specialist__isnull=False, duration__isnull=True),
+                name="techcard_specialist_once",
+            ),
+            models.UniqueConstraint(
+                fields=["service", "duration"],
+                condition=Q(specialist__isnull=True, duration__isnull=False),
+                name="techcard_length_once",
+            ),
+            models.UniqueConstraint(
+                fields=["service", "specialist", "duration"],
+                condition=Q(specialist__isnull=False, duration__isnull=False),
+                name="techcard_specialist_length_once",
+            ),
+            models.CheckConstraint(condition=Q(duration__isnull=True) | Q(duration__gt=0), name="techcard_length_pos"),
+        ]
+
+    def __str__(self):
+        return _("Technological card No. %(number)s") % {"number": self.pk}
+
+
+class TechCardLine(ChainScopedModel):
+    """A material of a card and the amount one service uses, in the item's write-off unit."""
+
+    card = models.ForeignKey(TechCard, on_delete=models.CASCADE, related_name="lines", verbose_name=_("card"))
+    goods = models.ForeignKey(Goods, on_delete=models.PROTECT, related_name="+", verbose_name=_("material"))
+    quantity = models.DecimalField(_("amount"), **QUANTITY)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("technological card line")
+        verbose_name_plural = _("technological card lines")
+        constraints = [
+            models.UniqueConstraint(fields=["card", "goods"], name="techcard_line_once"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="techcard_line_quantity_pos"),
+        ]
+
+
+class PlannedMaterial(ChainScopedModel):
+    """The actual amount of a material for a visit's service line, typed by the administrator
+    before payment. Once a line has any of these rows they replace its card at checkout (a zero
+    takes the card's material out); a line without them is written off by its card."""
+
+    record_service = models.ForeignKey(
+        "scheduling.RecordService", on_delete=models.CASCADE, related_name="+", verbose_name=_("service line")
+    )
+    goods = models.ForeignKey(Goods, on_delete=models.PROTECT, related_name="+", verbose_name=_("material"))
+    quantity = models.DecimalField(_("amount"), **QUANTITY)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("planned material")
+        verbose_name_plural = _("planned materials")
+        constraints = [
+            models.UniqueConstraint(fields=["record_service", "goods"], name="planned_material_once"),
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="planned_material_not_neg"),
+        ]
+
+
+class LineMaterial(ChainScopedModel):
+    """What a sold service line used of a material: `quantity` write-off units and their `cost`
+    (+ used; − brought back by a correction), each row the mirror of one consumption line
+    (`move`: quantity = −move.quantity, cost = −move.value). Added only, never changed: the cost
+    of materials of a sale line is the sum of its rows (`techcards.material_costs`)."""
+
+    sale_line = models.ForeignKey("finance.SaleLine", on_delete=models.PROTECT, related_name="+")
+    goods = models.ForeignKey(Goods, on_delete=models.PROTECT, related_name="+", verbose_name=_("material"))
+    move = models.OneToOneField(StockMove, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(_("amount"), **QUANTITY)
+    cost = MoneyField(_("cost"))
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("material of a sale line")
+        verbose_name_plural = _("materials of sale lines")
+        indexes = [models.Index(fields=["sale_line", "goods"])]

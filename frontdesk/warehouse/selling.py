@@ -132,6 +132,12 @@ def _goods_of(lines, chain_id: int) -> dict[int, Goods]:
     return Goods.unscoped.filter(chain_id=chain_id).in_bulk(ids)
 
 
+def money_taken_at(sale):
+    """When the sale's money was taken (a checkout entered afterwards is dated so), or None (not
+    paid yet: now). Stock leaving with a sale is dated so."""
+    return Transaction.objects.filter(sale_id=sale.pk).aggregate(at=Max("occurred_at"))["at"]
+
+
 def take_sold_goods(sale, kind: str) -> None:
     """Listens to `finance.sale_settled`: on a checkout or a counter sale, its goods lines leave the
     branch's sale warehouse as one `sale` document at the weighted average (`services.move`: the
@@ -157,15 +163,13 @@ def take_sold_goods(sale, kind: str) -> None:
             raise WarehouseError("goods_archived", goods=item.title)
         quantity = to_writeoff_units(line.quantity, item, in_sale_units=True)
         moves.append(MoveLine(item, store, -quantity))
-    # The goods leave when the money was taken (a checkout entered afterwards is dated so).
-    taken = Transaction.objects.filter(sale_id=sale.pk).aggregate(at=Max("occurred_at"))["at"]
     move(
         MovementKind.SALE,
         company,
         moves,
         sale=sale,
         user=sale.created_by if sale.created_by_id else None,
-        occurred_at=taken,
+        occurred_at=money_taken_at(sale),
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontdesk.warehouse import report_views, sheet_views, stock_views, stocktaking_views, views
+from frontdesk.warehouse import report_views, sheet_views, stock_views, stocktaking_views, techcard_views, views
 
 app_name = "warehouse"
 
@@ -32,6 +32,12 @@ urlpatterns = [
     path(W + "low-stock/", sheet_views.low_stock, name="low_stock"),
     path(W + "low-stock/export/", sheet_views.low_stock_export, name="low_stock_export"),
     path(W + "price-tags/", sheet_views.price_tags, name="price_tags"),
+    path(W + "cards/", techcard_views.techcards, name="techcards"),
+    path(W + "cards/add/", techcard_views.techcard_add, name="techcard_add"),
+    path(W + "cards/<int:techcard_id>/", techcard_views.techcard, name="techcard"),
+    path(W + "cards/<int:techcard_id>/delete/", techcard_views.techcard_delete, name="techcard_delete"),
+    path(W + "visits/<int:visit_id>/materials/", techcard_views.visit_materials_save, name="visit_materials"),
+    path(W + "sales/<int:sale_id>/materials/", techcard_views.sale_materials_save, name="sale_materials"),
     path(W + "reports/", report_views.remains, name="reports"),
     path(W + "reports/movements/", report_views.movements, name="report_movements"),
     path(W + "reports/sales/", report_views.sales, name="report_sales"),

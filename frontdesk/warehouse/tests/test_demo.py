@@ -1,11 +1,22 @@
 """The demo network has a catalogue of goods and materials with stock in every branch, a past
 stocktaking applied, and a few goods below their minimum."""
 
+from frontdesk.catalog.models import Service
 from frontdesk.core.scopes import scope
 from frontdesk.tenancy.demo import create_demo
 from frontdesk.warehouse import checks
 from frontdesk.warehouse.low_stock import low_rows
-from frontdesk.warehouse.models import Goods, MovementKind, StockDocument, StockRemain, Stocktaking, Warehouse
+from frontdesk.warehouse.models import (
+    Goods,
+    LineMaterial,
+    MovementKind,
+    StockDocument,
+    StockMove,
+    StockRemain,
+    Stocktaking,
+    TechCard,
+    Warehouse,
+)
 
 
 def test_the_demo_has_goods_and_materials_in_stock_in_every_branch(db):
@@ -26,6 +37,16 @@ def test_the_demo_has_goods_and_materials_in_stock_in_every_branch(db):
         assert sorted(count.document.moves.values_list("quantity", flat=True)) == [-2, 1]
         for company in demo.companies:
             assert 2 <= len(low_rows([company])) <= 4
+        # Every branch's colouring and manicure services have cards with materials; whatever a
+        # checkout wrote off by them is mirrored, costed, per sale line of a carded service. (The
+        # analytics history's past sales are bulk-written without events: they write nothing off.)
+        carded = TechCard.objects.filter(lines__isnull=False).values("service_id")
+        assert set(Service.objects.filter(pk__in=carded).values_list("company_id", flat=True)) == {
+            c.pk for c in demo.companies
+        }
+        consumed = StockMove.objects.filter(document__kind=MovementKind.CONSUMPTION)
+        assert LineMaterial.objects.count() == consumed.count()
+        assert not LineMaterial.objects.exclude(sale_line__service_id__in=carded).exists()
 
 
 def test_the_demo_sells_goods_at_the_counter_and_with_visits_and_stock_follows(db):
