@@ -251,7 +251,7 @@ def share_export(request, company_id):
     title = _("Pay and revenue %(start)s – %(end)s") % {"start": shown_date(first), "end": shown_date(last)}
     sheet = sheets.Sheet(
         title,
-        [_("Direction"), _("Revenue"), _("Accrued pay"), _("Pay, % of revenue")],
+        [_("Direction"), _("Revenue"), _("Accrued pay"), _("Pay, %% of revenue") % {}],
         [[r.title, r.revenue, r.pay, float(r.share) if r.share is not None else None] for r in rows],
         widths=[50, 16, 16, 18],
         freeze="A2",
