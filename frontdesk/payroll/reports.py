@@ -121,25 +121,30 @@ def fund(company, first: datetime.date, last: datetime.date) -> dict:
     return {"rows": rows, "positions": sorted(by_position.items()), "totals": totals, "closed": payroll.period}
 
 
-def _fund_or_message(request):
+def _report(request, build):
+    """(first, last, the report of the page's dates), or the refusal as {"error": text}."""
     first, last = dates_of(request, request.company)
     try:
-        return first, last, fund(request.company, first, last)
+        return first, last, build(request.company, first, last)
     except PayrollError as error:
         return first, last, {"error": error.text}
 
 
-@section_required(Section.PAYROLL, Level.VIEW)
-def fund_page(request, company_id):
-    first, last, report = _fund_or_message(request)
+def _page(request, build, template):
+    first, last, report = _report(request, build)
     context = _base_context(request, first, last)
     context.update(report)
-    return render(request, "payroll/fund.html", context)
+    return render(request, template, context)
+
+
+@section_required(Section.PAYROLL, Level.VIEW)
+def fund_page(request, company_id):
+    return _page(request, fund, "payroll/fund.html")
 
 
 @section_required(Section.PAYROLL, Level.VIEW)
 def fund_export(request, company_id):
-    first, last, report = _fund_or_message(request)
+    first, last, report = _report(request, fund)
     if "error" in report:
         messages.error(request, report["error"])
         return redirect("payroll:fund", company_id=company_id)
@@ -225,25 +230,14 @@ def share(company, first: datetime.date, last: datetime.date) -> dict:
     return {"rows": rows, "other": other, "total": total, "closed": payroll.period}
 
 
-def _share_or_message(request):
-    first, last = dates_of(request, request.company)
-    try:
-        return first, last, share(request.company, first, last)
-    except PayrollError as error:
-        return first, last, {"error": error.text}
-
-
 @section_required(Section.PAYROLL, Level.VIEW)
 def share_page(request, company_id):
-    first, last, report = _share_or_message(request)
-    context = _base_context(request, first, last)
-    context.update(report)
-    return render(request, "payroll/share.html", context)
+    return _page(request, share, "payroll/share.html")
 
 
 @section_required(Section.PAYROLL, Level.VIEW)
 def share_export(request, company_id):
-    first, last, report = _share_or_message(request)
+    first, last, report = _report(request, share)
     if "error" in report:
         messages.error(request, report["error"])
         return redirect("payroll:share", company_id=company_id)

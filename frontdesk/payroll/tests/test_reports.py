@@ -139,3 +139,12 @@ def test_reports_need_the_payroll_section(tenant_a, amy, sam):
         client = client_for(user)
         for name in ("fund", "fund_export", "share", "share_export"):
             assert client.get(url(tenant_a, name), OCTOBER).status_code == 403
+
+
+def test_dates_that_cut_into_a_closed_period_are_refused_in_words(tenant_a, alice, branch):
+    client = client_for(alice)
+    dates = {"from": "2026-09-15", "to": "2026-10-15"}
+    for name in ("fund", "share"):
+        assert "These dates overlap the closed period" in client.get(url(tenant_a, name), dates).content.decode()
+        refused = client.get(url(tenant_a, f"{name}_export"), dates, follow=True)
+        assert "These dates overlap the closed period" in refused.content.decode()
