@@ -14,6 +14,7 @@ from frontdesk.finance.models import PaymentMethod, Sale, SaleLine
 from frontdesk.finance.services import Payment
 from frontdesk.payroll.calculation import calculate
 from frontdesk.payroll.explain import explain
+from frontdesk.payroll.forms import RuleForm, SchemeForm
 from frontdesk.payroll.models import Line, LineKind, SchemeRule, Touched
 from frontdesk.payroll.services import close_period
 from frontdesk.payroll.tests.factories import (
@@ -122,3 +123,21 @@ def test_a_return_after_closing_reverses_exactly_in_the_next_period(tenant_a):
     close_period(company, NOV, NOV_END)
     assert Line.objects.filter(kind=LineKind.ADJUSTMENT).get().amount == Decimal("-90.00")
     assert month(company, datetime.date(2026, 12, 1), datetime.date(2026, 12, 31)).lines == []
+
+
+def test_the_scheme_form_takes_a_goods_percent_and_a_goods_category_rate_but_no_fixed_amount(tenant_a):
+    plan = scheme(tenant_a.chain)
+    form = SchemeForm({"title": "10 % товаров", "goods_percent": "10,5", "basis": "after"}, instance=plan)
+    assert form.is_valid(), form.errors
+    assert form.save().goods_percent == Decimal("10.50")
+    care = GoodsCategory.objects.create(chain=tenant_a.chain, title="Уход")
+    fixed = RuleForm({"goods_category": care.pk, "fixed": "100"}, scheme=plan, company=tenant_a.company)
+    with translation.override("en"):
+        assert not fixed.is_valid()
+        assert fixed.non_field_errors() == [
+            "A goods category's rate is a percentage of the goods sold: enter a percentage only."
+        ]
+    rate = RuleForm({"goods_category": care.pk, "percent": "15"}, scheme=plan, company=tenant_a.company)
+    assert rate.is_valid(), rate.errors
+    assert rate.save().goods_category == care
+    assert SchemeRule.objects.filter(scheme=plan).count() == 1
