@@ -1,4 +1,4 @@
-"""The demo's payroll: three schemes, one for every demo employee in every branch they work in
+"""The demo's payroll: three schemes (the master's also pays 10 % of the goods sold), one for every demo employee in every branch they work in
 (from the first day of the past month), the past month closed and paid out from the
 branch's cash desk (or its bank account when the desk has not got the money) — all through the
 same services as the back office. Runs after the money step (accounts and checked-out visits)."""
@@ -23,8 +23,9 @@ from frontdesk.tenancy.demo import register_demo_step
 def _schemes(chain) -> list[Scheme]:
     master = Scheme.objects.create(
         chain=chain,
-        title="Мастер: 40 % услуг, минимум 30 000 ₽",
+        title="Мастер: 40 % услуг, 10 % товаров, минимум 30 000 ₽",
         service_percent=Decimal("40"),
+        goods_percent=Decimal("10"),
         minimum=Decimal("30000"),
     )
     senior = Scheme.objects.create(

@@ -10,7 +10,8 @@ MESSAGES = {
     "not_an_amount": _("Enter an amount such as 1500 or 1500.50."),
     "amount_positive": _("Enter an amount greater than zero."),
     "bad_percent": _("Enter a percentage from 0 to 100, such as 40 or 12.5."),
-    "rule_target": _("Choose a service category or a service, not both."),
+    "rule_target": _("Choose one: a service category, a service or a goods category."),
+    "goods_rule_rate": _("A goods category's rate is a percentage of the goods sold: enter a percentage only."),
     "rule_rate": _("Enter either a percentage or a fixed amount per service, not both."),
     "rule_repeated": _("This scheme already has its own rate for “%(target)s”."),
     "span_order": _("The end date cannot be before the start date."),
@@ -34,6 +35,7 @@ MESSAGES = {
     "reason_required": _("Say what the bonus or fine is for."),
     "overpay": _("%(specialist)s has earned %(available)s that is not paid yet; a payout cannot be more."),
     "account_branch": _("This account is not in this branch."),
+    "payslip_font": _("Payslips need a font with Cyrillic letters: install fonts-dejavu-core (make system-deps)."),
     "not_a_specialist": _("Your login is not linked to a specialist of this branch."),
 }
 

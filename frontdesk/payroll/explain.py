@@ -1,5 +1,5 @@
 """An accrual line in words, in the reader's language: "Colouring, 12 December, 4,500.00 ₽ after
-discount × 40 % = 1,800.00 ₽". Built when shown (a closed line keeps its numbers, not its words),
+discount × 40 % = 1,800.00 ₽", "Shampoo ×2, 12 December, 1,800.00 ₽ × 10 % = 180.00 ₽". Built when shown (a closed line keeps its numbers, not its words),
 so the page, the export and every language read the same line alike."""
 
 from __future__ import annotations
@@ -55,6 +55,15 @@ def explain(line, currency: str = "") -> str:
             "day": day(line.date),
             "base": money(line.base),
             "basis": basis,
+            "percent": percent(line.percent),
+            "amount": amount,
+        }
+    if line.kind == LineKind.GOODS:
+        return _("%(title)s ×%(quantity)s, %(day)s, %(base)s × %(percent)s %% = %(amount)s") % {
+            "title": line.title,
+            "quantity": _hours(line.quantity),
+            "day": day(line.date),
+            "base": money(line.base),
             "percent": percent(line.percent),
             "amount": amount,
         }

@@ -16,6 +16,7 @@ from frontdesk.core.forms import BootstrapFormMixin, MoneyField
 from frontdesk.finance.models import Account
 from frontdesk.payroll.errors import MESSAGES
 from frontdesk.payroll.models import Assignment, EntryKind, PayoutKind, Scheme, SchemeRule
+from frontdesk.warehouse.models import GoodsCategory
 
 # Digits with at most one decimal mark: no exponent ("1e2"), no "NaN", no sign.
 PERCENT_TEXT = re.compile(r"\d{1,3}(\.\d{1,2})?")
@@ -49,6 +50,10 @@ class SchemeForm(BootstrapFormMixin, forms.ModelForm):
     service_percent = PercentField(
         label=_("percent of services"), help_text=_("Empty: services are paid only by the rates below.")
     )
+    goods_percent = PercentField(
+        label=_("percent of goods sold"),
+        help_text=_("Of the goods the employee sold, after the discount, less what clients brought back."),
+    )
     per_shift = MoneyField(label=_("per shift"), required=False)
     per_hour = MoneyField(label=_("per hour"), required=False)
     per_month = MoneyField(label=_("per month"), required=False)
@@ -60,16 +65,30 @@ class SchemeForm(BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = Scheme
-        fields = ["title", "service_percent", "basis", "per_shift", "per_hour", "per_month", "minimum", "is_archived"]
+        fields = [
+            "title",
+            "service_percent",
+            "basis",
+            "goods_percent",
+            "per_shift",
+            "per_hour",
+            "per_month",
+            "minimum",
+            "is_archived",
+        ]
 
 
 class RuleForm(BootstrapFormMixin, forms.Form):
-    """A scheme's own rate for a service category or a service of this branch."""
+    """A scheme's own rate for a service category or a service of this branch (a % or a fixed
+    amount), or for a goods category of the network (a %)."""
 
     category = forms.ModelChoiceField(
         label=_("service category"), queryset=ServiceCategory.unscoped.none(), required=False
     )
     service = forms.ModelChoiceField(label=_("service"), queryset=Service.unscoped.none(), required=False)
+    goods_category = forms.ModelChoiceField(
+        label=_("goods category"), queryset=GoodsCategory.unscoped.none(), required=False
+    )
     percent = PercentField(label=_("percent"))
     fixed = MoneyField(label=_("fixed amount per service"), required=False)
 
@@ -78,17 +97,25 @@ class RuleForm(BootstrapFormMixin, forms.Form):
         self.scheme = scheme
         self.fields["category"].queryset = ServiceCategory.objects.filter(company=company, is_archived=False)
         self.fields["service"].queryset = Service.objects.filter(company=company, is_archived=False).order_by("title")
+        self.fields["goods_category"].queryset = GoodsCategory.objects.order_by("title", "id")
 
     def clean(self):
         data = super().clean()
-        category, service = data.get("category"), data.get("service")
-        if (category is None) == (service is None):
+        category, service, folder = data.get("category"), data.get("service"), data.get("goods_category")
+        if sum(target is not None for target in (category, service, folder)) != 1:
             raise forms.ValidationError(MESSAGES["rule_target"], code="rule_target")
+        if folder is not None and (data.get("percent") is None or data.get("fixed") is not None):
+            raise forms.ValidationError(MESSAGES["goods_rule_rate"], code="goods_rule_rate")
         if (data.get("percent") is None) == (data.get("fixed") is None):
             raise forms.ValidationError(MESSAGES["rule_rate"], code="rule_rate")
-        target = {"service": service} if service else {"category": category}
+        if service:
+            target = {"service": service}
+        elif category:
+            target = {"category": category}
+        else:
+            target = {"goods_category": folder}
         if SchemeRule.objects.filter(scheme=self.scheme, **target).exists():
-            raise forms.ValidationError(MESSAGES["rule_repeated"] % {"target": service or category})
+            raise forms.ValidationError(MESSAGES["rule_repeated"] % {"target": service or category or folder})
         return data
 
     def save(self) -> SchemeRule:
@@ -98,6 +125,7 @@ class RuleForm(BootstrapFormMixin, forms.Form):
             scheme=self.scheme,
             category=data["category"],
             service=data["service"],
+            goods_category=data["goods_category"],
             percent=data["percent"],
             fixed=data["fixed"],
         )

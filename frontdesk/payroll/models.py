@@ -22,12 +22,14 @@ class Basis(models.TextChoices):
 
 class Scheme(ChainScopedModel):
     """A network's template of pay: a % of services (with per-category and per-service rates or
-    fixed amounts in `rules`), fixed pay per shift, per hour and per month, and a guaranteed
+    fixed amounts in `rules`), a % of the goods the employee sold (with per-goods-category rates
+    in `rules`), fixed pay per shift, per hour and per month, and a guaranteed
     minimum per month. Empty parts pay nothing."""
 
     title = models.CharField(_("name"), max_length=120)
     service_percent = models.DecimalField(_("percent of services"), null=True, blank=True, **PERCENT)
     basis = models.CharField(_("services counted"), max_length=8, choices=Basis.choices, default=Basis.AFTER_DISCOUNT)
+    goods_percent = models.DecimalField(_("percent of goods sold"), null=True, blank=True, **PERCENT)
     per_shift = MoneyField(_("per shift"), null=True, blank=True, validators=[MinValueValidator(0)])
     per_hour = MoneyField(_("per hour"), null=True, blank=True, validators=[MinValueValidator(0)])
     per_month = MoneyField(_("per month"), null=True, blank=True, validators=[MinValueValidator(0)])
@@ -44,6 +46,10 @@ class Scheme(ChainScopedModel):
                 condition=Q(service_percent__isnull=True) | Q(service_percent__gte=0, service_percent__lte=100),
                 name="scheme_percent_in_range",
             ),
+            models.CheckConstraint(
+                condition=Q(goods_percent__isnull=True) | Q(goods_percent__gte=0, goods_percent__lte=100),
+                name="scheme_goods_percent_in_range",
+            ),
         ]
 
     def __str__(self):
@@ -52,7 +58,9 @@ class Scheme(ChainScopedModel):
 
 class SchemeRule(ChainScopedModel):
     """A scheme's own rate for one service category or one service: a % or a fixed amount per
-    service done. A service's rule beats its category's, which beats the scheme's %."""
+    service done. A service's rule beats its category's, which beats the scheme's %. Or a % for
+    one goods category (the warehouse's folder; its sub-folders too unless they have their own),
+    which beats the scheme's % of goods."""
 
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="rules", verbose_name=_("scheme"))
     category = models.ForeignKey(
@@ -66,6 +74,14 @@ class SchemeRule(ChainScopedModel):
     service = models.ForeignKey(
         "catalog.Service", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("service")
     )
+    goods_category = models.ForeignKey(
+        "warehouse.GoodsCategory",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("goods category"),
+    )
     percent = models.DecimalField(_("percent"), null=True, blank=True, **PERCENT)
     fixed = MoneyField(_("fixed amount per service"), null=True, blank=True, validators=[MinValueValidator(0)])
 
@@ -75,8 +91,9 @@ class SchemeRule(ChainScopedModel):
         verbose_name_plural = _("scheme rates")
         constraints = [
             models.CheckConstraint(
-                condition=Q(category__isnull=True, service__isnull=False)
-                | Q(category__isnull=False, service__isnull=True),
+                condition=Q(category__isnull=True, service__isnull=False, goods_category__isnull=True)
+                | Q(category__isnull=False, service__isnull=True, goods_category__isnull=True)
+                | Q(category__isnull=True, service__isnull=True, goods_category__isnull=False, fixed__isnull=True),
                 name="scheme_rule_one_target",
             ),
             models.CheckConstraint(
@@ -85,10 +102,11 @@ class SchemeRule(ChainScopedModel):
             ),
             models.UniqueConstraint(fields=["scheme", "category"], name="scheme_rule_category_once"),
             models.UniqueConstraint(fields=["scheme", "service"], name="scheme_rule_service_once"),
+            models.UniqueConstraint(fields=["scheme", "goods_category"], name="scheme_rule_goods_category_once"),
         ]
 
     def __str__(self):
-        return str(self.service or self.category)
+        return str(self.service or self.category or self.goods_category)
 
 
 class Assignment(CompanyScopedModel):
@@ -190,6 +208,7 @@ class Period(CompanyScopedModel):
 
 class LineKind(models.TextChoices):
     SERVICE = "service", _("Service")
+    GOODS = "goods", _("Goods")
     SHIFT = "shift", _("Shift")
     HOURS = "hours", _("Hours")
     MONTHLY = "monthly", _("Monthly pay")
@@ -281,11 +300,17 @@ class PayrollSettings(ChainScopedModel):
 
 class Touched(CompanyScopedModel):
     """A visit on a closed day whose pay may have changed since (money taken or given back on its
-    sale, its record given to another specialist): written by `listeners` inside the change's own
-    transaction, read by the calculation that carries adjustments. Only added (bulk, outside the
-    event log: the change itself is logged where it happened)."""
+    sale, its record given to another specialist), or a sale with goods sold on a closed day
+    (money or goods given back): written by `listeners` inside the change's own transaction, read
+    by the calculation that carries adjustments. One of `visit` and `sale` is set. Only added
+    (bulk, outside the event log: the change itself is logged where it happened)."""
 
-    visit = models.ForeignKey("scheduling.Visit", on_delete=models.CASCADE, related_name="+", verbose_name=_("visit"))
+    visit = models.ForeignKey(
+        "scheduling.Visit", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("visit")
+    )
+    sale = models.ForeignKey(
+        "finance.Sale", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("sale")
+    )
     at = models.DateTimeField(_("changed at"), auto_now_add=True)
 
     class Meta:

@@ -40,7 +40,9 @@ def _scheme_page(request, scheme):
     context = {"form": form, "scheme": scheme}
     if scheme.pk:
         context["rules"] = list(
-            SchemeRule.objects.filter(scheme=scheme).select_related("category", "service").order_by("id")
+            SchemeRule.objects.filter(scheme=scheme)
+            .select_related("category", "service", "goods_category")
+            .order_by("id")
         )
         context["rule_form"] = RuleForm(scheme=scheme, company=request.company)
     return render(request, "payroll/scheme_form.html", context)

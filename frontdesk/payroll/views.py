@@ -27,7 +27,7 @@ from frontdesk.payroll.calculation import ZERO, calculate
 from frontdesk.payroll.errors import PayrollError, shown_date
 from frontdesk.payroll.explain import explain
 from frontdesk.payroll.forms import AssignmentForm, EndAssignmentForm, EntryForm, PayoutForm
-from frontdesk.payroll.models import Assignment, Entry, Payout, Period
+from frontdesk.payroll.models import Assignment, Entry, LineKind, Payout, Period
 from frontdesk.staff.models import Specialist
 from frontdesk.tenancy.permissions import any_member, section_required
 
@@ -118,9 +118,14 @@ def index(request, company_id):
 
 
 def branch_rows(company, payroll, first, last) -> dict:
-    """One row per employee of the branch (and anyone with lines): accrued, bonuses and fines of
-    the dates, their total and the balance. A fixed number of queries."""
+    """One row per employee of the branch (and anyone with lines): accrued (and of it, for goods
+    sold), bonuses and fines of the dates, their total and the balance. A fixed number of
+    queries."""
     totals = payroll.totals()
+    goods: dict[int, Decimal] = {}
+    for line in payroll.lines:
+        if line.kind == LineKind.GOODS:
+            goods[line.specialist_id] = goods.get(line.specialist_id, ZERO) + line.amount
     ids = set(totals) | set(
         Specialist.objects.filter(companies=company, is_dismissed=False).values_list("pk", flat=True)
     )
@@ -137,6 +142,7 @@ def branch_rows(company, payroll, first, last) -> dict:
             "id": pk,
             "name": names.get(pk, ""),
             "accrued": totals.get(pk, ZERO),
+            "goods": goods.get(pk, ZERO),
             "entries": entries.get(pk, ZERO),
             "total": totals.get(pk, ZERO) + entries.get(pk, ZERO),
             "balance": owed.get(pk, ZERO),
@@ -147,6 +153,7 @@ def branch_rows(company, payroll, first, last) -> dict:
     return {
         "rows": rows,
         "sum_accrued": sum((r["accrued"] for r in rows), ZERO),
+        "sum_goods": sum((r["goods"] for r in rows), ZERO),
         "sum_entries": sum((r["entries"] for r in rows), ZERO),
         "sum_total": sum((r["total"] for r in rows), ZERO),
     }
@@ -195,9 +202,9 @@ def export(request, company_id):
     currency = request.chain.currency_symbol
     totals = sheets.Sheet(
         _("Payroll %(start)s – %(end)s") % {"start": shown_date(first), "end": shown_date(last)},
-        [_("Employee"), _("Accrued"), _("Bonuses and fines"), _("Total"), _("Balance")],
-        [[r["name"], r["accrued"], r["entries"], r["total"], r["balance"]] for r in rows],
-        widths=[30, 14, 16, 14, 14],
+        [_("Employee"), _("Accrued"), _("Of it for goods"), _("Bonuses and fines"), _("Total"), _("Balance")],
+        [[r["name"], r["accrued"], r["goods"], r["entries"], r["total"], r["balance"]] for r in rows],
+        widths=[30, 14, 14, 16, 14, 14],
         freeze="A2",
         money=True,
     )
@@ -279,15 +286,20 @@ def employee(request, company_id, specialist_id):
     return render(request, "payroll/employee.html", context)
 
 
-@any_member
-def mine(request, company_id):
-    """A specialist's own earnings: the same page as the employee's, read-only, for the
-    specialist whose login is the member's (never another's, whatever the URL says)."""
-    specialist = (
+def own_specialist(request) -> Specialist | None:
+    """The specialist of this branch whose login is the member's (the first, if several)."""
+    return (
         Specialist.objects.filter(user=request.user, companies=request.company, is_dismissed=False)
         .order_by("pk")
         .first()
     )
+
+
+@any_member
+def mine(request, company_id):
+    """A specialist's own earnings: the same page as the employee's, read-only, for the
+    specialist whose login is the member's (never another's, whatever the URL says)."""
+    specialist = own_specialist(request)
     if specialist is None:
         return render(request, "payroll/mine.html", {"error": PayrollError("not_a_specialist").text})
     first, last = dates_of(request, request.company)

@@ -56,7 +56,9 @@ class Tag:
     code: str
 
 
-def _fonts() -> None:
+def load_fonts() -> None:
+    """Register the DejaVu fonts (Cyrillic) with reportlab once; any PDF the apps above write
+    (payslips) uses them too. Raises WarehouseError("tags_font") when they are not installed."""
     if FONT in pdfmetrics.getRegisteredFontNames():
         return
     folders = [getattr(settings, "PRICE_TAG_FONT_DIR", ""), *FONT_DIRS]
@@ -154,7 +156,7 @@ def render(tags: list[Tag], *, branch: str, currency: str, title: str = "") -> b
         raise WarehouseError("tags_no_goods")
     if len(tags) > MAX_TAGS:
         raise WarehouseError("tags_too_many", max=MAX_TAGS)
-    _fonts()
+    load_fonts()
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
     canvas.setTitle(title)

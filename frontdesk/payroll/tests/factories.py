@@ -1,16 +1,21 @@
 """Builders for payroll tests: a service, a specialist, a visit checked out on a given local
-date at a given price and discount, a scheme assigned."""
+date at a given price and discount, a scheme assigned, goods sold at the counter on a date."""
 
 import datetime
 from decimal import Decimal
 
-from frontdesk.finance.checkout import checkout_visit, draft_lines
-from frontdesk.finance.models import Account, AccountKind, PaymentMethod
+from frontdesk.core.money import to_money
+from frontdesk.finance.checkout import CounterLine, checkout_visit, draft_lines, sell_at_counter
+from frontdesk.finance.models import Account, AccountKind, PaymentMethod, Sale
+from frontdesk.finance.models import LineKind as FinanceLineKind
 from frontdesk.finance.services import Payment
 from frontdesk.payroll.models import Scheme
 from frontdesk.payroll.services import assign_scheme
 from frontdesk.scheduling.models import Record, RecordService, Visit
 from frontdesk.scheduling.tests.factories import make_service, make_specialist
+from frontdesk.warehouse.models import Warehouse
+from frontdesk.warehouse.services import set_negative_allowed
+from frontdesk.warehouse.tests.factories import goods, warehouse
 
 
 def desk_of(company) -> Account:
@@ -73,3 +78,26 @@ def sold(company, specialist, service_, day, *, price=None, discount=0, paid=Non
     return check_out(
         company, visit(company, specialist, service_, day, price=price, hour=hour), discount=discount, paid=paid
     )
+
+
+def product(chain, title="Шампунь", price="900", category=None):
+    """A goods item on sale; stock may go negative in these tests (payroll does not count stock)."""
+    set_negative_allowed(chain, True)
+    return goods(chain, title, price=Decimal(price), category=category)
+
+
+def goods_sale(company, seller, item, day, *, quantity=1, price=None, hour=12):
+    """A counter sale of `quantity` of the item by `seller`, paid in cash, made on the local `day`
+    at `hour` (the sale's moment is set afterwards: a product counts on the day it was sold)."""
+    if not Warehouse.objects.filter(company=company).exists():
+        warehouse(company)
+    unit = Decimal(price if price is not None else item.price)
+    line = CounterLine(FinanceLineKind.GOODS, str(item.pk), item.title, unit, quantity, seller.pk, item.vat)
+    due = to_money(unit * Decimal(quantity))
+    sale = sell_at_counter(
+        company, client=None, lines=[line], payments=[Payment(desk_of(company), PaymentMethod.CASH, due)]
+    ).sale
+    moment = datetime.datetime.combine(day, datetime.time(hour), tzinfo=company.tz)
+    Sale.objects.filter(pk=sale.pk).update(created_at=moment)
+    sale.refresh_from_db()
+    return sale

@@ -11,7 +11,7 @@ from frontdesk.payroll.calculation import calculate
 from frontdesk.payroll.explain import explain
 from frontdesk.payroll.models import LineKind, SchemeRule
 from frontdesk.payroll.services import assign_scheme
-from frontdesk.payroll.tests.factories import check_out, employee, scheme, service, sold, visit
+from frontdesk.payroll.tests.factories import check_out, employee, goods_sale, product, scheme, service, sold, visit
 from frontdesk.scheduling.tests.factories import add_shift
 from frontdesk.staff.models import Absence
 
@@ -153,18 +153,27 @@ def test_another_branchs_sales_and_an_unassigned_specialist_accrue_nothing(tenan
 
 def test_a_branchs_month_takes_the_same_queries_for_one_visit_or_many(tenant_a, django_assert_num_queries):
     company = tenant_a.company
-    plan = scheme(tenant_a.chain, service_percent=Decimal("40"), per_shift=Decimal("500"), minimum=Decimal("1000"))
+    plan = scheme(
+        tenant_a.chain,
+        service_percent=Decimal("40"),
+        goods_percent=Decimal("10"),
+        per_shift=Decimal("500"),
+        minimum=Decimal("1000"),
+    )
     colouring = service(company, price=1000)
+    shampoo = product(tenant_a.chain)
     first = employee(company, "Анна", plan)
     sold(company, first, colouring, DAY)
     add_shift(first, company, DAY)
-    with django_assert_num_queries(6):
+    # periods, assignments, rates, service lines, goods lines, goods brought back, schedule, absences
+    with django_assert_num_queries(8):
         small = month(company)
     for n in range(6):
         worker = employee(company, f"Мастер {n}", plan)
         add_shift(worker, company, DAY + datetime.timedelta(days=n))
+        goods_sale(company, worker, shampoo, DAY + datetime.timedelta(days=n), quantity=2)
         for hour in (10, 12, 14):
             sold(company, worker, colouring, DAY + datetime.timedelta(days=n), hour=hour)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         big = month(company)
     assert len(big.lines) > len(small.lines) * 5

@@ -1,6 +1,7 @@
-"""Payroll under any visits, discounts, part payments, refunds, schemes and dates: the lines add up
-to a plain recomputation from the visits themselves (docs/payroll.md's rules), a refund after
-closing comes back as exactly the reversing adjustment, and a balance is its ledger's sum."""
+"""Payroll under any visits, discounts, part payments, refunds, goods sold and brought back,
+schemes and dates: the lines add up to a plain recomputation from the visits and sales themselves
+(docs/payroll.md's rules), a refund or a return after closing comes back as exactly the reversing
+adjustment, and a balance is its ledger's sum."""
 
 import datetime
 from decimal import Decimal
@@ -16,7 +17,16 @@ from frontdesk.finance.checkout import refund_sale
 from frontdesk.payroll.calculation import calculate
 from frontdesk.payroll.models import PayoutKind, SchemeRule
 from frontdesk.payroll.services import balances, close_period, ledger, pay_out, set_no_overpay
-from frontdesk.payroll.tests.factories import check_out, desk_of, employee, scheme, service, visit
+from frontdesk.payroll.tests.factories import (
+    check_out,
+    desk_of,
+    employee,
+    goods_sale,
+    product,
+    scheme,
+    service,
+    visit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +46,19 @@ visits = st.lists(
     ),
     max_size=10,
 )
+# Counter sales of goods: (seller, day of October, unit price, units, units brought back, % of
+# their price refunded).
+goods_rows = st.lists(
+    st.tuples(
+        st.integers(0, 1),
+        st.integers(1, 31),
+        st.integers(1, 5000),
+        st.integers(1, 3),
+        st.integers(0, 3),
+        st.integers(1, 100),
+    ),
+    max_size=4,
+)
 percents = st.one_of(st.none(), st.decimals(min_value=0, max_value=100, places=2))
 plans = st.fixed_dictionaries(
     {
@@ -45,6 +68,7 @@ plans = st.fixed_dictionaries(
         "minimum": st.one_of(st.none(), st.integers(0, 90000).map(Decimal)),
         "category_percent": percents,  # the second service's category
         "fixed": st.one_of(st.none(), st.integers(0, 3000).map(Decimal)),  # the first service's own
+        "goods_percent": percents,
     }
 )
 ranges = st.tuples(st.integers(1, 31), st.integers(0, 30)).map(
@@ -60,6 +84,7 @@ def _world(tenant_a, plan):
         basis=plan["basis"],
         per_month=plan["per_month"],
         minimum=plan["minimum"],
+        goods_percent=plan["goods_percent"],
     )
     workers = [employee(company, name, scheme_, valid_from=OCT, valid_to=OCT_END) for name in ("Анна", "Мария")]
     first, second = service(company, "Стрижка"), service(company, "Окрашивание")
@@ -92,6 +117,42 @@ def _sell(company, workers, services, rows):
     return made
 
 
+def _sell_goods(company, workers, item, rows):
+    """Sell at the counter and take some units back; returns [(seller id, day, sum, units,
+    units back, money back, sale)] as the sales themselves say, for the reference."""
+    made = []
+    for n, (who, day, price, units, back, refund_pct) in enumerate(rows):
+        day = OCT.replace(day=day)
+        sale = goods_sale(company, workers[who], item, day, quantity=units, price=price, hour=8 + n)
+        made.append((workers[who].pk, day, Decimal(price * units), units, 0, ZERO, sale))
+        made[-1] = _take_back(made[-1], min(back, units), refund_pct)
+    return made
+
+
+def _take_back(row, units, refund_pct):
+    """The client brings `units` back, refunded `refund_pct` % of their price (at least a kopeck)."""
+    who, day, amount, sold_units, back, refunded, sale = row
+    units = min(units, sold_units - back)
+    if units <= 0:
+        return row
+    money = max(to_money(amount * units / sold_units * refund_pct / 100), Decimal("0.01"))
+    money = min(money, amount - refunded)
+    if money <= 0:
+        return row
+    refund_sale(sale, money, returns={sale.lines.get().pk: units})
+    return (who, day, amount, sold_units, back + units, refunded + money, sale)
+
+
+def _goods_pay(plan, amount, units, back, refunded) -> Decimal:
+    """What a counter sale of goods pays its seller, from the sale alone: the units kept, times
+    the share of their money the salon kept."""
+    if plan["goods_percent"] is None:
+        return ZERO
+    owed = amount * (units - back) / units
+    kept = Decimal(1) if owed <= 0 else min(amount - refunded, owed) / owed
+    return to_money(to_money(owed * kept) * plan["goods_percent"] / 100)
+
+
 def _line_pay(plan, what, price, total, kept) -> Decimal:
     """What one visit's service pays, from the visit alone (zero when it pays nothing)."""
     if total and kept <= 0:
@@ -108,12 +169,15 @@ def _line_pay(plan, what, price, total, kept) -> Decimal:
     return to_money(base * percent / 100)
 
 
-def _reference(plan, workers, made, first, last) -> dict[int, Decimal]:
-    """What each specialist earns over the dates, from the visits alone."""
+def _reference(plan, workers, made, first, last, goods=()) -> dict[int, Decimal]:
+    """What each specialist earns over the dates, from the visits and sales alone."""
     earned = {worker.pk: ZERO for worker in workers}
     for who, what, day, price, total, kept, _sale in made:
         if first <= day <= last:
             earned[who] += _line_pay(plan, what, price, total, kept)
+    for who, day, amount, units, back, refunded, _sale in goods:
+        if first <= day <= last:
+            earned[who] += _goods_pay(plan, amount, units, back, refunded)
     days = (last - first).days + 1
     for who in list(earned):
         if plan["per_month"]:
@@ -124,25 +188,35 @@ def _reference(plan, workers, made, first, last) -> dict[int, Decimal]:
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(plan=plans, rows=visits, dates=ranges)
-def test_the_lines_add_up_to_the_schemes_applied_to_the_visits(tenant_a, plan, rows, dates):
+@given(plan=plans, rows=visits, sales=goods_rows, dates=ranges)
+def test_the_lines_add_up_to_the_schemes_applied_to_the_visits_and_goods(tenant_a, plan, rows, sales, dates):
     with transaction.atomic():
         company, workers, services = _world(tenant_a, plan)
         made = _sell(company, workers, services, rows)
+        goods = _sell_goods(company, workers, product(tenant_a.chain), sales)
         first, last = dates
         totals = calculate(company, first, last).totals()
-        expected = _reference(plan, workers, made, first, last)
+        expected = _reference(plan, workers, made, first, last, goods)
         for worker in workers:
             assert totals.get(worker.pk, ZERO) == expected.get(worker.pk, ZERO)
         transaction.set_rollback(True)
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(plan=plans, rows=visits, refunds=st.lists(st.tuples(st.integers(0, 9), st.integers(1, 100)), max_size=3))
-def test_a_refund_after_closing_comes_back_as_exactly_the_reversing_adjustment(tenant_a, plan, rows, refunds):
+@given(
+    plan=plans,
+    rows=visits,
+    refunds=st.lists(st.tuples(st.integers(0, 9), st.integers(1, 100)), max_size=3),
+    sales=goods_rows,
+    returns=st.lists(st.tuples(st.integers(0, 3), st.integers(1, 3), st.integers(1, 100)), max_size=3),
+)
+def test_a_refund_or_a_return_after_closing_comes_back_as_exactly_the_reversing_adjustment(
+    tenant_a, plan, rows, refunds, sales, returns
+):
     with transaction.atomic():
         company, workers, services = _world(tenant_a, plan)
         made = _sell(company, workers, services, rows)
+        goods = _sell_goods(company, workers, product(tenant_a.chain), sales)
         close_period(company, OCT, OCT_END)
         stored = [(line.key, line.amount) for line in calculate(company, OCT, OCT_END).lines]
         closed = {key: amount for key, amount in stored if key.startswith("sl:")}
@@ -156,6 +230,13 @@ def test_a_refund_after_closing_comes_back_as_exactly_the_reversing_adjustment(t
             made[index] = (who, what, day, price, total, kept - back, sale)
             key = f"sl:{sale.lines.get().pk}"
             expected[key] = _line_pay(plan, what, price, total, kept - back) - closed.get(key, ZERO)
+        for index, units, pct in returns:
+            if index >= len(goods):
+                continue
+            goods[index] = _take_back(goods[index], units, pct)
+            _who, _day, amount, sold_units, back, refunded, sale = goods[index]
+            key = f"sl:{sale.lines.get().pk}"
+            expected[key] = _goods_pay(plan, amount, sold_units, back, refunded) - closed.get(key, ZERO)
         # The closed period reads as it was stored; November carries the difference, once per line.
         assert [(line.key, line.amount) for line in calculate(company, OCT, OCT_END).lines] == stored
         adjustments = {line.key: line.amount for line in calculate(company, NOV, NOV_END).lines}
