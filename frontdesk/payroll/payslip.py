@@ -33,8 +33,7 @@ from frontdesk.payroll.errors import PayrollError, shown_date
 from frontdesk.payroll.explain import explain
 from frontdesk.payroll.models import EntryKind, LineKind
 from frontdesk.warehouse.errors import WarehouseError
-from frontdesk.warehouse.price_tags import BOLD, FONT
-from frontdesk.warehouse.price_tags import load_fonts
+from frontdesk.warehouse.price_tags import BOLD, FONT, load_fonts
 
 
 @dataclass
