@@ -150,6 +150,9 @@ def flag(value) -> bool:
     return str(value).strip().lower() in {"1", "1.0", "true", "yes", "on"}
 
 
+MAX_OFFSET = 10**12  # far past any real list, far below 2**63
+
+
 def page_params(page, count, default: int = 25, maximum: int = 200) -> tuple[int, int]:
     page_number = optional_int(page, "page") or 1
     size = optional_int(count, "count") or default
@@ -157,7 +160,11 @@ def page_params(page, count, default: int = 25, maximum: int = 200) -> tuple[int
         raise invalid(_("The page number starts at 1."), "page")
     if size < 1:
         raise invalid(_("Ask for at least one row."), "count")
-    return page_number, min(size, maximum)
+    size = min(size, maximum)
+    # SQLite is handed the offset as a literal: past 64 bits it reads a real and fails.
+    if (page_number - 1) * size > MAX_OFFSET:
+        raise invalid(_("The page number is too large."), "page")
+    return page_number, size
 
 
 def parse_date(value, field: str = "date") -> datetime.date | None:

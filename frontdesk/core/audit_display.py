@@ -161,6 +161,7 @@ FIELD_LABELS = {
 INTERNAL_FIELDS = frozenset(
     {
         "name_search",
+        "title_search",
         "birthday_md",
         "block_start",
         "block_end",

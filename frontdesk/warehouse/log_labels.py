@@ -12,6 +12,7 @@ ACTIONS = {
     "stock.adjustment": _("Stocktaking applied"),
     "stock.client_return": _("Goods returned by a client"),
     "stock.supplier_return": _("Goods returned to a supplier"),
+    "techcard.lines": _("Materials of a technological card changed"),
 }
 PAGES = {
     "warehouse.goods": ("warehouse:goods_edit", "goods_id"),

@@ -540,7 +540,7 @@ class LineMaterial(ChainScopedModel):
 
     sale_line = models.ForeignKey("finance.SaleLine", on_delete=models.PROTECT, related_name="+")
     goods = models.ForeignKey(Goods, on_delete=models.PROTECT, related_name="+", verbose_name=_("material"))
-    move = models.OneToOneField(StockMove, on_delete=models.PROTECT, related_name="+")
+    move = models.OneToOneField(StockMove, on_delete=models.PROTECT, related_name="+", verbose_name=_("stock movement"))
     quantity = models.DecimalField(_("amount"), **QUANTITY)
     cost = MoneyField(_("cost"))
 

@@ -204,3 +204,12 @@ def test_the_goods_list_asks_a_fixed_number_of_queries(crm_client, salon, shop, 
         Barcode.objects.create(chain=salon.tenant.chain, goods=item, code=f"2000000000{n:02d}")
     with django_assert_max_num_queries(len(one)):
         assert len(_data(crm_client.get(path))) == 11
+
+
+def test_a_page_past_any_list_is_refused_rather_than_a_server_error(crm_client, salon):
+    """SQLite takes the offset as a literal; past 64 bits it failed with «datatype mismatch»."""
+    far = str(2**61)
+    response = crm_client.get(f"/api/v1/goods/{salon.company.pk}", page=far)
+    assert response.status_code == 422 and response.json()["meta"]["message"]
+    searched = crm_client.post(f"/api/v1/company/{salon.company.pk}/clients/search", {"page": far, "page_size": 200})
+    assert searched.status_code == 422

@@ -13,6 +13,7 @@ from frontdesk.api.v1 import auth as auth_v1
 from frontdesk.clients.models import Client
 from frontdesk.testing.fixtures import PASSWORD
 from frontdesk.testing.isolation import _record
+from frontdesk.warehouse.models import Goods, GoodsCategory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,11 @@ def _write_routes():
 @pytest.fixture
 def ids(salon, alice):
     client = Client.objects.create(chain=salon.tenant.chain, name="Ира", phone="+79001112233")
+    category = GoodsCategory.objects.create(chain=salon.tenant.chain, title="Уход")
+    goods = Goods.objects.create(chain=salon.tenant.chain, title="Шампунь", category=category)
     return {
+        "good_id": goods.pk,
+        "category_id": category.pk,
         "company_id": salon.company.pk,
         "record_id": _record(salon.tenant),
         "id": client.pk,

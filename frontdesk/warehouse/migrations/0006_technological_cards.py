@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
                 ('cost', frontdesk.core.money.MoneyField(decimal_places=2, max_digits=14, verbose_name='cost')),
                 ('chain', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.chain', verbose_name='network')),
                 ('goods', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='warehouse.goods', verbose_name='material')),
-                ('move', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='warehouse.stockmove')),
+                ('move', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="warehouse.stockmove", verbose_name="stock movement")),
                 ('sale_line', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='finance.saleline')),
             ],
             options={

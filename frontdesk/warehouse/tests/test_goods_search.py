@@ -66,6 +66,6 @@ def test_a_renamed_item_is_found_by_its_new_name_only(tenant_a, shampoo):
 def test_goods_saved_before_the_search_column_are_found_after_the_migration(tenant_a, shampoo):
     Goods.objects.update(title_search="")  # as every row stood before the column was filled
     assert search_products(tenant_a.company, "шамп") == []
-    migration = importlib.import_module("frontdesk.warehouse.migrations.0003_goods_title_search")
+    migration = importlib.import_module("frontdesk.warehouse.migrations.0005_goods_title_search")
     migration.backfill(django_apps, None)
     assert [p.title for p in search_products(tenant_a.company, "шамп")] == ["Шампунь 250 мл"]
