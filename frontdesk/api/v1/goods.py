@@ -14,7 +14,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import ProtectedError, Q
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 from ninja import Router
 
@@ -27,6 +27,7 @@ from frontdesk.api.wire import (
     not_found,
     ok,
     optional_int,
+    optional_path_id,
     page_params,
     parse_datetime,
     path_id,
@@ -139,7 +140,7 @@ def search_goods(request, company_id: str, search_term: str | None = None, max_c
         raise invalid(_("max_count must be between 1 and 200."), "max_count")
     found = [_node(category=c) for c in GoodsCategory.objects.filter(title__icontains=term).order_by("title")[:limit]]
     if len(found) < limit:
-        goods = Goods.objects.filter(_term_condition(company, term), is_archived=False).order_by("title", "pk")
+        goods = Goods.objects.filter(goods_search(company.chain_id, term), is_archived=False).order_by("title", "pk")
         found += [_node(goods=g) for g in goods[: limit - len(found)]]
     return ok(found)
 
@@ -221,7 +222,7 @@ def _goods_json(goods: Goods, price, codes, amounts, minimum) -> dict:
 
 def _goods_list(request, company_id, good_id, term, page, count, category_id, changed_after, changed_before):
     company = _branch(request, company_id)
-    wanted = optional_int(good_id, "good_id") if good_id not in (None, "", "0") else None
+    wanted = optional_path_id(good_id)
     goods = Goods.objects.order_by("title", "pk")
     if wanted is not None:
         found = list(goods.filter(pk=wanted))
@@ -231,7 +232,7 @@ def _goods_list(request, company_id, good_id, term, page, count, category_id, ch
     goods = goods.filter(is_archived=False)
     term = text(term, 200)
     if term:
-        goods = goods.filter(_term_condition(company, term))
+        goods = goods.filter(goods_search(company.chain_id, term))
     category = optional_int(category_id, "category_id")
     if category:
         goods = goods.filter(category_id=category)
@@ -245,12 +246,6 @@ def _goods_list(request, company_id, good_id, term, page, count, category_id, ch
     total = goods.count()
     rows = list(goods[(page_number - 1) * size : page_number * size])
     return ok(_goods_rows(company, rows), {"page": page_number, "count": total, "total_count": total})
-
-
-def _term_condition(company, term: str) -> Q:
-    """YCLIENTS' `term`: a part of the name (any case), an article or a barcode — the back office's
-    own goods search."""
-    return goods_search(company.chain_id, term)
 
 
 @route(router, "GET", "/v1/goods/{company_id}/{good_id}", summary="List goods, or get one")
